@@ -1,0 +1,125 @@
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::RequestKind;
+use crate::lifecycle::Role;
+
+/// Tenant settings (`GET|PUT /settings`); PUT may send only the fields it changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Settings {
+    pub name: String,
+    pub fiscal_code: Option<String>,
+    pub logo_url: Option<String>,
+    /// `MM-DD`.
+    pub patron_saint: Option<String>,
+    pub closure_days: Vec<NaiveDate>,
+    /// Per TQRIF kind: working days, or null for no standard. Kinds absent use defaults.
+    pub standard_days: BTreeMap<RequestKind, Option<u32>>,
+    /// TQRIF regulatory scheme, 1–4.
+    pub tqrif_scheme: u8,
+    /// Target % within standard for the register chart.
+    pub target_percent: u8,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateSettings {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub fiscal_code: Option<String>,
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    #[serde(default)]
+    pub patron_saint: Option<String>,
+    #[serde(default)]
+    pub closure_days: Option<Vec<NaiveDate>>,
+    #[serde(default)]
+    pub standard_days: Option<BTreeMap<RequestKind, Option<u32>>>,
+    #[serde(default)]
+    pub tqrif_scheme: Option<u8>,
+    #[serde(default)]
+    pub target_percent: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Office {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SaveOffice {
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// A staff or citizen account as administrators manage it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    pub id: String,
+    pub role: Role,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub fiscal_code: Option<String>,
+    pub office_ids: Vec<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateUser {
+    pub email: String,
+    pub password: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub office_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateUser {
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub office_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// Requests of a TQRIF kind go to an office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoutingRule {
+    pub kind: RequestKind,
+    pub office_id: String,
+}
+
+/// An audit-log entry: who did what, when, with the before/after state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub before: Option<serde_json::Value>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub after: Option<serde_json::Value>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}

@@ -1,0 +1,33 @@
+//! The DTOs of the public REST API (`/api/v1`), shared by the server, the SPA and
+//! third-party clients. JSON is snake_case; ids are strings (UUID v7); instants are
+//! RFC 3339 UTC; dates are `YYYY-MM-DD`; amounts are integer cents.
+
+mod accounts;
+mod admin;
+mod problem;
+mod public;
+mod requests;
+
+pub use accounts::*;
+pub use admin::*;
+pub use problem::*;
+pub use public::*;
+pub use requests::*;
+
+use serde::{Deserialize, Serialize};
+
+/// A page of a list; `next_cursor` is passed back as `?cursor=` for the next page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// A short reference to a named thing (office, user).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NamedRef {
+    pub id: String,
+    pub name: String,
+}

@@ -1,0 +1,49 @@
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What the public pages need to know about the tenant (`GET /public/tenant`), including
+/// its calendar so the SPA can show due dates before a request is filed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicTenant {
+    pub id: String,
+    pub name: String,
+    pub logo_url: Option<String>,
+    pub patron_saint: Option<String>,
+    pub closure_days: Vec<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub category: Option<String>,
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+    pub url: String,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Faq {
+    pub id: String,
+    pub question: String,
+    pub answer: String,
+    pub category: Option<String>,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SaveFaq {
+    pub question: String,
+    pub answer: String,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub position: i32,
+}

@@ -1,0 +1,20 @@
+//! Sportello's domain: the rules of an Italian municipal TARI desk, free of IO.
+//!
+//! Nothing here reads the clock, touches a database or speaks HTTP: time is passed in,
+//! persistence and transport live in `api`, and the crate compiles to WebAssembly so the
+//! SPA can show the same due dates the server will store.
+
+pub mod api;
+pub mod calendar;
+pub mod catalogue;
+pub mod deadline;
+pub mod error;
+pub mod lifecycle;
+pub mod registry;
+pub mod types;
+
+pub use calendar::{MonthDay, WorkingCalendar, rome_date};
+pub use catalogue::{Channel, RequestKind, StandardDays};
+pub use deadline::{DeadlineStatus, LatenessCause};
+pub use error::{DomainError, FieldError, Lang};
+pub use lifecycle::{Action, Actor, Event, RequestCase, Role, Status};

@@ -1,0 +1,3 @@
+//! The Sportello single-page app (citizen portal and operator console).
+
+fn main() {}
