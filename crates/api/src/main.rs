@@ -1,5 +1,5 @@
 //! `sportello`: the server and its administration commands.
 
-fn main() {
-    println!("sportello {}", env!("CARGO_PKG_VERSION"));
+fn main() -> std::process::ExitCode {
+    api::cli::main()
 }

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod deadline;
 pub mod error;
+pub mod forms;
 pub mod lifecycle;
 pub mod registry;
 pub mod types;

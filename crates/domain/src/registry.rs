@@ -211,8 +211,8 @@ fn round1(x: f64) -> f64 {
 
 /// Aggregates the requests received (Europe/Rome date) in `[from, to]`. Open and overdue
 /// figures are as of `today`. The total line covers only kinds with a standard.
-pub fn aggregate<'a>(
-    entries: impl IntoIterator<Item = &'a RegisterEntry>,
+pub fn aggregate<E: std::borrow::Borrow<RegisterEntry>>(
+    entries: impl IntoIterator<Item = E>,
     from: NaiveDate,
     to: NaiveDate,
     today: NaiveDate,
@@ -221,6 +221,7 @@ pub fn aggregate<'a>(
     let mut per_kind: BTreeMap<RequestKind, (Acc, Option<u32>)> = BTreeMap::new();
     let mut total = Acc::default();
     for e in entries {
+        let e = e.borrow();
         let received = rome_date(e.received_at);
         if received < from || received > to {
             continue;

@@ -1,0 +1,90 @@
+//! The `sportello` command line.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::startup::Application;
+
+#[derive(Parser)]
+#[command(
+    name = "sportello",
+    version,
+    about = "Sportello: online citizen desk for TARI and municipal services"
+)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (API + web app).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "SPORTELLO_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create (or reset the password of) an administrator.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "SPORTELLO_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Tenant slug (default: the default tenant).
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Seed a demo Comune with offices, staff, a citizen, documents and FAQ.
+    SeedDemo,
+    /// Print the OpenAPI document of the REST API.
+    Openapi,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    crate::telemetry::init(cli.config.log_json);
+    let result = match cli.command {
+        Command::Serve { bind } => serve(cli.config, &bind),
+        Command::Migrate => {
+            crate::db::Db::connect(&cli.config.database_url, 1, cli.config.sqlite_sync_full)
+                .map(|_| println!("database up to date"))
+                .map_err(Into::into)
+        }
+        Command::CreateAdmin {
+            email,
+            password,
+            tenant,
+        } => crate::seed::create_admin(&cli.config, &email, &password, tenant.as_deref())
+            .map(|id| println!("admin {email} ready ({id})")),
+        Command::SeedDemo => crate::seed::demo(&cli.config).map(|report| println!("{report}")),
+        Command::Openapi => crate::startup::openapi_spec()
+            .to_pretty_json()
+            .map(|json| println!("{json}"))
+            .map_err(Into::into),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(config: Config, bind: &str) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(bind)?;
+    tracing::info!(address = %bind, config = ?config, "starting Sportello");
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config, listener)?;
+        app.run_until_stopped().await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}

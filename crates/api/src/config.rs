@@ -1,0 +1,167 @@
+//! Typed configuration: command-line flags with `SPORTELLO_*` environment overrides.
+//! Secrets are never logged (see the `Debug` impl).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Clone, clap::Args)]
+pub struct Config {
+    /// `sqlite://path` (embedded, default) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://./data/sportello.db",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Folder for uploaded files.
+    #[arg(
+        long,
+        env = "SPORTELLO_FILES_DIR",
+        default_value = "./data/files",
+        global = true
+    )]
+    pub files_dir: PathBuf,
+
+    /// Built SPA (`dist/`), served at `/` with fallback to `index.html`.
+    #[arg(
+        long,
+        env = "SPORTELLO_WEB_DIR",
+        default_value = "./dist",
+        global = true
+    )]
+    pub web_dir: PathBuf,
+
+    /// HMAC key for access tokens; generated and stored in the database when unset.
+    #[arg(
+        long,
+        env = "SPORTELLO_JWT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub jwt_secret: Option<String>,
+
+    /// Lifetime of access tokens, in seconds.
+    #[arg(
+        long,
+        env = "SPORTELLO_ACCESS_TOKEN_SECONDS",
+        default_value_t = 900,
+        global = true
+    )]
+    pub access_token_seconds: u64,
+
+    /// Lifetime of refresh tokens, in days.
+    #[arg(
+        long,
+        env = "SPORTELLO_REFRESH_TOKEN_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub refresh_token_days: u64,
+
+    /// Maximum database connections (readers for SQLite).
+    #[arg(
+        long,
+        env = "SPORTELLO_DB_CONNECTIONS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub db_connections: u32,
+
+    /// SQLite `synchronous=FULL`: survive power loss too, at an fsync per commit.
+    #[arg(
+        long,
+        env = "SPORTELLO_SQLITE_SYNC_FULL",
+        default_value_t = false,
+        global = true
+    )]
+    pub sqlite_sync_full: bool,
+
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    #[arg(
+        long,
+        env = "SPORTELLO_SECURE_COOKIES",
+        default_value_t = false,
+        global = true
+    )]
+    pub secure_cookies: bool,
+
+    /// Log as JSON lines (production) instead of human-readable text.
+    #[arg(
+        long,
+        env = "SPORTELLO_LOG_JSON",
+        default_value_t = false,
+        global = true
+    )]
+    pub log_json: bool,
+
+    /// Attempts per minute and client IP on login, registration and public forms.
+    #[arg(
+        long,
+        env = "SPORTELLO_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 20,
+        global = true
+    )]
+    pub rate_limit_per_minute: u32,
+
+    /// Failed logins after which an account is locked for a while.
+    #[arg(
+        long,
+        env = "SPORTELLO_LOCKOUT_AFTER",
+        default_value_t = 5,
+        global = true
+    )]
+    pub lockout_after: u32,
+
+    /// Number of HTTP worker threads (default: one per core).
+    #[arg(long, env = "SPORTELLO_WORKERS", global = true)]
+    pub workers: Option<usize>,
+}
+
+impl Config {
+    pub fn access_token_ttl(&self) -> Duration {
+        Duration::from_secs(self.access_token_seconds)
+    }
+
+    pub fn refresh_token_ttl(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::try_from(self.refresh_token_days).unwrap_or(30))
+    }
+
+    /// A configuration for tests and tools: temporary paths, defaults otherwise.
+    pub fn for_paths(database_url: impl Into<String>, files_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            files_dir: files_dir.into(),
+            web_dir: PathBuf::from("./dist"),
+            jwt_secret: None,
+            access_token_seconds: 900,
+            refresh_token_days: 30,
+            db_connections: 8,
+            sqlite_sync_full: false,
+            secure_cookies: false,
+            log_json: false,
+            rate_limit_per_minute: 20,
+            lockout_after: 5,
+            workers: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let db = if self.database_url.starts_with("postgres") {
+            "postgres://…"
+        } else {
+            &self.database_url
+        };
+        f.debug_struct("Config")
+            .field("database_url", &db)
+            .field("files_dir", &self.files_dir)
+            .field("web_dir", &self.web_dir)
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "<set>"))
+            .field("access_token_seconds", &self.access_token_seconds)
+            .field("db_connections", &self.db_connections)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,238 @@
+//! Row structs: what the tables hold, converted to domain and API types in `repo`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = tenants)]
+pub struct TenantRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub fiscal_code: Option<String>,
+    pub logo_url: Option<String>,
+    pub patron_saint: Option<String>,
+    pub closure_days: String,
+    pub standard_days: String,
+    pub tqrif_scheme: i32,
+    pub target_percent: i32,
+    pub generic_citizen_id: Option<String>,
+    pub is_default: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = offices)]
+pub struct OfficeRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub role: String,
+    pub email: Option<String>,
+    pub fiscal_code: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: Option<String>,
+    pub password_hash: Option<String>,
+    pub status: String,
+    pub active: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl UserRow {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = registrations)]
+pub struct RegistrationRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub user_id: String,
+    pub status: String,
+    pub document_key: String,
+    pub document_filename: String,
+    pub document_content_type: String,
+    pub document_size: i64,
+    pub privacy_accepted_at: NaiveDateTime,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub rejection_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct RefreshTokenRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub family_id: String,
+    pub expires_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = request_types)]
+pub struct RequestTypeRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub code: String,
+    pub kind: String,
+    pub name: String,
+    pub description: String,
+    pub fields: String,
+    pub active: bool,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = requests, treat_none_as_null = true)]
+pub struct RequestRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub protocol_number: String,
+    pub type_code: String,
+    pub kind: String,
+    pub channel: String,
+    pub citizen_id: Option<String>,
+    pub utenza_id: Option<String>,
+    pub contact_email: Option<String>,
+    pub subject: String,
+    pub description: String,
+    pub fields: String,
+    pub status: String,
+    pub office_id: Option<String>,
+    pub assignee_id: Option<String>,
+    pub received_at: NaiveDateTime,
+    pub standard_days: Option<i32>,
+    pub due_date: Option<NaiveDate>,
+    pub has_public_reply: bool,
+    pub suspended_since: Option<NaiveDateTime>,
+    pub suspended_working_days: i32,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub lateness_cause: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = messages)]
+pub struct MessageRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub request_id: String,
+    pub author_id: Option<String>,
+    pub author_role: String,
+    pub author_name: String,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = attachments)]
+pub struct AttachmentRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub request_id: String,
+    pub message_id: Option<String>,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub storage_key: String,
+    pub sha256: String,
+    pub uploaded_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = transitions)]
+pub struct TransitionRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub request_id: String,
+    pub action: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub actor_id: Option<String>,
+    pub actor_role: String,
+    pub actor_name: String,
+    pub note: Option<String>,
+    pub events: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = idempotency_keys)]
+pub struct IdempotencyRow {
+    pub tenant_id: String,
+    pub user_id: String,
+    pub key: String,
+    pub request_hash: String,
+    pub status_code: i32,
+    pub response_body: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = documents)]
+pub struct DocumentRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub category: Option<String>,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub storage_key: String,
+    pub position: i32,
+    pub published_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = faqs)]
+pub struct FaqRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub question: String,
+    pub answer: String,
+    pub category: Option<String>,
+    pub position: i32,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub before_state: Option<String>,
+    pub after_state: Option<String>,
+    pub created_at: NaiveDateTime,
+}

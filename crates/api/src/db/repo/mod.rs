@@ -1,0 +1,26 @@
+//! Repository functions: plain synchronous diesel over a borrowed connection. Callers run
+//! them inside `Db::read` / `Db::write_tx` on a blocking thread.
+
+pub mod audit;
+pub mod catalogue;
+pub mod offices;
+pub mod registrations;
+pub mod secrets;
+pub mod tenants;
+pub mod tokens;
+pub mod users;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+/// A new time-ordered id (UUID v7), so ids sort by creation.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn to_utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+pub fn naive(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}

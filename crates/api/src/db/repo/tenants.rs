@@ -1,0 +1,121 @@
+//! Tenants, their host names and settings.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, Utc};
+use diesel::prelude::*;
+use domain::calendar::{MonthDay, WorkingCalendar};
+use domain::catalogue::{RequestKind, StandardDays};
+
+use crate::db::DbConn;
+use crate::db::models::TenantRow;
+use crate::db::schema::{tenant_hosts, tenants};
+use crate::tenancy::TenantCtx;
+
+use super::new_id;
+
+pub fn to_ctx(row: TenantRow) -> TenantCtx {
+    // Settings are validated on write; a bad stored value falls back to the default.
+    let closures: Vec<NaiveDate> = serde_json::from_str(&row.closure_days).unwrap_or_default();
+    let overrides: BTreeMap<RequestKind, Option<u32>> =
+        serde_json::from_str(&row.standard_days).unwrap_or_default();
+    let patron = row
+        .patron_saint
+        .as_deref()
+        .and_then(|p| MonthDay::parse(p).ok());
+    TenantCtx {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        fiscal_code: row.fiscal_code,
+        logo_url: row.logo_url,
+        calendar: WorkingCalendar::new(patron, closures),
+        standard_days: StandardDays::with_overrides(overrides).unwrap_or_default(),
+        tqrif_scheme: u8::try_from(row.tqrif_scheme).unwrap_or(1),
+        target_percent: u8::try_from(row.target_percent).unwrap_or(70),
+        generic_citizen_id: row.generic_citizen_id,
+    }
+}
+
+/// The tenant serving `host`, else the default one.
+pub fn resolve_host(conn: &mut DbConn, host: &str) -> QueryResult<Option<TenantCtx>> {
+    let mapped: Option<TenantRow> = tenant_hosts::table
+        .inner_join(tenants::table)
+        .filter(tenant_hosts::host.eq(host))
+        .select(TenantRow::as_select())
+        .first(conn)
+        .optional()?;
+    let row = match mapped {
+        Some(r) => Some(r),
+        None => tenants::table
+            .filter(tenants::is_default.eq(true))
+            .select(TenantRow::as_select())
+            .first(conn)
+            .optional()?,
+    };
+    Ok(row.map(to_ctx))
+}
+
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<TenantRow> {
+    tenants::table
+        .find(id)
+        .select(TenantRow::as_select())
+        .first(conn)
+}
+
+pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<TenantRow>> {
+    tenants::table
+        .filter(tenants::slug.eq(slug))
+        .select(TenantRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn default_tenant(conn: &mut DbConn) -> QueryResult<Option<TenantRow>> {
+    tenants::table
+        .filter(tenants::is_default.eq(true))
+        .select(TenantRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Creates a tenant; the first one created becomes the default.
+pub fn create(conn: &mut DbConn, slug: &str, name: &str) -> QueryResult<TenantRow> {
+    let has_default = default_tenant(conn)?.is_some();
+    let row = TenantRow {
+        id: new_id(),
+        slug: slug.to_owned(),
+        name: name.to_owned(),
+        fiscal_code: None,
+        logo_url: None,
+        patron_saint: None,
+        closure_days: "[]".into(),
+        standard_days: "{}".into(),
+        tqrif_scheme: 1,
+        target_percent: 70,
+        generic_citizen_id: None,
+        is_default: !has_default,
+        created_at: Utc::now().naive_utc(),
+    };
+    diesel::insert_into(tenants::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row)
+}
+
+pub fn update(conn: &mut DbConn, row: &TenantRow) -> QueryResult<()> {
+    diesel::update(tenants::table.find(&row.id))
+        .set(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn add_host(conn: &mut DbConn, tenant_id: &str, host: &str) -> QueryResult<()> {
+    diesel::insert_into(tenant_hosts::table)
+        .values((
+            tenant_hosts::host.eq(host.to_ascii_lowercase()),
+            tenant_hosts::tenant_id.eq(tenant_id),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

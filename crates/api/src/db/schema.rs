@@ -1,0 +1,290 @@
+//! Tables, written by hand with the types both backends share.
+
+diesel::table! {
+    app_secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    tenants (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        fiscal_code -> Nullable<Text>,
+        logo_url -> Nullable<Text>,
+        patron_saint -> Nullable<Text>,
+        closure_days -> Text,
+        standard_days -> Text,
+        tqrif_scheme -> Integer,
+        target_percent -> Integer,
+        generic_citizen_id -> Nullable<Text>,
+        is_default -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tenant_hosts (host) {
+        host -> Text,
+        tenant_id -> Text,
+    }
+}
+
+diesel::table! {
+    offices (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        tenant_id -> Text,
+        role -> Text,
+        email -> Nullable<Text>,
+        fiscal_code -> Nullable<Text>,
+        first_name -> Text,
+        last_name -> Text,
+        phone -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        status -> Text,
+        active -> Bool,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_offices (user_id, office_id) {
+        user_id -> Text,
+        office_id -> Text,
+        tenant_id -> Text,
+    }
+}
+
+diesel::table! {
+    registrations (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        status -> Text,
+        document_key -> Text,
+        document_filename -> Text,
+        document_content_type -> Text,
+        document_size -> BigInt,
+        privacy_accepted_at -> Timestamp,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        family_id -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_types (id) {
+        id -> Text,
+        tenant_id -> Text,
+        code -> Text,
+        kind -> Text,
+        name -> Text,
+        description -> Text,
+        fields -> Text,
+        active -> Bool,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    routing_rules (tenant_id, kind) {
+        tenant_id -> Text,
+        kind -> Text,
+        office_id -> Text,
+    }
+}
+
+diesel::table! {
+    protocol_counters (tenant_id, year) {
+        tenant_id -> Text,
+        year -> Integer,
+        last_number -> Integer,
+    }
+}
+
+diesel::table! {
+    requests (id) {
+        id -> Text,
+        tenant_id -> Text,
+        protocol_number -> Text,
+        type_code -> Text,
+        kind -> Text,
+        channel -> Text,
+        citizen_id -> Nullable<Text>,
+        utenza_id -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        subject -> Text,
+        description -> Text,
+        fields -> Text,
+        status -> Text,
+        office_id -> Nullable<Text>,
+        assignee_id -> Nullable<Text>,
+        received_at -> Timestamp,
+        standard_days -> Nullable<Integer>,
+        due_date -> Nullable<Date>,
+        has_public_reply -> Bool,
+        suspended_since -> Nullable<Timestamp>,
+        suspended_working_days -> Integer,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        lateness_cause -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        tenant_id -> Text,
+        request_id -> Text,
+        author_id -> Nullable<Text>,
+        author_role -> Text,
+        author_name -> Text,
+        body -> Text,
+        internal -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Text,
+        tenant_id -> Text,
+        request_id -> Text,
+        message_id -> Nullable<Text>,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        storage_key -> Text,
+        sha256 -> Text,
+        uploaded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    transitions (id) {
+        id -> Text,
+        tenant_id -> Text,
+        request_id -> Text,
+        action -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        actor_id -> Nullable<Text>,
+        actor_role -> Text,
+        actor_name -> Text,
+        note -> Nullable<Text>,
+        events -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (tenant_id, user_id, key) {
+        tenant_id -> Text,
+        user_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status_code -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        tenant_id -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        category -> Nullable<Text>,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        storage_key -> Text,
+        position -> Integer,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    faqs (id) {
+        id -> Text,
+        tenant_id -> Text,
+        question -> Text,
+        answer -> Text,
+        category -> Nullable<Text>,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        tenant_id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Nullable<Text>,
+        before_state -> Nullable<Text>,
+        after_state -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(registrations -> users (user_id));
+diesel::joinable!(tenant_hosts -> tenants (tenant_id));
+diesel::joinable!(messages -> requests (request_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tenants,
+    tenant_hosts,
+    offices,
+    users,
+    user_offices,
+    registrations,
+    refresh_tokens,
+    request_types,
+    routing_rules,
+    protocol_counters,
+    requests,
+    messages,
+    attachments,
+    transitions,
+    idempotency_keys,
+    documents,
+    faqs,
+    audit_log,
+);

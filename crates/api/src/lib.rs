@@ -1,0 +1,19 @@
+//! Sportello's server: REST API, persistence, authentication and the command line.
+
+pub mod auth;
+pub mod catalogue;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod seed;
+pub mod services;
+pub mod spa;
+pub mod startup;
+pub mod state;
+pub mod storage;
+pub mod telemetry;
+pub mod tenancy;
+pub mod upload;

@@ -1,0 +1,60 @@
+//! HTTP routes, one module per resource. Handlers are thin: extract, call a service on a
+//! blocking thread, map the result.
+
+mod auth;
+mod health;
+mod registrations;
+
+use actix_web::web;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// `/api/v1`: the documented public API.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(utoipa_actix_web::scope::scope("/api/v1").configure(|api| {
+        auth::configure(api);
+        registrations::configure(api);
+    }));
+}
+
+/// Operational endpoints outside the OpenAPI document.
+pub fn configure_plain(cfg: &mut web::ServiceConfig) {
+    health::configure(cfg);
+}
+
+/// `?limit=` bounds for list endpoints.
+pub(crate) fn page_limit(limit: Option<u32>) -> i64 {
+    i64::from(limit.unwrap_or(50).clamp(1, 200))
+}
+
+/// `Content-Disposition: inline` with an RFC 5987 UTF-8 file name.
+pub(crate) fn inline_disposition(filename: &str) -> String {
+    disposition("inline", filename)
+}
+
+pub(crate) fn attachment_disposition(filename: &str) -> String {
+    disposition("attachment", filename)
+}
+
+fn disposition(kind: &str, filename: &str) -> String {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}

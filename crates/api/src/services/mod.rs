@@ -1,0 +1,5 @@
+//! Use cases: each validates through the domain, runs one transaction, and returns an API
+//! DTO. Handlers call them on a blocking thread.
+
+pub mod accounts;
+pub mod registrations;

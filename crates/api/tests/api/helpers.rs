@@ -1,0 +1,286 @@
+use std::net::TcpListener;
+
+use actix_web::web;
+use api::config::Config;
+use api::startup::Application;
+use api::state::AppState;
+use diesel::Connection;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub const PASSWORD: &str = "Sportello2026!";
+
+/// Runs a test body once per database backend.
+macro_rules! db_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await)
+                    .await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                match crate::helpers::spawn_app_opt(crate::helpers::Backend::Postgres).await {
+                    Some(app) => super::$name(app).await,
+                    None => eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped"),
+                }
+            }
+        }
+    };
+}
+pub(crate) use db_test;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: web::Data<AppState>,
+    pub backend: Backend,
+    pub database_url: String,
+    _dir: TempDir,
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_opt(backend).await.expect("backend available")
+}
+
+pub async fn spawn_app_opt(backend: Backend) -> Option<TestApp> {
+    spawn_with(backend, |_| {}).await
+}
+
+/// Starts a server with a tweaked configuration.
+pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("test.db").display()),
+        Backend::Postgres => fresh_postgres_database()?,
+    };
+    let mut config = Config::for_paths(database_url.clone(), dir.path().join("files"));
+    config.rate_limit_per_minute = 10_000;
+    config.web_dir = dir.path().join("no-web");
+    tweak(&mut config);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let app = tokio::task::spawn_blocking(move || Application::build(config, listener))
+        .await
+        .unwrap()
+        .expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state.clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    Some(TestApp {
+        address,
+        client,
+        state,
+        backend,
+        database_url,
+        _dir: dir,
+    })
+}
+
+/// A new, empty database on the server named by `TEST_DATABASE_URL`.
+fn fresh_postgres_database() -> Option<String> {
+    let base = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())?;
+    let name = format!("sportello_test_{}", uuid_simple());
+    let mut admin = diesel::PgConnection::establish(&base).expect("connect to TEST_DATABASE_URL");
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!("CREATE DATABASE {name}")),
+        &mut admin,
+    )
+    .expect("create database");
+    let (prefix, _) = base.rsplit_once('/').expect("database url with a path");
+    Some(format!("{prefix}/{name}"))
+}
+
+fn uuid_simple() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    )
+}
+
+/// A tiny valid PDF for uploads.
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v1{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn put_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> reqwest::Response {
+        let mut req = self.client.put(self.url(path)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// `POST /auth/register` with a PDF document.
+    pub async fn register(&self, data: &Value, document: &[u8]) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new()
+            .part(
+                "data",
+                reqwest::multipart::Part::text(data.to_string())
+                    .mime_str("application/json")
+                    .unwrap(),
+            )
+            .part(
+                "identity_document",
+                reqwest::multipart::Part::bytes(document.to_vec())
+                    .file_name("carta-identita.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            );
+        self.client
+            .post(self.url("/auth/register"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            "/auth/login",
+            None,
+            &json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn token(&self, username: &str) -> String {
+        let res = self.login(username, PASSWORD).await;
+        assert_eq!(
+            res.status(),
+            200,
+            "login {username}: {}",
+            res.text().await.unwrap()
+        );
+        res.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Creates a staff account directly (as `sportello create-admin` would) and returns its id.
+    pub fn staff(&self, email: &str, role: &str, offices: &[&str]) -> String {
+        let state = self.state.clone();
+        let hash = api::auth::password::hash(PASSWORD).unwrap();
+        let tenant = state
+            .db
+            .read(|c| api::db::repo::tenants::default_tenant(c))
+            .unwrap()
+            .unwrap();
+        let offices: Vec<String> = offices.iter().map(|o| (*o).to_owned()).collect();
+        state
+            .db
+            .write_tx(|c| {
+                let id = api::seed::upsert_staff(c, &tenant.id, email, &hash, role, "Staff", role)?;
+                api::db::repo::users::set_offices(c, &tenant.id, &id, &offices)?;
+                Ok::<_, api::error::ApiError>(id)
+            })
+            .unwrap()
+    }
+
+    /// Creates an office in the default tenant and returns its id.
+    pub fn office(&self, name: &str) -> String {
+        let tenant = self
+            .state
+            .db
+            .read(|c| api::db::repo::tenants::default_tenant(c))
+            .unwrap()
+            .unwrap();
+        self.state
+            .db
+            .write_tx(|c| api::db::repo::offices::create(c, &tenant.id, name, None))
+            .unwrap()
+            .id
+    }
+
+    /// Registers, approves (as `approver`) and signs in a citizen; returns (user id, token).
+    pub async fn citizen(
+        &self,
+        fiscal_code: &str,
+        email: &str,
+        approver_token: &str,
+    ) -> (String, String) {
+        let res = self.register(&citizen_data(fiscal_code, email), PDF).await;
+        assert_eq!(res.status(), 202, "{}", res.text().await.unwrap());
+        let id = res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let res = self
+            .post_json(
+                &format!("/registrations/{id}/approve"),
+                Some(approver_token),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        let token = self.token(email).await;
+        let me: Value = self.get("/me", Some(&token)).await.json().await.unwrap();
+        (me["id"].as_str().unwrap().to_owned(), token)
+    }
+}
+
+pub fn citizen_data(fiscal_code: &str, email: &str) -> Value {
+    json!({
+        "fiscal_code": fiscal_code,
+        "first_name": "Anna",
+        "last_name": "Bianchi",
+        "email": email,
+        "phone": "333 1234567",
+        "password": PASSWORD,
+        "privacy_accepted": true
+    })
+}
+
+/// Valid codici fiscali for test citizens.
+pub const CF_A: &str = "RSSMRA80A01H501U";
+pub const CF_B: &str = "VRDGPP85T10F205R";
+pub const CF_C: &str = "BNCLRA90D45L219Q";

@@ -1,0 +1,6 @@
+//! Integration tests: the real server on 127.0.0.1:0, on a temporary SQLite file and, when
+//! `TEST_DATABASE_URL` is set, on a fresh PostgreSQL database.
+
+mod helpers;
+
+mod accounts;

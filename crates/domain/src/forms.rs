@@ -1,0 +1,231 @@
+//! Checks the typed fields of a request against its type's form definition, the same way
+//! in the browser and on the server.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use crate::api::{FieldDef, FieldType};
+use crate::error::{DomainError, Errors, FieldError};
+
+/// Longest value of a text field; textareas follow the description limit.
+pub const MAX_TEXT: usize = 500;
+pub const MAX_TEXTAREA: usize = 4000;
+
+/// Returns the normalised values (trimmed strings, numbers, booleans), keeping only the
+/// defined fields. Missing required fields, wrong types and unknown fields are errors,
+/// reported as `fields.<name>`.
+pub fn validate_fields(
+    defs: &[FieldDef],
+    values: &BTreeMap<String, Value>,
+) -> Result<BTreeMap<String, Value>, DomainError> {
+    let mut errors = Errors::new();
+    let mut out = BTreeMap::new();
+    for name in values.keys() {
+        if !defs.iter().any(|d| &d.name == name) {
+            errors.push(FieldError::new(
+                format!("fields.{name}"),
+                "Campo non previsto per questo tipo di richiesta",
+                "Field not expected for this type of request",
+            ));
+        }
+    }
+    for def in defs {
+        let field = format!("fields.{}", def.name);
+        let value = values.get(&def.name).filter(|v| !is_blank(v));
+        let Some(value) = value else {
+            if def.required {
+                errors.push(FieldError::new(
+                    field,
+                    format!("{}: campo obbligatorio", def.label),
+                    format!("{}: this field is required", def.label),
+                ));
+            }
+            continue;
+        };
+        match normalise(def, value) {
+            Ok(v) => {
+                out.insert(def.name.clone(), v);
+            }
+            Err((it, en)) => errors.push(FieldError::new(
+                field,
+                format!("{}: {it}", def.label),
+                format!("{}: {en}", def.label),
+            )),
+        }
+    }
+    errors.finish().map(|()| out)
+}
+
+fn is_blank(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+fn normalise(def: &FieldDef, value: &Value) -> Result<Value, (String, String)> {
+    let as_text = || match value {
+        Value::String(s) => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    match def.field_type {
+        FieldType::Text | FieldType::Textarea => {
+            let max = if def.field_type == FieldType::Text {
+                MAX_TEXT
+            } else {
+                MAX_TEXTAREA
+            };
+            let s = as_text()
+                .ok_or_else(|| ("deve essere un testo".to_owned(), "must be text".to_owned()))?;
+            if s.chars().count() > max {
+                return Err((
+                    format!("al massimo {max} caratteri"),
+                    format!("at most {max} characters"),
+                ));
+            }
+            if s.chars().any(|c| {
+                c.is_control()
+                    && !(def.field_type == FieldType::Textarea && matches!(c, '\n' | '\r' | '\t'))
+            }) {
+                return Err((
+                    "contiene caratteri non ammessi".to_owned(),
+                    "contains characters that are not allowed".to_owned(),
+                ));
+            }
+            Ok(Value::String(s))
+        }
+        FieldType::Number => {
+            let n = match value {
+                Value::Number(n) => n.as_f64(),
+                Value::String(s) => s.trim().replace(',', ".").parse::<f64>().ok(),
+                _ => None,
+            }
+            .filter(|n| n.is_finite() && *n >= 0.0 && *n <= 1e9)
+            .ok_or_else(|| {
+                (
+                    "deve essere un numero non negativo".to_owned(),
+                    "must be a non-negative number".to_owned(),
+                )
+            })?;
+            Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+        }
+        FieldType::Date => {
+            let s = as_text().unwrap_or_default();
+            NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .map(|d| Value::String(d.to_string()))
+                .map_err(|_| {
+                    (
+                        "data non valida (AAAA-MM-GG)".to_owned(),
+                        "invalid date (YYYY-MM-DD)".to_owned(),
+                    )
+                })
+        }
+        FieldType::Select => {
+            let s = as_text().unwrap_or_default();
+            if def.options.iter().any(|o| o.value == s) {
+                Ok(Value::String(s))
+            } else {
+                Err((
+                    "valore non tra quelli ammessi".to_owned(),
+                    "value not among the allowed ones".to_owned(),
+                ))
+            }
+        }
+        FieldType::Checkbox => match value {
+            Value::Bool(b) => Ok(Value::Bool(*b)),
+            Value::String(s) if s == "true" || s == "on" => Ok(Value::Bool(true)),
+            Value::String(s) if s == "false" => Ok(Value::Bool(false)),
+            _ => Err((
+                "deve essere sì o no".to_owned(),
+                "must be yes or no".to_owned(),
+            )),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::FieldOption;
+    use serde_json::json;
+
+    fn defs() -> Vec<FieldDef> {
+        vec![
+            FieldDef {
+                name: "indirizzo".into(),
+                label: "Indirizzo".into(),
+                field_type: FieldType::Text,
+                required: true,
+                options: vec![],
+                help: None,
+            },
+            FieldDef {
+                name: "mq".into(),
+                label: "Superficie".into(),
+                field_type: FieldType::Number,
+                required: false,
+                options: vec![],
+                help: None,
+            },
+            FieldDef {
+                name: "dal".into(),
+                label: "Dal".into(),
+                field_type: FieldType::Date,
+                required: false,
+                options: vec![],
+                help: None,
+            },
+            FieldDef {
+                name: "tipo".into(),
+                label: "Tipo".into(),
+                field_type: FieldType::Select,
+                required: false,
+                options: vec![FieldOption {
+                    value: "domestica".into(),
+                    label: "Domestica".into(),
+                }],
+                help: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn accepts_and_normalises() {
+        let values: BTreeMap<String, Value> = serde_json::from_value(json!({
+            "indirizzo": "  Via Roma 1 ", "mq": "85,5", "dal": "2026-11-01", "tipo": "domestica"
+        }))
+        .unwrap();
+        let out = validate_fields(&defs(), &values).unwrap();
+        assert_eq!(out["indirizzo"], json!("Via Roma 1"));
+        assert_eq!(out["mq"], json!(85.5));
+    }
+
+    #[test]
+    fn reports_every_bad_field() {
+        let values: BTreeMap<String, Value> = serde_json::from_value(json!({
+            "mq": "-3", "dal": "31/12/2026", "tipo": "industriale", "extra": 1
+        }))
+        .unwrap();
+        let err = validate_fields(&defs(), &values).unwrap_err();
+        let mut fields: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.to_string())
+            .collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            [
+                "fields.dal",
+                "fields.extra",
+                "fields.indirizzo",
+                "fields.mq",
+                "fields.tipo"
+            ]
+        );
+    }
+}
