@@ -1,0 +1,589 @@
+//! The one typed client of the REST API (`/api/v1`, DESIGN.md §4), over the shared DTOs.
+//!
+//! The access token lives only in memory (never in storage, so a script injected into the
+//! page cannot read it back later); the refresh token is an HttpOnly cookie the browser
+//! sends by itself. On a 401 the client refreshes once and retries.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::Rc;
+
+use domain::Lang;
+use domain::api::{
+    CreateMessage, CreateRequest, CreateUser, Document, Faq, LoginRequest, Me, MessageView, Office,
+    Page, Problem, PublicTenant, QueueCounts, RegisterData, Registration, RegistrationAccepted,
+    RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq, SaveOffice, Settings,
+    TokenResponse, TransitionRequest, TransitionView, UpdateSettings, UpdateUser, User,
+};
+use domain::registry::RegisterReport;
+use futures::FutureExt;
+use futures::future::{LocalBoxFuture, Shared};
+use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+
+use crate::upload;
+
+pub const BASE: &str = "/api/v1";
+
+thread_local! {
+    static TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    static LANG: Cell<Lang> = const { Cell::new(Lang::It) };
+    static REFRESHING: RefCell<Option<Shared<LocalBoxFuture<'static, bool>>>> = const { RefCell::new(None) };
+    static ON_SESSION_LOST: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+pub fn set_lang(lang: Lang) {
+    LANG.with(|l| l.set(lang));
+}
+
+pub fn lang_tag() -> &'static str {
+    match LANG.with(Cell::get) {
+        Lang::It => "it",
+        Lang::En => "en",
+    }
+}
+
+pub fn token() -> Option<String> {
+    TOKEN.with(|t| t.borrow().clone())
+}
+
+pub fn set_token(token: Option<String>) {
+    TOKEN.with(|t| *t.borrow_mut() = token);
+}
+
+/// Called when a refresh fails: the session is over and the UI must forget the user.
+pub fn on_session_lost(f: impl Fn() + 'static) {
+    ON_SESSION_LOST.with(|h| *h.borrow_mut() = Some(Rc::new(f)));
+}
+
+/// Why a call failed. `Problem` carries the server's RFC 9457 body (or one built from the
+/// status line when the body is not problem+json), including field-level errors.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    Network(String),
+    Problem(Problem),
+    Decode(String),
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Network(m) | Self::Decode(m) => f.write_str(m),
+            Self::Problem(p) => match &p.detail {
+                Some(d) => write!(f, "{}: {d}", p.title),
+                None => f.write_str(&p.title),
+            },
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What a request carries, kept so the request can be replayed after a refresh.
+/// (Multipart bodies go through [`crate::upload`], which reports progress.)
+#[derive(Clone)]
+pub enum Body {
+    Empty,
+    Json(String),
+}
+
+impl Body {
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> Self {
+        Self::Json(serde_json::to_string(value).unwrap_or_default())
+    }
+}
+
+fn url(path: &str) -> String {
+    format!("{BASE}{path}")
+}
+
+async fn send_once(
+    method: &Method,
+    path: &str,
+    body: &Body,
+    idempotency_key: Option<&str>,
+) -> ApiResult<Response> {
+    let mut builder = RequestBuilder::new(&url(path))
+        .method(method.clone())
+        .header("Accept", "application/json, application/problem+json")
+        .header("Accept-Language", lang_tag());
+    if let Some(token) = token() {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(key) = idempotency_key {
+        builder = builder.header("Idempotency-Key", key);
+    }
+    let request = match body {
+        Body::Empty => builder.build(),
+        Body::Json(json) => builder
+            .header("Content-Type", "application/json")
+            .body(json.clone()),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+    request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// Sends, refreshing the session once on 401 (except for the auth endpoints themselves).
+async fn send(method: Method, path: &str, body: Body) -> ApiResult<Response> {
+    send_keyed(method, path, body, None).await
+}
+
+async fn send_keyed(
+    method: Method,
+    path: &str,
+    body: Body,
+    idempotency_key: Option<&str>,
+) -> ApiResult<Response> {
+    let response = send_once(&method, path, &body, idempotency_key).await?;
+    if response.status() == 401 && !path.starts_with("/auth/") && refresh().await {
+        return send_once(&method, path, &body, idempotency_key).await;
+    }
+    Ok(response)
+}
+
+/// Reads a success body as `T` (an empty body reads as JSON `null`, so `()` works), or an
+/// error body as a [`Problem`].
+pub async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        let text = if text.trim().is_empty() {
+            "null"
+        } else {
+            &text
+        };
+        serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
+    } else {
+        Err(problem_from(status, &response.status_text(), &text))
+    }
+}
+
+pub fn problem_from(status: u16, status_text: &str, body: &str) -> ApiError {
+    ApiError::Problem(
+        serde_json::from_str::<Problem>(body).unwrap_or_else(|_| Problem {
+            problem_type: "about:blank".to_owned(),
+            title: if status_text.is_empty() {
+                format!("HTTP {status}")
+            } else {
+                status_text.to_owned()
+            },
+            status,
+            detail: None,
+            errors: Vec::new(),
+        }),
+    )
+}
+
+pub async fn call<T: DeserializeOwned>(method: Method, path: &str, body: Body) -> ApiResult<T> {
+    decode(send(method, path, body).await?).await
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    call(Method::GET, path, Body::Empty).await
+}
+
+/// Some list endpoints answer with a bare array, paginated ones with `{items, next_cursor}`;
+/// the client takes either so it does not depend on that detail.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum ListOrPage<T> {
+    List(Vec<T>),
+    Page(Page<T>),
+}
+
+pub async fn get_list<T: DeserializeOwned>(path: &str) -> ApiResult<Vec<T>> {
+    Ok(match get::<ListOrPage<T>>(path).await? {
+        ListOrPage::List(items) => items,
+        ListOrPage::Page(page) => page.items,
+    })
+}
+
+/// One refresh at a time: parallel 401s wait for the same attempt, so a rotating refresh
+/// token is not spent twice.
+pub async fn refresh() -> bool {
+    let shared = REFRESHING.with(|r| {
+        r.borrow_mut()
+            .get_or_insert_with(|| refresh_now().boxed_local().shared())
+            .clone()
+    });
+    let ok = shared.await;
+    REFRESHING.with(|r| *r.borrow_mut() = None);
+    if !ok && token().is_some() {
+        set_token(None);
+        if let Some(hook) = ON_SESSION_LOST.with(|h| h.borrow().clone()) {
+            hook();
+        }
+    }
+    ok
+}
+
+async fn refresh_now() -> bool {
+    let Ok(response) = send_once(&Method::POST, "/auth/refresh", &Body::Empty, None).await else {
+        return false;
+    };
+    match decode::<TokenResponse>(response).await {
+        Ok(t) => {
+            set_token(Some(t.access_token));
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Percent-encodes a query from the non-empty pairs.
+pub fn query(pairs: &[(&str, &str)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(v)))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+// ---- public -------------------------------------------------------------------------
+
+pub async fn tenant() -> ApiResult<PublicTenant> {
+    get("/public/tenant").await
+}
+
+pub async fn request_types() -> ApiResult<Vec<RequestType>> {
+    get_list("/request-types").await
+}
+
+pub async fn documents() -> ApiResult<Vec<Document>> {
+    get_list("/public/documents").await
+}
+
+pub async fn faq() -> ApiResult<Vec<Faq>> {
+    get_list("/public/faq").await
+}
+
+// ---- accounts -----------------------------------------------------------------------
+
+pub async fn login(body: &LoginRequest) -> ApiResult<()> {
+    let t: TokenResponse = call(Method::POST, "/auth/login", Body::json(body)).await?;
+    set_token(Some(t.access_token));
+    Ok(())
+}
+
+pub async fn logout() {
+    // The server clears the cookie; locally the token goes whatever the answer.
+    let _ = call::<serde_json::Value>(Method::POST, "/auth/logout", Body::Empty).await;
+    set_token(None);
+}
+
+pub async fn me() -> ApiResult<Me> {
+    get("/me").await
+}
+
+/// Registration with the identity document, through XHR for the upload progress.
+pub async fn register(
+    data: &RegisterData,
+    document: &web_sys::File,
+    on_progress: impl Fn(f64) + 'static,
+) -> ApiResult<RegistrationAccepted> {
+    let form = web_sys::FormData::new().map_err(js_err)?;
+    let json = serde_json::to_string(data).unwrap_or_default();
+    form.append_with_blob("data", &json_blob(&json)?)
+        .map_err(js_err)?;
+    form.append_with_blob_and_filename("identity_document", document, &document.name())
+        .map_err(js_err)?;
+    upload::send("/auth/register", &form, on_progress).await
+}
+
+fn json_blob(json: &str) -> ApiResult<web_sys::Blob> {
+    let parts = js_sys::Array::of1(&json.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js_err)
+}
+
+pub fn js_err(e: wasm_bindgen::JsValue) -> ApiError {
+    ApiError::Network(e.as_string().unwrap_or_else(|| format!("{e:?}")))
+}
+
+// ---- requests -----------------------------------------------------------------------
+
+/// Files a request. The same `idempotency_key` for a retried submit means the server
+/// creates it once even if the first answer was lost.
+pub async fn create_request(body: &CreateRequest, idempotency_key: &str) -> ApiResult<RequestView> {
+    decode(
+        send_keyed(
+            Method::POST,
+            "/requests",
+            Body::json(body),
+            Some(idempotency_key),
+        )
+        .await?,
+    )
+    .await
+}
+
+/// A random key for `Idempotency-Key`.
+pub fn new_idempotency_key() -> String {
+    web_sys::window().and_then(|w| w.crypto().ok()).map_or_else(
+        || format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()),
+        |c| c.random_uuid(),
+    )
+}
+
+pub async fn list_requests(query: &str) -> ApiResult<Page<RequestView>> {
+    get(&format!("/requests{query}")).await
+}
+
+pub async fn queue_counts(query: &str) -> ApiResult<QueueCounts> {
+    get(&format!("/requests/counts{query}")).await
+}
+
+pub async fn request(id: &str) -> ApiResult<RequestView> {
+    get(&format!("/requests/{}", enc(id))).await
+}
+
+pub async fn messages(id: &str) -> ApiResult<Vec<MessageView>> {
+    get_list(&format!("/requests/{}/messages", enc(id))).await
+}
+
+pub async fn post_message(id: &str, body: &CreateMessage) -> ApiResult<MessageView> {
+    call(
+        Method::POST,
+        &format!("/requests/{}/messages", enc(id)),
+        Body::json(body),
+    )
+    .await
+}
+
+/// A message with files: multipart `data` (JSON) + `files`.
+pub async fn post_message_with_files(
+    id: &str,
+    body: &CreateMessage,
+    files: &[web_sys::File],
+    on_progress: impl Fn(f64) + 'static,
+) -> ApiResult<MessageView> {
+    let form = web_sys::FormData::new().map_err(js_err)?;
+    let json = serde_json::to_string(body).unwrap_or_default();
+    form.append_with_blob("data", &json_blob(&json)?)
+        .map_err(js_err)?;
+    for f in files {
+        form.append_with_blob_and_filename("files", f, &f.name())
+            .map_err(js_err)?;
+    }
+    upload::send(
+        &format!("/requests/{}/messages", enc(id)),
+        &form,
+        on_progress,
+    )
+    .await
+}
+
+pub async fn attachments(id: &str) -> ApiResult<Vec<domain::api::Attachment>> {
+    get_list(&format!("/requests/{}/attachments", enc(id))).await
+}
+
+pub async fn upload_attachments(
+    id: &str,
+    files: &[web_sys::File],
+    on_progress: impl Fn(f64) + 'static,
+) -> ApiResult<serde_json::Value> {
+    let form = web_sys::FormData::new().map_err(js_err)?;
+    for f in files {
+        form.append_with_blob_and_filename("files", f, &f.name())
+            .map_err(js_err)?;
+    }
+    upload::send(
+        &format!("/requests/{}/attachments", enc(id)),
+        &form,
+        on_progress,
+    )
+    .await
+}
+
+pub async fn transition(id: &str, body: &TransitionRequest) -> ApiResult<RequestView> {
+    call(
+        Method::POST,
+        &format!("/requests/{}/transitions", enc(id)),
+        Body::json(body),
+    )
+    .await
+}
+
+pub async fn transitions(id: &str) -> ApiResult<Vec<TransitionView>> {
+    get_list(&format!("/requests/{}/transitions", enc(id))).await
+}
+
+// ---- desk ---------------------------------------------------------------------------
+
+pub async fn registrations(status: &str) -> ApiResult<Vec<Registration>> {
+    get_list(&format!("/registrations{}", query(&[("status", status)]))).await
+}
+
+pub async fn approve_registration(id: &str) -> ApiResult<serde_json::Value> {
+    call(
+        Method::POST,
+        &format!("/registrations/{}/approve", enc(id)),
+        Body::Empty,
+    )
+    .await
+}
+
+pub async fn reject_registration(id: &str, reason: &str) -> ApiResult<serde_json::Value> {
+    let body = RejectRegistration {
+        reason: reason.to_owned(),
+    };
+    call(
+        Method::POST,
+        &format!("/registrations/{}/reject", enc(id)),
+        Body::json(&body),
+    )
+    .await
+}
+
+pub fn registry_query(from: &str, to: &str) -> String {
+    query(&[("from", from), ("to", to)])
+}
+
+pub async fn registry(from: &str, to: &str) -> ApiResult<RegisterReport> {
+    get(&format!("/registry{}", registry_query(from, to))).await
+}
+
+pub async fn offices() -> ApiResult<Vec<Office>> {
+    get_list("/offices").await
+}
+
+pub async fn users() -> ApiResult<Vec<User>> {
+    get_list("/users").await
+}
+
+// ---- admin --------------------------------------------------------------------------
+
+pub async fn settings() -> ApiResult<Settings> {
+    get("/settings").await
+}
+
+pub async fn update_settings(body: &UpdateSettings) -> ApiResult<Settings> {
+    call(Method::PUT, "/settings", Body::json(body)).await
+}
+
+pub async fn create_office(body: &SaveOffice) -> ApiResult<Office> {
+    call(Method::POST, "/offices", Body::json(body)).await
+}
+
+pub async fn delete_office(id: &str) -> ApiResult<serde_json::Value> {
+    call(
+        Method::DELETE,
+        &format!("/offices/{}", enc(id)),
+        Body::Empty,
+    )
+    .await
+}
+
+pub async fn create_user(body: &CreateUser) -> ApiResult<User> {
+    call(Method::POST, "/users", Body::json(body)).await
+}
+
+pub async fn update_user(id: &str, body: &UpdateUser) -> ApiResult<User> {
+    call(
+        Method::PUT,
+        &format!("/users/{}", enc(id)),
+        Body::json(body),
+    )
+    .await
+}
+
+pub async fn routing_rules() -> ApiResult<Vec<RoutingRule>> {
+    get_list("/routing-rules").await
+}
+
+pub async fn save_routing_rules(rules: &[RoutingRule]) -> ApiResult<serde_json::Value> {
+    call(Method::PUT, "/routing-rules", Body::json(rules)).await
+}
+
+pub async fn create_document(
+    title: &str,
+    category: &str,
+    file: &web_sys::File,
+    on_progress: impl Fn(f64) + 'static,
+) -> ApiResult<Document> {
+    let form = web_sys::FormData::new().map_err(js_err)?;
+    let data = serde_json::json!({
+        "title": title,
+        "category": if category.is_empty() { None } else { Some(category) },
+    });
+    form.append_with_blob("data", &json_blob(&data.to_string())?)
+        .map_err(js_err)?;
+    form.append_with_blob_and_filename("file", file, &file.name())
+        .map_err(js_err)?;
+    upload::send("/documents", &form, on_progress).await
+}
+
+pub async fn delete_document(id: &str) -> ApiResult<serde_json::Value> {
+    call(
+        Method::DELETE,
+        &format!("/documents/{}", enc(id)),
+        Body::Empty,
+    )
+    .await
+}
+
+pub async fn create_faq(body: &SaveFaq) -> ApiResult<Faq> {
+    call(Method::POST, "/faq", Body::json(body)).await
+}
+
+pub async fn delete_faq(id: &str) -> ApiResult<serde_json::Value> {
+    call(Method::DELETE, &format!("/faq/{}", enc(id)), Body::Empty).await
+}
+
+// ---- files --------------------------------------------------------------------------
+
+/// Fetches a protected file with the bearer token and returns an object URL for it
+/// (a plain link would not carry the token, which lives in memory only).
+pub async fn object_url(href: &str) -> ApiResult<String> {
+    let path = href.strip_prefix(BASE).unwrap_or(href);
+    let response = send(Method::GET, path, Body::Empty).await?;
+    if !response.ok() {
+        return decode::<()>(response).await.map(|()| String::new());
+    }
+    let raw: web_sys::Response = response.into();
+    let promise = raw.blob().map_err(js_err)?;
+    let blob = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(js_err)?
+        .dyn_into::<web_sys::Blob>()
+        .map_err(js_err)?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(js_err)
+}
+
+/// Downloads a protected file under its own name.
+pub async fn download(href: &str, filename: &str) -> ApiResult<()> {
+    let object = object_url(href).await?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| ApiError::Network("no document".into()))?;
+    let a = document
+        .create_element("a")
+        .map_err(js_err)?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|e| js_err(e.into()))?;
+    a.set_href(&object);
+    a.set_download(filename);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&object);
+    Ok(())
+}
+
+fn enc(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).into()
+}

@@ -1,0 +1,50 @@
+//! Status and deadline badges. Labels come from `domain` (the single source of the
+//! citizen-facing status names); colours are never the only cue, the text says it too.
+
+use domain::api::RequestView;
+use domain::{DeadlineStatus, Status};
+use leptos::prelude::*;
+
+use crate::i18n::{status_label, use_i18n};
+
+fn status_class(status: Status) -> &'static str {
+    match status {
+        Status::Received => "bg-secondary",
+        Status::Assigned | Status::InProgress => "bg-primary",
+        Status::WaitingCitizen => "bg-warning text-dark",
+        Status::Resolved => "bg-success",
+        Status::Closed | Status::Withdrawn => "bg-dark",
+        Status::Rejected => "bg-danger",
+    }
+}
+
+#[component]
+pub fn StatusBadge(status: Status) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span class=format!("badge {}", status_class(status)) data-status=status.code()>
+            {move || status_label(i18n.lang(), status)}
+        </span>
+    }
+}
+
+/// Overdue / due-soon highlight with the working days left (computed by the server with
+/// the tenant calendar).
+#[component]
+pub fn DeadlineBadge(request: RequestView) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = request.deadline_status;
+    let left = request.working_days_left;
+    move || {
+        let t = i18n.t();
+        let (class, label) = match status? {
+            DeadlineStatus::Overdue => ("bg-danger", t.overdue),
+            DeadlineStatus::DueSoon => ("bg-warning text-dark", t.due_soon),
+            DeadlineStatus::OnTime => ("bg-light text-dark border", t.on_time),
+        };
+        let days = left
+            .map(|n| format!(" · {}", (t.working_days_left)(n)))
+            .unwrap_or_default();
+        Some(view! { <span class=format!("badge {class}")>{label}{days}</span> })
+    }
+}

@@ -1,0 +1,56 @@
+//! Pages that need a signed-in user. While the session is being restored the page
+//! waits; without a session it goes to the login page and comes back afterwards.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate};
+
+use crate::components::Loading;
+use crate::session::use_session;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Citizen,
+    Staff,
+}
+
+#[component]
+pub fn RequireLogin(need: Need, children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    let navigate = use_navigate();
+    let allowed = move || match need {
+        Need::Citizen => session.is_signed_in(),
+        Need::Staff => session.is_staff(),
+    };
+    Effect::new(move |_| {
+        if !session.ready.get() || allowed() {
+            return;
+        }
+        let target = if session.is_signed_in() {
+            // A citizen reaching the console goes back to their own area.
+            "/area-personale".to_owned()
+        } else {
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            format!("/accedi?next={}", js_sys::encode_uri_component(&here))
+        };
+        navigate(
+            &target,
+            NavigateOptions {
+                replace: true,
+                ..NavigateOptions::default()
+            },
+        );
+    });
+    move || {
+        if allowed() {
+            children().into_any()
+        } else {
+            view! { <div class="container my-4"><Loading /></div> }.into_any()
+        }
+    }
+}

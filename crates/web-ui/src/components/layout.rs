@@ -1,0 +1,270 @@
+//! Header and footer of the AgID municipal-site model (Bootstrap Italia markup). The
+//! collapsible mobile menu is driven by a signal instead of Bootstrap Italia's JS.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_location, use_navigate};
+
+use crate::components::Icon;
+use crate::i18n::{Texts, use_i18n};
+use crate::session::{use_session, use_tenant};
+
+#[component]
+pub fn SkipLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="skiplinks">
+            <a class="visually-hidden-focusable" href="#main-content">
+                {move || i18n.t().skip_to_content}
+            </a>
+            <a class="visually-hidden-focusable" href="#footer">
+                {move || i18n.t().skip_to_footer}
+            </a>
+        </div>
+    }
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let tenant = use_tenant();
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+    // Close the mobile menu after each navigation.
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    let name = move || {
+        tenant
+            .name()
+            .unwrap_or_else(|| i18n.t().default_tenant_name.to_owned())
+    };
+    let logo = move || match tenant.tenant.get() {
+        Some(Ok(t)) => t.logo_url,
+        _ => None,
+    };
+    let navigate = use_navigate();
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            session.logout().await;
+            navigate("/", leptos_router::NavigateOptions::default());
+        });
+    };
+    let nav_link = move |href: &'static str, label: fn(&Texts) -> &'static str| {
+        let active = move || {
+            let path = location.pathname.get();
+            if href == "/" {
+                path == "/"
+            } else {
+                path.starts_with(href)
+            }
+        };
+        view! {
+            <li class="nav-item">
+                <a
+                    class="nav-link"
+                    class:active=active
+                    href=href
+                    aria-current=move || active().then_some("page")
+                >
+                    <span>{move || label(i18n.t())}</span>
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <header class="it-header-wrapper" data-element="header">
+            <div class="it-header-slim-wrapper">
+                <div class="container">
+                    <div class="row">
+                        <div class="col-12">
+                            <div class="it-header-slim-wrapper-content">
+                                <span class="d-lg-block navbar-brand">{name}</span>
+                                <div class="it-header-slim-right-zone">
+                                    <button
+                                        type="button"
+                                        class="btn btn-link text-white text-decoration-none me-2 lang-switch"
+                                        lang=move || i18n.t().other_lang_code
+                                        aria-label=move || i18n.t().lang_switch_label
+                                        on:click=move |_| i18n.toggle()
+                                    >
+                                        {move || i18n.t().other_lang_name}
+                                    </button>
+                                    {move || {
+                                        if session.is_signed_in() {
+                                            let who = session
+                                                .me
+                                                .with(|m| m.as_ref().map(|m| format!("{} {}", m.first_name, m.last_name)))
+                                                .unwrap_or_default();
+                                            view! {
+                                                <span class="text-white d-none d-md-inline me-2">{who}</span>
+                                                <button
+                                                    type="button"
+                                                    class="btn btn-primary btn-sm"
+                                                    on:click=logout.clone()
+                                                >
+                                                    {move || i18n.t().logout}
+                                                </button>
+                                            }
+                                                .into_any()
+                                        } else {
+                                            view! {
+                                                <a
+                                                    class="btn btn-primary btn-icon btn-full"
+                                                    href="/accedi"
+                                                    data-element="personal-area-login"
+                                                >
+                                                    <span class="rounded-icon" aria-hidden="true">
+                                                        <Icon name="it-user" class="icon-primary" />
+                                                    </span>
+                                                    <span class="d-none d-lg-block">{move || i18n.t().login}</span>
+                                                    <span class="visually-hidden d-lg-none">{move || i18n.t().login}</span>
+                                                </a>
+                                            }
+                                                .into_any()
+                                        }
+                                    }}
+                                </div>
+                            </div>
+                        </div>
+                    </div>
+                </div>
+            </div>
+            <div class="it-nav-wrapper">
+                <div class="it-header-center-wrapper">
+                    <div class="container">
+                        <div class="row">
+                            <div class="col-12">
+                                <div class="it-header-center-content-wrapper">
+                                    <div class="it-brand-wrapper">
+                                        <a href="/">
+                                            {move || {
+                                                logo()
+                                                    .map(|src| {
+                                                        view! { <img class="icon tenant-logo" src=src alt="" /> }
+                                                    })
+                                            }}
+                                            <div class="it-brand-text">
+                                                <div class="it-brand-title">{name}</div>
+                                                <div class="it-brand-tagline d-none d-md-block">
+                                                    {move || i18n.t().site_tagline}
+                                                </div>
+                                            </div>
+                                        </a>
+                                    </div>
+                                </div>
+                            </div>
+                        </div>
+                    </div>
+                </div>
+                <div class="it-header-navbar-wrapper">
+                    <div class="container">
+                        <div class="row">
+                            <div class="col-12">
+                                <nav class="navbar navbar-expand-lg" aria-label=move || i18n.t().main_menu>
+                                    <button
+                                        class="custom-navbar-toggler"
+                                        type="button"
+                                        aria-controls="main-menu"
+                                        aria-expanded=move || menu_open.get().to_string()
+                                        aria-label=move || i18n.t().open_menu
+                                        on:click=move |_| menu_open.set(true)
+                                    >
+                                        <Icon name="it-burger" />
+                                    </button>
+                                    <div
+                                        class="navbar-collapsable"
+                                        class:expanded=move || menu_open.get()
+                                        id="main-menu"
+                                        style:display=move || if menu_open.get() { Some("block") } else { None }
+                                    >
+                                        <div
+                                            class="overlay fade"
+                                            class:show=move || menu_open.get()
+                                            style:display=move || if menu_open.get() { "block" } else { "none" }
+                                            on:click=move |_| menu_open.set(false)
+                                        ></div>
+                                        <div class="close-div">
+                                            <button
+                                                class="btn close-menu"
+                                                type="button"
+                                                on:click=move |_| menu_open.set(false)
+                                            >
+                                                <span class="visually-hidden">{move || i18n.t().close_menu}</span>
+                                                <Icon name="it-close-big" />
+                                            </button>
+                                        </div>
+                                        <div class="menu-wrapper">
+                                            <ul class="navbar-nav" data-element="main-navigation">
+                                                {nav_link("/", |t| t.nav_services)}
+                                                {nav_link("/documenti", |t| t.nav_documents)}
+                                                {nav_link("/faq", |t| t.nav_faq)}
+                                                {move || {
+                                                    session
+                                                        .is_signed_in()
+                                                        .then(|| {
+                                                            if session.is_staff() {
+                                                                nav_link("/console", |t| t.nav_console)
+                                                            } else {
+                                                                nav_link("/area-personale", |t| t.nav_personal_area)
+                                                            }
+                                                        })
+                                                }}
+                                            </ul>
+                                        </div>
+                                    </div>
+                                </nav>
+                            </div>
+                        </div>
+                    </div>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    let i18n = use_i18n();
+    let tenant = use_tenant();
+    let name = move || {
+        tenant
+            .name()
+            .unwrap_or_else(|| i18n.t().default_tenant_name.to_owned())
+    };
+    view! {
+        <footer class="it-footer" id="footer" tabindex="-1">
+            <div class="it-footer-main">
+                <div class="container">
+                    <section class="py-4 border-white border-bottom">
+                        <h2 class="h4 text-white mb-0">{name}</h2>
+                        <p class="text-white mb-0">{move || i18n.t().site_tagline}</p>
+                    </section>
+                </div>
+            </div>
+            <div class="it-footer-small-prints clearfix">
+                <div class="container">
+                    <h2 class="visually-hidden">{move || i18n.t().footer_legal}</h2>
+                    <ul class="it-footer-small-prints-list list-inline mb-0 d-flex flex-column flex-md-row">
+                        <li class="list-inline-item">
+                            <a href="/dichiarazione-accessibilita" data-element="accessibility-link">
+                                {move || i18n.t().accessibility_statement}
+                            </a>
+                        </li>
+                        <li class="list-inline-item">
+                            <a href="/privacy" data-element="privacy-policy-link">
+                                {move || i18n.t().privacy_policy}
+                            </a>
+                        </li>
+                        <li class="list-inline-item">
+                            <span>{move || i18n.t().footer_powered_by}</span>
+                        </li>
+                    </ul>
+                </div>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,347 @@
+//! Every user-visible string, one module per language. Pages read them through
+//! [`I18n::t`], which is reactive: switching language re-renders the text in place.
+
+mod en;
+mod it;
+
+use domain::{Lang, RequestKind, Status};
+use leptos::prelude::*;
+
+use crate::browser;
+
+const STORAGE_KEY: &str = "sportello.lang";
+
+/// All strings of the interface. Functions build the few sentences that embed values.
+#[allow(clippy::struct_field_names)]
+pub struct Texts {
+    pub lang_code: &'static str,
+    pub lang_switch_label: &'static str,
+    pub other_lang_name: &'static str,
+    pub other_lang_code: &'static str,
+
+    // layout
+    pub skip_to_content: &'static str,
+    pub skip_to_footer: &'static str,
+    pub site_tagline: &'static str,
+    pub default_tenant_name: &'static str,
+    pub main_menu: &'static str,
+    pub open_menu: &'static str,
+    pub close_menu: &'static str,
+    pub nav_services: &'static str,
+    pub nav_personal_area: &'static str,
+    pub nav_documents: &'static str,
+    pub nav_faq: &'static str,
+    pub nav_console: &'static str,
+    pub login: &'static str,
+    pub logout: &'static str,
+    pub breadcrumb_label: &'static str,
+    pub home: &'static str,
+    pub footer_legal: &'static str,
+    pub accessibility_statement: &'static str,
+    pub privacy_policy: &'static str,
+    pub footer_powered_by: &'static str,
+
+    // generic
+    pub loading: &'static str,
+    pub network_error: &'static str,
+    pub decode_error: &'static str,
+    pub save: &'static str,
+    pub saved: &'static str,
+    pub cancel: &'static str,
+    pub back: &'static str,
+    pub next: &'static str,
+    pub confirm: &'static str,
+    pub delete: &'static str,
+    pub add: &'static str,
+    pub required_hint: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub none: &'static str,
+    pub load_more: &'static str,
+    pub download: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub form_has_errors: &'static str,
+    pub uploading: &'static str,
+    pub upload_progress: &'static str,
+    pub file_types_hint: &'static str,
+
+    // home
+    pub home_title: &'static str,
+    pub home_intro: &'static str,
+    pub services_heading: &'static str,
+    pub service_request_cta: &'static str,
+    pub service_booking_title: &'static str,
+    pub service_booking_text: &'static str,
+    pub service_documents_text: &'static str,
+    pub service_faq_text: &'static str,
+    pub standard_days_none: &'static str,
+    pub news_heading: &'static str,
+    pub news_text: &'static str,
+    pub standard_days: fn(u32) -> String,
+
+    // auth
+    pub login_title: &'static str,
+    pub login_intro: &'static str,
+    pub username: &'static str,
+    pub username_help: &'static str,
+    pub password: &'static str,
+    pub login_submit: &'static str,
+    pub no_account: &'static str,
+    pub register_link: &'static str,
+    pub register_title: &'static str,
+    pub register_intro: &'static str,
+    pub fiscal_code: &'static str,
+    pub first_name: &'static str,
+    pub last_name: &'static str,
+    pub email: &'static str,
+    pub phone: &'static str,
+    pub password_help: &'static str,
+    pub identity_document: &'static str,
+    pub identity_document_help: &'static str,
+    pub privacy_consent: &'static str,
+    pub privacy_consent_required: &'static str,
+    pub register_submit: &'static str,
+    pub register_done_title: &'static str,
+    pub register_done_text: &'static str,
+    pub document_required: &'static str,
+
+    // wizard
+    pub wizard_title: &'static str,
+    pub wizard_steps: [&'static str; 5],
+    pub step_of: fn(usize, usize) -> String,
+    pub privacy_step_text: &'static str,
+    pub privacy_step_accept: &'static str,
+    pub choose_type: &'static str,
+    pub subject: &'static str,
+    pub description: &'static str,
+    pub attachments: &'static str,
+    pub summary_declaration: &'static str,
+    pub expected_due_date: &'static str,
+    pub no_standard_due: &'static str,
+    pub submit_request: &'static str,
+    pub confirmation_text: &'static str,
+    pub protocol_number: &'static str,
+    pub due_date: &'static str,
+    pub received_at: &'static str,
+    pub what_next_title: &'static str,
+    pub what_next_text: &'static str,
+    pub go_to_request: &'static str,
+    pub type_label: &'static str,
+    pub attachment_failed: &'static str,
+
+    // personal area
+    pub my_requests_title: &'static str,
+    pub my_requests_empty: &'static str,
+    pub new_request: &'static str,
+    pub status: &'static str,
+    pub request_title: &'static str,
+    pub thread_title: &'static str,
+    pub thread_empty: &'static str,
+    pub reply: &'static str,
+    pub reply_label: &'static str,
+    pub send: &'static str,
+    pub message_sent: &'static str,
+    pub withdraw: &'static str,
+    pub withdraw_confirm: &'static str,
+    pub withdrawn_done: &'static str,
+    pub internal_note: &'static str,
+    pub office: &'static str,
+    pub assignee: &'static str,
+    pub channel: &'static str,
+    pub resolved_at: &'static str,
+
+    // documents & faq
+    pub documents_title: &'static str,
+    pub documents_intro: &'static str,
+    pub documents_empty: &'static str,
+    pub faq_title: &'static str,
+    pub faq_search_label: &'static str,
+    pub faq_results: fn(usize) -> String,
+    pub booking_title: &'static str,
+    pub booking_text: &'static str,
+
+    // static pages
+    pub accessibility_title: &'static str,
+    pub accessibility_text: &'static str,
+    pub privacy_title: &'static str,
+    pub privacy_text: &'static str,
+
+    // console
+    pub console_title: &'static str,
+    pub console_nav: &'static str,
+    pub queue_title: &'static str,
+    pub filter_status: &'static str,
+    pub filter_type: &'static str,
+    pub filter_office: &'static str,
+    pub filter_assignee: &'static str,
+    pub filter_overdue: &'static str,
+    pub filter_query: &'static str,
+    pub filter_apply: &'static str,
+    pub filter_reset: &'static str,
+    pub assignee_me: &'static str,
+    pub assignee_none: &'static str,
+    pub all: &'static str,
+    pub queue_empty: &'static str,
+    pub queue_count: fn(usize) -> String,
+    pub overdue: &'static str,
+    pub due_soon: &'static str,
+    pub on_time: &'static str,
+    pub working_days_left: fn(i64) -> String,
+    pub shortcuts_hint: &'static str,
+    pub citizen: &'static str,
+    pub deadline: &'static str,
+    pub actions_title: &'static str,
+    pub action_labels: ActionLabels,
+    pub note_label: &'static str,
+    pub public_reply_label: &'static str,
+    pub reason_label: &'static str,
+    pub cause_label: &'static str,
+    pub cause_labels: [&'static str; 3],
+    pub new_type: &'static str,
+    pub recomputed_due: &'static str,
+    pub choose: &'static str,
+    pub history_title: &'static str,
+    pub history_empty: &'static str,
+    pub action_done: &'static str,
+    pub internal_checkbox: &'static str,
+    pub registrations_title: &'static str,
+    pub registrations_empty: &'static str,
+    pub approve: &'static str,
+    pub reject: &'static str,
+    pub reject_reason: &'static str,
+    pub approved_done: &'static str,
+    pub rejected_done: &'static str,
+    pub view_document: &'static str,
+    pub submitted_at: &'static str,
+    pub register_page_title: &'static str,
+    pub period_from: &'static str,
+    pub period_to: &'static str,
+    pub show: &'static str,
+    pub download_csv: &'static str,
+    pub register_kind: &'static str,
+    pub register_received: &'static str,
+    pub register_resolved: &'static str,
+    pub register_within: &'static str,
+    pub register_percent: &'static str,
+    pub register_avg: &'static str,
+    pub register_max: &'static str,
+    pub register_open_overdue: &'static str,
+    pub register_total: &'static str,
+    pub register_chart_title: &'static str,
+    pub register_target: fn(u8) -> String,
+    pub register_chart_desc: &'static str,
+    pub admin_title: &'static str,
+    pub settings_title: &'static str,
+    pub tenant_name: &'static str,
+    pub patron_saint: &'static str,
+    pub patron_saint_help: &'static str,
+    pub closure_days: &'static str,
+    pub closure_days_help: &'static str,
+    pub tqrif_scheme: &'static str,
+    pub target_percent: &'static str,
+    pub standard_days_legend: &'static str,
+    pub logo_url: &'static str,
+    pub offices_title: &'static str,
+    pub office_name: &'static str,
+    pub users_title: &'static str,
+    pub role: &'static str,
+    pub role_labels: [&'static str; 4],
+    pub active: &'static str,
+    pub routing_title: &'static str,
+    pub routing_intro: &'static str,
+    pub documents_admin_title: &'static str,
+    pub document_title: &'static str,
+    pub document_category: &'static str,
+    pub document_file: &'static str,
+    pub faq_admin_title: &'static str,
+    pub faq_question: &'static str,
+    pub faq_answer: &'static str,
+    pub faq_position: &'static str,
+}
+
+/// Labels of the desk's actions, in the order of `domain::lifecycle::ActionKind`.
+pub struct ActionLabels {
+    pub assign: &'static str,
+    pub take: &'static str,
+    pub request_info: &'static str,
+    pub resume: &'static str,
+    pub resolve: &'static str,
+    pub reject: &'static str,
+    pub reclassify: &'static str,
+    pub close: &'static str,
+    pub reopen: &'static str,
+    pub withdraw: &'static str,
+}
+
+/// The current language, shared by every component through context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The strings of the current language (reactive).
+    pub fn t(self) -> &'static Texts {
+        texts(self.lang.get())
+    }
+
+    pub fn lang(self) -> Lang {
+        self.lang.get()
+    }
+
+    pub fn set(self, lang: Lang) {
+        let code = texts(lang).lang_code;
+        browser::local_storage_set(STORAGE_KEY, code);
+        browser::set_html_lang(code);
+        crate::api::set_lang(lang);
+        self.lang.set(lang);
+    }
+
+    pub fn toggle(self) {
+        self.set(match self.lang.get_untracked() {
+            Lang::It => Lang::En,
+            Lang::En => Lang::It,
+        });
+    }
+}
+
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::It => &it::TEXTS,
+        Lang::En => &en::TEXTS,
+    }
+}
+
+/// Reads the stored choice (Italian unless English was chosen) and shares it.
+pub fn provide_i18n() -> I18n {
+    let lang = match browser::local_storage_get(STORAGE_KEY).as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::It,
+    };
+    browser::set_html_lang(texts(lang).lang_code);
+    crate::api::set_lang(lang);
+    let i18n = I18n {
+        lang: RwSignal::new(lang),
+    };
+    provide_context(i18n);
+    i18n
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+pub fn status_label(lang: Lang, status: Status) -> &'static str {
+    match lang {
+        Lang::It => status.label_it(),
+        Lang::En => status.label_en(),
+    }
+}
+
+pub fn kind_label(lang: Lang, kind: RequestKind) -> &'static str {
+    match lang {
+        Lang::It => kind.label_it(),
+        Lang::En => kind.label_en(),
+    }
+}

@@ -1,0 +1,279 @@
+//! Login and registration (with the identity document upload).
+
+use domain::api::RegisterData;
+use domain::error::Errors;
+use domain::types::{CodiceFiscale, Email, PersonName, PhoneNumber, check_password_strength};
+use domain::{DomainError, FieldError, Lang};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use web_sys::File;
+
+use crate::api;
+use crate::components::{
+    Checkbox, Crumb, ErrorAlert, FileInput, FormState, Page, ProgressBar, TextInput,
+};
+use crate::i18n::{texts, use_i18n};
+use crate::session::use_session;
+
+/// Only same-site paths are followed after login (no open redirect).
+fn safe_next(next: Option<String>) -> Option<String> {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
+}
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let form = FormState::new();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if form.pending.get_untracked() {
+            return;
+        }
+        form.start();
+        let next = safe_next(query.with_untracked(|q| q.get("next")));
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match session
+                .login(username.get_untracked(), password.get_untracked())
+                .await
+            {
+                Ok(me) => {
+                    form.pending.set(false);
+                    let home = if me.role.is_staff() {
+                        "/console"
+                    } else {
+                        "/area-personale"
+                    };
+                    navigate(
+                        &next.unwrap_or_else(|| home.to_owned()),
+                        NavigateOptions::default(),
+                    );
+                }
+                Err(e) => {
+                    password.set(String::new());
+                    form.fail(e);
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="container my-4">
+            <div class="row justify-content-center">
+                <div class="col-12 col-md-8 col-lg-6">
+                    <Page title=Signal::derive(move || i18n.t().login_title.to_owned())>
+                        <p>{move || i18n.t().login_intro}</p>
+                        <ErrorAlert error=form.alert />
+                        <form on:submit=submit novalidate>
+                            <TextInput
+                                id="username"
+                                label=Signal::derive(move || i18n.t().username.to_owned())
+                                value=username
+                                required=true
+                                autocomplete="username"
+                                help=Signal::derive(move || i18n.t().username_help.to_owned())
+                                error=form.error_for("username")
+                            />
+                            <TextInput
+                                id="password"
+                                kind="password"
+                                label=Signal::derive(move || i18n.t().password.to_owned())
+                                value=password
+                                required=true
+                                autocomplete="current-password"
+                                error=form.error_for("password")
+                            />
+                            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
+                                {move || i18n.t().login_submit}
+                            </button>
+                        </form>
+                        <p class="mt-4">
+                            {move || i18n.t().no_account}
+                            " "
+                            <a href="/registrazione">{move || i18n.t().register_link}</a>
+                        </p>
+                    </Page>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Clone, Default)]
+struct RegisterFields {
+    fiscal_code: RwSignal<String>,
+    first_name: RwSignal<String>,
+    last_name: RwSignal<String>,
+    email: RwSignal<String>,
+    phone: RwSignal<String>,
+    password: RwSignal<String>,
+    privacy: RwSignal<bool>,
+}
+
+impl RegisterFields {
+    /// The same checks the server makes, run first in the browser with `domain`.
+    fn validate(&self, document: Option<&File>) -> Result<RegisterData, DomainError> {
+        let mut errors = Errors::new();
+        let cf = errors.check(CodiceFiscale::parse(&self.fiscal_code.get_untracked()));
+        let first = errors.check(
+            PersonName::parse(&self.first_name.get_untracked())
+                .map_err(|e| e.at_field("first_name")),
+        );
+        let last = errors.check(
+            PersonName::parse(&self.last_name.get_untracked()).map_err(|e| e.at_field("last_name")),
+        );
+        let email = errors.check(Email::parse(&self.email.get_untracked()));
+        let phone_raw = self.phone.get_untracked();
+        let phone = if phone_raw.trim().is_empty() {
+            Some(None)
+        } else {
+            errors
+                .check(PhoneNumber::parse(&phone_raw))
+                .map(|p| Some(p.as_str().to_owned()))
+        };
+        let password = self.password.get_untracked();
+        let ids: Vec<String> = [
+            self.fiscal_code.get_untracked(),
+            self.email.get_untracked(),
+            self.first_name.get_untracked(),
+            self.last_name.get_untracked(),
+        ]
+        .into();
+        let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        errors.check(check_password_strength(&password, &id_refs));
+        if document.is_none() {
+            errors.push(FieldError::new(
+                "identity_document",
+                texts(Lang::It).document_required,
+                texts(Lang::En).document_required,
+            ));
+        }
+        let privacy = self.privacy.get_untracked();
+        if !privacy {
+            errors.push(FieldError::new(
+                "privacy_accepted",
+                texts(Lang::It).privacy_consent_required,
+                texts(Lang::En).privacy_consent_required,
+            ));
+        }
+        errors.finish()?;
+        Ok(RegisterData {
+            fiscal_code: cf.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+            first_name: first.map(PersonName::into_inner).unwrap_or_default(),
+            last_name: last.map(PersonName::into_inner).unwrap_or_default(),
+            email: email.map(|e| e.as_str().to_owned()).unwrap_or_default(),
+            phone: phone.flatten(),
+            password,
+            privacy_accepted: privacy,
+        })
+    }
+}
+
+#[component]
+pub fn Register() -> impl IntoView {
+    let i18n = use_i18n();
+    let fields = RegisterFields::default();
+    let document: RwSignal<Vec<File>, LocalStorage> = RwSignal::new_local(Vec::new());
+    let progress = RwSignal::new(None::<f64>);
+    let form = FormState::new();
+    let sent = RwSignal::new(false);
+
+    let submit = {
+        let fields = fields.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if form.pending.get_untracked() {
+                return;
+            }
+            form.start();
+            let file = document.with_untracked(|d| d.first().cloned());
+            let data = match fields.validate(file.as_ref()) {
+                Ok(d) => d,
+                Err(e) => {
+                    form.invalid(&e);
+                    return;
+                }
+            };
+            let Some(file) = file else { return };
+            progress.set(Some(0.0));
+            spawn_local(async move {
+                let result = api::register(&data, &file, move |p| progress.set(Some(p))).await;
+                progress.set(None);
+                match result {
+                    Ok(_) => {
+                        form.pending.set(false);
+                        sent.set(true);
+                        request_animation_frame(|| crate::browser::focus("register-done"));
+                    }
+                    Err(e) => form.fail(e),
+                }
+            });
+        }
+    };
+
+    let label = move |f: fn(&crate::i18n::Texts) -> &'static str| {
+        Signal::derive(move || f(i18n.t()).to_owned())
+    };
+
+    view! {
+        <div class="container my-4">
+            <div class="row justify-content-center">
+                <div class="col-12 col-lg-8">
+                    <Page
+                        title=label(|t| t.register_title)
+                        crumbs=vec![Crumb::new(move || i18n.t().login_title.to_owned(), "/accedi")]
+                    >
+                        {move || {
+                            if sent.get() {
+                                view! {
+                                    <div class="alert alert-success" role="status" id="register-done" tabindex="-1">
+                                        <h2 class="h4">{move || i18n.t().register_done_title}</h2>
+                                        <p class="mb-0">{move || i18n.t().register_done_text}</p>
+                                    </div>
+                                }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <p>{move || i18n.t().register_intro}</p>
+                                    <p class="small">{move || i18n.t().required_hint}</p>
+                                    <ErrorAlert error=form.alert />
+                                    <form on:submit=submit.clone() novalidate>
+                                        <TextInput id="fiscal_code" label=label(|t| t.fiscal_code) value=fields.fiscal_code required=true autocomplete="off" error=form.error_for("fiscal_code") />
+                                        <div class="row">
+                                            <div class="col-md-6">
+                                                <TextInput id="first_name" label=label(|t| t.first_name) value=fields.first_name required=true autocomplete="given-name" error=form.error_for("first_name") />
+                                            </div>
+                                            <div class="col-md-6">
+                                                <TextInput id="last_name" label=label(|t| t.last_name) value=fields.last_name required=true autocomplete="family-name" error=form.error_for("last_name") />
+                                            </div>
+                                        </div>
+                                        <TextInput id="email" kind="email" label=label(|t| t.email) value=fields.email required=true autocomplete="email" error=form.error_for("email") />
+                                        <TextInput id="phone" kind="tel" label=label(|t| t.phone) value=fields.phone autocomplete="tel" error=form.error_for("phone") />
+                                        <TextInput id="password" kind="password" label=label(|t| t.password) value=fields.password required=true autocomplete="new-password" help=label(|t| t.password_help) error=form.error_for("password") />
+                                        <FileInput id="identity_document" label=label(|t| t.identity_document) files=document required=true error=form.error_for("identity_document") />
+                                        <p class="small">{move || i18n.t().identity_document_help}</p>
+                                        <Checkbox id="privacy_accepted" label=label(|t| t.privacy_consent) checked=fields.privacy error=form.error_for("privacy_accepted") />
+                                        <p class="small"><a href="/privacy" target="_blank">{move || i18n.t().privacy_policy}</a></p>
+                                        <ProgressBar progress />
+                                        <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
+                                            {move || i18n.t().register_submit}
+                                        </button>
+                                    </form>
+                                }
+                                    .into_any()
+                            }
+                        }}
+                    </Page>
+                </div>
+            </div>
+        </div>
+    }
+}

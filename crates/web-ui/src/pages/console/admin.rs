@@ -1,0 +1,591 @@
+//! Administration: tenant settings, offices, users, routing rules, documents and FAQ.
+//! Each page is a list plus a small form; the server enforces the admin role.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use domain::api::{
+    CreateUser, Document, Faq, Office, RoutingRule, SaveFaq, SaveOffice, Settings, UpdateSettings,
+    UpdateUser, User,
+};
+use domain::{DomainError, MonthDay, RequestKind, Role};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::File;
+
+use crate::api::{self, ApiResult};
+use crate::components::{
+    ErrorAlert, FileInput, FormState, Notice, Page, ProgressBar, SelectInput, TextArea, TextInput,
+    load,
+};
+use crate::format;
+use crate::i18n::{Texts, kind_label, use_i18n};
+
+fn label(f: fn(&Texts) -> &'static str) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.t()).to_owned())
+}
+
+fn title(f: fn(&Texts) -> &'static str) -> Signal<String> {
+    label(f)
+}
+
+// ---- settings -----------------------------------------------------------------------
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let settings: LocalResource<ApiResult<Settings>> = LocalResource::new(api::settings);
+    view! {
+        <Page title=title(|t| t.settings_title) no_breadcrumbs=true>
+            {load(settings, |s| view! { <SettingsForm s /> })}
+        </Page>
+    }
+}
+
+#[component]
+fn SettingsForm(s: Settings) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = FormState::new();
+    let name = RwSignal::new(s.name.clone());
+    let patron = RwSignal::new(s.patron_saint.clone().unwrap_or_default());
+    let closures = RwSignal::new(
+        s.closure_days
+            .iter()
+            .map(NaiveDate::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let scheme = RwSignal::new(s.tqrif_scheme.to_string());
+    let target = RwSignal::new(s.target_percent.to_string());
+    let logo = RwSignal::new(s.logo_url.clone().unwrap_or_default());
+    // One input per TQRIF kind; empty means "no standard".
+    let days: Vec<(RequestKind, RwSignal<String>)> = RequestKind::ALL
+        .into_iter()
+        .map(|k| {
+            let current = s
+                .standard_days
+                .get(&k)
+                .copied()
+                .unwrap_or_else(|| k.default_standard_days());
+            (
+                k,
+                RwSignal::new(current.map(|d| d.to_string()).unwrap_or_default()),
+            )
+        })
+        .collect();
+    let days = StoredValue::new(days);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut errors = domain::error::Errors::new();
+        let patron_raw = patron.get_untracked();
+        if !patron_raw.trim().is_empty() {
+            errors.check(MonthDay::parse(&patron_raw));
+        }
+        let mut closure_days = Vec::new();
+        for line in closures
+            .get_untracked()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            match NaiveDate::parse_from_str(line, "%Y-%m-%d") {
+                Ok(d) => closure_days.push(d),
+                Err(_) => errors.push(domain::FieldError::new(
+                    "closure_days",
+                    format!("Data non valida: {line} (usare AAAA-MM-GG)"),
+                    format!("Invalid date: {line} (use YYYY-MM-DD)"),
+                )),
+            }
+        }
+        let standard_days: BTreeMap<RequestKind, Option<u32>> = days.with_value(|d| {
+            d.iter()
+                .map(|(k, v)| (*k, v.get_untracked().trim().parse().ok()))
+                .collect()
+        });
+        if let Err(e) = errors.finish() {
+            return form.invalid(&e);
+        }
+        let body = UpdateSettings {
+            name: Some(name.get_untracked()),
+            fiscal_code: None,
+            logo_url: Some(logo.get_untracked()).filter(|l| !l.is_empty()),
+            patron_saint: Some(patron_raw.trim().to_owned()),
+            closure_days: Some(closure_days),
+            standard_days: Some(standard_days),
+            tqrif_scheme: scheme.get_untracked().parse().ok(),
+            target_percent: target.get_untracked().parse().ok(),
+        };
+        form.start();
+        spawn_local(async move {
+            match api::update_settings(&body).await {
+                Ok(_) => form.succeed(i18n.t().saved),
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit novalidate>
+            <Notice message=form.done />
+            <ErrorAlert error=form.alert />
+            <TextInput id="s-name" label=label(|t| t.tenant_name) value=name required=true error=form.error_for("name") />
+            <TextInput id="s-logo" kind="url" label=label(|t| t.logo_url) value=logo error=form.error_for("logo_url") />
+            <TextInput id="s-patron" label=label(|t| t.patron_saint) value=patron help=label(|t| t.patron_saint_help) error=form.error_for("patron_saint") />
+            <TextArea id="s-closures" label=label(|t| t.closure_days) value=closures error=form.error_for("closure_days") rows=4 />
+            <p class="small">{move || i18n.t().closure_days_help}</p>
+            <div class="row">
+                <div class="col-md-6">
+                    <TextInput id="s-scheme" kind="number" label=label(|t| t.tqrif_scheme) value=scheme error=form.error_for("tqrif_scheme") />
+                </div>
+                <div class="col-md-6">
+                    <TextInput id="s-target" kind="number" label=label(|t| t.target_percent) value=target error=form.error_for("target_percent") />
+                </div>
+            </div>
+            <fieldset class="mb-3">
+                <legend class="h5">{move || i18n.t().standard_days_legend}</legend>
+                <div class="row">
+                    {days.get_value().into_iter().map(|(k, v)| {
+                        let id = format!("s-days-{}", k.code());
+                        view! {
+                            <div class="col-md-6">
+                                <TextInput id kind="number" label=Signal::derive(move || kind_label(i18n.lang(), k).to_owned()) value=v />
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().save}</button>
+        </form>
+    }
+}
+
+// ---- offices ------------------------------------------------------------------------
+
+#[component]
+pub fn OfficesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let offices: LocalResource<ApiResult<Vec<Office>>> = LocalResource::new(api::offices);
+    let form = FormState::new();
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = SaveOffice {
+            name: name.get_untracked().trim().to_owned(),
+            email: Some(email.get_untracked().trim().to_owned()).filter(|e| !e.is_empty()),
+        };
+        form.start();
+        spawn_local(async move {
+            match api::create_office(&body).await {
+                Ok(_) => {
+                    name.set(String::new());
+                    email.set(String::new());
+                    form.succeed(i18n.t().saved);
+                    offices.refetch();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    let remove = move |id: String| {
+        spawn_local(async move {
+            match api::delete_office(&id).await {
+                Ok(_) => offices.refetch(),
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    view! {
+        <Page title=title(|t| t.offices_title) no_breadcrumbs=true>
+            <Notice message=form.done />
+            <ErrorAlert error=form.alert />
+            {load(offices, move |list| {
+                view! {
+                    <ul class="list-group mb-4">
+                        {list.into_iter().map(|o| {
+                            let id = o.id.clone();
+                            view! {
+                                <li class="list-group-item d-flex justify-content-between align-items-center">
+                                    <span>{o.name}<span class="d-block small text-muted">{o.email}</span></span>
+                                    <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
+                                        {move || i18n.t().delete}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+            <form on:submit=submit novalidate>
+                <h2 class="h5">{move || i18n.t().add}</h2>
+                <TextInput id="o-name" label=label(|t| t.office_name) value=name required=true error=form.error_for("name") />
+                <TextInput id="o-email" kind="email" label=label(|t| t.email) value=email error=form.error_for("email") />
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().add}</button>
+            </form>
+        </Page>
+    }
+}
+
+// ---- users --------------------------------------------------------------------------
+
+const STAFF_ROLES: [Role; 4] = [Role::Citizen, Role::Operator, Role::Supervisor, Role::Admin];
+
+fn role_label(t: &Texts, role: Role) -> &'static str {
+    STAFF_ROLES
+        .iter()
+        .position(|r| *r == role)
+        .map_or("—", |i| t.role_labels[i])
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let users: LocalResource<ApiResult<Vec<User>>> = LocalResource::new(api::users);
+    let offices: LocalResource<ApiResult<Vec<Office>>> = LocalResource::new(api::offices);
+    let form = FormState::new();
+    let email = RwSignal::new(String::new());
+    let first = RwSignal::new(String::new());
+    let last = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Operator.code().to_owned());
+    let office = RwSignal::new(String::new());
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(role) = role.get_untracked().parse::<Role>() else {
+            return;
+        };
+        let body = CreateUser {
+            email: email.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+            first_name: first.get_untracked().trim().to_owned(),
+            last_name: last.get_untracked().trim().to_owned(),
+            role,
+            office_ids: Some(office.get_untracked())
+                .filter(|o| !o.is_empty())
+                .into_iter()
+                .collect(),
+        };
+        form.start();
+        spawn_local(async move {
+            match api::create_user(&body).await {
+                Ok(_) => {
+                    password.set(String::new());
+                    form.succeed(i18n.t().saved);
+                    users.refetch();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    let toggle = move |u: User| {
+        let body = UpdateUser {
+            active: Some(!u.active),
+            ..UpdateUser::default()
+        };
+        spawn_local(async move {
+            match api::update_user(&u.id, &body).await {
+                Ok(_) => users.refetch(),
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    let role_options = Signal::derive(move || {
+        STAFF_ROLES[1..]
+            .iter()
+            .map(|r| (r.code().to_owned(), role_label(i18n.t(), *r).to_owned()))
+            .collect::<Vec<_>>()
+    });
+    let office_options = Signal::derive(move || {
+        let mut o = vec![(String::new(), i18n.t().none.to_owned())];
+        if let Some(Ok(list)) = offices.get() {
+            o.extend(list.into_iter().map(|of| (of.id, of.name)));
+        }
+        o
+    });
+    view! {
+        <Page title=title(|t| t.users_title) no_breadcrumbs=true>
+            <Notice message=form.done />
+            <ErrorAlert error=form.alert />
+            {load(users, move |list| {
+                view! {
+                    <div class="table-responsive mb-4">
+                        <table class="table table-sm align-middle">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{move || i18n.t().first_name}</th>
+                                    <th scope="col">{move || i18n.t().email}</th>
+                                    <th scope="col">{move || i18n.t().role}</th>
+                                    <th scope="col">{move || i18n.t().active}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list.into_iter().map(|u| {
+                                    let role = u.role;
+                                    let active = u.active;
+                                    let user = u.clone();
+                                    view! {
+                                        <tr>
+                                            <td>{format!("{} {}", u.first_name, u.last_name)}</td>
+                                            <td>{u.email.clone().unwrap_or_default()}</td>
+                                            <td>{move || role_label(i18n.t(), role)}</td>
+                                            <td>
+                                                <button type="button" class="btn btn-sm btn-outline-primary" aria-pressed=active.to_string() on:click=move |_| toggle(user.clone())>
+                                                    {move || if active { i18n.t().yes } else { i18n.t().no }}
+                                                </button>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+            })}
+            <form on:submit=submit novalidate>
+                <h2 class="h5">{move || i18n.t().add}</h2>
+                <div class="row">
+                    <div class="col-md-6"><TextInput id="u-first" label=label(|t| t.first_name) value=first required=true error=form.error_for("first_name") /></div>
+                    <div class="col-md-6"><TextInput id="u-last" label=label(|t| t.last_name) value=last required=true error=form.error_for("last_name") /></div>
+                </div>
+                <TextInput id="u-email" kind="email" label=label(|t| t.email) value=email required=true error=form.error_for("email") />
+                <TextInput id="u-password" kind="password" label=label(|t| t.password) value=password required=true autocomplete="new-password" help=label(|t| t.password_help) error=form.error_for("password") />
+                <SelectInput id="u-role" label=label(|t| t.role) value=role options=role_options required=true />
+                <SelectInput id="u-office" label=label(|t| t.office) value=office options=office_options />
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().add}</button>
+            </form>
+        </Page>
+    }
+}
+
+// ---- routing rules ------------------------------------------------------------------
+
+#[component]
+pub fn RoutingPage() -> impl IntoView {
+    let rules: LocalResource<ApiResult<Vec<RoutingRule>>> = LocalResource::new(api::routing_rules);
+    let offices: LocalResource<ApiResult<Vec<Office>>> = LocalResource::new(api::offices);
+    let i18n = use_i18n();
+    view! {
+        <Page title=title(|t| t.routing_title) no_breadcrumbs=true>
+            <p>{move || i18n.t().routing_intro}</p>
+            {load(rules, move |rules| {
+                load(offices, move |offices| view! { <RoutingForm rules=rules.clone() offices /> })
+            })}
+        </Page>
+    }
+}
+
+#[component]
+fn RoutingForm(rules: Vec<RoutingRule>, offices: Vec<Office>) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = FormState::new();
+    let choices: Vec<(RequestKind, RwSignal<String>)> = RequestKind::ALL
+        .into_iter()
+        .map(|k| {
+            let current = rules
+                .iter()
+                .find(|r| r.kind == k)
+                .map(|r| r.office_id.clone());
+            (k, RwSignal::new(current.unwrap_or_default()))
+        })
+        .collect();
+    let choices = StoredValue::new(choices);
+    let mut opts = vec![(String::new(), "—".to_owned())];
+    opts.extend(offices.into_iter().map(|o| (o.id, o.name)));
+    let options = Signal::stored(opts);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body: Vec<RoutingRule> = choices.with_value(|c| {
+            c.iter()
+                .filter_map(|(k, v)| {
+                    let office_id = v.get_untracked();
+                    (!office_id.is_empty()).then_some(RoutingRule {
+                        kind: *k,
+                        office_id,
+                    })
+                })
+                .collect()
+        });
+        form.start();
+        spawn_local(async move {
+            match api::save_routing_rules(&body).await {
+                Ok(_) => form.succeed(i18n.t().saved),
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit novalidate>
+            <Notice message=form.done />
+            <ErrorAlert error=form.alert />
+            <div class="row">
+                {choices.get_value().into_iter().map(|(k, v)| {
+                    let id = format!("r-{}", k.code());
+                    view! {
+                        <div class="col-md-6">
+                            <SelectInput id label=Signal::derive(move || kind_label(i18n.lang(), k).to_owned()) value=v options />
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().save}</button>
+        </form>
+    }
+}
+
+// ---- documents ----------------------------------------------------------------------
+
+#[component]
+pub fn DocumentsAdmin() -> impl IntoView {
+    let i18n = use_i18n();
+    let docs: LocalResource<ApiResult<Vec<Document>>> = LocalResource::new(api::documents);
+    let form = FormState::new();
+    let doc_title = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let files: RwSignal<Vec<File>, LocalStorage> = RwSignal::new_local(Vec::new());
+    let progress = RwSignal::new(None::<f64>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(file) = files.with_untracked(|f| f.first().cloned()) else {
+            return form.invalid(&DomainError::invalid(
+                "file",
+                "Scegli un file",
+                "Choose a file",
+            ));
+        };
+        form.start();
+        progress.set(Some(0.0));
+        let (t, c) = (doc_title.get_untracked(), category.get_untracked());
+        spawn_local(async move {
+            let r = api::create_document(t.trim(), c.trim(), &file, move |p| progress.set(Some(p)))
+                .await;
+            progress.set(None);
+            match r {
+                Ok(_) => {
+                    doc_title.set(String::new());
+                    form.succeed(i18n.t().saved);
+                    docs.refetch();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    let remove = move |id: String| {
+        spawn_local(async move {
+            match api::delete_document(&id).await {
+                Ok(_) => docs.refetch(),
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    view! {
+        <Page title=title(|t| t.documents_admin_title) no_breadcrumbs=true>
+            <Notice message=form.done />
+            <ErrorAlert error=form.alert />
+            {load(docs, move |list| {
+                view! {
+                    <ul class="list-group mb-4">
+                        {list.into_iter().map(|d| {
+                            let id = d.id.clone();
+                            view! {
+                                <li class="list-group-item d-flex justify-content-between align-items-center">
+                                    <span>
+                                        {d.title}
+                                        <span class="d-block small text-muted">
+                                            {format!("{} · {} · {}", d.category.unwrap_or_default(), d.filename, format::size(d.size))}
+                                        </span>
+                                    </span>
+                                    <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
+                                        {move || i18n.t().delete}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+            <form on:submit=submit novalidate>
+                <h2 class="h5">{move || i18n.t().add}</h2>
+                <TextInput id="d-title" label=label(|t| t.document_title) value=doc_title required=true error=form.error_for("title") />
+                <TextInput id="d-category" label=label(|t| t.document_category) value=category error=form.error_for("category") />
+                <FileInput id="d-file" label=label(|t| t.document_file) files required=true error=form.error_for("file") />
+                <ProgressBar progress />
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().add}</button>
+            </form>
+        </Page>
+    }
+}
+
+// ---- FAQ ----------------------------------------------------------------------------
+
+#[component]
+pub fn FaqAdmin() -> impl IntoView {
+    let i18n = use_i18n();
+    let faqs: LocalResource<ApiResult<Vec<Faq>>> = LocalResource::new(api::faq);
+    let form = FormState::new();
+    let question = RwSignal::new(String::new());
+    let answer = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let position = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = SaveFaq {
+            question: question.get_untracked().trim().to_owned(),
+            answer: answer.get_untracked().trim().to_owned(),
+            category: Some(category.get_untracked().trim().to_owned()).filter(|c| !c.is_empty()),
+            position: position.get_untracked().trim().parse().unwrap_or(0),
+        };
+        form.start();
+        spawn_local(async move {
+            match api::create_faq(&body).await {
+                Ok(_) => {
+                    question.set(String::new());
+                    answer.set(String::new());
+                    form.succeed(i18n.t().saved);
+                    faqs.refetch();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    let remove = move |id: String| {
+        spawn_local(async move {
+            match api::delete_faq(&id).await {
+                Ok(_) => faqs.refetch(),
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    view! {
+        <Page title=title(|t| t.faq_admin_title) no_breadcrumbs=true>
+            <Notice message=form.done />
+            <ErrorAlert error=form.alert />
+            {load(faqs, move |mut list| {
+                list.sort_by_key(|f| f.position);
+                view! {
+                    <ul class="list-group mb-4">
+                        {list.into_iter().map(|f| {
+                            let id = f.id.clone();
+                            view! {
+                                <li class="list-group-item d-flex justify-content-between align-items-start gap-2">
+                                    <span><strong>{f.question}</strong><span class="d-block small pre-line">{f.answer}</span></span>
+                                    <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
+                                        {move || i18n.t().delete}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+            <form on:submit=submit novalidate>
+                <h2 class="h5">{move || i18n.t().add}</h2>
+                <TextInput id="q-question" label=label(|t| t.faq_question) value=question required=true error=form.error_for("question") />
+                <TextArea id="q-answer" label=label(|t| t.faq_answer) value=answer required=true error=form.error_for("answer") rows=4 />
+                <TextInput id="q-category" label=label(|t| t.document_category) value=category />
+                <TextInput id="q-position" kind="number" label=label(|t| t.faq_position) value=position />
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().add}</button>
+            </form>
+        </Page>
+    }
+}

@@ -1,0 +1,412 @@
+//! A request as the desk works it: data and deadline, thread with internal notes,
+//! the actions the lifecycle allows now (from `domain`), and the history.
+
+use domain::api::{CreateMessage, MessageView, Office, RequestView, TransitionRequest, User};
+use domain::deadline::due_date;
+use domain::lifecycle::ActionKind;
+use domain::types::Description;
+use domain::{DeadlineStatus, LatenessCause, Role};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self, ApiResult};
+use crate::components::thread::{RequestAttachments, Thread};
+use crate::components::{
+    Checkbox, DeadlineBadge, ErrorAlert, FormState, Notice, Page, SelectInput, StatusBadge,
+    TextArea, load,
+};
+use crate::format;
+use crate::i18n::{ActionLabels, kind_label, status_label, use_i18n};
+use crate::session::{use_session, use_tenant};
+
+type Res<T> = LocalResource<ApiResult<T>>;
+
+fn action_label(labels: &ActionLabels, action: ActionKind) -> &'static str {
+    match action {
+        ActionKind::Assign => labels.assign,
+        ActionKind::Take => labels.take,
+        ActionKind::RequestInfo => labels.request_info,
+        ActionKind::Resume => labels.resume,
+        ActionKind::Resolve => labels.resolve,
+        ActionKind::Reject => labels.reject,
+        ActionKind::Reclassify => labels.reclassify,
+        ActionKind::Close => labels.close,
+        ActionKind::Reopen => labels.reopen,
+        ActionKind::Withdraw => labels.withdraw,
+    }
+}
+
+#[component]
+pub fn Detail() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
+    let request: Res<RequestView> = LocalResource::new(move || {
+        let id = id();
+        async move { api::request(&id).await }
+    });
+    let messages: Res<Vec<MessageView>> = LocalResource::new(move || {
+        let id = id();
+        async move { api::messages(&id).await }
+    });
+    let history = LocalResource::new(move || {
+        let id = id();
+        async move { api::transitions(&id).await }
+    });
+    let reload = move || {
+        request.refetch();
+        messages.refetch();
+        history.refetch();
+    };
+    let title = Signal::derive(move || match request.get() {
+        Some(Ok(r)) => format!("{} {}", i18n.t().request_title, r.protocol_number),
+        _ => i18n.t().request_title.to_owned(),
+    });
+    view! {
+        <Page title no_breadcrumbs=true>
+            <p><a href="/console">{move || format!("← {}", i18n.t().queue_title)}</a></p>
+            {load(request, move |r| {
+                view! {
+                    <div class="row">
+                        <div class="col-12 col-xl-7">
+                            <RequestData r=r.clone() />
+                            <RequestAttachments id=r.id.clone() />
+                            <section aria-labelledby="thread-title" class="mt-4">
+                                <h2 id="thread-title" class="h4">{move || i18n.t().thread_title}</h2>
+                                {load(messages, |items| view! { <Thread messages=items /> })}
+                                <Compose id=r.id.clone() messages />
+                            </section>
+                        </div>
+                        <div class="col-12 col-xl-5">
+                            <Actions r reload />
+                            <section aria-labelledby="history-title" class="mt-4">
+                                <h2 id="history-title" class="h4">{move || i18n.t().history_title}</h2>
+                                {load(history, move |items| {
+                                    if items.is_empty() {
+                                        return view! { <p>{move || i18n.t().history_empty}</p> }.into_any();
+                                    }
+                                    let lang = i18n.lang();
+                                    view! {
+                                        <ol class="list-unstyled small">
+                                            {items
+                                                .into_iter()
+                                                .map(|h| {
+                                                    view! {
+                                                        <li class="border-start border-2 ps-2 mb-2">
+                                                            <time datetime=h.created_at.to_rfc3339()>{format::datetime(h.created_at)}</time>
+                                                            " · "
+                                                            <strong>{action_label(&i18n.t().action_labels, h.action)}</strong>
+                                                            " · "
+                                                            {format!("{} → {}", status_label(lang, h.from_status), status_label(lang, h.to_status))}
+                                                            " · "
+                                                            {h.actor.name}
+                                                            {h.note.map(|n| view! { <span class="d-block pre-line">{n}</span> })}
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ol>
+                                    }
+                                        .into_any()
+                                })}
+                            </section>
+                        </div>
+                    </div>
+                }
+            })}
+        </Page>
+    }
+}
+
+#[component]
+fn RequestData(r: RequestView) -> impl IntoView {
+    let i18n = use_i18n();
+    let citizen = r.citizen.clone().map(|c| {
+        let contact = [c.fiscal_code, c.email, c.phone]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+        view! {
+            <dt class="col-sm-4">{move || i18n.t().citizen}</dt>
+            <dd class="col-sm-8">{c.name}<span class="d-block small">{contact}</span></dd>
+        }
+    });
+    let fields = r
+        .fields
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(true) => i18n.t().yes.to_owned(),
+                serde_json::Value::Bool(false) => i18n.t().no.to_owned(),
+                other => other.to_string(),
+            };
+            view! {
+                <dt class="col-sm-4">{k.clone()}</dt>
+                <dd class="col-sm-8">{value}</dd>
+            }
+        })
+        .collect_view();
+    let kind = r.kind;
+    view! {
+        <div class="d-flex flex-wrap align-items-center gap-2 mb-3">
+            <h2 class="h3 mb-0">{r.subject.clone()}</h2>
+            <StatusBadge status=r.status />
+            <DeadlineBadge request=r.clone() />
+        </div>
+        <dl class="row">
+            <dt class="col-sm-4">{move || i18n.t().protocol_number}</dt>
+            <dd class="col-sm-8 font-monospace">{r.protocol_number.clone()}</dd>
+            <dt class="col-sm-4">{move || i18n.t().type_label}</dt>
+            <dd class="col-sm-8">{r.type_name.clone()} " (" {move || kind_label(i18n.lang(), kind)} ")"</dd>
+            <dt class="col-sm-4">{move || i18n.t().channel}</dt>
+            <dd class="col-sm-8">{r.channel.code()}</dd>
+            <dt class="col-sm-4">{move || i18n.t().received_at}</dt>
+            <dd class="col-sm-8">{format::datetime(r.received_at)}</dd>
+            <dt class="col-sm-4">{move || i18n.t().deadline}</dt>
+            <dd class="col-sm-8">{format::opt_date(r.due_date)}</dd>
+            <dt class="col-sm-4">{move || i18n.t().office}</dt>
+            <dd class="col-sm-8">{r.office.as_ref().map_or_else(|| "—".into(), |o| o.name.clone())}</dd>
+            <dt class="col-sm-4">{move || i18n.t().assignee}</dt>
+            <dd class="col-sm-8">{r.assignee.as_ref().map_or_else(|| "—".into(), |o| o.name.clone())}</dd>
+            {citizen}
+            {fields}
+            <dt class="col-sm-4">{move || i18n.t().description}</dt>
+            <dd class="col-sm-8 pre-line">{r.description.clone()}</dd>
+        </dl>
+    }
+}
+
+/// A public reply or an internal note.
+#[component]
+fn Compose(id: String, messages: Res<Vec<MessageView>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = RwSignal::new(String::new());
+    let internal = RwSignal::new(false);
+    let form = FormState::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = match Description::parse(&body.get_untracked()) {
+            Ok(t) => t.into_inner(),
+            Err(e) => return form.invalid(&e.at_field("body")),
+        };
+        form.start();
+        let id = id.clone();
+        spawn_local(async move {
+            let msg = CreateMessage {
+                body: text,
+                internal: internal.get_untracked(),
+            };
+            match api::post_message(&id, &msg).await {
+                Ok(_) => {
+                    body.set(String::new());
+                    form.succeed(i18n.t().message_sent);
+                    messages.refetch();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit class="mt-3" novalidate>
+            <Notice message=form.done />
+            <ErrorAlert error=form.alert />
+            <TextArea id="msg-body" label=Signal::derive(move || i18n.t().reply_label.to_owned()) value=body required=true error=form.error_for("body") rows=3 />
+            <Checkbox id="msg-internal" label=Signal::derive(move || i18n.t().internal_checkbox.to_owned()) checked=internal />
+            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().send}</button>
+        </form>
+    }
+}
+
+/// The actions the lifecycle allows from this status for this role, each with its inputs.
+#[component]
+fn Actions(r: RequestView, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let tenant = use_tenant();
+    let role = session.role().unwrap_or(Role::Operator);
+    let available: Vec<ActionKind> = ActionKind::ALL
+        .into_iter()
+        .filter(|a| {
+            a.target(r.status).is_some() && a.allowed_for(role) && *a != ActionKind::Withdraw
+        })
+        .collect();
+    let chosen = RwSignal::new(None::<ActionKind>);
+    let note = RwSignal::new(String::new());
+    let office = RwSignal::new(r.office.as_ref().map(|o| o.id.clone()).unwrap_or_default());
+    let assignee = RwSignal::new(String::new());
+    let new_type = RwSignal::new(String::new());
+    let cause = RwSignal::new(String::new());
+    let form = FormState::new();
+    let offices: Res<Vec<Office>> = LocalResource::new(api::offices);
+    let users: Res<Vec<User>> = LocalResource::new(api::users);
+    let overdue = r.deadline_status == Some(DeadlineStatus::Overdue);
+    let received_at = r.received_at;
+    let id = StoredValue::new(r.id.clone());
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(action) = chosen.get_untracked() else {
+            return;
+        };
+        let text = note.get_untracked().trim().to_owned();
+        // A resolve, an information request and a rejection speak to the citizen.
+        if matches!(
+            action,
+            ActionKind::Resolve | ActionKind::RequestInfo | ActionKind::Reject
+        ) && text.is_empty()
+        {
+            return form.invalid(&domain::DomainError::invalid(
+                "note",
+                "Scrivi il testo per il cittadino",
+                "Write the text for the citizen",
+            ));
+        }
+        let some = |s: String| (!s.is_empty()).then_some(s);
+        let body = TransitionRequest {
+            action,
+            office_id: (action == ActionKind::Assign)
+                .then(|| some(office.get_untracked()))
+                .flatten(),
+            assignee_id: (action == ActionKind::Assign)
+                .then(|| some(assignee.get_untracked()))
+                .flatten(),
+            type_code: (action == ActionKind::Reclassify)
+                .then(|| some(new_type.get_untracked()))
+                .flatten(),
+            note: some(text),
+            cause: (action == ActionKind::Resolve)
+                .then(|| {
+                    LatenessCause::ALL
+                        .into_iter()
+                        .find(|c| c.code() == cause.get_untracked())
+                })
+                .flatten(),
+        };
+        form.start();
+        spawn_local(async move {
+            match api::transition(&id.get_value(), &body).await {
+                Ok(_) => {
+                    form.succeed(i18n.t().action_done);
+                    chosen.set(None);
+                    note.set(String::new());
+                    reload();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+
+    let office_options = Signal::derive(move || {
+        let mut o = vec![(String::new(), i18n.t().choose.to_owned())];
+        if let Some(Ok(list)) = offices.get() {
+            o.extend(list.into_iter().map(|of| (of.id, of.name)));
+        }
+        o
+    });
+    let user_options = Signal::derive(move || {
+        let mut o = vec![(String::new(), i18n.t().none.to_owned())];
+        let wanted = office.get();
+        if let Some(Ok(list)) = users.get() {
+            o.extend(
+                list.into_iter()
+                    .filter(|u| u.active && u.role.is_staff())
+                    .filter(|u| wanted.is_empty() || u.office_ids.contains(&wanted))
+                    .map(|u| (u.id, format!("{} {}", u.first_name, u.last_name))),
+            );
+        }
+        o
+    });
+    let type_options = Signal::derive(move || {
+        let mut o = vec![(String::new(), i18n.t().choose.to_owned())];
+        o.extend(tenant.types().into_iter().map(|t| (t.code, t.name)));
+        o
+    });
+    let cause_options = Signal::derive(move || {
+        let mut o = vec![(String::new(), i18n.t().none.to_owned())];
+        o.extend(
+            LatenessCause::ALL
+                .into_iter()
+                .zip(i18n.t().cause_labels)
+                .map(|(c, l)| (c.code().to_owned(), l.to_owned())),
+        );
+        o
+    });
+    // Reclassification recomputes the deadline from the original receipt (TQRIF art. 13).
+    let recomputed = move || {
+        let code = new_type.get();
+        let rt = tenant.types().into_iter().find(|t| t.code == code)?;
+        Some(due_date(received_at, rt.standard_days, &tenant.calendar()))
+    };
+
+    let inputs = move || {
+        let action = chosen.get()?;
+        let t = i18n.t();
+        let note_label = match action {
+            ActionKind::Resolve | ActionKind::RequestInfo => t.public_reply_label,
+            ActionKind::Reject => t.reason_label,
+            _ => t.note_label,
+        };
+        let required = matches!(
+            action,
+            ActionKind::Resolve | ActionKind::RequestInfo | ActionKind::Reject
+        );
+        Some(view! {
+            <form on:submit=submit class="mt-3 p-3 border rounded" novalidate>
+                <h3 class="h5">{action_label(&t.action_labels, action)}</h3>
+                {(action == ActionKind::Assign).then(|| view! {
+                    <SelectInput id="act-office" label=Signal::derive(move || i18n.t().office.to_owned()) value=office options=office_options required=true />
+                    <SelectInput id="act-assignee" label=Signal::derive(move || i18n.t().assignee.to_owned()) value=assignee options=user_options />
+                })}
+                {(action == ActionKind::Reclassify).then(|| view! {
+                    <SelectInput id="act-type" label=Signal::derive(move || i18n.t().new_type.to_owned()) value=new_type options=type_options required=true />
+                    <p role="status" data-testid="recomputed-due">
+                        {move || recomputed().map(|due| format!("{}: {}", i18n.t().recomputed_due, due.map_or_else(|| i18n.t().no_standard_due.to_owned(), format::date)))}
+                    </p>
+                })}
+                {(action == ActionKind::Resolve && overdue).then(|| view! {
+                    <SelectInput id="act-cause" label=Signal::derive(move || i18n.t().cause_label.to_owned()) value=cause options=cause_options />
+                })}
+                <TextArea id="act-note" label=Signal::stored(note_label.to_owned()) value=note required error=form.error_for("note") rows=4 />
+                <div class="d-flex gap-2">
+                    <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{t.confirm}</button>
+                    <button type="button" class="btn btn-outline-primary" on:click=move |_| chosen.set(None)>{t.cancel}</button>
+                </div>
+            </form>
+        })
+    };
+
+    view! {
+        <section aria-labelledby="actions-title" class="card card-bg p-3">
+            <h2 id="actions-title" class="h4">{move || i18n.t().actions_title}</h2>
+            <Notice message=form.done />
+            <ErrorAlert error=form.alert />
+            <div class="d-flex flex-wrap gap-2">
+                {available
+                    .into_iter()
+                    .map(|a| {
+                        view! {
+                            <button
+                                type="button"
+                                class="btn btn-sm"
+                                class:btn-primary=move || chosen.get() == Some(a)
+                                class:btn-outline-primary=move || chosen.get() != Some(a)
+                                aria-pressed=move || (chosen.get() == Some(a)).to_string()
+                                data-action=a.code()
+                                on:click=move |_| {
+                                    form.alert.set(None);
+                                    chosen.set(Some(a));
+                                }
+                            >
+                                {move || action_label(&i18n.t().action_labels, a)}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            {inputs}
+        </section>
+    }
+}

@@ -1,0 +1,20 @@
+//! One module per page (or small family of pages).
+
+mod auth;
+pub mod console;
+mod documents;
+mod faq;
+mod home;
+mod info;
+mod my_requests;
+mod request_detail;
+mod wizard;
+
+pub use auth::{Login, Register};
+pub use documents::Documents;
+pub use faq::FaqPage;
+pub use home::Home;
+pub use info::{Accessibility, Booking, NotFound, Privacy};
+pub use my_requests::MyRequests;
+pub use request_detail::RequestDetail;
+pub use wizard::Wizard;

@@ -1,0 +1,78 @@
+//! Area personale › Le mie pratiche: the citizen's requests with their status.
+
+use domain::api::{Page as ListPage, RequestView};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiResult};
+use crate::components::{Crumb, Need, Page, RequireLogin, StatusBadge, load};
+use crate::format;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn MyRequests() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="container my-4">
+            <Page
+                title=Signal::derive(move || i18n.t().my_requests_title.to_owned())
+                crumbs=vec![Crumb::new(move || i18n.t().nav_personal_area.to_owned(), "/area-personale")]
+            >
+                <RequireLogin need=Need::Citizen>
+                    <RequestList />
+                </RequireLogin>
+            </Page>
+        </div>
+    }
+}
+
+#[component]
+fn RequestList() -> impl IntoView {
+    let i18n = use_i18n();
+    let requests: LocalResource<ApiResult<ListPage<RequestView>>> =
+        LocalResource::new(|| api::list_requests(""));
+    view! {
+        <p>
+            <a class="btn btn-primary" href="/nuova-richiesta">{move || i18n.t().new_request}</a>
+        </p>
+        {load(requests, move |page| {
+            if page.items.is_empty() {
+                return view! { <p>{move || i18n.t().my_requests_empty}</p> }.into_any();
+            }
+            view! {
+                <ul class="list-unstyled" data-testid="my-requests">
+                    {page.items.into_iter().map(|r| view! { <RequestItem r /> }).collect_view()}
+                </ul>
+            }
+                .into_any()
+        })}
+    }
+}
+
+#[component]
+fn RequestItem(r: RequestView) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/area-personale/pratiche/{}", r.id);
+    view! {
+        <li class="card card-bg shadow-sm mb-3">
+            <div class="card-body">
+                <div class="d-flex flex-wrap justify-content-between gap-2">
+                    <h2 class="h5 mb-1">
+                        <a href=href>{r.subject.clone()}</a>
+                    </h2>
+                    <StatusBadge status=r.status />
+                </div>
+                <p class="small mb-0">
+                    {r.type_name.clone()}
+                    " · "
+                    {move || i18n.t().protocol_number}
+                    " "
+                    <span class="font-monospace">{r.protocol_number.clone()}</span>
+                    " · "
+                    {move || i18n.t().due_date}
+                    " "
+                    {format::opt_date(r.due_date)}
+                </p>
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,215 @@
+//! A citizen's request: data, status, thread, reply (with attachments) and withdraw.
+
+use domain::Status;
+use domain::api::{CreateMessage, RequestView, TransitionRequest};
+use domain::lifecycle::ActionKind;
+use domain::types::Description;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use web_sys::File;
+
+use crate::api;
+use crate::browser;
+use crate::components::thread::{RequestAttachments, Thread};
+use crate::components::{
+    Crumb, ErrorAlert, FileInput, FormState, Need, Notice, Page, ProgressBar, RequireLogin,
+    StatusBadge, TextArea, load,
+};
+use crate::format;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn RequestDetail() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="container my-4">
+            <Page
+                title=Signal::derive(move || i18n.t().request_title.to_owned())
+                crumbs=vec![
+                    Crumb::new(move || i18n.t().nav_personal_area.to_owned(), "/area-personale"),
+                    Crumb::new(move || i18n.t().my_requests_title.to_owned(), "/area-personale"),
+                ]
+            >
+                <RequireLogin need=Need::Citizen>
+                    <Detail />
+                </RequireLogin>
+            </Page>
+        </div>
+    }
+}
+
+#[component]
+fn Detail() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
+    let request = LocalResource::new(move || {
+        let id = id();
+        async move { api::request(&id).await }
+    });
+    let messages = LocalResource::new(move || {
+        let id = id();
+        async move { api::messages(&id).await }
+    });
+    let i18n = use_i18n();
+    view! {
+        {load(request, move |r| view! { <Summary r request /> })}
+        {move || view! { <RequestAttachments id=id() /> }}
+        <section aria-labelledby="thread-title" class="mt-5">
+            <h2 id="thread-title" class="h4">{move || i18n.t().thread_title}</h2>
+            {load(messages, |items| view! { <Thread messages=items /> })}
+            {move || {
+                request
+                    .get()
+                    .and_then(Result::ok)
+                    .filter(|r| r.status.is_open())
+                    .map(|r| view! { <Reply id=r.id messages /> })
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Summary(r: RequestView, request: LocalResource<api::ApiResult<RequestView>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = FormState::new();
+    let id = r.id.clone();
+    let can_withdraw = ActionKind::Withdraw.target(r.status).is_some();
+    let withdraw = move |_| {
+        if !browser::confirm(i18n.t().withdraw_confirm) {
+            return;
+        }
+        form.start();
+        let id = id.clone();
+        spawn_local(async move {
+            let body = TransitionRequest {
+                action: ActionKind::Withdraw,
+                office_id: None,
+                assignee_id: None,
+                type_code: None,
+                note: None,
+                cause: None,
+            };
+            match api::transition(&id, &body).await {
+                Ok(_) => {
+                    form.succeed(i18n.t().withdrawn_done);
+                    request.refetch();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    let resolved = r.resolved_at.map(|at| {
+        view! {
+            <dt class="col-sm-4">{move || i18n.t().resolved_at}</dt>
+            <dd class="col-sm-8">{format::datetime(at)}</dd>
+        }
+    });
+    view! {
+        <div class="d-flex flex-wrap align-items-center gap-2 mb-3">
+            <h2 class="h3 mb-0">{r.subject.clone()}</h2>
+            <StatusBadge status=r.status />
+        </div>
+        <Notice message=form.done />
+        <ErrorAlert error=form.alert />
+        <dl class="row">
+            <dt class="col-sm-4">{move || i18n.t().protocol_number}</dt>
+            <dd class="col-sm-8 font-monospace" data-testid="protocol-number">{r.protocol_number.clone()}</dd>
+            <dt class="col-sm-4">{move || i18n.t().type_label}</dt>
+            <dd class="col-sm-8">{r.type_name.clone()}</dd>
+            <dt class="col-sm-4">{move || i18n.t().received_at}</dt>
+            <dd class="col-sm-8">{format::datetime(r.received_at)}</dd>
+            <dt class="col-sm-4">{move || i18n.t().due_date}</dt>
+            <dd class="col-sm-8" data-testid="due-date">{format::opt_date(r.due_date)}</dd>
+            {resolved}
+            <dt class="col-sm-4">{move || i18n.t().description}</dt>
+            <dd class="col-sm-8 pre-line">{r.description.clone()}</dd>
+        </dl>
+        {(can_withdraw && r.status != Status::Withdrawn)
+            .then(|| {
+                view! {
+                    <button type="button" class="btn btn-outline-danger" on:click=withdraw disabled=move || form.pending.get()>
+                        {move || i18n.t().withdraw}
+                    </button>
+                }
+            })}
+    }
+}
+
+#[component]
+fn Reply(
+    id: String,
+    messages: LocalResource<api::ApiResult<Vec<domain::api::MessageView>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = RwSignal::new(String::new());
+    let files: RwSignal<Vec<File>, LocalStorage> = RwSignal::new_local(Vec::new());
+    let progress = RwSignal::new(None::<f64>);
+    let form = FormState::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if form.pending.get_untracked() {
+            return;
+        }
+        let text = match Description::parse(&body.get_untracked()) {
+            Ok(t) => t.into_inner(),
+            Err(e) => {
+                form.invalid(&e.at_field("body"));
+                return;
+            }
+        };
+        form.start();
+        let id = id.clone();
+        let chosen = files.get_untracked();
+        spawn_local(async move {
+            let message = CreateMessage {
+                body: text,
+                internal: false,
+            };
+            let result = if chosen.is_empty() {
+                api::post_message(&id, &message).await
+            } else {
+                progress.set(Some(0.0));
+                let r = api::post_message_with_files(&id, &message, &chosen, move |p| {
+                    progress.set(Some(p));
+                })
+                .await;
+                progress.set(None);
+                r
+            };
+            match result {
+                Ok(_) => {
+                    body.set(String::new());
+                    form.succeed(i18n.t().message_sent);
+                    messages.refetch();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit class="mt-4" novalidate>
+            <h3 class="h5">{move || i18n.t().reply}</h3>
+            <Notice message=form.done />
+            <ErrorAlert error=form.alert />
+            <TextArea
+                id="reply-body"
+                label=Signal::derive(move || i18n.t().reply_label.to_owned())
+                value=body
+                required=true
+                error=form.error_for("body")
+                rows=4
+            />
+            <FileInput
+                id="reply-files"
+                label=Signal::derive(move || i18n.t().attachments.to_owned())
+                files
+                multiple=true
+            />
+            <ProgressBar progress />
+            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
+                {move || i18n.t().send}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,587 @@
+//! The new-request wizard, following the Designers Italia service flow:
+//! privacy → type → data and attachments → summary (with the due date the server will
+//! set, computed here with the same `domain` calendar) → confirmation with protocol.
+
+use std::collections::BTreeMap;
+
+use domain::api::{CreateRequest, FieldDef, FieldType, RequestType, RequestView};
+use domain::deadline::due_date;
+use domain::error::Errors;
+use domain::types::{Description, Subject};
+use domain::{DomainError, FieldError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+use web_sys::File;
+
+use crate::api;
+use crate::browser;
+use crate::components::{
+    Checkbox, Crumb, ErrorAlert, FileInput, FormState, Need, Page, ProgressBar, RequireLogin,
+    SelectInput, TextArea, TextInput, load,
+};
+use crate::format;
+use crate::i18n::{Texts, kind_label, use_i18n};
+use crate::session::use_tenant;
+
+const STEPS: usize = 5;
+
+#[component]
+pub fn Wizard() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="container my-4">
+            <Page
+                title=Signal::derive(move || i18n.t().wizard_title.to_owned())
+                crumbs=vec![Crumb::new(move || i18n.t().nav_services.to_owned(), "/")]
+            >
+                <RequireLogin need=Need::Citizen>
+                    <WizardSteps />
+                </RequireLogin>
+            </Page>
+        </div>
+    }
+}
+
+/// The inputs of the chosen type's form, one signal per field.
+#[derive(Clone, Copy)]
+struct FieldValues {
+    text: StoredValue<BTreeMap<String, RwSignal<String>>>,
+    checked: StoredValue<BTreeMap<String, RwSignal<bool>>>,
+}
+
+impl FieldValues {
+    fn new() -> Self {
+        Self {
+            text: StoredValue::new(BTreeMap::new()),
+            checked: StoredValue::new(BTreeMap::new()),
+        }
+    }
+
+    fn text(self, name: &str) -> RwSignal<String> {
+        if let Some(s) = self.text.with_value(|m| m.get(name).copied()) {
+            return s;
+        }
+        let s = RwSignal::new(String::new());
+        self.text.update_value(|m| {
+            m.insert(name.to_owned(), s);
+        });
+        s
+    }
+
+    fn checked(self, name: &str) -> RwSignal<bool> {
+        if let Some(s) = self.checked.with_value(|m| m.get(name).copied()) {
+            return s;
+        }
+        let s = RwSignal::new(false);
+        self.checked.update_value(|m| {
+            m.insert(name.to_owned(), s);
+        });
+        s
+    }
+
+    /// The JSON values of the type's fields, checking required and numeric ones.
+    fn collect(
+        self,
+        defs: &[FieldDef],
+        errors: &mut Errors,
+    ) -> BTreeMap<String, serde_json::Value> {
+        let mut out = BTreeMap::new();
+        for def in defs {
+            let key = format!("fields.{}", def.name);
+            if def.field_type == FieldType::Checkbox {
+                let on = self.checked(&def.name).get_untracked();
+                if def.required && !on {
+                    errors.push(required(&key, &def.label));
+                }
+                out.insert(def.name.clone(), serde_json::Value::Bool(on));
+                continue;
+            }
+            let raw = self.text(&def.name).get_untracked().trim().to_owned();
+            if raw.is_empty() {
+                if def.required {
+                    errors.push(required(&key, &def.label));
+                }
+                continue;
+            }
+            let value = if def.field_type == FieldType::Number {
+                let Ok(n) = raw.replace(',', ".").parse::<f64>() else {
+                    errors.push(FieldError::new(
+                        key,
+                        format!("{}: inserire un numero", def.label),
+                        format!("{}: enter a number", def.label),
+                    ));
+                    continue;
+                };
+                serde_json::json!(n)
+            } else {
+                serde_json::Value::String(raw)
+            };
+            out.insert(def.name.clone(), value);
+        }
+        out
+    }
+
+    /// How a field's value reads in the summary.
+    fn display(self, def: &FieldDef, t: &Texts) -> String {
+        match def.field_type {
+            FieldType::Checkbox => if self.checked(&def.name).get() {
+                t.yes
+            } else {
+                t.no
+            }
+            .to_owned(),
+            FieldType::Select => {
+                let v = self.text(&def.name).get();
+                def.options
+                    .iter()
+                    .find(|o| o.value == v)
+                    .map_or(v, |o| o.label.clone())
+            }
+            _ => self.text(&def.name).get(),
+        }
+    }
+}
+
+fn required(field: &str, label: &str) -> FieldError {
+    FieldError::new(
+        field.to_owned(),
+        format!("{label}: campo obbligatorio"),
+        format!("{label}: this field is required"),
+    )
+}
+
+#[component]
+fn WizardSteps() -> impl IntoView {
+    let i18n = use_i18n();
+    let tenant = use_tenant();
+    let query = use_query_map();
+    let step = RwSignal::new(0_usize);
+    let privacy = RwSignal::new(false);
+    let type_code = RwSignal::new(query.with_untracked(|q| q.get("tipo")).unwrap_or_default());
+    let subject = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let values = FieldValues::new();
+    let files: RwSignal<Vec<File>, LocalStorage> = RwSignal::new_local(Vec::new());
+    let progress = RwSignal::new(None::<f64>);
+    let form = FormState::new();
+    let created = RwSignal::new(None::<RequestView>);
+    let attachment_failed = RwSignal::new(false);
+    let idempotency_key = StoredValue::new(api::new_idempotency_key());
+
+    let selected = Memo::new(move |_| {
+        let code = type_code.get();
+        tenant.types().into_iter().find(|t| t.code == code)
+    });
+
+    let go = move |to: usize| {
+        form.errors.set(Vec::new());
+        form.alert.set(None);
+        step.set(to);
+        request_animation_frame(|| browser::focus("step-title"));
+    };
+
+    let build = move || -> Result<CreateRequest, DomainError> {
+        let mut errors = Errors::new();
+        let rt = selected.get_untracked();
+        if rt.is_none() {
+            errors.push(FieldError::new(
+                "type",
+                "Scegli il tipo di richiesta",
+                "Choose the type of request",
+            ));
+        }
+        let subject = errors.check(Subject::parse(&subject.get_untracked()));
+        let description = errors.check(Description::parse(&description.get_untracked()));
+        let fields = values.collect(rt.as_ref().map_or(&[][..], |t| &t.fields), &mut errors);
+        errors.finish()?;
+        Ok(CreateRequest {
+            type_code: rt.map(|t| t.code).unwrap_or_default(),
+            subject: subject.map(Subject::into_inner).unwrap_or_default(),
+            description: description.map(Description::into_inner).unwrap_or_default(),
+            fields,
+            utenza_id: None,
+            citizen_id: None,
+            channel: None,
+            received_at: None,
+        })
+    };
+
+    let next = move |_| {
+        let current = step.get_untracked();
+        match current {
+            0 if !privacy.get_untracked() => {
+                form.invalid(&DomainError::Validation(vec![FieldError::new(
+                    "privacy_accepted",
+                    crate::i18n::texts(domain::Lang::It).privacy_consent_required,
+                    crate::i18n::texts(domain::Lang::En).privacy_consent_required,
+                )]));
+            }
+            1 if selected.get_untracked().is_none() => {
+                form.invalid(&DomainError::invalid(
+                    "type",
+                    "Scegli il tipo di richiesta",
+                    "Choose the type of request",
+                ));
+            }
+            2 => match build() {
+                Ok(_) => go(3),
+                Err(e) => form.invalid(&e),
+            },
+            n => go(n + 1),
+        }
+    };
+
+    let submit = move |_| {
+        if form.pending.get_untracked() {
+            return;
+        }
+        let body = match build() {
+            Ok(b) => b,
+            Err(e) => {
+                form.invalid(&e);
+                go(2);
+                return;
+            }
+        };
+        form.start();
+        spawn_local(async move {
+            let key = idempotency_key.get_value();
+            match api::create_request(&body, &key).await {
+                Ok(view) => {
+                    let chosen = files.get_untracked();
+                    if !chosen.is_empty() {
+                        progress.set(Some(0.0));
+                        let up = api::upload_attachments(&view.id, &chosen, move |p| {
+                            progress.set(Some(p));
+                        })
+                        .await;
+                        progress.set(None);
+                        attachment_failed.set(up.is_err());
+                    }
+                    form.pending.set(false);
+                    created.set(Some(view));
+                    go(4);
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+
+    let step_view = move || match step.get() {
+        0 => view! {
+            <p>{move || i18n.t().privacy_step_text}</p>
+            <p><a href="/privacy" target="_blank">{move || i18n.t().privacy_policy}</a></p>
+            <Checkbox
+                id="privacy_accepted"
+                label=Signal::derive(move || i18n.t().privacy_step_accept.to_owned())
+                checked=privacy
+                error=form.error_for("privacy_accepted")
+            />
+        }
+        .into_any(),
+        1 => view! { <TypeChoice type_code error=form.error_for("type") /> }.into_any(),
+        2 => view! {
+            <p class="small">{move || i18n.t().required_hint}</p>
+            <TextInput
+                id="subject"
+                label=Signal::derive(move || i18n.t().subject.to_owned())
+                value=subject
+                required=true
+                error=form.error_for("subject")
+            />
+            <TextArea
+                id="description"
+                label=Signal::derive(move || i18n.t().description.to_owned())
+                value=description
+                required=true
+                error=form.error_for("description")
+            />
+            {move || {
+                selected
+                    .get()
+                    .map(|rt| {
+                        rt.fields
+                            .into_iter()
+                            .map(|def| field_input(def, values, form))
+                            .collect_view()
+                    })
+            }}
+            <FileInput
+                id="attachments"
+                label=Signal::derive(move || i18n.t().attachments.to_owned())
+                files
+                multiple=true
+            />
+        }
+        .into_any(),
+        3 => view! { <Summary selected subject description values files /> }.into_any(),
+        _ => view! { <Confirmation created attachment_failed /> }.into_any(),
+    };
+
+    view! {
+        <Stepper step />
+        <section aria-labelledby="step-title" class="mt-4">
+            <h2 id="step-title" tabindex="-1" class="h3">
+                {move || i18n.t().wizard_steps[step.get().min(STEPS - 1)]}
+            </h2>
+            <ErrorAlert error=form.alert />
+            {step_view}
+            <ProgressBar progress />
+            {move || {
+                let s = step.get();
+                (s < STEPS - 1)
+                    .then(|| {
+                        view! {
+                            <div class="d-flex flex-wrap gap-2 mt-4">
+                                {(s > 0)
+                                    .then(|| {
+                                        view! {
+                                            <button type="button" class="btn btn-outline-primary" on:click=move |_| go(s - 1)>
+                                                {move || i18n.t().back}
+                                            </button>
+                                        }
+                                    })}
+                                {if s == STEPS - 2 {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="btn btn-primary"
+                                            disabled=move || form.pending.get()
+                                            on:click=submit
+                                        >
+                                            {move || i18n.t().submit_request}
+                                        </button>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <button type="button" class="btn btn-primary" on:click=next>
+                                            {move || i18n.t().next}
+                                        </button>
+                                    }
+                                        .into_any()
+                                }}
+                            </div>
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+/// The step indicator; the current step is marked with `aria-current="step"`.
+#[component]
+fn Stepper(step: RwSignal<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="steppers">
+            <div class="steppers-header">
+                <ul>
+                    {(0..STEPS)
+                        .map(|i| {
+                            view! {
+                                <li
+                                    class:confirmed=move || i < step.get()
+                                    class:active=move || step.get() == i
+                                    aria-current=move || (step.get() == i).then_some("step")
+                                >
+                                    <span class="steppers-number" aria-hidden="true">{i + 1}</span>
+                                    {move || i18n.t().wizard_steps[i]}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                <span class="steppers-index">
+                    {move || (i18n.t().step_of)(step.get() + 1, STEPS)}
+                </span>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn TypeChoice(type_code: RwSignal<String>, error: Signal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tenant = use_tenant();
+    view! {
+        <fieldset aria-describedby=move || error.with(Option::is_some).then_some("type-error")>
+            <legend class="h5">{move || i18n.t().choose_type}</legend>
+            {load(tenant.request_types, move |types| {
+                types
+                    .into_iter()
+                    .map(|rt| {
+                        let id = format!("type-{}", rt.code);
+                        let code = rt.code.clone();
+                        let code2 = rt.code.clone();
+                        let kind = rt.kind;
+                        view! {
+                            <div class="form-check">
+                                <input
+                                    type="radio"
+                                    name="type"
+                                    id=id.clone()
+                                    value=rt.code.clone()
+                                    prop:checked=move || type_code.get() == code
+                                    on:change=move |_| type_code.set(code2.clone())
+                                />
+                                <label for=id>
+                                    {rt.name}
+                                    <span class="d-block small text-muted">
+                                        {move || kind_label(i18n.lang(), kind)}
+                                        {rt.standard_days.map(|n| format!(" · {}", (i18n.t().standard_days)(n)))}
+                                    </span>
+                                </label>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            })}
+            {move || {
+                error
+                    .get()
+                    .map(|e| view! { <div class="invalid-feedback d-block" id="type-error">{e}</div> })
+            }}
+        </fieldset>
+    }
+}
+
+fn field_input(def: FieldDef, values: FieldValues, form: FormState) -> AnyView {
+    let id = format!("field-{}", def.name);
+    let error = form.error_for(format!("fields.{}", def.name));
+    let label = Signal::stored(def.label.clone());
+    let help = def.help.clone().map(Signal::stored);
+    let required = def.required;
+    match def.field_type {
+        FieldType::Checkbox => {
+            view! { <Checkbox id label checked=values.checked(&def.name) error /> }.into_any()
+        }
+        FieldType::Textarea => {
+            view! { <TextArea id label value=values.text(&def.name) required error rows=3 /> }
+                .into_any()
+        }
+        FieldType::Select => {
+            let t = use_i18n();
+            let mut options = vec![(String::new(), t.t().choose.to_owned())];
+            options.extend(
+                def.options
+                    .iter()
+                    .map(|o| (o.value.clone(), o.label.clone())),
+            );
+            view! {
+                <SelectInput id label value=values.text(&def.name) options=Signal::stored(options) required error />
+            }
+            .into_any()
+        }
+        kind => {
+            let kind = match kind {
+                FieldType::Number => "number",
+                FieldType::Date => "date",
+                _ => "text",
+            };
+            match help {
+                Some(help) => view! {
+                    <TextInput id label value=values.text(&def.name) kind required error help />
+                }
+                .into_any(),
+                None => view! {
+                    <TextInput id label value=values.text(&def.name) kind required error />
+                }
+                .into_any(),
+            }
+        }
+    }
+}
+
+#[component]
+fn Summary(
+    selected: Memo<Option<RequestType>>,
+    subject: RwSignal<String>,
+    description: RwSignal<String>,
+    values: FieldValues,
+    files: RwSignal<Vec<File>, LocalStorage>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let tenant = use_tenant();
+    // The clock starts now (Rome date, next working day if today is not one).
+    let due = move || {
+        selected
+            .get()
+            .and_then(|rt| due_date(browser::now(), rt.standard_days, &tenant.calendar()))
+    };
+    let file_names =
+        move || files.with(|f| f.iter().map(File::name).collect::<Vec<_>>().join(", "));
+    view! {
+        <div class="callout important">
+            <div class="callout-title">{move || i18n.t().expected_due_date}</div>
+            <p class="mb-0 h4" data-testid="expected-due-date">
+                {move || match due() {
+                    Some(d) => format::date(d),
+                    None => i18n.t().no_standard_due.to_owned(),
+                }}
+            </p>
+        </div>
+        <dl class="row mt-4">
+            <dt class="col-sm-4">{move || i18n.t().type_label}</dt>
+            <dd class="col-sm-8">{move || selected.get().map(|t| t.name).unwrap_or_default()}</dd>
+            <dt class="col-sm-4">{move || i18n.t().subject}</dt>
+            <dd class="col-sm-8">{move || subject.get()}</dd>
+            <dt class="col-sm-4">{move || i18n.t().description}</dt>
+            <dd class="col-sm-8 pre-line">{move || description.get()}</dd>
+            {move || {
+                selected
+                    .get()
+                    .map(|rt| {
+                        rt.fields
+                            .into_iter()
+                            .map(|def| {
+                                let value = values.display(&def, i18n.t());
+                                view! {
+                                    <dt class="col-sm-4">{def.label}</dt>
+                                    <dd class="col-sm-8">{value}</dd>
+                                }
+                            })
+                            .collect_view()
+                    })
+            }}
+            <dt class="col-sm-4">{move || i18n.t().attachments}</dt>
+            <dd class="col-sm-8">{file_names}</dd>
+        </dl>
+        <p class="alert alert-info">{move || i18n.t().summary_declaration}</p>
+    }
+}
+
+#[component]
+fn Confirmation(
+    created: RwSignal<Option<RequestView>>,
+    attachment_failed: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        created.get().map(|r| {
+            let href = format!("/area-personale/pratiche/{}", r.id);
+            view! {
+                <div class="alert alert-success" role="status">
+                    <p class="mb-0">{move || i18n.t().confirmation_text}</p>
+                </div>
+                {move || {
+                    attachment_failed
+                        .get()
+                        .then(|| view! { <div class="alert alert-warning" role="alert">{i18n.t().attachment_failed}</div> })
+                }}
+                <dl class="row">
+                    <dt class="col-sm-4">{move || i18n.t().protocol_number}</dt>
+                    <dd class="col-sm-8 h4" data-testid="protocol-number">{r.protocol_number.clone()}</dd>
+                    <dt class="col-sm-4">{move || i18n.t().received_at}</dt>
+                    <dd class="col-sm-8">{format::datetime(r.received_at)}</dd>
+                    <dt class="col-sm-4">{move || i18n.t().due_date}</dt>
+                    <dd class="col-sm-8" data-testid="due-date">{format::opt_date(r.due_date)}</dd>
+                </dl>
+                <h3 class="h5">{move || i18n.t().what_next_title}</h3>
+                <p>{move || i18n.t().what_next_text}</p>
+                <a class="btn btn-primary" href=href>{move || i18n.t().go_to_request}</a>
+            }
+        })
+    }
+}

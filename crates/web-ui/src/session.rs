@@ -1,0 +1,117 @@
+//! Who is signed in, and the tenant data every page shares (name, logo, calendar,
+//! request types). Provided once by the app shell through context.
+
+use domain::api::{LoginRequest, Me, PublicTenant, RequestType};
+use domain::{MonthDay, Role, WorkingCalendar};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiResult};
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// The signed-in user, once known.
+    pub me: RwSignal<Option<Me>>,
+    /// False until the start-up attempt to restore the session (refresh cookie) is over,
+    /// so guarded pages do not bounce a signed-in user to the login page on reload.
+    pub ready: RwSignal<bool>,
+}
+
+impl Session {
+    pub fn role(self) -> Option<Role> {
+        self.me.with(|m| m.as_ref().map(|m| m.role))
+    }
+
+    pub fn is_staff(self) -> bool {
+        self.role().is_some_and(Role::is_staff)
+    }
+
+    pub fn is_signed_in(self) -> bool {
+        self.me.with(Option::is_some)
+    }
+
+    pub async fn login(self, username: String, password: String) -> ApiResult<Me> {
+        api::login(&LoginRequest { username, password }).await?;
+        let me = api::me().await?;
+        self.me.set(Some(me.clone()));
+        Ok(me)
+    }
+
+    pub async fn logout(self) {
+        api::logout().await;
+        self.me.set(None);
+    }
+}
+
+/// Shares the session and tries to restore it from the refresh cookie.
+pub fn provide_session() -> Session {
+    let session = Session {
+        me: RwSignal::new(None),
+        ready: RwSignal::new(false),
+    };
+    provide_context(session);
+    api::on_session_lost(move || session.me.set(None));
+    spawn_local(async move {
+        if api::refresh().await
+            && let Ok(me) = api::me().await
+        {
+            session.me.set(Some(me));
+        }
+        session.ready.set(true);
+    });
+    session
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// Tenant-wide data loaded once per visit.
+#[derive(Clone, Copy)]
+pub struct TenantData {
+    pub tenant: LocalResource<ApiResult<PublicTenant>>,
+    pub request_types: LocalResource<ApiResult<Vec<RequestType>>>,
+}
+
+impl TenantData {
+    /// The tenant's working calendar (national holidays, patron saint, closures), or the
+    /// national one until the tenant is loaded: the same rules the server uses.
+    pub fn calendar(self) -> WorkingCalendar {
+        match self.tenant.get() {
+            Some(Ok(t)) => WorkingCalendar::new(
+                t.patron_saint
+                    .as_deref()
+                    .and_then(|p| MonthDay::parse(p).ok()),
+                t.closure_days,
+            ),
+            _ => WorkingCalendar::national(),
+        }
+    }
+
+    pub fn name(self) -> Option<String> {
+        match self.tenant.get() {
+            Some(Ok(t)) => Some(t.name),
+            _ => None,
+        }
+    }
+
+    pub fn types(self) -> Vec<RequestType> {
+        match self.request_types.get() {
+            Some(Ok(types)) => types,
+            _ => Vec::new(),
+        }
+    }
+}
+
+pub fn provide_tenant() -> TenantData {
+    let data = TenantData {
+        tenant: LocalResource::new(api::tenant),
+        request_types: LocalResource::new(api::request_types),
+    };
+    provide_context(data);
+    data
+}
+
+pub fn use_tenant() -> TenantData {
+    expect_context::<TenantData>()
+}
