@@ -214,36 +214,83 @@ impl WorkingCalendar {
         if b <= a {
             return 0;
         }
-        // At most 12 national + 1 patron per year: a small buffer, sorted and deduplicated
-        // because Easter Monday can fall on 25 April and the patron on a national holiday.
-        let mut days: Vec<NaiveDate> = Vec::with_capacity(16);
+        let mut count = 0;
         for year in a.year()..=b.year() {
-            let fixed = FIXED_HOLIDAYS
+            let after = if year == a.year() { a.ordinal() } else { 0 };
+            let up_to = if year == b.year() { b.ordinal() } else { 366 };
+            let holidays = YearHolidays::new(year, self.patron_saint);
+            count += holidays
+                .ordinals()
                 .iter()
-                .filter_map(|&(m, d)| NaiveDate::from_ymd_opt(year, m, d));
-            let san_francesco = (year >= SAN_FRANCESCO_FROM)
-                .then(|| NaiveDate::from_ymd_opt(year, 10, 4))
-                .flatten();
-            let patron = self.patron_saint.and_then(|p| p.in_year(year));
-            days.extend(
-                fixed
-                    .chain(san_francesco)
-                    .chain(std::iter::once(easter_monday(year)))
-                    .chain(patron)
-                    .filter(|&d| d > a && d <= b && is_weekday(d)),
-            );
+                .filter(|&&o| o > after && o <= up_to)
+                .count() as u32;
         }
         let start = self.closures.partition_point(|&d| d <= a);
         let end = self.closures.partition_point(|&d| d <= b);
-        days.extend(
-            self.closures[start..end]
-                .iter()
-                .copied()
-                .filter(|&d| is_weekday(d)),
-        );
-        days.sort_unstable();
-        days.dedup();
-        days.len() as u32
+        // Closures on a weekend or on a holiday already counted add nothing.
+        count += self.closures[start..end]
+            .iter()
+            .filter(|&&d| is_weekday(d) && !is_national_holiday(d) && !self.is_patron_saint(d))
+            .count() as u32;
+        count
+    }
+
+    fn is_patron_saint(&self, date: NaiveDate) -> bool {
+        self.patron_saint
+            .is_some_and(|p| p.month == date.month() && p.day == date.day())
+    }
+}
+
+/// The distinct national and patron holidays of one year that fall Monday–Friday, as
+/// sorted ordinals (1 = 1 January). Built on the stack, without allocating.
+struct YearHolidays {
+    ordinals: [u32; 16],
+    len: usize,
+}
+
+/// Days before the first of each month in a common year.
+const DAYS_BEFORE_MONTH: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+impl YearHolidays {
+    fn new(year: i32, patron: Option<MonthDay>) -> Self {
+        let leap = NaiveDate::from_ymd_opt(year, 2, 29).is_some();
+        let jan1 =
+            NaiveDate::from_yo_opt(year, 1).map_or(0, |d| d.weekday().num_days_from_monday());
+        let ordinal =
+            |m: u32, d: u32| DAYS_BEFORE_MONTH[(m - 1) as usize] + d + u32::from(leap && m > 2);
+        let mut out = Self {
+            ordinals: [0; 16],
+            len: 0,
+        };
+        for &(m, d) in &FIXED_HOLIDAYS {
+            out.push(ordinal(m, d), jan1);
+        }
+        if year >= SAN_FRANCESCO_FROM {
+            out.push(ordinal(10, 4), jan1);
+        }
+        out.push(easter_monday(year).ordinal(), jan1);
+        if let Some(p) = patron.filter(|p| leap || (p.month, p.day) != (2, 29)) {
+            out.push(ordinal(p.month, p.day), jan1);
+        }
+        out
+    }
+
+    /// Inserts in order, skipping weekends and duplicates.
+    fn push(&mut self, ordinal: u32, jan1_weekday: u32) {
+        if (jan1_weekday + ordinal - 1) % 7 >= 5 {
+            return;
+        }
+        let pos = self.ordinals[..self.len].partition_point(|&o| o < ordinal);
+        if pos < self.len && self.ordinals[pos] == ordinal {
+            return;
+        }
+        self.ordinals.copy_within(pos..self.len, pos + 1);
+        self.ordinals[pos] = ordinal;
+        self.len += 1;
+    }
+
+    fn ordinals(&self) -> &[u32] {
+        &self.ordinals[..self.len]
     }
 }
 
@@ -294,13 +341,20 @@ pub fn rome_date(instant: DateTime<Utc>) -> NaiveDate {
 /// The UTC offset of Europe/Rome at `instant`.
 pub fn rome_offset(instant: DateTime<Utc>) -> Duration {
     let year = instant.year();
-    let starts = Utc.from_utc_datetime(&last_sunday(year, 3).and_hms_opt(1, 0, 0).expect("valid"));
-    let ends = Utc.from_utc_datetime(&last_sunday(year, 10).and_hms_opt(1, 0, 0).expect("valid"));
-    if instant >= starts && instant < ends {
-        Duration::hours(2)
-    } else {
-        Duration::hours(1)
-    }
+    let switch = |month| {
+        Utc.from_utc_datetime(
+            &last_sunday(year, month)
+                .and_hms_opt(1, 0, 0)
+                .expect("valid"),
+        )
+    };
+    let summer = match instant.month() {
+        4..=9 => true,
+        3 => instant >= switch(3),
+        10 => instant < switch(10),
+        _ => false,
+    };
+    Duration::hours(if summer { 2 } else { 1 })
 }
 
 fn last_sunday(year: i32, month: u32) -> NaiveDate {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{WorkingCalendar, rome_date};
@@ -39,44 +39,74 @@ impl RegisterEntry {
 
     /// The CSV line (without newline) for the ARERA report; columns as [`CSV_HEADER`].
     pub fn csv_row(&self, calendar: &WorkingCalendar) -> String {
-        let elapsed = self.elapsed(calendar);
-        let within = elapsed.and_then(|e| deadline::within_standard(e, self.standard_days));
-        let cols = [
-            self.protocol_number.clone(),
-            self.kind.code().to_owned(),
-            self.channel.code().to_owned(),
-            self.codice_utente.clone().unwrap_or_default(),
-            self.codice_utenza.clone().unwrap_or_default(),
-            rome_date(self.received_at).to_string(),
-            self.received_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-            self.standard_days
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            self.due_date.map(|d| d.to_string()).unwrap_or_default(),
-            self.status.code().to_owned(),
-            self.resolved_at
-                .map(|r| rome_date(r).to_string())
-                .unwrap_or_default(),
-            elapsed.map(|e| e.gross.to_string()).unwrap_or_default(),
-            elapsed.map(|e| e.net.to_string()).unwrap_or_default(),
-            match within {
-                Some(true) => "si".to_owned(),
-                Some(false) => "no".to_owned(),
-                None => String::new(),
-            },
-            self.lateness_cause
-                .map(|c| c.code().to_owned())
-                .unwrap_or_default(),
-        ];
-        let mut line = String::with_capacity(160);
-        for (i, col) in cols.iter().enumerate() {
-            if i > 0 {
-                line.push(CSV_SEPARATOR);
-            }
-            push_csv_field(&mut line, col);
-        }
+        let mut line = String::with_capacity(192);
+        self.write_csv_row(&mut line, calendar);
         line
     }
+
+    /// Appends the CSV line (without newline) to `out`: streaming exports reuse one buffer.
+    pub fn write_csv_row(&self, out: &mut String, calendar: &WorkingCalendar) {
+        let elapsed = self.elapsed(calendar);
+        let within = elapsed.and_then(|e| deadline::within_standard(e, self.standard_days));
+        let sep = |out: &mut String| out.push(CSV_SEPARATOR);
+        push_csv_field(out, &self.protocol_number);
+        sep(out);
+        out.push_str(self.kind.code());
+        sep(out);
+        out.push_str(self.channel.code());
+        sep(out);
+        push_csv_field(out, self.codice_utente.as_deref().unwrap_or(""));
+        sep(out);
+        push_csv_field(out, self.codice_utenza.as_deref().unwrap_or(""));
+        sep(out);
+        push_date(out, rome_date(self.received_at));
+        sep(out);
+        let t = self.received_at;
+        let _ = write!(
+            out,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
+        sep(out);
+        if let Some(d) = self.standard_days {
+            let _ = write!(out, "{d}");
+        }
+        sep(out);
+        if let Some(d) = self.due_date {
+            push_date(out, d);
+        }
+        sep(out);
+        out.push_str(self.status.code());
+        sep(out);
+        if let Some(r) = self.resolved_at {
+            push_date(out, rome_date(r));
+        }
+        sep(out);
+        if let Some(e) = elapsed {
+            let _ = write!(out, "{};{}", e.gross, e.net);
+        } else {
+            sep(out);
+        }
+        sep(out);
+        out.push_str(match within {
+            Some(true) => "si",
+            Some(false) => "no",
+            None => "",
+        });
+        sep(out);
+        if let Some(c) = self.lateness_cause {
+            out.push_str(c.code());
+        }
+    }
+}
+
+fn push_date(out: &mut String, d: NaiveDate) {
+    let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
 }
 
 /// Semicolon: what spreadsheets in the Italian locale expect.
@@ -209,8 +239,72 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// Aggregates the requests received (Europe/Rome date) in `[from, to]`. Open and overdue
-/// figures are as of `today`. The total line covers only kinds with a standard.
+/// Builds a [`RegisterReport`] one entry at a time, so callers can stream entries from
+/// storage without holding them all. Entries received (Europe/Rome date) outside
+/// `[from, to]` are ignored; open and overdue figures are as of `today`. The total line
+/// covers only kinds with a standard.
+pub struct Aggregator<'c> {
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+    calendar: &'c WorkingCalendar,
+    per_kind: BTreeMap<RequestKind, (Acc, Option<u32>)>,
+    total: Acc,
+}
+
+impl<'c> Aggregator<'c> {
+    pub fn new(
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+        calendar: &'c WorkingCalendar,
+    ) -> Self {
+        Self {
+            from,
+            to,
+            today,
+            calendar,
+            per_kind: BTreeMap::new(),
+            total: Acc::default(),
+        }
+    }
+
+    pub fn add(&mut self, e: &RegisterEntry) {
+        let received = rome_date(e.received_at);
+        if received < self.from || received > self.to {
+            return;
+        }
+        let (acc, standard) = self.per_kind.entry(e.kind).or_default();
+        // The standard of the kind is the one the first request was filed under.
+        *standard = standard.or(e.standard_days);
+        acc.add(e, self.today, self.calendar);
+        if e.standard_days.is_some() {
+            self.total.add(e, self.today, self.calendar);
+        }
+    }
+
+    pub fn finish(self) -> RegisterReport {
+        let kinds = self
+            .per_kind
+            .into_iter()
+            .map(|(kind, (acc, standard))| {
+                let mut stats = acc.finish(standard.is_some());
+                stats.kind = Some(kind);
+                stats.standard_days = standard;
+                stats
+            })
+            .collect();
+        RegisterReport {
+            from: self.from,
+            to: self.to,
+            as_of: self.today,
+            kinds,
+            total: self.total.finish(true),
+        }
+    }
+}
+
+/// Aggregates a whole set of entries; see [`Aggregator`].
 pub fn aggregate<E: std::borrow::Borrow<RegisterEntry>>(
     entries: impl IntoIterator<Item = E>,
     from: NaiveDate,
@@ -218,38 +312,11 @@ pub fn aggregate<E: std::borrow::Borrow<RegisterEntry>>(
     today: NaiveDate,
     calendar: &WorkingCalendar,
 ) -> RegisterReport {
-    let mut per_kind: BTreeMap<RequestKind, (Acc, Option<u32>)> = BTreeMap::new();
-    let mut total = Acc::default();
+    let mut agg = Aggregator::new(from, to, today, calendar);
     for e in entries {
-        let e = e.borrow();
-        let received = rome_date(e.received_at);
-        if received < from || received > to {
-            continue;
-        }
-        let (acc, standard) = per_kind.entry(e.kind).or_default();
-        // The standard of the kind is the one most requests were filed under.
-        *standard = standard.or(e.standard_days);
-        acc.add(e, today, calendar);
-        if e.standard_days.is_some() {
-            total.add(e, today, calendar);
-        }
+        agg.add(e.borrow());
     }
-    let kinds = per_kind
-        .into_iter()
-        .map(|(kind, (acc, standard))| {
-            let mut stats = acc.finish(standard.is_some());
-            stats.kind = Some(kind);
-            stats.standard_days = standard;
-            stats
-        })
-        .collect();
-    RegisterReport {
-        from,
-        to,
-        as_of: today,
-        kinds,
-        total: total.finish(true),
-    }
+    agg.finish()
 }
 
 /// Renders the whole register as CSV (header + rows), for small exports and tests; the API

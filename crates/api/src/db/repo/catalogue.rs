@@ -31,6 +31,15 @@ pub fn list_active(conn: &mut DbConn, tenant_id: &str) -> QueryResult<Vec<Reques
         .load(conn)
 }
 
+/// Every type, active or not (old requests keep showing their type's name).
+pub fn list_all(conn: &mut DbConn, tenant_id: &str) -> QueryResult<Vec<RequestTypeRow>> {
+    request_types::table
+        .filter(request_types::tenant_id.eq(tenant_id))
+        .order((request_types::position.asc(), request_types::code.asc()))
+        .select(RequestTypeRow::as_select())
+        .load(conn)
+}
+
 pub fn find(conn: &mut DbConn, tenant_id: &str, code: &str) -> QueryResult<Option<RequestTypeRow>> {
     request_types::table
         .filter(request_types::tenant_id.eq(tenant_id))

@@ -79,7 +79,7 @@ pub fn default_tenant(conn: &mut DbConn) -> QueryResult<Option<TenantRow>> {
         .optional()
 }
 
-/// Creates a tenant; the first one created becomes the default.
+/// Creates a tenant with the default request catalogue; the first one becomes the default.
 pub fn create(conn: &mut DbConn, slug: &str, name: &str) -> QueryResult<TenantRow> {
     let has_default = default_tenant(conn)?.is_some();
     let row = TenantRow {

@@ -1,0 +1,242 @@
+//! Requests (istanze): protocol numbers, the queue, messages, attachments, transitions.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::models::{AttachmentRow, IdempotencyRow, MessageRow, RequestRow, TransitionRow};
+use crate::db::schema::{attachments, idempotency_keys, messages, protocol_counters, requests, transitions, users};
+
+/// The next gapless protocol number of the tenant for `year`. Must run inside the
+/// transaction that stores the request: the counter row stays locked until it commits, and
+/// a rollback gives the number back.
+pub fn next_protocol_number(conn: &mut DbConn, tenant_id: &str, year: i32) -> QueryResult<String> {
+    let insert = diesel::insert_into(protocol_counters::table).values((
+        protocol_counters::tenant_id.eq(tenant_id),
+        protocol_counters::year.eq(year),
+        protocol_counters::last_number.eq(0),
+    ));
+    // Upserts differ per backend: match on the connection (see DESIGN.md §5).
+    match conn {
+        DbConn::Sqlite(c) => insert.on_conflict_do_nothing().execute(c)?,
+        DbConn::Postgresql(c) => insert.on_conflict_do_nothing().execute(c)?,
+    };
+    let n: i32 = diesel::update(
+        protocol_counters::table
+            .filter(protocol_counters::tenant_id.eq(tenant_id))
+            .filter(protocol_counters::year.eq(year)),
+    )
+    .set(protocol_counters::last_number.eq(protocol_counters::last_number + 1))
+    .returning(protocol_counters::last_number)
+    .get_result(conn)?;
+    Ok(format!("{year}/{n:07}"))
+}
+
+pub fn insert(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
+    diesel::insert_into(requests::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn update(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
+    diesel::update(requests::table.find(&row.id)).set(row).execute(conn).map(|_| ())
+}
+
+pub fn find(conn: &mut DbConn, tenant_id: &str, id: &str) -> QueryResult<Option<RequestRow>> {
+    requests::table
+        .filter(requests::tenant_id.eq(tenant_id))
+        .filter(requests::id.eq(id))
+        .select(RequestRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_protocol(conn: &mut DbConn, tenant_id: &str, protocol: &str) -> QueryResult<Option<RequestRow>> {
+    requests::table
+        .filter(requests::tenant_id.eq(tenant_id))
+        .filter(requests::protocol_number.eq(protocol))
+        .select(RequestRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Filters of the queue and of a citizen's list.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub citizen_id: Option<String>,
+    pub statuses: Vec<String>,
+    pub type_code: Option<String>,
+    pub office_id: Option<String>,
+    /// `Some(None)`: unassigned only.
+    pub assignee_id: Option<Option<String>>,
+    /// Open and due before this date.
+    pub overdue_before: Option<NaiveDate>,
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Newest first (keyset on the time-ordered id).
+    Newest,
+    /// Earliest due date first, requests without a deadline last.
+    Urgent,
+}
+
+/// One page of requests; `cursor` is the last id for `Newest`, an offset for `Urgent`.
+pub fn list(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    filter: &Filter,
+    order: Order,
+    cursor: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<RequestRow>> {
+    let mut q = requests::table.filter(requests::tenant_id.eq(tenant_id)).select(RequestRow::as_select()).into_boxed();
+    if let Some(c) = &filter.citizen_id {
+        q = q.filter(requests::citizen_id.eq(c.clone()));
+    }
+    if !filter.statuses.is_empty() {
+        q = q.filter(requests::status.eq_any(filter.statuses.clone()));
+    }
+    if let Some(t) = &filter.type_code {
+        q = q.filter(requests::type_code.eq(t.clone()));
+    }
+    if let Some(o) = &filter.office_id {
+        q = q.filter(requests::office_id.eq(o.clone()));
+    }
+    match &filter.assignee_id {
+        Some(Some(a)) => q = q.filter(requests::assignee_id.eq(a.clone())),
+        Some(None) => q = q.filter(requests::assignee_id.is_null()),
+        None => {}
+    }
+    if let Some(day) = filter.overdue_before {
+        q = q
+            .filter(requests::status.eq_any(["received", "assigned", "in_progress", "waiting_citizen"]))
+            .filter(requests::due_date.lt(day));
+    }
+    if let Some(s) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", s.replace(['%', '_'], ""));
+        q = q.filter(
+            requests::protocol_number
+                .like(pattern.clone())
+                .or(requests::subject.like(pattern.clone()))
+                .or(requests::contact_email.like(pattern)),
+        );
+    }
+    match order {
+        Order::Newest => {
+            if let Some(c) = cursor {
+                q = q.filter(requests::id.lt(c.to_owned()));
+            }
+            q.order(requests::id.desc()).limit(limit).load(conn)
+        }
+        Order::Urgent => {
+            let offset = cursor.and_then(|c| c.parse::<i64>().ok()).unwrap_or(0).max(0);
+            q.order((requests::due_date.is_null().asc(), requests::due_date.asc(), requests::id.asc()))
+                .offset(offset)
+                .limit(limit)
+                .load(conn)
+        }
+    }
+}
+
+/// `(status, count)` of the tenant queue, and open requests due before a date.
+pub fn counts(conn: &mut DbConn, tenant_id: &str, office_id: Option<&str>) -> QueryResult<Vec<(String, i64)>> {
+    let mut q = requests::table
+        .filter(requests::tenant_id.eq(tenant_id))
+        .group_by(requests::status)
+        .select((requests::status, diesel::dsl::count_star()))
+        .into_boxed();
+    if let Some(o) = office_id {
+        q = q.filter(requests::office_id.eq(o.to_owned()));
+    }
+    q.load(conn)
+}
+
+/// Open requests with a due date, for the overdue/due-soon counters.
+pub fn open_due_dates(conn: &mut DbConn, tenant_id: &str, office_id: Option<&str>) -> QueryResult<Vec<NaiveDate>> {
+    let mut q = requests::table
+        .filter(requests::tenant_id.eq(tenant_id))
+        .filter(requests::status.eq_any(["received", "assigned", "in_progress", "waiting_citizen"]))
+        .filter(requests::due_date.is_not_null())
+        .select(requests::due_date.assume_not_null())
+        .into_boxed();
+    if let Some(o) = office_id {
+        q = q.filter(requests::office_id.eq(o.to_owned()));
+    }
+    q.load(conn)
+}
+
+pub fn insert_message(conn: &mut DbConn, row: &MessageRow) -> QueryResult<()> {
+    diesel::insert_into(messages::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn messages(conn: &mut DbConn, request_id: &str, include_internal: bool) -> QueryResult<Vec<MessageRow>> {
+    let mut q = messages::table
+        .filter(messages::request_id.eq(request_id))
+        .select(MessageRow::as_select())
+        .order((messages::created_at.asc(), messages::id.asc()))
+        .into_boxed();
+    if !include_internal {
+        q = q.filter(messages::internal.eq(false));
+    }
+    q.load(conn)
+}
+
+pub fn insert_attachment(conn: &mut DbConn, row: &AttachmentRow) -> QueryResult<()> {
+    diesel::insert_into(attachments::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn attachments(conn: &mut DbConn, request_id: &str) -> QueryResult<Vec<AttachmentRow>> {
+    attachments::table
+        .filter(attachments::request_id.eq(request_id))
+        .select(AttachmentRow::as_select())
+        .order(attachments::id.asc())
+        .load(conn)
+}
+
+pub fn find_attachment(conn: &mut DbConn, request_id: &str, id: &str) -> QueryResult<Option<AttachmentRow>> {
+    attachments::table
+        .filter(attachments::request_id.eq(request_id))
+        .filter(attachments::id.eq(id))
+        .select(AttachmentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Whether a message is internal (its attachments are hidden from citizens).
+pub fn message_is_internal(conn: &mut DbConn, message_id: &str) -> QueryResult<bool> {
+    messages::table.find(message_id).select(messages::internal).first(conn)
+}
+
+pub fn insert_transition(conn: &mut DbConn, row: &TransitionRow) -> QueryResult<()> {
+    diesel::insert_into(transitions::table).values(row).execute(conn).map(|_| ())
+}
+
+pub fn transitions(conn: &mut DbConn, request_id: &str) -> QueryResult<Vec<TransitionRow>> {
+    transitions::table
+        .filter(transitions::request_id.eq(request_id))
+        .select(TransitionRow::as_select())
+        .order((transitions::created_at.asc(), transitions::id.asc()))
+        .load(conn)
+}
+
+pub fn find_idempotency(conn: &mut DbConn, tenant_id: &str, user_id: &str, key: &str) -> QueryResult<Option<IdempotencyRow>> {
+    idempotency_keys::table
+        .filter(idempotency_keys::tenant_id.eq(tenant_id))
+        .filter(idempotency_keys::user_id.eq(user_id))
+        .filter(idempotency_keys::key.eq(key))
+        .select(IdempotencyRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_idempotency(conn: &mut DbConn, row: &IdempotencyRow) -> QueryResult<()> {
+    diesel::insert_into(idempotency_keys::table).values(row).execute(conn).map(|_| ())
+}
+
+/// Names of users by id, for views (`first last`).
+pub fn user_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    users::table.filter(users::id.eq_any(ids)).select((users::id, users::first_name, users::last_name)).load(conn)
+}
