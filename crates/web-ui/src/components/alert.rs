@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::{ApiError, ApiResult};
+use crate::i18n::tr;
 use crate::i18n::use_i18n;
 
 /// What a failed call means to the reader, in the current language.
@@ -63,13 +64,12 @@ pub fn Notice(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
 
 #[component]
 pub fn Loading() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="d-flex align-items-center gap-2 my-3" role="status">
             <div class="progress-spinner progress-spinner-active size-sm">
-                <span class="visually-hidden">{move || i18n.t().loading}</span>
+                <span class="visually-hidden">{tr(|t| t.loading)}</span>
             </div>
-            <span aria-hidden="true">{move || i18n.t().loading}</span>
+            <span aria-hidden="true">{tr(|t| t.loading)}</span>
         </div>
     }
 }

@@ -8,6 +8,7 @@ use web_sys::File;
 
 use crate::api::ApiError;
 use crate::browser;
+use crate::i18n::tr;
 use crate::i18n::use_i18n;
 
 /// The state of one form: field errors (from the domain's validation in the browser or
@@ -255,7 +256,6 @@ pub fn FileInput(
     #[prop(optional)] required: bool,
     #[prop(into, optional)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="form-group">
             <label for=id.clone() class="active d-block position-static mb-2">{label_text(label, required)}</label>
@@ -270,7 +270,7 @@ pub fn FileInput(
                 aria-describedby=described_by(&id, true, error)
                 on:change:target=move |ev| files.set(browser::files_of(&ev.target()))
             />
-            <small id=format!("{id}-help") class="form-text">{move || i18n.t().file_types_hint}</small>
+            <small id=format!("{id}-help") class="form-text">{tr(|t| t.file_types_hint)}</small>
             {error_message(&id, error)}
         </div>
     }

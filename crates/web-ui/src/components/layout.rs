@@ -6,19 +6,18 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::components::Icon;
-use crate::i18n::{Texts, use_i18n};
+use crate::i18n::{Texts, tr, use_i18n};
 use crate::session::{use_session, use_tenant};
 
 #[component]
 pub fn SkipLinks() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="skiplinks">
             <a class="visually-hidden-focusable" href="#main-content">
-                {move || i18n.t().skip_to_content}
+                {tr(|t| t.skip_to_content)}
             </a>
             <a class="visually-hidden-focusable" href="#footer">
-                {move || i18n.t().skip_to_footer}
+                {tr(|t| t.skip_to_footer)}
             </a>
         </div>
     }
@@ -87,11 +86,10 @@ pub fn Header() -> impl IntoView {
                                     <button
                                         type="button"
                                         class="btn btn-link text-white text-decoration-none me-2 lang-switch"
-                                        lang=move || i18n.t().other_lang_code
-                                        aria-label=move || i18n.t().lang_switch_label
                                         on:click=move |_| i18n.toggle()
                                     >
-                                        {move || i18n.t().other_lang_name}
+                                        <span class="visually-hidden">{tr(|t| t.lang_switch_label)}</span>
+                                        <span lang=tr(|t| t.other_lang_code)>{tr(|t| t.other_lang_name)}</span>
                                     </button>
                                     {move || {
                                         if session.is_signed_in() {
@@ -106,7 +104,7 @@ pub fn Header() -> impl IntoView {
                                                     class="btn btn-primary btn-sm"
                                                     on:click=logout.clone()
                                                 >
-                                                    {move || i18n.t().logout}
+                                                    {tr(|t| t.logout)}
                                                 </button>
                                             }
                                                 .into_any()
@@ -120,8 +118,8 @@ pub fn Header() -> impl IntoView {
                                                     <span class="rounded-icon" aria-hidden="true">
                                                         <Icon name="it-user" class="icon-primary" />
                                                     </span>
-                                                    <span class="d-none d-lg-block">{move || i18n.t().login}</span>
-                                                    <span class="visually-hidden d-lg-none">{move || i18n.t().login}</span>
+                                                    <span class="d-none d-lg-block">{tr(|t| t.login)}</span>
+                                                    <span class="visually-hidden d-lg-none">{tr(|t| t.login)}</span>
                                                 </a>
                                             }
                                                 .into_any()
@@ -150,7 +148,7 @@ pub fn Header() -> impl IntoView {
                                             <div class="it-brand-text">
                                                 <div class="it-brand-title">{name}</div>
                                                 <div class="it-brand-tagline d-none d-md-block">
-                                                    {move || i18n.t().site_tagline}
+                                                    {tr(|t| t.site_tagline)}
                                                 </div>
                                             </div>
                                         </a>
@@ -164,13 +162,13 @@ pub fn Header() -> impl IntoView {
                     <div class="container">
                         <div class="row">
                             <div class="col-12">
-                                <nav class="navbar navbar-expand-lg" aria-label=move || i18n.t().main_menu>
+                                <nav class="navbar navbar-expand-lg" aria-label=tr(|t| t.main_menu)>
                                     <button
                                         class="custom-navbar-toggler"
                                         type="button"
                                         aria-controls="main-menu"
                                         aria-expanded=move || menu_open.get().to_string()
-                                        aria-label=move || i18n.t().open_menu
+                                        aria-label=tr(|t| t.open_menu)
                                         on:click=move |_| menu_open.set(true)
                                     >
                                         <Icon name="it-burger" />
@@ -193,7 +191,7 @@ pub fn Header() -> impl IntoView {
                                                 type="button"
                                                 on:click=move |_| menu_open.set(false)
                                             >
-                                                <span class="visually-hidden">{move || i18n.t().close_menu}</span>
+                                                <span class="visually-hidden">{tr(|t| t.close_menu)}</span>
                                                 <Icon name="it-close-big" />
                                             </button>
                                         </div>
@@ -241,26 +239,26 @@ pub fn Footer() -> impl IntoView {
                 <div class="container">
                     <section class="py-4 border-white border-bottom">
                         <h2 class="h4 text-white mb-0">{name}</h2>
-                        <p class="text-white mb-0">{move || i18n.t().site_tagline}</p>
+                        <p class="text-white mb-0">{tr(|t| t.site_tagline)}</p>
                     </section>
                 </div>
             </div>
             <div class="it-footer-small-prints clearfix">
                 <div class="container">
-                    <h2 class="visually-hidden">{move || i18n.t().footer_legal}</h2>
+                    <h2 class="visually-hidden">{tr(|t| t.footer_legal)}</h2>
                     <ul class="it-footer-small-prints-list list-inline mb-0 d-flex flex-column flex-md-row">
                         <li class="list-inline-item">
                             <a href="/dichiarazione-accessibilita" data-element="accessibility-link">
-                                {move || i18n.t().accessibility_statement}
+                                {tr(|t| t.accessibility_statement)}
                             </a>
                         </li>
                         <li class="list-inline-item">
                             <a href="/privacy" data-element="privacy-policy-link">
-                                {move || i18n.t().privacy_policy}
+                                {tr(|t| t.privacy_policy)}
                             </a>
                         </li>
                         <li class="list-inline-item">
-                            <span>{move || i18n.t().footer_powered_by}</span>
+                            <span class="text-white">{tr(|t| t.footer_powered_by)}</span>
                         </li>
                     </ul>
                 </div>

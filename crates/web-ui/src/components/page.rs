@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::i18n::use_i18n;
+use crate::i18n::{Texts, tr, trs};
 use crate::session::use_tenant;
 
 thread_local! {
@@ -22,12 +23,9 @@ pub struct Crumb {
 }
 
 impl Crumb {
-    pub fn new(
-        label: impl Fn() -> String + Send + Sync + 'static,
-        href: impl Into<String>,
-    ) -> Self {
+    pub fn new(label: fn(&Texts) -> &'static str, href: impl Into<String>) -> Self {
         Self {
-            label: Signal::derive(label),
+            label: trs(label),
             href: href.into(),
         }
     }
@@ -55,10 +53,10 @@ pub fn Page(
     }
     let breadcrumbs = (!no_breadcrumbs).then(|| {
         view! {
-            <nav class="breadcrumb-container" aria-label=move || i18n.t().breadcrumb_label>
+            <nav class="breadcrumb-container" aria-label=tr(|t| t.breadcrumb_label)>
                 <ol class="breadcrumb p-0" data-element="breadcrumb">
                     <li class="breadcrumb-item">
-                        <a href="/">{move || i18n.t().home}</a>
+                        <a href="/">{tr(|t| t.home)}</a>
                         <span class="separator">"/"</span>
                     </li>
                     {crumbs

@@ -9,13 +9,12 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::Icon;
 use crate::format;
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 
 #[component]
 pub fn Thread(messages: Vec<MessageView>) -> impl IntoView {
-    let i18n = use_i18n();
     if messages.is_empty() {
-        return view! { <p>{move || i18n.t().thread_empty}</p> }.into_any();
+        return view! { <p>{tr(|t| t.thread_empty)}</p> }.into_any();
     }
     view! {
         <ol class="list-unstyled thread">
@@ -43,7 +42,7 @@ pub fn Thread(messages: Vec<MessageView>) -> impl IntoView {
                                             view! {
                                                 " · "
                                                 <span class="badge bg-warning text-dark">
-                                                    {move || i18n.t().internal_note}
+                                                    {tr(|t| t.internal_note)}
                                                 </span>
                                             }
                                         })}
@@ -96,7 +95,6 @@ pub fn DownloadLink(url: String, filename: String, size: u64) -> impl IntoView {
 /// The files attached to the request itself (not to a message).
 #[component]
 pub fn RequestAttachments(id: String) -> impl IntoView {
-    let i18n = use_i18n();
     let files = LocalResource::new(move || {
         let id = id.clone();
         async move { api::attachments(&id).await }
@@ -106,7 +104,7 @@ pub fn RequestAttachments(id: String) -> impl IntoView {
         let items = files.get()?.ok().filter(|v| !v.is_empty())?;
         Some(view! {
             <section class="mb-3">
-                <h2 class="h5">{move || i18n.t().attachments}</h2>
+                <h2 class="h5">{tr(|t| t.attachments)}</h2>
                 <Attachments items />
             </section>
         })

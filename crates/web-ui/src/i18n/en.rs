@@ -4,7 +4,7 @@ use super::{ActionLabels, Texts};
 
 pub static TEXTS: Texts = Texts {
     lang_code: "en",
-    lang_switch_label: "Language: switch to Italian",
+    lang_switch_label: "Language: ",
     other_lang_name: "Italiano",
     other_lang_code: "it",
 

@@ -4,7 +4,7 @@ use super::{ActionLabels, Texts};
 
 pub static TEXTS: Texts = Texts {
     lang_code: "it",
-    lang_switch_label: "Lingua: passa all'inglese",
+    lang_switch_label: "Lingua: ",
     other_lang_name: "English",
     other_lang_code: "en",
 

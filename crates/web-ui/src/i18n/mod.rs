@@ -345,3 +345,17 @@ pub fn kind_label(lang: Lang, kind: RequestKind) -> &'static str {
         Lang::En => kind.label_en(),
     }
 }
+
+/// One string of the interface, following the language switch. Every label goes through
+/// this single function (one closure type, one `Signal` type), which keeps the generated
+/// WebAssembly small compared with a distinct closure per text.
+pub fn tr(f: fn(&Texts) -> &'static str) -> Signal<&'static str> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.t()))
+}
+
+/// [`tr`] for component props that take owned text.
+pub fn trs(f: fn(&Texts) -> &'static str) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.t()).to_owned())
+}

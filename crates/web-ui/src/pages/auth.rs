@@ -14,7 +14,7 @@ use crate::api;
 use crate::components::{
     Checkbox, Crumb, ErrorAlert, FileInput, FormState, Page, ProgressBar, TextInput,
 };
-use crate::i18n::{texts, use_i18n};
+use crate::i18n::{texts, tr, trs, use_i18n};
 use crate::session::use_session;
 
 /// Only same-site paths are followed after login (no open redirect).
@@ -24,7 +24,6 @@ fn safe_next(next: Option<String>) -> Option<String> {
 
 #[component]
 pub fn Login() -> impl IntoView {
-    let i18n = use_i18n();
     let session = use_session();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -69,36 +68,36 @@ pub fn Login() -> impl IntoView {
         <div class="container my-4">
             <div class="row justify-content-center">
                 <div class="col-12 col-md-8 col-lg-6">
-                    <Page title=Signal::derive(move || i18n.t().login_title.to_owned())>
-                        <p>{move || i18n.t().login_intro}</p>
+                    <Page title=trs(|t| t.login_title)>
+                        <p>{tr(|t| t.login_intro)}</p>
                         <ErrorAlert error=form.alert />
                         <form on:submit=submit novalidate>
                             <TextInput
                                 id="username"
-                                label=Signal::derive(move || i18n.t().username.to_owned())
+                                label=trs(|t| t.username)
                                 value=username
                                 required=true
                                 autocomplete="username"
-                                help=Signal::derive(move || i18n.t().username_help.to_owned())
+                                help=trs(|t| t.username_help)
                                 error=form.error_for("username")
                             />
                             <TextInput
                                 id="password"
                                 kind="password"
-                                label=Signal::derive(move || i18n.t().password.to_owned())
+                                label=trs(|t| t.password)
                                 value=password
                                 required=true
                                 autocomplete="current-password"
                                 error=form.error_for("password")
                             />
                             <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
-                                {move || i18n.t().login_submit}
+                                {tr(|t| t.login_submit)}
                             </button>
                         </form>
                         <p class="mt-4">
-                            {move || i18n.t().no_account}
+                            {tr(|t| t.no_account)}
                             " "
-                            <a href="/registrazione">{move || i18n.t().register_link}</a>
+                            <a href="/registrazione">{tr(|t| t.register_link)}</a>
                         </p>
                     </Page>
                 </div>
@@ -229,21 +228,21 @@ pub fn Register() -> impl IntoView {
                 <div class="col-12 col-lg-8">
                     <Page
                         title=label(|t| t.register_title)
-                        crumbs=vec![Crumb::new(move || i18n.t().login_title.to_owned(), "/accedi")]
+                        crumbs=vec![Crumb::new(|t| t.login_title, "/accedi")]
                     >
                         {move || {
                             if sent.get() {
                                 view! {
                                     <div class="alert alert-success" role="status" id="register-done" tabindex="-1">
-                                        <h2 class="h4">{move || i18n.t().register_done_title}</h2>
-                                        <p class="mb-0">{move || i18n.t().register_done_text}</p>
+                                        <h2 class="h4">{tr(|t| t.register_done_title)}</h2>
+                                        <p class="mb-0">{tr(|t| t.register_done_text)}</p>
                                     </div>
                                 }
                                     .into_any()
                             } else {
                                 view! {
-                                    <p>{move || i18n.t().register_intro}</p>
-                                    <p class="small">{move || i18n.t().required_hint}</p>
+                                    <p>{tr(|t| t.register_intro)}</p>
+                                    <p class="small">{tr(|t| t.required_hint)}</p>
                                     <ErrorAlert error=form.alert />
                                     <form on:submit=submit.clone() novalidate>
                                         <TextInput id="fiscal_code" label=label(|t| t.fiscal_code) value=fields.fiscal_code required=true autocomplete="off" error=form.error_for("fiscal_code") />
@@ -259,12 +258,12 @@ pub fn Register() -> impl IntoView {
                                         <TextInput id="phone" kind="tel" label=label(|t| t.phone) value=fields.phone autocomplete="tel" error=form.error_for("phone") />
                                         <TextInput id="password" kind="password" label=label(|t| t.password) value=fields.password required=true autocomplete="new-password" help=label(|t| t.password_help) error=form.error_for("password") />
                                         <FileInput id="identity_document" label=label(|t| t.identity_document) files=document required=true error=form.error_for("identity_document") />
-                                        <p class="small">{move || i18n.t().identity_document_help}</p>
+                                        <p class="small">{tr(|t| t.identity_document_help)}</p>
                                         <Checkbox id="privacy_accepted" label=label(|t| t.privacy_consent) checked=fields.privacy error=form.error_for("privacy_accepted") />
-                                        <p class="small"><a href="/privacy" target="_blank">{move || i18n.t().privacy_policy}</a></p>
+                                        <p class="small"><a href="/privacy" target="_blank">{tr(|t| t.privacy_policy)}</a></p>
                                         <ProgressBar progress />
                                         <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
-                                            {move || i18n.t().register_submit}
+                                            {tr(|t| t.register_submit)}
                                         </button>
                                     </form>
                                 }

@@ -9,18 +9,18 @@ use crate::api;
 use crate::components::{Icon, Page, load};
 use crate::format;
 use crate::i18n::use_i18n;
+use crate::i18n::{tr, trs};
 
 #[component]
 pub fn Documents() -> impl IntoView {
-    let i18n = use_i18n();
     let documents = LocalResource::new(api::documents);
     view! {
         <div class="container my-4">
-            <Page title=Signal::derive(move || i18n.t().documents_title.to_owned())>
-                <p>{move || i18n.t().documents_intro}</p>
+            <Page title=trs(|t| t.documents_title)>
+                <p>{tr(|t| t.documents_intro)}</p>
                 {load(documents, move |docs| {
                     if docs.is_empty() {
-                        return view! { <p>{move || i18n.t().documents_empty}</p> }.into_any();
+                        return view! { <p>{tr(|t| t.documents_empty)}</p> }.into_any();
                     }
                     let mut groups: BTreeMap<String, Vec<Document>> = BTreeMap::new();
                     for d in docs {

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::{Page, load};
 use crate::i18n::use_i18n;
+use crate::i18n::{tr, trs};
 
 /// Case- and accent-insensitive match of every word of the query.
 fn matches(faq: &Faq, query: &str) -> bool {
@@ -35,9 +36,9 @@ pub fn FaqPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     view! {
         <div class="container my-4">
-            <Page title=Signal::derive(move || i18n.t().faq_title.to_owned())>
+            <Page title=trs(|t| t.faq_title)>
                 <div class="form-group" role="search">
-                    <label for="faq-search" class="active">{move || i18n.t().faq_search_label}</label>
+                    <label for="faq-search" class="active">{tr(|t| t.faq_search_label)}</label>
                     <input id="faq-search" type="search" class="form-control" bind:value=query autocomplete="off" />
                 </div>
                 {load(faqs, move |mut all| {

@@ -4,19 +4,18 @@ use domain::api::RequestType;
 use leptos::prelude::*;
 
 use crate::components::{Icon, Page, load};
-use crate::i18n::{Texts, use_i18n};
+use crate::i18n::{Texts, tr, trs, use_i18n};
 use crate::session::use_tenant;
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let i18n = use_i18n();
     let tenant = use_tenant();
     view! {
         <div class="container my-4">
-            <Page title=Signal::derive(move || i18n.t().home_title.to_owned()) no_breadcrumbs=true>
-                <p class="lead">{move || i18n.t().home_intro}</p>
+            <Page title=trs(|t| t.home_title) no_breadcrumbs=true>
+                <p class="lead">{tr(|t| t.home_intro)}</p>
                 <section aria-labelledby="services-heading" class="mt-5">
-                    <h2 id="services-heading" class="h3 mb-3">{move || i18n.t().services_heading}</h2>
+                    <h2 id="services-heading" class="h3 mb-3">{tr(|t| t.services_heading)}</h2>
                     <div class="row g-3" data-element="all-services">
                         {load(tenant.request_types, move |types| {
                             types.into_iter().map(|rt| view! { <TypeCard rt /> }).collect_view()
@@ -48,9 +47,9 @@ pub fn Home() -> impl IntoView {
                     <div class="callout note">
                         <div class="callout-title">
                             <Icon name="it-info-circle" />
-                            <h2 id="news-heading" class="h5 d-inline">{move || i18n.t().news_heading}</h2>
+                            <h2 id="news-heading" class="h5 d-inline">{tr(|t| t.news_heading)}</h2>
                         </div>
-                        <p>{move || i18n.t().news_text}</p>
+                        <p>{tr(|t| t.news_text)}</p>
                     </div>
                 </section>
             </Page>
@@ -81,7 +80,7 @@ fn TypeCard(rt: RequestType) -> impl IntoView {
                         }}
                     </p>
                     <a class="read-more mt-auto" href=href data-element="service-link">
-                        <span class="text">{move || i18n.t().service_request_cta}</span>
+                        <span class="text">{tr(|t| t.service_request_cta)}</span>
                         <Icon name="it-arrow-right" />
                     </a>
                 </div>

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::Page;
-use crate::i18n::{Texts, use_i18n};
+use crate::i18n::{Texts, tr, use_i18n};
 
 fn text_page(title: fn(&Texts) -> &'static str, body: fn(&Texts) -> &'static str) -> impl IntoView {
     let i18n = use_i18n();
@@ -18,11 +18,10 @@ fn text_page(title: fn(&Texts) -> &'static str, body: fn(&Texts) -> &'static str
 
 #[component]
 pub fn Booking() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         {text_page(|t| t.booking_title, |t| t.booking_text)}
         <div class="container mb-4">
-            <a class="btn btn-primary" href="/nuova-richiesta">{move || i18n.t().new_request}</a>
+            <a class="btn btn-primary" href="/nuova-richiesta">{tr(|t| t.new_request)}</a>
         </div>
     }
 }

@@ -6,16 +6,15 @@ use leptos::prelude::*;
 use crate::api::{self, ApiResult};
 use crate::components::{Crumb, Need, Page, RequireLogin, StatusBadge, load};
 use crate::format;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, trs};
 
 #[component]
 pub fn MyRequests() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="container my-4">
             <Page
-                title=Signal::derive(move || i18n.t().my_requests_title.to_owned())
-                crumbs=vec![Crumb::new(move || i18n.t().nav_personal_area.to_owned(), "/area-personale")]
+                title=trs(|t| t.my_requests_title)
+                crumbs=vec![Crumb::new(|t| t.nav_personal_area, "/area-personale")]
             >
                 <RequireLogin need=Need::Citizen>
                     <RequestList />
@@ -27,16 +26,15 @@ pub fn MyRequests() -> impl IntoView {
 
 #[component]
 fn RequestList() -> impl IntoView {
-    let i18n = use_i18n();
     let requests: LocalResource<ApiResult<ListPage<RequestView>>> =
         LocalResource::new(|| api::list_requests(""));
     view! {
         <p>
-            <a class="btn btn-primary" href="/nuova-richiesta">{move || i18n.t().new_request}</a>
+            <a class="btn btn-primary" href="/nuova-richiesta">{tr(|t| t.new_request)}</a>
         </p>
         {load(requests, move |page| {
             if page.items.is_empty() {
-                return view! { <p>{move || i18n.t().my_requests_empty}</p> }.into_any();
+                return view! { <p>{tr(|t| t.my_requests_empty)}</p> }.into_any();
             }
             view! {
                 <ul class="list-unstyled" data-testid="my-requests">
@@ -50,7 +48,6 @@ fn RequestList() -> impl IntoView {
 
 #[component]
 fn RequestItem(r: RequestView) -> impl IntoView {
-    let i18n = use_i18n();
     let href = format!("/area-personale/pratiche/{}", r.id);
     view! {
         <li class="card card-bg shadow-sm mb-3">
@@ -64,11 +61,11 @@ fn RequestItem(r: RequestView) -> impl IntoView {
                 <p class="small mb-0">
                     {r.type_name.clone()}
                     " · "
-                    {move || i18n.t().protocol_number}
+                    {tr(|t| t.protocol_number)}
                     " "
                     <span class="font-monospace">{r.protocol_number.clone()}</span>
                     " · "
-                    {move || i18n.t().due_date}
+                    {tr(|t| t.due_date)}
                     " "
                     {format::opt_date(r.due_date)}
                 </p>

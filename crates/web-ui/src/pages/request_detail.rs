@@ -18,17 +18,17 @@ use crate::components::{
 };
 use crate::format;
 use crate::i18n::use_i18n;
+use crate::i18n::{tr, trs};
 
 #[component]
 pub fn RequestDetail() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="container my-4">
             <Page
-                title=Signal::derive(move || i18n.t().request_title.to_owned())
+                title=trs(|t| t.request_title)
                 crumbs=vec![
-                    Crumb::new(move || i18n.t().nav_personal_area.to_owned(), "/area-personale"),
-                    Crumb::new(move || i18n.t().my_requests_title.to_owned(), "/area-personale"),
+                    Crumb::new(|t| t.nav_personal_area, "/area-personale"),
+                    Crumb::new(|t| t.my_requests_title, "/area-personale"),
                 ]
             >
                 <RequireLogin need=Need::Citizen>
@@ -51,12 +51,11 @@ fn Detail() -> impl IntoView {
         let id = id();
         async move { api::messages(&id).await }
     });
-    let i18n = use_i18n();
     view! {
         {load(request, move |r| view! { <Summary r request /> })}
         {move || view! { <RequestAttachments id=id() /> }}
         <section aria-labelledby="thread-title" class="mt-5">
-            <h2 id="thread-title" class="h4">{move || i18n.t().thread_title}</h2>
+            <h2 id="thread-title" class="h4">{tr(|t| t.thread_title)}</h2>
             {load(messages, |items| view! { <Thread messages=items /> })}
             {move || {
                 request
@@ -101,7 +100,7 @@ fn Summary(r: RequestView, request: LocalResource<api::ApiResult<RequestView>>) 
     };
     let resolved = r.resolved_at.map(|at| {
         view! {
-            <dt class="col-sm-4">{move || i18n.t().resolved_at}</dt>
+            <dt class="col-sm-4">{tr(|t| t.resolved_at)}</dt>
             <dd class="col-sm-8">{format::datetime(at)}</dd>
         }
     });
@@ -113,23 +112,23 @@ fn Summary(r: RequestView, request: LocalResource<api::ApiResult<RequestView>>) 
         <Notice message=form.done />
         <ErrorAlert error=form.alert />
         <dl class="row">
-            <dt class="col-sm-4">{move || i18n.t().protocol_number}</dt>
+            <dt class="col-sm-4">{tr(|t| t.protocol_number)}</dt>
             <dd class="col-sm-8 font-monospace" data-testid="protocol-number">{r.protocol_number.clone()}</dd>
-            <dt class="col-sm-4">{move || i18n.t().type_label}</dt>
+            <dt class="col-sm-4">{tr(|t| t.type_label)}</dt>
             <dd class="col-sm-8">{r.type_name.clone()}</dd>
-            <dt class="col-sm-4">{move || i18n.t().received_at}</dt>
+            <dt class="col-sm-4">{tr(|t| t.received_at)}</dt>
             <dd class="col-sm-8">{format::datetime(r.received_at)}</dd>
-            <dt class="col-sm-4">{move || i18n.t().due_date}</dt>
+            <dt class="col-sm-4">{tr(|t| t.due_date)}</dt>
             <dd class="col-sm-8" data-testid="due-date">{format::opt_date(r.due_date)}</dd>
             {resolved}
-            <dt class="col-sm-4">{move || i18n.t().description}</dt>
+            <dt class="col-sm-4">{tr(|t| t.description)}</dt>
             <dd class="col-sm-8 pre-line">{r.description.clone()}</dd>
         </dl>
         {(can_withdraw && r.status != Status::Withdrawn)
             .then(|| {
                 view! {
                     <button type="button" class="btn btn-outline-danger" on:click=withdraw disabled=move || form.pending.get()>
-                        {move || i18n.t().withdraw}
+                        {tr(|t| t.withdraw)}
                     </button>
                 }
             })}
@@ -189,12 +188,12 @@ fn Reply(
     };
     view! {
         <form on:submit=submit class="mt-4" novalidate>
-            <h3 class="h5">{move || i18n.t().reply}</h3>
+            <h3 class="h5">{tr(|t| t.reply)}</h3>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
             <TextArea
                 id="reply-body"
-                label=Signal::derive(move || i18n.t().reply_label.to_owned())
+                label=trs(|t| t.reply_label)
                 value=body
                 required=true
                 error=form.error_for("body")
@@ -202,13 +201,13 @@ fn Reply(
             />
             <FileInput
                 id="reply-files"
-                label=Signal::derive(move || i18n.t().attachments.to_owned())
+                label=trs(|t| t.attachments)
                 files
                 multiple=true
             />
             <ProgressBar progress />
             <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
-                {move || i18n.t().send}
+                {tr(|t| t.send)}
             </button>
         </form>
     }

@@ -21,19 +21,18 @@ use crate::components::{
     SelectInput, TextArea, TextInput, load,
 };
 use crate::format;
-use crate::i18n::{Texts, kind_label, use_i18n};
+use crate::i18n::{Texts, kind_label, tr, trs, use_i18n};
 use crate::session::use_tenant;
 
 const STEPS: usize = 5;
 
 #[component]
 pub fn Wizard() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="container my-4">
             <Page
-                title=Signal::derive(move || i18n.t().wizard_title.to_owned())
-                crumbs=vec![Crumb::new(move || i18n.t().nav_services.to_owned(), "/")]
+                title=trs(|t| t.wizard_title)
+                crumbs=vec![Crumb::new(|t| t.nav_services, "/")]
             >
                 <RequireLogin need=Need::Citizen>
                     <WizardSteps />
@@ -270,11 +269,11 @@ fn WizardSteps() -> impl IntoView {
 
     let step_view = move || match step.get() {
         0 => view! {
-            <p>{move || i18n.t().privacy_step_text}</p>
-            <p><a href="/privacy" target="_blank">{move || i18n.t().privacy_policy}</a></p>
+            <p>{tr(|t| t.privacy_step_text)}</p>
+            <p><a href="/privacy" target="_blank">{tr(|t| t.privacy_policy)}</a></p>
             <Checkbox
                 id="privacy_accepted"
-                label=Signal::derive(move || i18n.t().privacy_step_accept.to_owned())
+                label=trs(|t| t.privacy_step_accept)
                 checked=privacy
                 error=form.error_for("privacy_accepted")
             />
@@ -282,17 +281,17 @@ fn WizardSteps() -> impl IntoView {
         .into_any(),
         1 => view! { <TypeChoice type_code error=form.error_for("type") /> }.into_any(),
         2 => view! {
-            <p class="small">{move || i18n.t().required_hint}</p>
+            <p class="small">{tr(|t| t.required_hint)}</p>
             <TextInput
                 id="subject"
-                label=Signal::derive(move || i18n.t().subject.to_owned())
+                label=trs(|t| t.subject)
                 value=subject
                 required=true
                 error=form.error_for("subject")
             />
             <TextArea
                 id="description"
-                label=Signal::derive(move || i18n.t().description.to_owned())
+                label=trs(|t| t.description)
                 value=description
                 required=true
                 error=form.error_for("description")
@@ -309,7 +308,7 @@ fn WizardSteps() -> impl IntoView {
             }}
             <FileInput
                 id="attachments"
-                label=Signal::derive(move || i18n.t().attachments.to_owned())
+                label=trs(|t| t.attachments)
                 files
                 multiple=true
             />
@@ -338,7 +337,7 @@ fn WizardSteps() -> impl IntoView {
                                     .then(|| {
                                         view! {
                                             <button type="button" class="btn btn-outline-primary" on:click=move |_| go(s - 1)>
-                                                {move || i18n.t().back}
+                                                {tr(|t| t.back)}
                                             </button>
                                         }
                                     })}
@@ -350,14 +349,14 @@ fn WizardSteps() -> impl IntoView {
                                             disabled=move || form.pending.get()
                                             on:click=submit
                                         >
-                                            {move || i18n.t().submit_request}
+                                            {tr(|t| t.submit_request)}
                                         </button>
                                     }
                                         .into_any()
                                 } else {
                                     view! {
                                         <button type="button" class="btn btn-primary" on:click=next>
-                                            {move || i18n.t().next}
+                                            {tr(|t| t.next)}
                                         </button>
                                     }
                                         .into_any()
@@ -407,7 +406,7 @@ fn TypeChoice(type_code: RwSignal<String>, error: Signal<Option<String>>) -> imp
     let tenant = use_tenant();
     view! {
         <fieldset aria-describedby=move || error.with(Option::is_some).then_some("type-error")>
-            <legend class="h5">{move || i18n.t().choose_type}</legend>
+            <legend class="h5">{tr(|t| t.choose_type)}</legend>
             {load(tenant.request_types, move |types| {
                 types
                     .into_iter()
@@ -514,7 +513,7 @@ fn Summary(
         move || files.with(|f| f.iter().map(File::name).collect::<Vec<_>>().join(", "));
     view! {
         <div class="callout important">
-            <div class="callout-title">{move || i18n.t().expected_due_date}</div>
+            <div class="callout-title">{tr(|t| t.expected_due_date)}</div>
             <p class="mb-0 h4" data-testid="expected-due-date">
                 {move || match due() {
                     Some(d) => format::date(d),
@@ -523,11 +522,11 @@ fn Summary(
             </p>
         </div>
         <dl class="row mt-4">
-            <dt class="col-sm-4">{move || i18n.t().type_label}</dt>
+            <dt class="col-sm-4">{tr(|t| t.type_label)}</dt>
             <dd class="col-sm-8">{move || selected.get().map(|t| t.name).unwrap_or_default()}</dd>
-            <dt class="col-sm-4">{move || i18n.t().subject}</dt>
+            <dt class="col-sm-4">{tr(|t| t.subject)}</dt>
             <dd class="col-sm-8">{move || subject.get()}</dd>
-            <dt class="col-sm-4">{move || i18n.t().description}</dt>
+            <dt class="col-sm-4">{tr(|t| t.description)}</dt>
             <dd class="col-sm-8 pre-line">{move || description.get()}</dd>
             {move || {
                 selected
@@ -545,10 +544,10 @@ fn Summary(
                             .collect_view()
                     })
             }}
-            <dt class="col-sm-4">{move || i18n.t().attachments}</dt>
+            <dt class="col-sm-4">{tr(|t| t.attachments)}</dt>
             <dd class="col-sm-8">{file_names}</dd>
         </dl>
-        <p class="alert alert-info">{move || i18n.t().summary_declaration}</p>
+        <p class="alert alert-info">{tr(|t| t.summary_declaration)}</p>
     }
 }
 
@@ -563,7 +562,7 @@ fn Confirmation(
             let href = format!("/area-personale/pratiche/{}", r.id);
             view! {
                 <div class="alert alert-success" role="status">
-                    <p class="mb-0">{move || i18n.t().confirmation_text}</p>
+                    <p class="mb-0">{tr(|t| t.confirmation_text)}</p>
                 </div>
                 {move || {
                     attachment_failed
@@ -571,16 +570,16 @@ fn Confirmation(
                         .then(|| view! { <div class="alert alert-warning" role="alert">{i18n.t().attachment_failed}</div> })
                 }}
                 <dl class="row">
-                    <dt class="col-sm-4">{move || i18n.t().protocol_number}</dt>
+                    <dt class="col-sm-4">{tr(|t| t.protocol_number)}</dt>
                     <dd class="col-sm-8 h4" data-testid="protocol-number">{r.protocol_number.clone()}</dd>
-                    <dt class="col-sm-4">{move || i18n.t().received_at}</dt>
+                    <dt class="col-sm-4">{tr(|t| t.received_at)}</dt>
                     <dd class="col-sm-8">{format::datetime(r.received_at)}</dd>
-                    <dt class="col-sm-4">{move || i18n.t().due_date}</dt>
+                    <dt class="col-sm-4">{tr(|t| t.due_date)}</dt>
                     <dd class="col-sm-8" data-testid="due-date">{format::opt_date(r.due_date)}</dd>
                 </dl>
-                <h3 class="h5">{move || i18n.t().what_next_title}</h3>
-                <p>{move || i18n.t().what_next_text}</p>
-                <a class="btn btn-primary" href=href>{move || i18n.t().go_to_request}</a>
+                <h3 class="h5">{tr(|t| t.what_next_title)}</h3>
+                <p>{tr(|t| t.what_next_text)}</p>
+                <a class="btn btn-primary" href=href>{tr(|t| t.go_to_request)}</a>
             }
         })
     }

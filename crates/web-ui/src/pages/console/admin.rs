@@ -19,16 +19,10 @@ use crate::components::{
     load,
 };
 use crate::format;
-use crate::i18n::{Texts, kind_label, use_i18n};
+use crate::i18n::{Texts, kind_label, tr, use_i18n};
 
-fn label(f: fn(&Texts) -> &'static str) -> Signal<String> {
-    let i18n = use_i18n();
-    Signal::derive(move || f(i18n.t()).to_owned())
-}
-
-fn title(f: fn(&Texts) -> &'static str) -> Signal<String> {
-    label(f)
-}
+use crate::i18n::trs as label;
+use crate::i18n::trs as title;
 
 // ---- settings -----------------------------------------------------------------------
 
@@ -132,7 +126,7 @@ fn SettingsForm(s: Settings) -> impl IntoView {
             <TextInput id="s-logo" kind="url" label=label(|t| t.logo_url) value=logo error=form.error_for("logo_url") />
             <TextInput id="s-patron" label=label(|t| t.patron_saint) value=patron help=label(|t| t.patron_saint_help) error=form.error_for("patron_saint") />
             <TextArea id="s-closures" label=label(|t| t.closure_days) value=closures error=form.error_for("closure_days") rows=4 />
-            <p class="small">{move || i18n.t().closure_days_help}</p>
+            <p class="small">{tr(|t| t.closure_days_help)}</p>
             <div class="row">
                 <div class="col-md-6">
                     <TextInput id="s-scheme" kind="number" label=label(|t| t.tqrif_scheme) value=scheme error=form.error_for("tqrif_scheme") />
@@ -142,7 +136,7 @@ fn SettingsForm(s: Settings) -> impl IntoView {
                 </div>
             </div>
             <fieldset class="mb-3">
-                <legend class="h5">{move || i18n.t().standard_days_legend}</legend>
+                <legend class="h5">{tr(|t| t.standard_days_legend)}</legend>
                 <div class="row">
                     {days.get_value().into_iter().map(|(k, v)| {
                         let id = format!("s-days-{}", k.code());
@@ -154,7 +148,7 @@ fn SettingsForm(s: Settings) -> impl IntoView {
                     }).collect_view()}
                 </div>
             </fieldset>
-            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().save}</button>
+            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.save)}</button>
         </form>
     }
 }
@@ -208,7 +202,7 @@ pub fn OfficesPage() -> impl IntoView {
                                 <li class="list-group-item d-flex justify-content-between align-items-center">
                                     <span>{o.name}<span class="d-block small text-muted">{o.email}</span></span>
                                     <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {move || i18n.t().delete}
+                                        {tr(|t| t.delete)}
                                     </button>
                                 </li>
                             }
@@ -217,10 +211,10 @@ pub fn OfficesPage() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{move || i18n.t().add}</h2>
+                <h2 class="h5">{tr(|t| t.add)}</h2>
                 <TextInput id="o-name" label=label(|t| t.office_name) value=name required=true error=form.error_for("name") />
                 <TextInput id="o-email" kind="email" label=label(|t| t.email) value=email error=form.error_for("email") />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().add}</button>
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
             </form>
         </Page>
     }
@@ -313,10 +307,10 @@ pub fn UsersPage() -> impl IntoView {
                         <table class="table table-sm align-middle">
                             <thead>
                                 <tr>
-                                    <th scope="col">{move || i18n.t().first_name}</th>
-                                    <th scope="col">{move || i18n.t().email}</th>
-                                    <th scope="col">{move || i18n.t().role}</th>
-                                    <th scope="col">{move || i18n.t().active}</th>
+                                    <th scope="col">{tr(|t| t.first_name)}</th>
+                                    <th scope="col">{tr(|t| t.email)}</th>
+                                    <th scope="col">{tr(|t| t.role)}</th>
+                                    <th scope="col">{tr(|t| t.active)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -343,7 +337,7 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{move || i18n.t().add}</h2>
+                <h2 class="h5">{tr(|t| t.add)}</h2>
                 <div class="row">
                     <div class="col-md-6"><TextInput id="u-first" label=label(|t| t.first_name) value=first required=true error=form.error_for("first_name") /></div>
                     <div class="col-md-6"><TextInput id="u-last" label=label(|t| t.last_name) value=last required=true error=form.error_for("last_name") /></div>
@@ -352,7 +346,7 @@ pub fn UsersPage() -> impl IntoView {
                 <TextInput id="u-password" kind="password" label=label(|t| t.password) value=password required=true autocomplete="new-password" help=label(|t| t.password_help) error=form.error_for("password") />
                 <SelectInput id="u-role" label=label(|t| t.role) value=role options=role_options required=true />
                 <SelectInput id="u-office" label=label(|t| t.office) value=office options=office_options />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().add}</button>
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
             </form>
         </Page>
     }
@@ -364,10 +358,9 @@ pub fn UsersPage() -> impl IntoView {
 pub fn RoutingPage() -> impl IntoView {
     let rules: LocalResource<ApiResult<Vec<RoutingRule>>> = LocalResource::new(api::routing_rules);
     let offices: LocalResource<ApiResult<Vec<Office>>> = LocalResource::new(api::offices);
-    let i18n = use_i18n();
     view! {
         <Page title=title(|t| t.routing_title) no_breadcrumbs=true>
-            <p>{move || i18n.t().routing_intro}</p>
+            <p>{tr(|t| t.routing_intro)}</p>
             {load(rules, move |rules| {
                 load(offices, move |offices| view! { <RoutingForm rules=rules.clone() offices /> })
             })}
@@ -428,7 +421,7 @@ fn RoutingForm(rules: Vec<RoutingRule>, offices: Vec<Office>) -> impl IntoView {
                     }
                 }).collect_view()}
             </div>
-            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().save}</button>
+            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.save)}</button>
         </form>
     }
 }
@@ -496,7 +489,7 @@ pub fn DocumentsAdmin() -> impl IntoView {
                                         </span>
                                     </span>
                                     <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {move || i18n.t().delete}
+                                        {tr(|t| t.delete)}
                                     </button>
                                 </li>
                             }
@@ -505,12 +498,12 @@ pub fn DocumentsAdmin() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{move || i18n.t().add}</h2>
+                <h2 class="h5">{tr(|t| t.add)}</h2>
                 <TextInput id="d-title" label=label(|t| t.document_title) value=doc_title required=true error=form.error_for("title") />
                 <TextInput id="d-category" label=label(|t| t.document_category) value=category error=form.error_for("category") />
                 <FileInput id="d-file" label=label(|t| t.document_file) files required=true error=form.error_for("file") />
                 <ProgressBar progress />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().add}</button>
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
             </form>
         </Page>
     }
@@ -570,7 +563,7 @@ pub fn FaqAdmin() -> impl IntoView {
                                 <li class="list-group-item d-flex justify-content-between align-items-start gap-2">
                                     <span><strong>{f.question}</strong><span class="d-block small pre-line">{f.answer}</span></span>
                                     <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {move || i18n.t().delete}
+                                        {tr(|t| t.delete)}
                                     </button>
                                 </li>
                             }
@@ -579,12 +572,12 @@ pub fn FaqAdmin() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{move || i18n.t().add}</h2>
+                <h2 class="h5">{tr(|t| t.add)}</h2>
                 <TextInput id="q-question" label=label(|t| t.faq_question) value=question required=true error=form.error_for("question") />
                 <TextArea id="q-answer" label=label(|t| t.faq_answer) value=answer required=true error=form.error_for("answer") rows=4 />
                 <TextInput id="q-category" label=label(|t| t.document_category) value=category />
                 <TextInput id="q-position" kind="number" label=label(|t| t.faq_position) value=position />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().add}</button>
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
             </form>
         </Page>
     }

@@ -17,7 +17,7 @@ use crate::components::{
     TextArea, load,
 };
 use crate::format;
-use crate::i18n::{ActionLabels, kind_label, status_label, use_i18n};
+use crate::i18n::{ActionLabels, kind_label, status_label, tr, trs, use_i18n};
 use crate::session::{use_session, use_tenant};
 
 type Res<T> = LocalResource<ApiResult<T>>;
@@ -73,7 +73,7 @@ pub fn Detail() -> impl IntoView {
                             <RequestData r=r.clone() />
                             <RequestAttachments id=r.id.clone() />
                             <section aria-labelledby="thread-title" class="mt-4">
-                                <h2 id="thread-title" class="h4">{move || i18n.t().thread_title}</h2>
+                                <h2 id="thread-title" class="h4">{tr(|t| t.thread_title)}</h2>
                                 {load(messages, |items| view! { <Thread messages=items /> })}
                                 <Compose id=r.id.clone() messages />
                             </section>
@@ -81,10 +81,10 @@ pub fn Detail() -> impl IntoView {
                         <div class="col-12 col-xl-5">
                             <Actions r reload />
                             <section aria-labelledby="history-title" class="mt-4">
-                                <h2 id="history-title" class="h4">{move || i18n.t().history_title}</h2>
+                                <h2 id="history-title" class="h4">{tr(|t| t.history_title)}</h2>
                                 {load(history, move |items| {
                                     if items.is_empty() {
-                                        return view! { <p>{move || i18n.t().history_empty}</p> }.into_any();
+                                        return view! { <p>{tr(|t| t.history_empty)}</p> }.into_any();
                                     }
                                     let lang = i18n.lang();
                                     view! {
@@ -129,7 +129,7 @@ fn RequestData(r: RequestView) -> impl IntoView {
             .collect::<Vec<_>>()
             .join(" · ");
         view! {
-            <dt class="col-sm-4">{move || i18n.t().citizen}</dt>
+            <dt class="col-sm-4">{tr(|t| t.citizen)}</dt>
             <dd class="col-sm-8">{c.name}<span class="d-block small">{contact}</span></dd>
         }
     });
@@ -157,23 +157,23 @@ fn RequestData(r: RequestView) -> impl IntoView {
             <DeadlineBadge request=r.clone() />
         </div>
         <dl class="row">
-            <dt class="col-sm-4">{move || i18n.t().protocol_number}</dt>
+            <dt class="col-sm-4">{tr(|t| t.protocol_number)}</dt>
             <dd class="col-sm-8 font-monospace">{r.protocol_number.clone()}</dd>
-            <dt class="col-sm-4">{move || i18n.t().type_label}</dt>
+            <dt class="col-sm-4">{tr(|t| t.type_label)}</dt>
             <dd class="col-sm-8">{r.type_name.clone()} " (" {move || kind_label(i18n.lang(), kind)} ")"</dd>
-            <dt class="col-sm-4">{move || i18n.t().channel}</dt>
+            <dt class="col-sm-4">{tr(|t| t.channel)}</dt>
             <dd class="col-sm-8">{r.channel.code()}</dd>
-            <dt class="col-sm-4">{move || i18n.t().received_at}</dt>
+            <dt class="col-sm-4">{tr(|t| t.received_at)}</dt>
             <dd class="col-sm-8">{format::datetime(r.received_at)}</dd>
-            <dt class="col-sm-4">{move || i18n.t().deadline}</dt>
+            <dt class="col-sm-4">{tr(|t| t.deadline)}</dt>
             <dd class="col-sm-8">{format::opt_date(r.due_date)}</dd>
-            <dt class="col-sm-4">{move || i18n.t().office}</dt>
+            <dt class="col-sm-4">{tr(|t| t.office)}</dt>
             <dd class="col-sm-8">{r.office.as_ref().map_or_else(|| "—".into(), |o| o.name.clone())}</dd>
-            <dt class="col-sm-4">{move || i18n.t().assignee}</dt>
+            <dt class="col-sm-4">{tr(|t| t.assignee)}</dt>
             <dd class="col-sm-8">{r.assignee.as_ref().map_or_else(|| "—".into(), |o| o.name.clone())}</dd>
             {citizen}
             {fields}
-            <dt class="col-sm-4">{move || i18n.t().description}</dt>
+            <dt class="col-sm-4">{tr(|t| t.description)}</dt>
             <dd class="col-sm-8 pre-line">{r.description.clone()}</dd>
         </dl>
     }
@@ -213,9 +213,9 @@ fn Compose(id: String, messages: Res<Vec<MessageView>>) -> impl IntoView {
         <form on:submit=submit class="mt-3" novalidate>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
-            <TextArea id="msg-body" label=Signal::derive(move || i18n.t().reply_label.to_owned()) value=body required=true error=form.error_for("body") rows=3 />
-            <Checkbox id="msg-internal" label=Signal::derive(move || i18n.t().internal_checkbox.to_owned()) checked=internal />
-            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{move || i18n.t().send}</button>
+            <TextArea id="msg-body" label=trs(|t| t.reply_label) value=body required=true error=form.error_for("body") rows=3 />
+            <Checkbox id="msg-internal" label=trs(|t| t.internal_checkbox) checked=internal />
+            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.send)}</button>
         </form>
     }
 }
@@ -357,17 +357,17 @@ fn Actions(r: RequestView, reload: impl Fn() + Copy + Send + Sync + 'static) -> 
             <form on:submit=submit class="mt-3 p-3 border rounded" novalidate>
                 <h3 class="h5">{action_label(&t.action_labels, action)}</h3>
                 {(action == ActionKind::Assign).then(|| view! {
-                    <SelectInput id="act-office" label=Signal::derive(move || i18n.t().office.to_owned()) value=office options=office_options required=true />
-                    <SelectInput id="act-assignee" label=Signal::derive(move || i18n.t().assignee.to_owned()) value=assignee options=user_options />
+                    <SelectInput id="act-office" label=trs(|t| t.office) value=office options=office_options required=true />
+                    <SelectInput id="act-assignee" label=trs(|t| t.assignee) value=assignee options=user_options />
                 })}
                 {(action == ActionKind::Reclassify).then(|| view! {
-                    <SelectInput id="act-type" label=Signal::derive(move || i18n.t().new_type.to_owned()) value=new_type options=type_options required=true />
+                    <SelectInput id="act-type" label=trs(|t| t.new_type) value=new_type options=type_options required=true />
                     <p role="status" data-testid="recomputed-due">
                         {move || recomputed().map(|due| format!("{}: {}", i18n.t().recomputed_due, due.map_or_else(|| i18n.t().no_standard_due.to_owned(), format::date)))}
                     </p>
                 })}
                 {(action == ActionKind::Resolve && overdue).then(|| view! {
-                    <SelectInput id="act-cause" label=Signal::derive(move || i18n.t().cause_label.to_owned()) value=cause options=cause_options />
+                    <SelectInput id="act-cause" label=trs(|t| t.cause_label) value=cause options=cause_options />
                 })}
                 <TextArea id="act-note" label=Signal::stored(note_label.to_owned()) value=note required error=form.error_for("note") rows=4 />
                 <div class="d-flex gap-2">
@@ -380,7 +380,7 @@ fn Actions(r: RequestView, reload: impl Fn() + Copy + Send + Sync + 'static) -> 
 
     view! {
         <section aria-labelledby="actions-title" class="card card-bg p-3">
-            <h2 id="actions-title" class="h4">{move || i18n.t().actions_title}</h2>
+            <h2 id="actions-title" class="h4">{tr(|t| t.actions_title)}</h2>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
             <div class="d-flex flex-wrap gap-2">

@@ -16,7 +16,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use crate::components::{Need, RequireLogin};
-use crate::i18n::{Texts, use_i18n};
+use crate::i18n::{Texts, tr, use_i18n};
 use crate::session::use_session;
 
 /// A side-menu entry: path and label.
@@ -62,8 +62,8 @@ pub fn ConsoleLayout() -> impl IntoView {
             <RequireLogin need=Need::Staff>
                 <div class="row">
                     <div class="col-12 col-lg-3 mb-4">
-                        <nav class="link-list-wrapper console-nav" aria-label=move || i18n.t().console_nav>
-                            <p class="h6 text-uppercase text-muted">{move || i18n.t().console_title}</p>
+                        <nav class="link-list-wrapper console-nav" aria-label=tr(|t| t.console_nav)>
+                            <p class="h6 text-uppercase text-muted">{tr(|t| t.console_title)}</p>
                             <ul class="link-list">{DESK_LINKS.into_iter().map(link).collect_view()}</ul>
                             {move || {
                                 session
@@ -71,7 +71,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                                     .is_some_and(|r| r == domain::Role::Admin)
                                     .then(|| {
                                         view! {
-                                            <p class="h6 text-uppercase text-muted mt-3">{move || i18n.t().admin_title}</p>
+                                            <p class="h6 text-uppercase text-muted mt-3">{tr(|t| t.admin_title)}</p>
                                             <ul class="link-list">{ADMIN_LINKS.into_iter().map(link).collect_view()}</ul>
                                         }
                                     })

@@ -12,7 +12,7 @@ use crate::api::{self, ApiResult};
 use crate::browser;
 use crate::components::{DeadlineBadge, Page, SelectInput, StatusBadge, TextInput, load};
 use crate::format;
-use crate::i18n::{status_label, use_i18n};
+use crate::i18n::{status_label, tr, trs, use_i18n};
 use crate::session::{use_session, use_tenant};
 
 const FILTERS: [&str; 6] = ["status", "type", "office_id", "assignee", "overdue", "q"];
@@ -140,36 +140,36 @@ pub fn Queue() -> impl IntoView {
     });
 
     view! {
-        <Page title=Signal::derive(move || i18n.t().queue_title.to_owned()) no_breadcrumbs=true>
+        <Page title=trs(|t| t.queue_title) no_breadcrumbs=true>
             <Counters counts />
             <form on:submit=apply class="row g-2 align-items-end mb-3" role="search">
                 <div class="col-12 col-md-6 col-xl-4">
-                    <SelectInput id="f-status" label=Signal::derive(move || i18n.t().filter_status.to_owned()) value=status options=status_options />
+                    <SelectInput id="f-status" label=trs(|t| t.filter_status) value=status options=status_options />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
-                    <SelectInput id="f-type" label=Signal::derive(move || i18n.t().filter_type.to_owned()) value=kind options=type_options />
+                    <SelectInput id="f-type" label=trs(|t| t.filter_type) value=kind options=type_options />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
-                    <SelectInput id="f-office" label=Signal::derive(move || i18n.t().filter_office.to_owned()) value=office options=office_options />
+                    <SelectInput id="f-office" label=trs(|t| t.filter_office) value=office options=office_options />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
-                    <SelectInput id="f-assignee" label=Signal::derive(move || i18n.t().filter_assignee.to_owned()) value=assignee options=assignee_options />
+                    <SelectInput id="f-assignee" label=trs(|t| t.filter_assignee) value=assignee options=assignee_options />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
-                    <TextInput id="f-q" kind="search" label=Signal::derive(move || i18n.t().filter_query.to_owned()) value=q />
+                    <TextInput id="f-q" kind="search" label=trs(|t| t.filter_query) value=q />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
                     <div class="form-check">
                         <input id="f-overdue" type="checkbox" bind:checked=overdue_on />
-                        <label for="f-overdue">{move || i18n.t().filter_overdue}</label>
+                        <label for="f-overdue">{tr(|t| t.filter_overdue)}</label>
                     </div>
                 </div>
                 <div class="col-12 d-flex gap-2">
-                    <button type="submit" class="btn btn-primary">{move || i18n.t().filter_apply}</button>
-                    <a class="btn btn-outline-primary" href="/console">{move || i18n.t().filter_reset}</a>
+                    <button type="submit" class="btn btn-primary">{tr(|t| t.filter_apply)}</button>
+                    <a class="btn btn-outline-primary" href="/console">{tr(|t| t.filter_reset)}</a>
                 </div>
             </form>
-            <p class="small text-muted">{move || i18n.t().shortcuts_hint}</p>
+            <p class="small text-muted">{tr(|t| t.shortcuts_hint)}</p>
             {load(requests, move |page| {
                 rows.set(page.items.len());
                 selected.set(None);
@@ -225,7 +225,7 @@ fn QueueTable(page: ListPage<RequestView>, selected: RwSignal<Option<usize>>) ->
     let i18n = use_i18n();
     let query = use_query_map();
     if page.items.is_empty() {
-        return view! { <p role="status">{move || i18n.t().queue_empty}</p> }.into_any();
+        return view! { <p role="status">{tr(|t| t.queue_empty)}</p> }.into_any();
     }
     let count = page.items.len();
     let next = page.next_cursor.map(|cursor| {
@@ -283,18 +283,18 @@ fn QueueTable(page: ListPage<RequestView>, selected: RwSignal<Option<usize>>) ->
             <table class="table table-hover align-middle" data-testid="queue">
                 <thead>
                     <tr>
-                        <th scope="col">{move || i18n.t().protocol_number}</th>
-                        <th scope="col">{move || i18n.t().subject}</th>
-                        <th scope="col">{move || i18n.t().filter_type}</th>
-                        <th scope="col">{move || i18n.t().status}</th>
-                        <th scope="col">{move || i18n.t().deadline}</th>
-                        <th scope="col">{move || i18n.t().assignee}</th>
+                        <th scope="col">{tr(|t| t.protocol_number)}</th>
+                        <th scope="col">{tr(|t| t.subject)}</th>
+                        <th scope="col">{tr(|t| t.filter_type)}</th>
+                        <th scope="col">{tr(|t| t.status)}</th>
+                        <th scope="col">{tr(|t| t.deadline)}</th>
+                        <th scope="col">{tr(|t| t.assignee)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        {next.map(|href| view! { <a class="btn btn-outline-primary" href=href>{move || i18n.t().load_more}</a> })}
+        {next.map(|href| view! { <a class="btn btn-outline-primary" href=href>{tr(|t| t.load_more)}</a> })}
     }
     .into_any()
 }

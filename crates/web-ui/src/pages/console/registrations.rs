@@ -9,19 +9,19 @@ use crate::api::{self, ApiResult};
 use crate::components::{ErrorAlert, FormState, Notice, Page, TextArea, load};
 use crate::format;
 use crate::i18n::use_i18n;
+use crate::i18n::{tr, trs};
 
 #[component]
 pub fn Registrations() -> impl IntoView {
-    let i18n = use_i18n();
     let pending: LocalResource<ApiResult<Vec<Registration>>> =
         LocalResource::new(|| api::registrations("pending"));
     let done = RwSignal::new(None::<String>);
     view! {
-        <Page title=Signal::derive(move || i18n.t().registrations_title.to_owned()) no_breadcrumbs=true>
+        <Page title=trs(|t| t.registrations_title) no_breadcrumbs=true>
             <Notice message=done />
             {load(pending, move |items| {
                 if items.is_empty() {
-                    return view! { <p role="status">{move || i18n.t().registrations_empty}</p> }.into_any();
+                    return view! { <p role="status">{tr(|t| t.registrations_empty)}</p> }.into_any();
                 }
                 items
                     .into_iter()
@@ -97,20 +97,20 @@ fn RegistrationCard(
             <div class="card-body">
                 <h2 class="h5" id=heading>{name.clone()}</h2>
                 <dl class="row small">
-                    <dt class="col-sm-4">{move || i18n.t().fiscal_code}</dt>
+                    <dt class="col-sm-4">{tr(|t| t.fiscal_code)}</dt>
                     <dd class="col-sm-8 font-monospace">{reg.fiscal_code.clone()}</dd>
-                    <dt class="col-sm-4">{move || i18n.t().email}</dt>
+                    <dt class="col-sm-4">{tr(|t| t.email)}</dt>
                     <dd class="col-sm-8">{reg.email.clone()}</dd>
-                    <dt class="col-sm-4">{move || i18n.t().phone}</dt>
+                    <dt class="col-sm-4">{tr(|t| t.phone)}</dt>
                     <dd class="col-sm-8">{reg.phone.clone().unwrap_or_else(|| "—".into())}</dd>
-                    <dt class="col-sm-4">{move || i18n.t().submitted_at}</dt>
+                    <dt class="col-sm-4">{tr(|t| t.submitted_at)}</dt>
                     <dd class="col-sm-8">{format::datetime(reg.created_at)}</dd>
                 </dl>
                 <ErrorAlert error=form.alert />
                 {move || match document.get() {
                     None => view! {
                         <button type="button" class="btn btn-outline-primary btn-sm mb-3" on:click=show_document>
-                            {move || i18n.t().view_document}
+                            {tr(|t| t.view_document)}
                         </button>
                     }
                         .into_any(),
@@ -125,10 +125,10 @@ fn RegistrationCard(
                 }}
                 <div class="d-flex flex-wrap gap-2">
                     <button type="button" class="btn btn-success" disabled=move || form.pending.get() on:click=approve>
-                        {move || i18n.t().approve}
+                        {tr(|t| t.approve)}
                     </button>
                     <button type="button" class="btn btn-outline-danger" on:click=move |_| rejecting.set(true)>
-                        {move || i18n.t().reject}
+                        {tr(|t| t.reject)}
                     </button>
                 </div>
                 {move || {
@@ -139,14 +139,14 @@ fn RegistrationCard(
                                 <form on:submit=reject class="mt-3" novalidate>
                                     <TextArea
                                         id=format!("reason-{}", id.get_value())
-                                        label=Signal::derive(move || i18n.t().reject_reason.to_owned())
+                                        label=trs(|t| t.reject_reason)
                                         value=reason
                                         required=true
                                         error=form.error_for("reason")
                                         rows=3
                                     />
                                     <button type="submit" class="btn btn-danger" disabled=move || form.pending.get()>
-                                        {move || i18n.t().confirm}
+                                        {tr(|t| t.confirm)}
                                     </button>
                                 </form>
                             }

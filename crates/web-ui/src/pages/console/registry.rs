@@ -11,14 +11,13 @@ use crate::api::{self, ApiResult};
 use crate::browser;
 use crate::components::{ErrorAlert, Page, TextInput, load};
 use crate::format;
-use crate::i18n::{kind_label, use_i18n};
+use crate::i18n::{kind_label, tr, trs, use_i18n};
 
 /// Used when the settings (admin only) cannot be read.
 const DEFAULT_TARGET: u8 = 70;
 
 #[component]
 pub fn Registry() -> impl IntoView {
-    let i18n = use_i18n();
     let today = rome_date(browser::now());
     let start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     let from = RwSignal::new(start.to_string());
@@ -51,21 +50,21 @@ pub fn Registry() -> impl IntoView {
         });
     };
     view! {
-        <Page title=Signal::derive(move || i18n.t().register_page_title.to_owned()) no_breadcrumbs=true>
+        <Page title=trs(|t| t.register_page_title) no_breadcrumbs=true>
             <form on:submit=show class="row g-2 align-items-end mb-3">
                 <div class="col-6 col-md-4">
-                    <TextInput id="reg-from" kind="date" label=Signal::derive(move || i18n.t().period_from.to_owned()) value=from />
+                    <TextInput id="reg-from" kind="date" label=trs(|t| t.period_from) value=from />
                 </div>
                 <div class="col-6 col-md-4">
-                    <TextInput id="reg-to" kind="date" label=Signal::derive(move || i18n.t().period_to.to_owned()) value=to />
+                    <TextInput id="reg-to" kind="date" label=trs(|t| t.period_to) value=to />
                 </div>
                 <div class="col-12 col-md-4 d-flex gap-2 mb-4">
-                    <button type="submit" class="btn btn-primary">{move || i18n.t().show}</button>
+                    <button type="submit" class="btn btn-primary">{tr(|t| t.show)}</button>
                 </div>
             </form>
             <p>
                 <button type="button" class="btn btn-outline-primary" on:click=download>
-                    {move || i18n.t().download_csv}
+                    {tr(|t| t.download_csv)}
                 </button>
             </p>
             <ErrorAlert error=csv_error />
@@ -111,14 +110,14 @@ fn RegisterTable(r: RegisterReport) -> impl IntoView {
                 <caption>{format!("{} – {}", format::date(r.from), format::date(r.to))}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{move || i18n.t().register_kind}</th>
-                        <th scope="col">{move || i18n.t().register_received}</th>
-                        <th scope="col">{move || i18n.t().register_resolved}</th>
-                        <th scope="col">{move || i18n.t().register_within}</th>
-                        <th scope="col">{move || i18n.t().register_percent}</th>
-                        <th scope="col">{move || i18n.t().register_avg}</th>
-                        <th scope="col">{move || i18n.t().register_max}</th>
-                        <th scope="col">{move || i18n.t().register_open_overdue}</th>
+                        <th scope="col">{tr(|t| t.register_kind)}</th>
+                        <th scope="col">{tr(|t| t.register_received)}</th>
+                        <th scope="col">{tr(|t| t.register_resolved)}</th>
+                        <th scope="col">{tr(|t| t.register_within)}</th>
+                        <th scope="col">{tr(|t| t.register_percent)}</th>
+                        <th scope="col">{tr(|t| t.register_avg)}</th>
+                        <th scope="col">{tr(|t| t.register_max)}</th>
+                        <th scope="col">{tr(|t| t.register_open_overdue)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -149,14 +148,14 @@ fn Chart(kinds: Vec<KindStats>, target: Signal<u8>) -> impl IntoView {
     let width = LABEL_W + BAR_W + 60.0;
     Some(view! {
         <figure class="my-4">
-            <figcaption class="h5">{move || i18n.t().register_chart_title}</figcaption>
+            <figcaption class="h5">{tr(|t| t.register_chart_title)}</figcaption>
             <svg
                 viewBox=format!("0 0 {width} {height}")
                 class="register-chart w-100"
                 role="img"
                 aria-labelledby="chart-desc"
             >
-                <desc id="chart-desc">{move || i18n.t().register_chart_desc}</desc>
+                <desc id="chart-desc">{tr(|t| t.register_chart_desc)}</desc>
                 {rows
                     .into_iter()
                     .enumerate()
