@@ -1,12 +1,13 @@
 //! Administrators and the demo Comune.
 
 use chrono::Utc;
+use domain::catalogue::RequestKind;
 use domain::types::{Email, check_password_strength};
 
 use crate::auth::password;
 use crate::config::Config;
 use crate::db::Db;
-use crate::db::models::UserRow;
+use crate::db::models::{DocumentRow, FaqRow, UserRow};
 use crate::db::repo::{new_id, tenants, users};
 use crate::error::ApiError;
 
@@ -96,8 +97,414 @@ pub fn upsert_staff(
     Ok(row.id)
 }
 
-/// Seeds the demo Comune; returns the credentials to print.
+/// The password of every demo account (printed by `sportello seed-demo`).
+pub const DEMO_PASSWORD: &str = "Demo2026!sportello";
+
+const DEMO_OFFICES: [(&str, &str); 3] = [
+    ("Ufficio Tributi", "tributi@comune.esempio.it"),
+    ("Ufficio Tecnico", "tecnico@comune.esempio.it"),
+    ("Gestore raccolta", "raccolta@gestore.esempio.it"),
+];
+
+/// `(e-mail, role, first name, last name, offices by index in DEMO_OFFICES)`.
+const DEMO_STAFF: [(&str, &str, &str, &str, &[usize]); 5] = [
+    ("admin@comune.esempio.it", "admin", "Laura", "Ferri", &[]),
+    (
+        "supervisore@comune.esempio.it",
+        "supervisor",
+        "Elena",
+        "Moretti",
+        &[0, 1, 2],
+    ),
+    (
+        "operatore.tributi@comune.esempio.it",
+        "operator",
+        "Giulia",
+        "Conti",
+        &[0],
+    ),
+    (
+        "operatore.tecnico@comune.esempio.it",
+        "operator",
+        "Marco",
+        "Galli",
+        &[1],
+    ),
+    (
+        "operatore.raccolta@gestore.esempio.it",
+        "operator",
+        "Paolo",
+        "Ricci",
+        &[2],
+    ),
+];
+
+const DEMO_CITIZEN_CF: &str = "RSSMRA80A01H501U";
+const DEMO_CITIZEN_EMAIL: &str = "mario.rossi@example.it";
+
+/// Seeds the demo Comune; returns the credentials to print. Running it again updates the
+/// same rows (and resets the demo passwords) instead of adding new ones.
 pub fn demo(config: &Config) -> anyhow::Result<String> {
-    let _ = connect(config)?;
-    Ok("demo seed: not yet available".to_owned())
+    use std::fmt::Write as _;
+
+    use crate::db::repo::{admin_users, catalogue, content, offices, settings};
+    use crate::storage::{FileStore, LocalFiles};
+
+    let db = connect(config)?;
+    let files = LocalFiles::new(&config.files_dir)?;
+    let hashes = (0..=DEMO_STAFF.len())
+        .map(|_| password::hash(DEMO_PASSWORD))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let now = Utc::now().naive_utc();
+    let tenant_id = db.write_tx(|c| {
+        let mut tenant = match tenants::default_tenant(c)? {
+            Some(t) => t,
+            None => tenants::create(c, "default", "Sportello")?,
+        };
+        tenant.name = "Comune di Esempio".into();
+        tenant.fiscal_code = Some("00123450678".into());
+        tenant.patron_saint = Some("06-24".into());
+        tenant.closure_days = r#"["2026-12-24","2026-12-31","2027-08-14"]"#.into();
+        settings::save(c, &tenant)?;
+        catalogue::ensure_defaults(c, &tenant.id)?;
+
+        let mut office_ids = Vec::new();
+        for (name, email) in DEMO_OFFICES {
+            let id = match offices::find_by_name(c, &tenant.id, name)? {
+                Some(o) => o.id,
+                None => offices::create(c, &tenant.id, name, Some(email))?.id,
+            };
+            office_ids.push(id);
+        }
+        let (tributi, tecnico, raccolta) = (&office_ids[0], &office_ids[1], &office_ids[2]);
+        let rules: Vec<(RequestKind, String)> = RequestKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let office = match kind {
+                    RequestKind::RitiroSuChiamata
+                    | RequestKind::Disservizio
+                    | RequestKind::RiparazioneAttrezzature => raccolta,
+                    RequestKind::Altro => tecnico,
+                    _ => tributi,
+                };
+                (kind, office.clone())
+            })
+            .collect();
+        catalogue::set_rules(c, &tenant.id, &rules)?;
+
+        for ((email, role, first, last, offices_of), hash) in DEMO_STAFF.iter().zip(&hashes) {
+            let id = upsert_staff(c, &tenant.id, email, hash, role, first, last)?;
+            let ids: Vec<String> = offices_of.iter().map(|i| office_ids[*i].clone()).collect();
+            users::set_offices(c, &tenant.id, &id, &ids)?;
+        }
+        upsert_demo_citizen(c, &tenant.id, &hashes[DEMO_STAFF.len()], now)?;
+        admin_users::ensure_generic_citizen(c, &tenant.id)?;
+
+        for (i, (title, filename, category, description, lines)) in
+            demo_documents().into_iter().enumerate()
+        {
+            let key = format!("{}/documents/demo-{filename}", tenant.id);
+            let pdf = simple_pdf(title, &lines);
+            files
+                .put(&key, &pdf)
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            if content::find_document_by_title(c, &tenant.id, title)?.is_none() {
+                content::insert_document(
+                    c,
+                    &DocumentRow {
+                        id: new_id(),
+                        tenant_id: tenant.id.clone(),
+                        title: title.into(),
+                        description: Some(description.into()),
+                        category: Some(category.into()),
+                        filename: filename.into(),
+                        content_type: "application/pdf".into(),
+                        size: i64::try_from(pdf.len()).unwrap_or(0),
+                        storage_key: key,
+                        position: i32::try_from(i).unwrap_or(0),
+                        published_at: now,
+                    },
+                )?;
+            }
+        }
+        for (i, (category, question, answer)) in DEMO_FAQ.iter().enumerate() {
+            if content::find_faq_by_question(c, &tenant.id, question)?.is_none() {
+                content::insert_faq(
+                    c,
+                    &FaqRow {
+                        id: new_id(),
+                        tenant_id: tenant.id.clone(),
+                        question: (*question).into(),
+                        answer: (*answer).into(),
+                        category: Some((*category).into()),
+                        position: i32::try_from(i * 10).unwrap_or(0),
+                        created_at: now,
+                    },
+                )?;
+            }
+        }
+        Ok::<_, ApiError>(tenant.id)
+    })?;
+
+    let mut out = format!(
+        "Comune di Esempio is ready (tenant {tenant_id}).\n\
+         Every demo account uses the password: {DEMO_PASSWORD}\n\n"
+    );
+    for (email, role, first, last, offices_of) in DEMO_STAFF {
+        let offices: Vec<&str> = offices_of.iter().map(|i| DEMO_OFFICES[*i].0).collect();
+        let offices = if offices.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", offices.join(", "))
+        };
+        let _ = writeln!(out, "  {role:<10} {email:<40} {first} {last}{offices}");
+    }
+    let _ = writeln!(
+        out,
+        "  {:<10} {DEMO_CITIZEN_EMAIL:<40} Mario Rossi (or codice fiscale {DEMO_CITIZEN_CF})",
+        "citizen"
+    );
+    Ok(out)
+}
+
+/// The approved demo citizen, found by codice fiscale.
+fn upsert_demo_citizen(
+    c: &mut crate::db::DbConn,
+    tenant_id: &str,
+    hash: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<String, ApiError> {
+    use crate::db::schema::users::dsl as u;
+    use diesel::prelude::*;
+    if let Some(existing) = users::find_by_username(c, tenant_id, DEMO_CITIZEN_CF)? {
+        diesel::update(u::users.find(&existing.id))
+            .set((
+                u::password_hash.eq(hash),
+                u::status.eq("approved"),
+                u::active.eq(true),
+                u::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        return Ok(existing.id);
+    }
+    let row = UserRow {
+        id: new_id(),
+        tenant_id: tenant_id.to_owned(),
+        role: "citizen".into(),
+        email: Some(DEMO_CITIZEN_EMAIL.into()),
+        fiscal_code: Some(DEMO_CITIZEN_CF.into()),
+        first_name: "Mario".into(),
+        last_name: "Rossi".into(),
+        phone: Some("+393331234567".into()),
+        password_hash: Some(hash.to_owned()),
+        status: "approved".into(),
+        active: true,
+        failed_logins: 0,
+        locked_until: None,
+        created_at: now,
+        updated_at: now,
+    };
+    users::insert(c, &row)?;
+    Ok(row.id)
+}
+
+/// `(title, file name, category, description, text lines)` of the demo documents.
+fn demo_documents() -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<&'static str>,
+)> {
+    vec![
+        (
+            "Regolamento TARI",
+            "regolamento-tari.pdf",
+            "Regolamenti",
+            "Regolamento per l'applicazione della tassa sui rifiuti (documento dimostrativo).",
+            vec![
+                "Art. 1 - Oggetto. Il presente regolamento disciplina la tassa sui rifiuti (TARI).",
+                "Art. 2 - Presupposto. È dovuta da chi possiede o detiene locali o aree",
+                "scoperte suscettibili di produrre rifiuti urbani.",
+                "Art. 3 - Dichiarazione. Va presentata entro 90 giorni dall'inizio",
+                "dell'occupazione, della variazione o della cessazione.",
+                "Art. 4 - Tariffa. Composta da una quota fissa e da una quota variabile.",
+                "Documento dimostrativo generato da Sportello.",
+            ],
+        ),
+        (
+            "Carta della qualità del servizio",
+            "carta-della-qualita.pdf",
+            "Carta dei servizi",
+            "Standard di qualità TQRIF (delibera ARERA 15/2022/R/rif) e tempi di risposta.",
+            vec![
+                "Tempi massimi di risposta, in giorni lavorativi:",
+                "- reclami e richieste di informazioni: 30",
+                "- rettifica degli importi: 60",
+                "- attivazione, variazione e cessazione: 30",
+                "- rimborsi: 120",
+                "- ritiro su chiamata: 15",
+                "- disservizi: 5; riparazione delle attrezzature: 10",
+                "Documento dimostrativo generato da Sportello.",
+            ],
+        ),
+        (
+            "Calendario della raccolta differenziata",
+            "calendario-raccolta.pdf",
+            "Raccolta",
+            "Giorni di raccolta porta a porta per tipo di rifiuto.",
+            vec![
+                "Lunedì: organico",
+                "Martedì: carta e cartone",
+                "Mercoledì: plastica e metalli",
+                "Giovedì: organico",
+                "Venerdì: vetro",
+                "Sabato: indifferenziato",
+                "Esporre i contenitori entro le ore 6:00 del giorno di raccolta.",
+            ],
+        ),
+        (
+            "Tariffe TARI 2026",
+            "tariffe-tari-2026.pdf",
+            "Tariffe",
+            "Tariffe approvate per le utenze domestiche e non domestiche.",
+            vec![
+                "Utenze domestiche: quota fissa per metro quadrato e quota variabile",
+                "secondo il numero di occupanti.",
+                "Utenze non domestiche: tariffe per categoria di attività.",
+                "Scadenze: 16 luglio e 2 dicembre 2026.",
+                "Documento dimostrativo generato da Sportello.",
+            ],
+        ),
+    ]
+}
+
+/// `(category, question, answer)` of the demo FAQ.
+const DEMO_FAQ: [(&str, &str, &str); 9] = [
+    (
+        "Tributo",
+        "Chi deve pagare la TARI?",
+        "La TARI è dovuta da chiunque possieda o detenga a qualsiasi titolo locali o aree scoperte \
+         che possono produrre rifiuti urbani. In caso di più occupanti dello stesso immobile, sono \
+         tenuti in solido al pagamento.",
+    ),
+    (
+        "Pratiche",
+        "Entro quando devo dichiarare una nuova utenza?",
+        "La dichiarazione di attivazione va presentata entro 90 giorni dall'inizio \
+         dell'occupazione dell'immobile. Puoi farlo online con la richiesta \"Attivazione utenza \
+         TARI\": ricevi subito il numero di protocollo.",
+    ),
+    (
+        "Tributo",
+        "Come si calcola la TARI per la mia abitazione?",
+        "La tariffa delle utenze domestiche ha una quota fissa, che dipende dalla superficie in \
+         metri quadrati, e una quota variabile, che dipende dal numero di occupanti. Le tariffe \
+         dell'anno sono pubblicate tra i documenti.",
+    ),
+    (
+        "Pratiche",
+        "Ho cambiato casa: cosa devo fare?",
+        "Presenta la cessazione dell'utenza per il vecchio immobile e l'attivazione per quello \
+         nuovo, entrambe entro 90 giorni dal trasloco. Se resti nello stesso Comune puoi anche \
+         chiedere una variazione dell'indirizzo.",
+    ),
+    (
+        "Pagamenti",
+        "Posso pagare la TARI a rate?",
+        "Sì. Oltre alle rate ordinarie, puoi chiedere una rateizzazione ulteriore se ricevi il \
+         bonus sociale per disagio economico, se l'importo supera del 30% la media degli ultimi \
+         due anni o in altre situazioni previste dal regolamento. La richiesta va fatta entro la \
+         scadenza dell'avviso.",
+    ),
+    (
+        "Pagamenti",
+        "Ho pagato due volte: come ottengo il rimborso?",
+        "Presenta la richiesta di rimborso indicando l'anno, l'importo e l'IBAN per l'accredito. \
+         Il rimborso viene effettuato entro 120 giorni lavorativi dalla richiesta.",
+    ),
+    (
+        "Raccolta",
+        "Come prenoto il ritiro degli ingombranti?",
+        "Usa la richiesta \"Ritiro ingombranti a domicilio\" indicando l'indirizzo e cosa ritirare \
+         (tipo e numero di pezzi). Il ritiro avviene entro 15 giorni lavorativi dalla richiesta, \
+         salvo diverso accordo con te.",
+    ),
+    (
+        "Raccolta",
+        "Il mio mastello è rotto o è stato rubato: cosa faccio?",
+        "Chiedi la riparazione o sostituzione delle attrezzature: il gestore interviene entro 10 \
+         giorni lavorativi. In caso di furto allega, se l'hai, la denuncia.",
+    ),
+    (
+        "Pratiche",
+        "In quanto tempo ricevo risposta a un reclamo?",
+        "Il gestore invia una risposta scritta e motivata entro 30 giorni lavorativi dal \
+         ricevimento del reclamo. Puoi seguire lo stato della pratica nell'area personale, in \
+         \"Le mie pratiche\".",
+    ),
+];
+
+/// A one-page PDF (A4, Helvetica) with a title and lines of text. Characters outside
+/// Latin-1 become `?`.
+pub fn simple_pdf(title: &str, lines: &[&str]) -> Vec<u8> {
+    fn pdf_string(s: &str) -> Vec<u8> {
+        let mut out = vec![b'('];
+        for ch in s.chars() {
+            let b = u8::try_from(u32::from(ch)).unwrap_or(b'?');
+            if matches!(b, b'(' | b')' | b'\\') {
+                out.push(b'\\');
+            }
+            out.push(b);
+        }
+        out.push(b')');
+        out
+    }
+    let mut stream = b"BT /F1 18 Tf 56 780 Td ".to_vec();
+    stream.extend(pdf_string(title));
+    stream.extend_from_slice(b" Tj ET\nBT /F2 11 Tf 16 TL 56 740 Td\n");
+    for line in lines {
+        stream.extend(pdf_string(line));
+        stream.extend_from_slice(b" Tj T*\n");
+    }
+    stream.extend_from_slice(b"ET\n");
+
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
+          /Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>"
+            .to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+        [
+            format!("<< /Length {} >>\nstream\n", stream.len()).into_bytes(),
+            stream,
+            b"endstream".to_vec(),
+        ]
+        .concat(),
+    ];
+    let mut pdf = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend(format!("{} 0 obj\n", i + 1).into_bytes());
+        pdf.extend_from_slice(body);
+        pdf.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    pdf.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).into_bytes());
+    for off in offsets {
+        pdf.extend(format!("{off:010} 00000 n \n").into_bytes());
+    }
+    pdf.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .into_bytes(),
+    );
+    pdf
 }

@@ -264,6 +264,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        tenant_id -> Text,
+        notice -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(registrations -> users (user_id));
 diesel::joinable!(tenant_hosts -> tenants (tenant_id));
 diesel::joinable!(messages -> requests (request_id));
@@ -287,4 +302,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     faqs,
     audit_log,
+    outbox,
 );

@@ -1,9 +1,19 @@
 //! HTTP routes, one module per resource. Handlers are thin: extract, call a service on a
 //! blocking thread, map the result.
 
+mod audit;
 mod auth;
+mod documents;
+mod faq;
 mod health;
+mod offices;
+mod public;
 mod registrations;
+mod registry;
+mod requests;
+mod routing;
+mod settings;
+mod users;
 
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -13,7 +23,28 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(utoipa_actix_web::scope::scope("/api/v1").configure(|api| {
         auth::configure(api);
         registrations::configure(api);
+        settings::configure(api);
+        offices::configure(api);
+        users::configure(api);
+        routing::configure(api);
+        audit::configure(api);
+        documents::configure(api);
+        faq::configure(api);
+        public::configure(api);
+        requests::configure(api);
+        registry::configure(api);
+        // Inside the scope, or the scope would answer 404 for it.
+        api.route("/openapi.json", web::get().to(openapi_json));
     }));
+}
+
+/// The OpenAPI document, generated once.
+async fn openapi_json() -> actix_web::HttpResponse {
+    static SPEC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = SPEC.get_or_init(|| crate::startup::openapi_spec().to_json().unwrap_or_default());
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body.as_str())
 }
 
 /// Operational endpoints outside the OpenAPI document.

@@ -33,9 +33,15 @@ struct PeriodQuery {
     responses((status = 200, body = RegisterReport), (status = 403, body = Problem), (status = 422, body = Problem))
 )]
 #[get("/registry")]
-async fn report(state: web::Data<AppState>, user: AuthUser, q: web::Query<PeriodQuery>) -> ApiResult<web::Json<RegisterReport>> {
+async fn report(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<PeriodQuery>,
+) -> ApiResult<web::Json<RegisterReport>> {
     let period = Period::new(q.from, q.to)?;
-    blocking(move || registry::report(&state, &user, period)).await.map(web::Json)
+    blocking(move || registry::report(&state, &user, period))
+        .await
+        .map(web::Json)
 }
 
 /// One CSV row per request (`;`-separated, UTF-8), streamed.
@@ -46,7 +52,11 @@ async fn report(state: web::Data<AppState>, user: AuthUser, q: web::Query<Period
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 403, body = Problem), (status = 422, body = Problem))
 )]
 #[get("/registry/entries.csv")]
-async fn entries_csv(state: web::Data<AppState>, user: AuthUser, q: web::Query<PeriodQuery>) -> ApiResult<HttpResponse> {
+async fn entries_csv(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<PeriodQuery>,
+) -> ApiResult<HttpResponse> {
     let period = Period::new(q.from, q.to)?;
     user.require_staff()?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
@@ -57,11 +67,15 @@ async fn entries_csv(state: web::Data<AppState>, user: AuthUser, q: web::Query<P
         }
     });
     let body = futures_util::stream::poll_fn(move |cx| {
-        rx.poll_recv(cx).map(|chunk| chunk.map(|c| Ok::<_, actix_web::Error>(web::Bytes::from(c))))
+        rx.poll_recv(cx)
+            .map(|chunk| chunk.map(|c| Ok::<_, actix_web::Error>(web::Bytes::from(c))))
     });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, super::attachment_disposition(&filename)))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            super::attachment_disposition(&filename),
+        ))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .streaming(body))
 }

@@ -3,7 +3,10 @@
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use domain::api::{CreateMessage, CreateRequest, MessageView, Page, Problem, QueueCounts, RequestType, RequestView, TransitionRequest, TransitionView};
+use domain::api::{
+    CreateMessage, CreateRequest, MessageView, Page, Problem, QueueCounts, RequestType,
+    RequestView, TransitionRequest, TransitionView,
+};
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -30,8 +33,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The tenant's catalogue of request types, with their TQRIF kind, standard and form.
 #[utoipa::path(tag = "requests", responses((status = 200, body = Vec<RequestType>)))]
 #[get("/request-types")]
-async fn request_types(state: web::Data<AppState>, tenant: Tenant) -> ApiResult<web::Json<Vec<RequestType>>> {
-    blocking(move || desk::request_types(&state, &tenant)).await.map(web::Json)
+async fn request_types(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+) -> ApiResult<web::Json<Vec<RequestType>>> {
+    blocking(move || desk::request_types(&state, &tenant))
+        .await
+        .map(web::Json)
 }
 
 /// File a request. Citizens file for themselves; operators register phone, desk and post
@@ -56,11 +64,19 @@ async fn create(
     req: HttpRequest,
     body: web::Json<CreateRequest>,
 ) -> ApiResult<HttpResponse> {
-    let key = req.headers().get("Idempotency-Key").map(|v| v.to_str().map(str::to_owned));
-    let key = key.transpose().map_err(|_| ApiError::bad_request("Idempotency-Key non valida", "Invalid Idempotency-Key"))?;
+    let key = req
+        .headers()
+        .get("Idempotency-Key")
+        .map(|v| v.to_str().map(str::to_owned));
+    let key = key.transpose().map_err(|_| {
+        ApiError::bad_request("Idempotency-Key non valida", "Invalid Idempotency-Key")
+    })?;
     let filed = blocking(move || desk::create(&state, &user, &body, key.as_deref())).await?;
-    let status = actix_web::http::StatusCode::from_u16(filed.status).unwrap_or(actix_web::http::StatusCode::CREATED);
-    Ok(HttpResponse::build(status).content_type("application/json").body(filed.body))
+    let status = actix_web::http::StatusCode::from_u16(filed.status)
+        .unwrap_or(actix_web::http::StatusCode::CREATED);
+    Ok(HttpResponse::build(status)
+        .content_type("application/json")
+        .body(filed.body))
 }
 
 /// Citizens: their own requests. Staff: the tenant queue with filters.
@@ -71,8 +87,14 @@ async fn create(
     responses((status = 200, body = Page<RequestView>), (status = 401, body = Problem), (status = 422, body = Problem))
 )]
 #[get("/requests")]
-async fn list(state: web::Data<AppState>, user: AuthUser, q: web::Query<ListQuery>) -> ApiResult<web::Json<Page<RequestView>>> {
-    blocking(move || desk::list(&state, &user, &q)).await.map(web::Json)
+async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<ListQuery>,
+) -> ApiResult<web::Json<Page<RequestView>>> {
+    blocking(move || desk::list(&state, &user, &q))
+        .await
+        .map(web::Json)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -88,8 +110,14 @@ struct CountsQuery {
     responses((status = 200, body = QueueCounts), (status = 403, body = Problem))
 )]
 #[get("/requests/counts")]
-async fn counts(state: web::Data<AppState>, user: AuthUser, q: web::Query<CountsQuery>) -> ApiResult<web::Json<QueueCounts>> {
-    blocking(move || desk::counts(&state, &user, q.office_id.as_deref())).await.map(web::Json)
+async fn counts(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<CountsQuery>,
+) -> ApiResult<web::Json<QueueCounts>> {
+    blocking(move || desk::counts(&state, &user, q.office_id.as_deref()))
+        .await
+        .map(web::Json)
 }
 
 #[utoipa::path(
@@ -98,8 +126,14 @@ async fn counts(state: web::Data<AppState>, user: AuthUser, q: web::Query<Counts
     responses((status = 200, body = RequestView), (status = 404, body = Problem))
 )]
 #[get("/requests/{id}")]
-async fn get_one(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<web::Json<RequestView>> {
-    blocking(move || desk::get(&state, &user, &id)).await.map(web::Json)
+async fn get_one(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<RequestView>> {
+    blocking(move || desk::get(&state, &user, &id))
+        .await
+        .map(web::Json)
 }
 
 /// The conversation; internal notes only for staff.
@@ -109,8 +143,14 @@ async fn get_one(state: web::Data<AppState>, user: AuthUser, id: web::Path<Strin
     responses((status = 200, body = Page<MessageView>), (status = 404, body = Problem))
 )]
 #[get("/requests/{id}/messages")]
-async fn messages(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<web::Json<Page<MessageView>>> {
-    blocking(move || desk::messages(&state, &user, &id)).await.map(web::Json)
+async fn messages(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Page<MessageView>>> {
+    blocking(move || desk::messages(&state, &user, &id))
+        .await
+        .map(web::Json)
 }
 
 /// Multipart body of a message with attachments, for the documentation.
@@ -146,17 +186,43 @@ async fn post_message(
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let (body, files) = if content_type.starts_with("multipart/form-data") {
-        let form = upload::read_form(Multipart::new(req.headers(), payload), Limits::ATTACHMENTS, &["files", "file"]).await?;
-        let data = form.data.ok_or_else(|| ApiError::invalid("data", "Testo del messaggio mancante", "Message text missing"))?;
-        let body: CreateMessage = serde_json::from_slice(&data)
-            .map_err(|e| ApiError::invalid("data", format!("Dati non validi: {e}"), format!("Invalid data: {e}")))?;
+        let form = upload::read_form(
+            Multipart::new(req.headers(), payload),
+            Limits::ATTACHMENTS,
+            &["files", "file"],
+        )
+        .await?;
+        let data = form.data.ok_or_else(|| {
+            ApiError::invalid(
+                "data",
+                "Testo del messaggio mancante",
+                "Message text missing",
+            )
+        })?;
+        let body: CreateMessage = serde_json::from_slice(&data).map_err(|e| {
+            ApiError::invalid(
+                "data",
+                format!("Dati non validi: {e}"),
+                format!("Invalid data: {e}"),
+            )
+        })?;
         (body, form.files)
     } else if content_type.starts_with("application/json") {
         let bytes = read_limited(payload, 256 * 1024).await?;
-        let body: CreateMessage = serde_json::from_slice(&bytes)
-            .map_err(|e| ApiError::invalid("body", format!("Dati non validi: {e}"), format!("Invalid data: {e}")))?;
+        let body: CreateMessage = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::invalid(
+                "body",
+                format!("Dati non validi: {e}"),
+                format!("Invalid data: {e}"),
+            )
+        })?;
         (body, Vec::new())
     } else {
         return Err(ApiError::UnsupportedMediaType(domain::error::Message::new(
@@ -172,7 +238,12 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> ApiResult<Vec<
     use futures_util::StreamExt;
     let mut out = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request(format!("Richiesta interrotta: {e}"), format!("Request interrupted: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(
+                format!("Richiesta interrotta: {e}"),
+                format!("Request interrupted: {e}"),
+            )
+        })?;
         if out.len() + chunk.len() > limit {
             return Err(ApiError::PayloadTooLarge(domain::error::Message::new(
                 "Il contenuto JSON supera i 256 KB",
@@ -191,12 +262,20 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> ApiResult<Vec<
     responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 404, body = Problem))
 )]
 #[get("/requests/{id}/attachments/{attachment_id}")]
-async fn attachment(state: web::Data<AppState>, user: AuthUser, path: web::Path<(String, String)>) -> ApiResult<HttpResponse> {
+async fn attachment(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
     let (id, attachment_id) = path.into_inner();
-    let (bytes, content_type, filename) = blocking(move || desk::attachment(&state, &user, &id, &attachment_id)).await?;
+    let (bytes, content_type, filename) =
+        blocking(move || desk::attachment(&state, &user, &id, &attachment_id)).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header((header::CONTENT_DISPOSITION, super::attachment_disposition(&filename)))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            super::attachment_disposition(&filename),
+        ))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(bytes))
 }
@@ -222,7 +301,9 @@ async fn transition(
     id: web::Path<String>,
     body: web::Json<TransitionRequest>,
 ) -> ApiResult<web::Json<RequestView>> {
-    blocking(move || desk::transition(&state, &user, &id, &body)).await.map(web::Json)
+    blocking(move || desk::transition(&state, &user, &id, &body))
+        .await
+        .map(web::Json)
 }
 
 /// The request's history of transitions.
@@ -232,6 +313,12 @@ async fn transition(
     responses((status = 200, body = Vec<TransitionView>), (status = 404, body = Problem))
 )]
 #[get("/requests/{id}/transitions")]
-async fn history(state: web::Data<AppState>, user: AuthUser, id: web::Path<String>) -> ApiResult<web::Json<Vec<TransitionView>>> {
-    blocking(move || desk::history(&state, &user, &id)).await.map(web::Json)
+async fn history(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Vec<TransitionView>>> {
+    blocking(move || desk::history(&state, &user, &id))
+        .await
+        .map(web::Json)
 }

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Utc};
 use domain::api::{
-    Attachment, CitizenSummary, CreateMessage, CreateRequest, MessageAuthor, MessageView, NamedRef, Page, QueueCounts,
-    RequestType, RequestView, TransitionRequest, TransitionView,
+    Attachment, CitizenSummary, CreateMessage, CreateRequest, MessageAuthor, MessageView, NamedRef,
+    Page, QueueCounts, RequestType, RequestView, TransitionRequest, TransitionView,
 };
 use domain::calendar::rome_date;
 use domain::catalogue::{Channel, RequestKind};
@@ -17,10 +17,13 @@ use domain::types::{Description, Subject};
 
 use crate::auth::AuthUser;
 use crate::db::DbConn;
-use crate::db::models::{AttachmentRow, IdempotencyRow, MessageRow, RequestRow, TransitionRow, UserRow};
+use crate::db::models::{
+    AttachmentRow, IdempotencyRow, MessageRow, RequestRow, TransitionRow, UserRow,
+};
 use crate::db::repo::audit::Audit;
 use crate::db::repo::{catalogue, new_id, offices, requests, tenants, users};
 use crate::error::{ApiError, ApiResult};
+use crate::services::notify::{self, Notice};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use crate::upload::{UploadedFile, hex_digest};
@@ -29,7 +32,10 @@ use crate::upload::{UploadedFile, hex_digest};
 
 pub fn request_types(state: &AppState, tenant: &TenantCtx) -> ApiResult<Vec<RequestType>> {
     let rows = state.db.read(|c| catalogue::list_active(c, &tenant.id))?;
-    Ok(rows.into_iter().map(|r| catalogue::to_dto(r, &tenant.standard_days)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| catalogue::to_dto(r, &tenant.standard_days))
+        .collect())
 }
 
 // ---- views ------------------------------------------------------------------------------
@@ -46,9 +52,19 @@ impl Names {
     fn load(c: &mut DbConn, tenant_id: &str, rows: &[RequestRow]) -> ApiResult<Self> {
         use crate::db::schema::users as u;
         use diesel::prelude::*;
-        let offices = offices::list(c, tenant_id)?.into_iter().map(|o| (o.id, o.name)).collect();
-        let types = catalogue::list_all(c, tenant_id)?.into_iter().map(|t| (t.code, t.name)).collect();
-        let mut ids: Vec<String> = rows.iter().flat_map(|r| [r.citizen_id.clone(), r.assignee_id.clone()]).flatten().collect();
+        let offices = offices::list(c, tenant_id)?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+        let types = catalogue::list_all(c, tenant_id)?
+            .into_iter()
+            .map(|t| (t.code, t.name))
+            .collect();
+        let mut ids: Vec<String> = rows
+            .iter()
+            .flat_map(|r| [r.citizen_id.clone(), r.assignee_id.clone()])
+            .flatten()
+            .collect();
         ids.sort();
         ids.dedup();
         let users = if ids.is_empty() {
@@ -62,7 +78,11 @@ impl Names {
                 .map(|r| (r.id.clone(), r))
                 .collect()
         };
-        Ok(Self { offices, types, users })
+        Ok(Self {
+            offices,
+            types,
+            users,
+        })
     }
 
     fn view(&self, row: RequestRow, tenant: &TenantCtx, today: chrono::NaiveDate) -> RequestView {
@@ -74,15 +94,23 @@ impl Names {
             }
             None => (None, None),
         };
-        let citizen = row.citizen_id.as_ref().and_then(|id| self.users.get(id)).map(|u| CitizenSummary {
-            id: u.id.clone(),
-            name: u.full_name(),
-            fiscal_code: u.fiscal_code.clone(),
-            email: u.email.clone().or_else(|| row.contact_email.clone()),
-            phone: u.phone.clone(),
-        });
+        let citizen = row
+            .citizen_id
+            .as_ref()
+            .and_then(|id| self.users.get(id))
+            .map(|u| CitizenSummary {
+                id: u.id.clone(),
+                name: u.full_name(),
+                fiscal_code: u.fiscal_code.clone(),
+                email: u.email.clone().or_else(|| row.contact_email.clone()),
+                phone: u.phone.clone(),
+            });
         RequestView {
-            type_name: self.types.get(&row.type_code).cloned().unwrap_or_else(|| row.type_code.clone()),
+            type_name: self
+                .types
+                .get(&row.type_code)
+                .cloned()
+                .unwrap_or_else(|| row.type_code.clone()),
             kind: row.kind.parse().unwrap_or(RequestKind::Altro),
             channel: row.channel.parse().unwrap_or(Channel::Portal),
             status,
@@ -94,7 +122,11 @@ impl Names {
             }),
             assignee: row.assignee_id.as_ref().map(|id| NamedRef {
                 id: id.clone(),
-                name: self.users.get(id).map(UserRow::full_name).unwrap_or_default(),
+                name: self
+                    .users
+                    .get(id)
+                    .map(UserRow::full_name)
+                    .unwrap_or_default(),
             }),
             received_at: row.received_at.and_utc(),
             standard_days: row.standard_days.and_then(|d| u32::try_from(d).ok()),
@@ -204,11 +236,27 @@ fn transition_in_tx(
             created_at: now.naive_utc(),
         },
     )?;
+    // The citizen hears of changes made by the office, not of their own.
+    let citizen_facing = matches!(
+        after.status,
+        Status::InProgress | Status::WaitingCitizen | Status::Resolved | Status::Rejected
+    );
+    if after.status != before.status && citizen_facing && actor.role != Role::Citizen {
+        notify::enqueue(
+            c,
+            &tenant.id,
+            &Notice::StatusChanged {
+                request_id: row.id.clone(),
+                status: after.status.code().to_owned(),
+            },
+        )?;
+    }
     Ok(())
 }
 
 fn display_name(c: &mut DbConn, user: &AuthUser) -> ApiResult<String> {
-    Ok(users::find(c, user.tenant_id(), &user.user_id)?.map_or_else(|| user.role.code().to_owned(), |u| u.full_name()))
+    Ok(users::find(c, user.tenant_id(), &user.user_id)?
+        .map_or_else(|| user.role.code().to_owned(), |u| u.full_name()))
 }
 
 // ---- filing -------------------------------------------------------------------------------
@@ -223,7 +271,12 @@ pub struct Filed {
 
 const MAX_IDEMPOTENCY_KEY: usize = 200;
 
-pub fn create(state: &AppState, user: &AuthUser, body: &CreateRequest, idempotency_key: Option<&str>) -> ApiResult<Filed> {
+pub fn create(
+    state: &AppState,
+    user: &AuthUser,
+    body: &CreateRequest,
+    idempotency_key: Option<&str>,
+) -> ApiResult<Filed> {
     let tenant = &user.tenant;
     if let Some(k) = idempotency_key
         && (k.is_empty() || k.len() > MAX_IDEMPOTENCY_KEY)
@@ -246,7 +299,10 @@ pub fn create(state: &AppState, user: &AuthUser, body: &CreateRequest, idempoten
                     "This key was already used for a different request",
                 )));
             }
-            return Ok(Filed { status: u16::try_from(done.status_code).unwrap_or(201), body: done.response_body });
+            return Ok(Filed {
+                status: u16::try_from(done.status_code).unwrap_or(201),
+                body: done.response_body,
+            });
         }
         let row = file_request(c, tenant, user, body, now)?;
         let view = render(c, tenant, row)?;
@@ -271,14 +327,18 @@ pub fn create(state: &AppState, user: &AuthUser, body: &CreateRequest, idempoten
         // Two concurrent calls with the same key: the loser returns the winner's answer.
         Err(ApiError::Internal(e))
             if idempotency_key.is_some()
-                && e.downcast_ref::<diesel::result::Error>().is_some_and(crate::db::is_unique_violation) =>
+                && e.downcast_ref::<diesel::result::Error>()
+                    .is_some_and(crate::db::is_unique_violation) =>
         {
             let key = idempotency_key.unwrap_or_default();
             let done = state
                 .db
                 .read(|c| requests::find_idempotency(c, &tenant.id, &user.user_id, key))?
                 .ok_or(ApiError::Unavailable)?;
-            Ok(Filed { status: u16::try_from(done.status_code).unwrap_or(201), body: done.response_body })
+            Ok(Filed {
+                status: u16::try_from(done.status_code).unwrap_or(201),
+                body: done.response_body,
+            })
         }
         other => other,
     }
@@ -309,14 +369,25 @@ fn file_request(
     });
     let (channel, citizen_id, received_at) = intake(c, tenant, user, body, now, &mut errors)?;
     errors.finish()?;
-    let (Some(request_type), Some(subject), Some(description), Some(fields)) = (request_type, subject, description, fields) else {
-        return Err(ApiError::Internal(anyhow::anyhow!("validated request is incomplete")));
+    let (Some(request_type), Some(subject), Some(description), Some(fields)) =
+        (request_type, subject, description, fields)
+    else {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "validated request is incomplete"
+        )));
     };
 
     let kind: RequestKind = request_type.kind.parse()?;
     let standard_days = tenant.standard_days.get(kind);
     let office_id = catalogue::office_for(c, &tenant.id, kind)?;
-    let case = RequestCase::new(Some(citizen_id.clone()), kind, standard_days, received_at, office_id, &tenant.calendar);
+    let case = RequestCase::new(
+        Some(citizen_id.clone()),
+        kind,
+        standard_days,
+        received_at,
+        office_id,
+        &tenant.calendar,
+    );
     let protocol_number = requests::next_protocol_number(c, &tenant.id, rome_date(now).year())?;
     let contact_email = users::find(c, &tenant.id, &citizen_id)?.and_then(|u| u.email);
     let mut row = RequestRow {
@@ -350,6 +421,13 @@ fn file_request(
     };
     store_case(&mut row, &case, now);
     requests::insert(c, &row)?;
+    notify::enqueue(
+        c,
+        &tenant.id,
+        &Notice::RequestFiled {
+            request_id: row.id.clone(),
+        },
+    )?;
     if user.is_staff() {
         Audit {
             tenant_id: &tenant.id,
@@ -385,13 +463,28 @@ fn intake(
     if !user.is_staff() {
         let channel = body.channel.unwrap_or(Channel::Portal);
         if !matches!(channel, Channel::Portal | Channel::Api) {
-            errors.push(FieldError::new("channel", "I cittadini presentano richieste dal portale o via API", "Citizens file through the portal or the API"));
+            errors.push(FieldError::new(
+                "channel",
+                "I cittadini presentano richieste dal portale o via API",
+                "Citizens file through the portal or the API",
+            ));
         }
-        if body.citizen_id.as_deref().is_some_and(|id| id != user.user_id) {
-            return Err(ApiError::forbidden("Puoi presentare richieste solo a tuo nome", "You can file requests only in your own name"));
+        if body
+            .citizen_id
+            .as_deref()
+            .is_some_and(|id| id != user.user_id)
+        {
+            return Err(ApiError::forbidden(
+                "Puoi presentare richieste solo a tuo nome",
+                "You can file requests only in your own name",
+            ));
         }
         if body.received_at.is_some() {
-            errors.push(FieldError::new("received_at", "Solo gli operatori possono indicare la data di ricevimento", "Only operators can set the receipt date"));
+            errors.push(FieldError::new(
+                "received_at",
+                "Solo gli operatori possono indicare la data di ricevimento",
+                "Only operators can set the receipt date",
+            ));
         }
         return Ok((channel, user.user_id.clone(), now));
     }
@@ -405,13 +498,21 @@ fn intake(
     }
     let received_at = body.received_at.unwrap_or(now);
     if received_at > now + chrono::Duration::seconds(60) {
-        errors.push(FieldError::new("received_at", "La data di ricevimento non può essere futura", "The receipt date cannot be in the future"));
+        errors.push(FieldError::new(
+            "received_at",
+            "La data di ricevimento non può essere futura",
+            "The receipt date cannot be in the future",
+        ));
     }
     let citizen_id = match &body.citizen_id {
         Some(id) => match users::find(c, &tenant.id, id)? {
             Some(u) if u.role == "citizen" => u.id,
             _ => {
-                errors.push(FieldError::new("citizen_id", "Cittadino non trovato", "Citizen not found"));
+                errors.push(FieldError::new(
+                    "citizen_id",
+                    "Cittadino non trovato",
+                    "Citizen not found",
+                ));
                 String::new()
             }
         },
@@ -478,7 +579,16 @@ pub struct ListQuery {
 pub fn list(state: &AppState, user: &AuthUser, q: &ListQuery) -> ApiResult<Page<RequestView>> {
     let tenant = &user.tenant;
     let mut filter = requests::Filter {
-        statuses: q.status.as_deref().map(|s| s.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect()).unwrap_or_default(),
+        statuses: q
+            .status
+            .as_deref()
+            .map(|s| {
+                s.split(',')
+                    .map(|x| x.trim().to_owned())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
         type_code: q.type_code.clone(),
         search: q.q.clone(),
         ..Default::default()
@@ -504,26 +614,50 @@ pub fn list(state: &AppState, user: &AuthUser, q: &ListQuery) -> ApiResult<Page<
     let order = match q.sort.as_deref() {
         Some("urgent") => requests::Order::Urgent,
         None | Some("newest") => requests::Order::Newest,
-        Some(_) => return Err(ApiError::invalid("sort", "Ordinamento non valido: newest o urgent", "Invalid sort: newest or urgent")),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "sort",
+                "Ordinamento non valido: newest o urgent",
+                "Invalid sort: newest or urgent",
+            ));
+        }
     };
     let limit = crate::routes::page_limit(q.limit);
     state.db.read(|c| {
-        let mut rows = requests::list(c, &tenant.id, &filter, order, q.cursor.as_deref(), limit + 1)?;
+        let mut rows = requests::list(
+            c,
+            &tenant.id,
+            &filter,
+            order,
+            q.cursor.as_deref(),
+            limit + 1,
+        )?;
         let more = rows.len() > usize::try_from(limit).unwrap_or(50);
         rows.truncate(usize::try_from(limit).unwrap_or(50));
         let next_cursor = more.then(|| match order {
             requests::Order::Newest => rows.last().map(|r| r.id.clone()).unwrap_or_default(),
-            requests::Order::Urgent => {
-                (q.cursor.as_deref().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0) + limit).to_string()
-            }
+            requests::Order::Urgent => (q
+                .cursor
+                .as_deref()
+                .and_then(|c| c.parse::<i64>().ok())
+                .unwrap_or(0)
+                + limit)
+                .to_string(),
         });
         let names = Names::load(c, &tenant.id, &rows)?;
-        let items = rows.into_iter().map(|r| names.view(r, tenant, today)).collect();
+        let items = rows
+            .into_iter()
+            .map(|r| names.view(r, tenant, today))
+            .collect();
         Ok::<_, ApiError>(Page { items, next_cursor })
     })
 }
 
-pub fn counts(state: &AppState, user: &AuthUser, office_id: Option<&str>) -> ApiResult<QueueCounts> {
+pub fn counts(
+    state: &AppState,
+    user: &AuthUser,
+    office_id: Option<&str>,
+) -> ApiResult<QueueCounts> {
     user.require_staff()?;
     let tenant = &user.tenant;
     let today = today();
@@ -532,7 +666,11 @@ pub fn counts(state: &AppState, user: &AuthUser, office_id: Option<&str>) -> Api
             .into_iter()
             .map(|(s, n)| (s, u64::try_from(n).unwrap_or(0)))
             .collect::<BTreeMap<_, _>>();
-        let mut out = QueueCounts { by_status, overdue: 0, due_soon: 0 };
+        let mut out = QueueCounts {
+            by_status,
+            overdue: 0,
+            due_soon: 0,
+        };
         for due in requests::open_due_dates(c, &tenant.id, office_id)? {
             match deadline::deadline_status(due, today, &tenant.calendar).0 {
                 DeadlineStatus::Overdue => out.overdue += 1,
@@ -567,7 +705,11 @@ fn attachment_view(request_id: &str, a: AttachmentRow) -> Attachment {
 fn message_view(m: MessageRow, attachments: &mut HashMap<String, Vec<Attachment>>) -> MessageView {
     MessageView {
         attachments: attachments.remove(&m.id).unwrap_or_default(),
-        author: MessageAuthor { id: m.author_id, name: m.author_name, role: m.author_role.parse().unwrap_or(Role::System) },
+        author: MessageAuthor {
+            id: m.author_id,
+            name: m.author_name,
+            role: m.author_role.parse().unwrap_or(Role::System),
+        },
         id: m.id,
         body: m.body,
         internal: m.internal,
@@ -575,18 +717,31 @@ fn message_view(m: MessageRow, attachments: &mut HashMap<String, Vec<Attachment>
     }
 }
 
-pub fn messages(state: &AppState, user: &AuthUser, request_id: &str) -> ApiResult<Page<MessageView>> {
+pub fn messages(
+    state: &AppState,
+    user: &AuthUser,
+    request_id: &str,
+) -> ApiResult<Page<MessageView>> {
     state.db.read(|c| {
         let row = load_visible(c, user, request_id)?;
         let msgs = requests::messages(c, &row.id, user.is_staff())?;
         let mut by_message: HashMap<String, Vec<Attachment>> = HashMap::new();
         for a in requests::attachments(c, &row.id)? {
             if let Some(mid) = a.message_id.clone() {
-                by_message.entry(mid).or_default().push(attachment_view(&row.id, a));
+                by_message
+                    .entry(mid)
+                    .or_default()
+                    .push(attachment_view(&row.id, a));
             }
         }
-        let items = msgs.into_iter().map(|m| message_view(m, &mut by_message)).collect();
-        Ok::<_, ApiError>(Page { items, next_cursor: None })
+        let items = msgs
+            .into_iter()
+            .map(|m| message_view(m, &mut by_message))
+            .collect();
+        Ok::<_, ApiError>(Page {
+            items,
+            next_cursor: None,
+        })
     })
 }
 
@@ -601,7 +756,10 @@ pub fn post_message(
 ) -> ApiResult<MessageView> {
     let text = Description::parse(&body.body).map_err(|e| e.at_field("body"))?;
     if body.internal && !user.is_staff() {
-        return Err(ApiError::forbidden("Le note interne sono riservate agli operatori", "Internal notes are reserved to operators"));
+        return Err(ApiError::forbidden(
+            "Le note interne sono riservate agli operatori",
+            "Internal notes are reserved to operators",
+        ));
     }
     let tenant = user.tenant.clone();
     let now = Utc::now();
@@ -610,7 +768,12 @@ pub fn post_message(
     let result = state.db.write_tx(|c| {
         let mut row = load_visible(c, user, request_id)?;
         let status: Status = row.status.parse()?;
-        if !user.is_staff() && matches!(status, Status::Closed | Status::Rejected | Status::Withdrawn) {
+        if !user.is_staff()
+            && matches!(
+                status,
+                Status::Closed | Status::Rejected | Status::Withdrawn
+            )
+        {
             return Err(ApiError::Domain(domain::error::DomainError::conflict(
                 "La pratica è conclusa: per una nuova richiesta compila un nuovo modulo",
                 "The request is concluded: file a new request instead",
@@ -650,15 +813,37 @@ pub fn post_message(
             attachment_rows.push(a);
         }
         if !user.is_staff() && status == Status::WaitingCitizen {
-            transition_in_tx(c, &tenant, &mut row, Action::Resume, &user.actor(), &name, None, now)?;
-        } else if user.is_staff() && !body.internal && !row.has_public_reply {
-            row.has_public_reply = true;
-            row.updated_at = now.naive_utc();
-            requests::update(c, &row)?;
+            transition_in_tx(
+                c,
+                &tenant,
+                &mut row,
+                Action::Resume,
+                &user.actor(),
+                &name,
+                None,
+                now,
+            )?;
+        } else if user.is_staff() && !body.internal {
+            if !row.has_public_reply {
+                row.has_public_reply = true;
+                row.updated_at = now.naive_utc();
+                requests::update(c, &row)?;
+            }
+            notify::enqueue(
+                c,
+                &tenant.id,
+                &Notice::PublicReply {
+                    request_id: row.id.clone(),
+                    message_id: message_id.clone(),
+                },
+            )?;
         }
         let mut map = HashMap::from([(
             message_id.clone(),
-            attachment_rows.into_iter().map(|a| attachment_view(&row.id, a)).collect(),
+            attachment_rows
+                .into_iter()
+                .map(|a| attachment_view(&row.id, a))
+                .collect(),
         )]);
         let stored_msg = MessageRow {
             id: message_id.clone(),
@@ -682,10 +867,18 @@ pub fn post_message(
 }
 
 /// Writes uploaded files before the transaction that references them.
-fn store_files(state: &AppState, tenant_id: &str, files: &[UploadedFile]) -> ApiResult<Vec<String>> {
+fn store_files(
+    state: &AppState,
+    tenant_id: &str,
+    files: &[UploadedFile],
+) -> ApiResult<Vec<String>> {
     let mut keys: Vec<String> = Vec::with_capacity(files.len());
     for f in files {
-        let key = format!("{tenant_id}/attachments/{}.{}", new_id(), f.kind.extension());
+        let key = format!(
+            "{tenant_id}/attachments/{}.{}",
+            new_id(),
+            f.kind.extension()
+        );
         if let Err(e) = state.files.put(&key, &f.bytes) {
             for k in &keys {
                 let _ = state.files.delete(k);
@@ -698,25 +891,48 @@ fn store_files(state: &AppState, tenant_id: &str, files: &[UploadedFile]) -> Api
 }
 
 /// An attachment's bytes, if the caller may see it.
-pub fn attachment(state: &AppState, user: &AuthUser, request_id: &str, id: &str) -> ApiResult<(Vec<u8>, String, String)> {
+pub fn attachment(
+    state: &AppState,
+    user: &AuthUser,
+    request_id: &str,
+    id: &str,
+) -> ApiResult<(Vec<u8>, String, String)> {
     let a = state.db.read(|c| {
         let row = load_visible(c, user, request_id)?;
         let a = requests::find_attachment(c, &row.id, id)?.ok_or(ApiError::NotFound)?;
-        if !user.is_staff() && a.message_id.as_deref().map(|m| requests::message_is_internal(c, m)).transpose()? == Some(true) {
+        if !user.is_staff()
+            && a.message_id
+                .as_deref()
+                .map(|m| requests::message_is_internal(c, m))
+                .transpose()?
+                == Some(true)
+        {
             return Err(ApiError::NotFound);
         }
         Ok::<_, ApiError>(a)
     })?;
-    let bytes = state.files.get(&a.storage_key).map_err(|e| ApiError::Internal(e.into()))?;
+    let bytes = state
+        .files
+        .get(&a.storage_key)
+        .map_err(|e| ApiError::Internal(e.into()))?;
     Ok((bytes, a.content_type, a.filename))
 }
 
 // ---- transitions --------------------------------------------------------------------------
 
-pub fn transition(state: &AppState, user: &AuthUser, request_id: &str, body: &TransitionRequest) -> ApiResult<RequestView> {
+pub fn transition(
+    state: &AppState,
+    user: &AuthUser,
+    request_id: &str,
+    body: &TransitionRequest,
+) -> ApiResult<RequestView> {
     let tenant = user.tenant.clone();
     let now = Utc::now();
-    let note = body.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let note = body
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
     if let Some(n) = note {
         Description::parse(n).map_err(|e| e.at_field("note"))?;
     }
@@ -725,27 +941,37 @@ pub fn transition(state: &AppState, user: &AuthUser, request_id: &str, body: &Tr
         let name = display_name(c, user)?;
         let (action, public_message) = to_action(c, &tenant, user, &row, body, note)?;
         let before = serde_json::json!({"status": row.status, "office_id": row.office_id, "assignee_id": row.assignee_id, "kind": row.kind, "due_date": row.due_date});
-        if let (Some(text), true) = (public_message, user.is_staff()) {
-            // The reply is part of the same transaction as the transition it motivates.
-            requests::insert_message(
-                c,
-                &MessageRow {
-                    id: new_id(),
-                    tenant_id: tenant.id.clone(),
-                    request_id: row.id.clone(),
-                    author_id: Some(user.user_id.clone()),
-                    author_role: user.role.code().to_owned(),
-                    author_name: name.clone(),
-                    body: text.to_owned(),
-                    internal: false,
-                    created_at: now.naive_utc(),
-                },
-            )?;
-        }
         if let Action::Reclassify { kind, .. } = &action {
             row.type_code = body.type_code.clone().unwrap_or_else(|| kind.code().to_owned());
         }
+        // The state machine speaks first (409 before 422): the note checks come after.
         transition_in_tx(c, &tenant, &mut row, action, &user.actor(), &name, note, now)?;
+        match (body.action, public_message) {
+            (ActionKind::RequestInfo, None) => {
+                return Err(ApiError::invalid("note", "Scrivere cosa serve al cittadino", "Write what the citizen must provide"));
+            }
+            (ActionKind::Reject, None) => {
+                return Err(ApiError::invalid("note", "Indicare il motivo del rigetto", "Give the reason for the rejection"));
+            }
+            (_, Some(text)) if user.is_staff() => {
+                // The reply is stored in the same transaction as the transition it motivates.
+                requests::insert_message(
+                    c,
+                    &MessageRow {
+                        id: new_id(),
+                        tenant_id: tenant.id.clone(),
+                        request_id: row.id.clone(),
+                        author_id: Some(user.user_id.clone()),
+                        author_role: user.role.code().to_owned(),
+                        author_name: name.clone(),
+                        body: text.to_owned(),
+                        internal: false,
+                        created_at: now.naive_utc(),
+                    },
+                )?;
+            }
+            _ => {}
+        }
         if user.is_staff() {
             let after = serde_json::json!({"status": row.status, "office_id": row.office_id, "assignee_id": row.assignee_id, "kind": row.kind, "due_date": row.due_date});
             Audit {
@@ -771,44 +997,79 @@ fn to_action<'a>(
     body: &TransitionRequest,
     note: Option<&'a str>,
 ) -> ApiResult<(Action, Option<&'a str>)> {
-    let require_note = |it: &'static str, en: &'static str| note.ok_or_else(|| ApiError::invalid("note", it, en));
     Ok(match body.action {
         ActionKind::Assign => {
-            let office_id = body.office_id.clone().ok_or_else(|| ApiError::invalid("office_id", "Indicare l'ufficio", "Give the office"))?;
+            let office_id = body.office_id.clone().ok_or_else(|| {
+                ApiError::invalid("office_id", "Indicare l'ufficio", "Give the office")
+            })?;
             if offices::find(c, &tenant.id, &office_id)?.is_none() {
-                return Err(ApiError::invalid("office_id", "Ufficio non trovato", "Office not found"));
+                return Err(ApiError::invalid(
+                    "office_id",
+                    "Ufficio non trovato",
+                    "Office not found",
+                ));
             }
             if let Some(a) = &body.assignee_id {
-                let staff = users::find(c, &tenant.id, a)?.filter(|u| u.role != "citizen" && u.active);
+                let staff =
+                    users::find(c, &tenant.id, a)?.filter(|u| u.role != "citizen" && u.active);
                 let in_office = staff.is_some() && users::office_ids(c, a)?.contains(&office_id);
                 if !in_office {
-                    return Err(ApiError::invalid("assignee_id", "L'operatore non appartiene all'ufficio", "The operator does not belong to the office"));
+                    return Err(ApiError::invalid(
+                        "assignee_id",
+                        "L'operatore non appartiene all'ufficio",
+                        "The operator does not belong to the office",
+                    ));
                 }
             }
-            (Action::Assign { office_id, assignee_id: body.assignee_id.clone() }, None)
+            (
+                Action::Assign {
+                    office_id,
+                    assignee_id: body.assignee_id.clone(),
+                },
+                None,
+            )
         }
         ActionKind::Take => (Action::Take, None),
-        ActionKind::RequestInfo => (
-            Action::RequestInfo,
-            Some(require_note("Scrivere cosa serve al cittadino", "Write what the citizen must provide")?),
-        ),
+        ActionKind::RequestInfo => (Action::RequestInfo, note),
         ActionKind::Resume => (Action::Resume, None),
-        ActionKind::Resolve => (Action::Resolve { with_reply: note.is_some(), cause: body.cause }, note),
-        ActionKind::Reject => (
-            Action::Reject,
-            Some(require_note("Indicare il motivo del rigetto", "Give the reason for the rejection")?),
+        ActionKind::Resolve => (
+            Action::Resolve {
+                with_reply: note.is_some(),
+                cause: body.cause,
+            },
+            note,
         ),
+        ActionKind::Reject => (Action::Reject, note),
         ActionKind::Reclassify => {
-            let code = body.type_code.clone().ok_or_else(|| ApiError::invalid("type", "Indicare il nuovo tipo", "Give the new type"))?;
+            let code = body.type_code.clone().ok_or_else(|| {
+                ApiError::invalid("type", "Indicare il nuovo tipo", "Give the new type")
+            })?;
             let t = catalogue::find(c, &tenant.id, &code)?
                 .filter(|t| t.active)
-                .ok_or_else(|| ApiError::invalid("type", "Tipo di richiesta sconosciuto", "Unknown request type"))?;
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "type",
+                        "Tipo di richiesta sconosciuto",
+                        "Unknown request type",
+                    )
+                })?;
             let kind: RequestKind = t.kind.parse()?;
             if code == row.type_code {
-                return Err(ApiError::invalid("type", "La pratica ha già questo tipo", "The request already has this type"));
+                return Err(ApiError::invalid(
+                    "type",
+                    "La pratica ha già questo tipo",
+                    "The request already has this type",
+                ));
             }
             let office_id = catalogue::office_for(c, &tenant.id, kind)?;
-            (Action::Reclassify { kind, standard_days: tenant.standard_days.get(kind), office_id }, None)
+            (
+                Action::Reclassify {
+                    kind,
+                    standard_days: tenant.standard_days.get(kind),
+                    office_id,
+                },
+                None,
+            )
         }
         ActionKind::Close => (Action::Close, None),
         ActionKind::Reopen => (Action::Reopen, None),
@@ -819,7 +1080,11 @@ fn to_action<'a>(
     })
 }
 
-pub fn history(state: &AppState, user: &AuthUser, request_id: &str) -> ApiResult<Vec<TransitionView>> {
+pub fn history(
+    state: &AppState,
+    user: &AuthUser,
+    request_id: &str,
+) -> ApiResult<Vec<TransitionView>> {
     state.db.read(|c| {
         let row = load_visible(c, user, request_id)?;
         let items = requests::transitions(c, &row.id)?
@@ -829,7 +1094,11 @@ pub fn history(state: &AppState, user: &AuthUser, request_id: &str) -> ApiResult
                     action: t.action.parse().ok()?,
                     from_status: t.from_status.parse().ok()?,
                     to_status: t.to_status.parse().ok()?,
-                    actor: MessageAuthor { id: t.actor_id, name: t.actor_name, role: t.actor_role.parse().unwrap_or(Role::System) },
+                    actor: MessageAuthor {
+                        id: t.actor_id,
+                        name: t.actor_name,
+                        role: t.actor_role.parse().unwrap_or(Role::System),
+                    },
                     // Citizens see the public part only: replies are in the thread.
                     note: if user.is_staff() { t.note } else { None },
                     created_at: t.created_at.and_utc(),

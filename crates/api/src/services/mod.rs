@@ -2,4 +2,9 @@
 //! DTO. Handlers call them on a blocking thread.
 
 pub mod accounts;
+pub mod admin;
+pub mod content;
+pub mod desk;
+pub mod notify;
 pub mod registrations;
+pub mod registry;

@@ -12,6 +12,7 @@ use crate::db::models::{RegistrationRow, UserRow};
 use crate::db::repo::audit::Audit;
 use crate::db::repo::{new_id, registrations, users};
 use crate::error::{ApiError, ApiResult};
+use crate::services::notify::{self, Notice};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 use crate::upload::UploadedFile;
@@ -167,6 +168,13 @@ pub fn register(
                 created_at: now,
             },
         )?;
+        notify::enqueue(
+            c,
+            &tenant.id,
+            &Notice::RegistrationReceived {
+                registration_id: registration_id.clone(),
+            },
+        )?;
         Ok::<_, ApiError>(())
     });
     if let Err(e) = result {
@@ -318,6 +326,16 @@ pub fn review(
         }
         registrations::review(c, id, status, &user.user_id, now, reason.as_deref())?;
         users::set_status(c, &account.id, status)?;
+        let notice = if approve {
+            Notice::RegistrationApproved {
+                registration_id: id.to_owned(),
+            }
+        } else {
+            Notice::RegistrationRejected {
+                registration_id: id.to_owned(),
+            }
+        };
+        notify::enqueue(c, user.tenant_id(), &notice)?;
         let (after, account) =
             registrations::find(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
         let (before_dto, after_dto) = (to_dto(before, account.clone()), to_dto(after, account));

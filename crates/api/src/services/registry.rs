@@ -23,20 +23,39 @@ pub struct Period {
 impl Period {
     pub fn new(from: Option<NaiveDate>, to: Option<NaiveDate>) -> ApiResult<Self> {
         let today = rome_date(Utc::now());
-        let from = from.unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
+        let from =
+            from.unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
         let to = to.unwrap_or(today);
         if to < from {
-            return Err(ApiError::invalid("to", "La data finale precede quella iniziale", "The end date is before the start date"));
+            return Err(ApiError::invalid(
+                "to",
+                "La data finale precede quella iniziale",
+                "The end date is before the start date",
+            ));
         }
         if (to - from).num_days() > 366 * 5 {
-            return Err(ApiError::invalid("to", "Periodo troppo lungo (al massimo 5 anni)", "Period too long (at most 5 years)"));
+            return Err(ApiError::invalid(
+                "to",
+                "Periodo troppo lungo (al massimo 5 anni)",
+                "Period too long (at most 5 years)",
+            ));
         }
         Ok(Self { from, to })
     }
 
     fn utc_bounds(self) -> (NaiveDateTime, NaiveDateTime) {
-        let start = self.from.checked_sub_days(Days::new(1)).unwrap_or(self.from).and_hms_opt(0, 0, 0).unwrap_or_default();
-        let end = self.to.checked_add_days(Days::new(1)).unwrap_or(self.to).and_hms_opt(23, 59, 59).unwrap_or_default();
+        let start = self
+            .from
+            .checked_sub_days(Days::new(1))
+            .unwrap_or(self.from)
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default();
+        let end = self
+            .to
+            .checked_add_days(Days::new(1))
+            .unwrap_or(self.to)
+            .and_hms_opt(23, 59, 59)
+            .unwrap_or_default();
         (start, end)
     }
 
@@ -46,13 +65,19 @@ impl Period {
     }
 }
 
-
 /// Visits every register entry of the period, page by page.
-fn for_each_entry(state: &AppState, tenant_id: &str, period: Period, mut f: impl FnMut(&RegisterEntry)) -> ApiResult<()> {
+fn for_each_entry(
+    state: &AppState,
+    tenant_id: &str,
+    period: Period,
+    mut f: impl FnMut(&RegisterEntry),
+) -> ApiResult<()> {
     let (start, end) = period.utc_bounds();
     let mut after: Option<String> = None;
     loop {
-        let (entries, next) = state.db.read(|c| repo::registry::page(c, tenant_id, start, end, after.as_deref(), PAGE))?;
+        let (entries, next) = state
+            .db
+            .read(|c| repo::registry::page(c, tenant_id, start, end, after.as_deref(), PAGE))?;
         for e in entries.iter().filter(|e| period.contains(e)) {
             f(e);
         }
@@ -66,14 +91,24 @@ fn for_each_entry(state: &AppState, tenant_id: &str, period: Period, mut f: impl
 pub fn report(state: &AppState, user: &AuthUser, period: Period) -> ApiResult<RegisterReport> {
     user.require_staff()?;
     let tenant = &user.tenant;
-    let mut agg = Aggregator::new(period.from, period.to, rome_date(Utc::now()), &tenant.calendar);
+    let mut agg = Aggregator::new(
+        period.from,
+        period.to,
+        rome_date(Utc::now()),
+        &tenant.calendar,
+    );
     for_each_entry(state, &tenant.id, period, |e| agg.add(e))?;
     Ok(agg.finish())
 }
 
 /// Streams the CSV: the header, then rows in protocol order, sent in chunks through
 /// `tx` as they are read. Stops quietly if the client goes away.
-pub fn write_csv(state: &AppState, user: &AuthUser, period: Period, tx: &tokio::sync::mpsc::Sender<Vec<u8>>) -> ApiResult<()> {
+pub fn write_csv(
+    state: &AppState,
+    user: &AuthUser,
+    period: Period,
+    tx: &tokio::sync::mpsc::Sender<Vec<u8>>,
+) -> ApiResult<()> {
     user.require_staff()?;
     let tenant = &user.tenant;
     let mut buf = String::with_capacity(256 * 1024);
@@ -87,7 +122,9 @@ pub fn write_csv(state: &AppState, user: &AuthUser, period: Period, tx: &tokio::
         e.write_csv_row(&mut buf, &tenant.calendar);
         buf.push_str("\r\n");
         if buf.len() >= 192 * 1024 {
-            closed = tx.blocking_send(std::mem::take(&mut buf).into_bytes()).is_err();
+            closed = tx
+                .blocking_send(std::mem::take(&mut buf).into_bytes())
+                .is_err();
         }
     })?;
     if !closed && !buf.is_empty() {

@@ -22,7 +22,12 @@ async fn citizen_files_and_operator_resolves(app: TestApp) {
 
     // The catalogue carries kinds and standards.
     let types: Value = app.get("/request-types", None).await.json().await.unwrap();
-    let reclamo_type = types.as_array().unwrap().iter().find(|t| t["code"] == "tari_reclamo").unwrap();
+    let reclamo_type = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "tari_reclamo")
+        .unwrap();
     assert_eq!(reclamo_type["kind"], "reclamo");
     assert_eq!(reclamo_type["standard_days"], 30);
 
@@ -40,15 +45,33 @@ async fn citizen_files_and_operator_resolves(app: TestApp) {
     assert!(created["due_date"].is_string());
 
     // The operator takes it, replies with an internal note and a public reply, resolves.
-    let res = app.post_json(&format!("/requests/{id}/transitions"), Some(&op), &json!({"action": "take"})).await;
+    let res = app
+        .post_json(
+            &format!("/requests/{id}/transitions"),
+            Some(&op),
+            &json!({"action": "take"}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let taken: Value = res.json().await.unwrap();
     assert_eq!(taken["status"], "in_progress");
     assert_eq!(taken["office"]["id"], tributi.as_str());
-    let res = app.post_json(&format!("/requests/{id}/messages"), Some(&op), &json!({"body": "Verificare con il gestore", "internal": true})).await;
+    let res = app
+        .post_json(
+            &format!("/requests/{id}/messages"),
+            Some(&op),
+            &json!({"body": "Verificare con il gestore", "internal": true}),
+        )
+        .await;
     assert_eq!(res.status(), 201);
     // Resolving without any public reply is refused.
-    let res = app.post_json(&format!("/requests/{id}/transitions"), Some(&op), &json!({"action": "resolve"})).await;
+    let res = app
+        .post_json(
+            &format!("/requests/{id}/transitions"),
+            Some(&op),
+            &json!({"action": "resolve"}),
+        )
+        .await;
     assert_eq!(res.status(), 422);
     let res = app
         .post_json(
@@ -60,31 +83,78 @@ async fn citizen_files_and_operator_resolves(app: TestApp) {
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
 
     // The citizen sees the reply (not the internal note) and the status.
-    let mine: Value = app.get("/requests", Some(&anna)).await.json().await.unwrap();
+    let mine: Value = app
+        .get("/requests", Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(mine["items"][0]["status"], "resolved");
-    let thread: Value = app.get(&format!("/requests/{id}/messages"), Some(&anna)).await.json().await.unwrap();
-    let bodies: Vec<&str> = thread["items"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap()).collect();
-    assert_eq!(bodies, ["La raccolta è stata ripristinata da lunedì. Ci scusiamo per il disagio."]);
-    let staff_thread: Value = app.get(&format!("/requests/{id}/messages"), Some(&op)).await.json().await.unwrap();
+    let thread: Value = app
+        .get(&format!("/requests/{id}/messages"), Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bodies: Vec<&str> = thread["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        ["La raccolta è stata ripristinata da lunedì. Ci scusiamo per il disagio."]
+    );
+    let staff_thread: Value = app
+        .get(&format!("/requests/{id}/messages"), Some(&op))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(staff_thread["items"].as_array().unwrap().len(), 2);
-    let history: Value = app.get(&format!("/requests/{id}/transitions"), Some(&anna)).await.json().await.unwrap();
-    let steps: Vec<&str> = history.as_array().unwrap().iter().map(|t| t["action"].as_str().unwrap()).collect();
+    let history: Value = app
+        .get(&format!("/requests/{id}/transitions"), Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let steps: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["action"].as_str().unwrap())
+        .collect();
     assert_eq!(steps, ["take", "resolve"]);
 
     // The register counts it within standard; the CSV lists its protocol number.
     let reg: Value = app.get("/registry", Some(&op)).await.json().await.unwrap();
-    let row = reg["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == "reclamo").unwrap();
+    let row = reg["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "reclamo")
+        .unwrap();
     assert_eq!(row["received"], 1);
     assert_eq!(row["resolved"], 1);
     assert_eq!(row["resolved_within_standard"], 1);
     assert_eq!(row["percent_within_standard"], 100.0);
     let csv = app.get("/registry/entries.csv", Some(&op)).await;
     assert_eq!(csv.status(), 200);
-    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let csv = csv.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2);
-    assert!(lines[1].starts_with(&format!("{year}/0000001;reclamo;portal;{CF_A};UT-00042;")), "{}", lines[1]);
+    assert!(
+        lines[1].starts_with(&format!("{year}/0000001;reclamo;portal;{CF_A};UT-00042;")),
+        "{}",
+        lines[1]
+    );
     assert!(lines[1].contains(";resolved;"));
     assert!(lines[1].contains(";si;"));
     // Citizens cannot read the register.
@@ -98,24 +168,87 @@ async fn citizens_and_tenants_are_isolated(app: TestApp) {
     let op = app.token("op@comune.test").await;
     let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
     let (_, bruno) = app.citizen(CF_B, "bruno@example.it", &op).await;
-    let id = app.post_json("/requests", Some(&anna), &reclamo()).await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
-    app.post_json(&format!("/requests/{id}/messages"), Some(&op), &json!({"body": "nota interna", "internal": true})).await;
+    let id = app
+        .post_json("/requests", Some(&anna), &reclamo())
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post_json(
+        &format!("/requests/{id}/messages"),
+        Some(&op),
+        &json!({"body": "nota interna", "internal": true}),
+    )
+    .await;
 
     // Citizen B: 404 on A's request, messages, history, transitions; empty list.
-    for path in [format!("/requests/{id}"), format!("/requests/{id}/messages"), format!("/requests/{id}/transitions")] {
+    for path in [
+        format!("/requests/{id}"),
+        format!("/requests/{id}/messages"),
+        format!("/requests/{id}/transitions"),
+    ] {
         assert_eq!(app.get(&path, Some(&bruno)).await.status(), 404, "{path}");
     }
-    assert_eq!(app.post_json(&format!("/requests/{id}/transitions"), Some(&bruno), &json!({"action": "withdraw"})).await.status(), 404);
-    assert_eq!(app.post_json(&format!("/requests/{id}/messages"), Some(&bruno), &json!({"body": "ciao"})).await.status(), 404);
-    let list: Value = app.get("/requests", Some(&bruno)).await.json().await.unwrap();
+    assert_eq!(
+        app.post_json(
+            &format!("/requests/{id}/transitions"),
+            Some(&bruno),
+            &json!({"action": "withdraw"})
+        )
+        .await
+        .status(),
+        404
+    );
+    assert_eq!(
+        app.post_json(
+            &format!("/requests/{id}/messages"),
+            Some(&bruno),
+            &json!({"body": "ciao"})
+        )
+        .await
+        .status(),
+        404
+    );
+    let list: Value = app
+        .get("/requests", Some(&bruno))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(list["items"].as_array().unwrap().is_empty());
 
     // Citizen A: cannot take or resolve their own request, nor write internal notes.
-    let res = app.post_json(&format!("/requests/{id}/transitions"), Some(&anna), &json!({"action": "take"})).await;
+    let res = app
+        .post_json(
+            &format!("/requests/{id}/transitions"),
+            Some(&anna),
+            &json!({"action": "take"}),
+        )
+        .await;
     assert_eq!(res.status(), 403);
-    assert_eq!(app.post_json(&format!("/requests/{id}/messages"), Some(&anna), &json!({"body": "x", "internal": true})).await.status(), 403);
-    let thread: Value = app.get(&format!("/requests/{id}/messages"), Some(&anna)).await.json().await.unwrap();
-    assert!(thread["items"].as_array().unwrap().is_empty(), "internal note leaked: {thread}");
+    assert_eq!(
+        app.post_json(
+            &format!("/requests/{id}/messages"),
+            Some(&anna),
+            &json!({"body": "x", "internal": true})
+        )
+        .await
+        .status(),
+        403
+    );
+    let thread: Value = app
+        .get(&format!("/requests/{id}/messages"), Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        thread["items"].as_array().unwrap().is_empty(),
+        "internal note leaked: {thread}"
+    );
 
     // Anonymous: 401 on private endpoints.
     for path in ["/requests", "/me", "/registry", "/registrations"] {
@@ -124,21 +257,65 @@ async fn citizens_and_tenants_are_isolated(app: TestApp) {
 
     // Another tenant's operator sees nothing of this one.
     let state = app.state.clone();
-    let other = state.db.write_tx(|c| {
-        let t = api::db::repo::tenants::create(c, "altro", "Comune di Altrove")?;
-        api::db::repo::tenants::add_host(c, &t.id, "altrove.test")?;
-        Ok::<_, api::error::ApiError>(t)
-    }).unwrap();
+    let other = state
+        .db
+        .write_tx(|c| {
+            let t = api::db::repo::tenants::create(c, "altro", "Comune di Altrove")?;
+            api::db::repo::tenants::add_host(c, &t.id, "altrove.test")?;
+            Ok::<_, api::error::ApiError>(t)
+        })
+        .unwrap();
     let hash = api::auth::password::hash(PASSWORD).unwrap();
-    state.db.write_tx(|c| api::seed::upsert_staff(c, &other.id, "op@altrove.test", &hash, "admin", "Op", "Altrove")).unwrap();
-    let res = app.client.post(app.url("/auth/login")).header("Host", "altrove.test")
-        .json(&json!({"username": "op@altrove.test", "password": PASSWORD})).send().await.unwrap();
+    state
+        .db
+        .write_tx(|c| {
+            api::seed::upsert_staff(
+                c,
+                &other.id,
+                "op@altrove.test",
+                &hash,
+                "admin",
+                "Op",
+                "Altrove",
+            )
+        })
+        .unwrap();
+    let res = app
+        .client
+        .post(app.url("/auth/login"))
+        .header("Host", "altrove.test")
+        .json(&json!({"username": "op@altrove.test", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    let other_token = res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned();
-    let res = app.client.get(app.url(&format!("/requests/{id}"))).header("Host", "altrove.test").bearer_auth(&other_token).send().await.unwrap();
+    let other_token = res.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = app
+        .client
+        .get(app.url(&format!("/requests/{id}")))
+        .header("Host", "altrove.test")
+        .bearer_auth(&other_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
-    let res = app.client.get(app.url("/requests")).header("Host", "altrove.test").bearer_auth(&other_token).send().await.unwrap();
-    assert!(res.json::<Value>().await.unwrap()["items"].as_array().unwrap().is_empty());
+    let res = app
+        .client
+        .get(app.url("/requests"))
+        .header("Host", "altrove.test")
+        .bearer_auth(&other_token)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.json::<Value>().await.unwrap()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     // Its token is refused by this tenant.
     assert_eq!(app.get("/requests", Some(&other_token)).await.status(), 401);
 }
@@ -161,13 +338,18 @@ async fn operators_register_phone_requests(app: TestApp) {
     let created: Value = res.json().await.unwrap();
     assert_eq!(created["channel"], "phone");
     assert_eq!(created["received_at"], received);
-    // Friday 20 Nov 2026 + 30 working days (8 Dec is a holiday) = 4 January 2027.
-    assert_eq!(created["due_date"], "2027-01-04");
+    // Friday 20 Nov 2026 + 30 working days, skipping 8, 25, 26 Dec, 1 and 6 Jan = 7 Jan 2027.
+    assert_eq!(created["due_date"], "2027-01-07");
 
     // Without a citizen: the generic contribuente.
     let mut body = reclamo();
     body["channel"] = json!("desk");
-    let created: Value = app.post_json("/requests", Some(&op), &body).await.json().await.unwrap();
+    let created: Value = app
+        .post_json("/requests", Some(&op), &body)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(created["citizen"]["name"], "Contribuente generico");
 
     // A future receipt date, a citizen channel, a citizen-set date: refused.
@@ -176,31 +358,70 @@ async fn operators_register_phone_requests(app: TestApp) {
     body["received_at"] = json!("2099-01-01T00:00:00Z");
     let res = app.post_json("/requests", Some(&op), &body).await;
     assert_eq!(res.status(), 422);
-    assert_eq!(res.json::<Value>().await.unwrap()["errors"][0]["field"], "received_at");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["errors"][0]["field"],
+        "received_at"
+    );
     let mut body = reclamo();
     body["channel"] = json!("portal");
-    assert_eq!(app.post_json("/requests", Some(&op), &body).await.status(), 422);
+    assert_eq!(
+        app.post_json("/requests", Some(&op), &body).await.status(),
+        422
+    );
     let mut body = reclamo();
     body["received_at"] = json!(received);
-    assert_eq!(app.post_json("/requests", Some(&anna), &body).await.status(), 422);
+    assert_eq!(
+        app.post_json("/requests", Some(&anna), &body)
+            .await
+            .status(),
+        422
+    );
 
     // Reclassify to rettifica: 60 working days from the original receipt.
-    let list: Value = app.get("/requests?q=0000001", Some(&op)).await.json().await.unwrap();
+    let list: Value = app
+        .get("/requests?q=0000001", Some(&op))
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = list["items"][0]["id"].as_str().unwrap();
-    let res = app.post_json(&format!("/requests/{id}/transitions"), Some(&op), &json!({"action": "reclassify", "type": "tari_rettifica"})).await;
+    let res = app
+        .post_json(
+            &format!("/requests/{id}/transitions"),
+            Some(&op),
+            &json!({"action": "reclassify", "type": "tari_rettifica"}),
+        )
+        .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let updated: Value = res.json().await.unwrap();
     assert_eq!(updated["kind"], "rettifica_importi");
     assert_eq!(updated["type"], "tari_rettifica");
     assert_eq!(updated["standard_days"], 60);
-    assert_eq!(updated["due_date"], "2027-02-17");
+    assert_eq!(updated["due_date"], "2027-02-18");
 
     // Illegal transition: close an open request → 409 naming why.
-    let res = app.post_json(&format!("/requests/{id}/transitions"), Some(&op), &json!({"action": "reopen"})).await;
+    let res = app
+        .post_json(
+            &format!("/requests/{id}/transitions"),
+            Some(&op),
+            &json!({"action": "reopen"}),
+        )
+        .await;
     assert_eq!(res.status(), 403);
-    let res = app.post_json(&format!("/requests/{id}/transitions"), Some(&op), &json!({"action": "request_info"})).await;
+    let res = app
+        .post_json(
+            &format!("/requests/{id}/transitions"),
+            Some(&op),
+            &json!({"action": "request_info"}),
+        )
+        .await;
     assert_eq!(res.status(), 409);
-    assert!(res.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("Da assegnare"));
+    assert!(
+        res.json::<Value>().await.unwrap()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Da assegnare")
+    );
 }
 
 db_test!(idempotency_key_files_once);
@@ -209,7 +430,12 @@ async fn idempotency_key_files_once(app: TestApp) {
     let op = app.token("op@comune.test").await;
     let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
     let send = |key: &'static str, body: Value| {
-        let req = app.client.post(app.url("/requests")).bearer_auth(&anna).header("Idempotency-Key", key).json(&body);
+        let req = app
+            .client
+            .post(app.url("/requests"))
+            .bearer_auth(&anna)
+            .header("Idempotency-Key", key)
+            .json(&body);
         async move { req.send().await.unwrap() }
     };
     let first = send("chiave-1", reclamo()).await;
@@ -222,7 +448,12 @@ async fn idempotency_key_files_once(app: TestApp) {
     let mut other = reclamo();
     other["subject"] = json!("Altro oggetto");
     assert_eq!(send("chiave-1", other).await.status(), 422);
-    let list: Value = app.get("/requests", Some(&anna)).await.json().await.unwrap();
+    let list: Value = app
+        .get("/requests", Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
 
@@ -239,9 +470,18 @@ async fn parallel_submissions_get_gapless_protocols(app: TestApp) {
         let mut body = reclamo();
         body["subject"] = json!(format!("Segnalazione {i}"));
         tasks.push(tokio::spawn(async move {
-            let res = client.post(url).bearer_auth(token).json(&body).send().await.unwrap();
+            let res = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(res.status(), 201);
-            res.json::<Value>().await.unwrap()["protocol_number"].as_str().unwrap().to_owned()
+            res.json::<Value>().await.unwrap()["protocol_number"]
+                .as_str()
+                .unwrap()
+                .to_owned()
         }));
     }
     let mut numbers = BTreeSet::new();
@@ -260,22 +500,71 @@ async fn waiting_for_the_citizen_suspends_the_clock(app: TestApp) {
     app.staff("op@comune.test", "operator", &[&office]);
     let op = app.token("op@comune.test").await;
     let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
-    let id = app.post_json("/requests", Some(&anna), &reclamo()).await.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
-    let tr = |body: Value| app.post_json(&format!("/requests/{id}/transitions"), Some(&op), &body);
-    assert_eq!(tr(json!({"action": "take"})).await.status(), 200);
+    let id = app
+        .post_json("/requests", Some(&anna), &reclamo())
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/requests/{id}/transitions");
+    assert_eq!(
+        app.post_json(&path, Some(&op), &json!({"action": "take"}))
+            .await
+            .status(),
+        200
+    );
     // Asking for information needs the question.
-    assert_eq!(tr(json!({"action": "request_info"})).await.status(), 422);
-    let res = tr(json!({"action": "request_info", "note": "Inviare copia dell'avviso"})).await;
-    assert_eq!(res.json::<Value>().await.unwrap()["status"], "waiting_citizen");
+    assert_eq!(
+        app.post_json(&path, Some(&op), &json!({"action": "request_info"}))
+            .await
+            .status(),
+        422
+    );
+    let res = app
+        .post_json(
+            &path,
+            Some(&op),
+            &json!({"action": "request_info", "note": "Inviare copia dell'avviso"}),
+        )
+        .await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["status"],
+        "waiting_citizen"
+    );
     // The citizen answers with an attachment: the request resumes.
     let form = reqwest::multipart::Form::new()
-        .part("data", reqwest::multipart::Part::text(json!({"body": "Ecco l'avviso"}).to_string()))
-        .part("files", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("avviso.pdf"));
-    let res = app.client.post(app.url(&format!("/requests/{id}/messages"))).bearer_auth(&anna).multipart(form).send().await.unwrap();
+        .part(
+            "data",
+            reqwest::multipart::Part::text(json!({"body": "Ecco l'avviso"}).to_string()),
+        )
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("avviso.pdf"),
+        );
+    let res = app
+        .client
+        .post(app.url(&format!("/requests/{id}/messages")))
+        .bearer_auth(&anna)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201);
     let msg: Value = res.json().await.unwrap();
-    let url = msg["attachments"][0]["url"].as_str().unwrap().trim_start_matches("/api/v1").to_owned();
-    let view: Value = app.get(&format!("/requests/{id}"), Some(&anna)).await.json().await.unwrap();
+    let url = msg["attachments"][0]["url"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/api/v1")
+        .to_owned();
+    let view: Value = app
+        .get(&format!("/requests/{id}"), Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(view["status"], "in_progress");
     // Operator downloads it; another citizen cannot.
     let file = app.get(&url, Some(&op)).await;
@@ -284,7 +573,22 @@ async fn waiting_for_the_citizen_suspends_the_clock(app: TestApp) {
     let (_, bruno) = app.citizen(CF_B, "bruno@example.it", &op).await;
     assert_eq!(app.get(&url, Some(&bruno)).await.status(), 404);
     // Withdraw by the citizen ends it; replying afterwards is refused.
-    let res = app.post_json(&format!("/requests/{id}/transitions"), Some(&anna), &json!({"action": "withdraw"})).await;
+    let res = app
+        .post_json(
+            &format!("/requests/{id}/transitions"),
+            Some(&anna),
+            &json!({"action": "withdraw"}),
+        )
+        .await;
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "withdrawn");
-    assert_eq!(app.post_json(&format!("/requests/{id}/messages"), Some(&anna), &json!({"body": "ancora"})).await.status(), 409);
+    assert_eq!(
+        app.post_json(
+            &format!("/requests/{id}/messages"),
+            Some(&anna),
+            &json!({"body": "ancora"})
+        )
+        .await
+        .status(),
+        409
+    );
 }

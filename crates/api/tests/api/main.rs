@@ -4,3 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod admin;
+mod desk;
+mod openapi;
+mod public;

@@ -26,7 +26,12 @@ async fn served_spec_is_the_generated_one_and_docs_are_offline() {
     assert_eq!(served, generated);
     assert!(served["paths"]["/api/v1/requests"]["post"].is_object());
     // The reference page and its assets come from this server, not a CDN.
-    let page = app.client.get(format!("{}/api/docs/", app.address)).send().await.unwrap();
+    let page = app
+        .client
+        .get(format!("{}/api/docs/", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(!html.contains("https://"), "docs page loads remote assets");

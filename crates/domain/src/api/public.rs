@@ -47,3 +47,19 @@ pub struct SaveFaq {
     #[serde(default)]
     pub position: i32,
 }
+
+/// The `data` part of `POST /documents` (multipart, with a PDF `file`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SaveDocument {
+    #[cfg_attr(feature = "openapi", schema(example = "Regolamento TARI"))]
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Free grouping label, e.g. `Regolamenti`, `Modulistica`.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Display order, lowest first (default 0).
+    #[serde(default)]
+    pub position: Option<i32>,
+}

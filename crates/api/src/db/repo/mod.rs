@@ -1,11 +1,16 @@
 //! Repository functions: plain synchronous diesel over a borrowed connection. Callers run
 //! them inside `Db::read` / `Db::write_tx` on a blocking thread.
 
+pub mod admin_users;
 pub mod audit;
 pub mod catalogue;
+pub mod content;
 pub mod offices;
 pub mod registrations;
+pub mod registry;
+pub mod requests;
 pub mod secrets;
+pub mod settings;
 pub mod tenants;
 pub mod tokens;
 pub mod users;

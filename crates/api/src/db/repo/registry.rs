@@ -25,23 +25,48 @@ type EntryRow = (
 );
 
 fn to_entry(r: EntryRow) -> (String, RegisterEntry) {
-    let (id, protocol_number, kind, channel, fiscal_code, utenza_id, fields, received_at, standard_days, due_date, status, resolved_at, suspended, cause) = r;
+    let (
+        id,
+        protocol_number,
+        kind,
+        channel,
+        fiscal_code,
+        utenza_id,
+        fields,
+        received_at,
+        standard_days,
+        due_date,
+        status,
+        resolved_at,
+        suspended,
+        cause,
+    ) = r;
     // The utenza code comes from the linked account or, failing that, from the form.
     let codice_utenza = utenza_id.or_else(|| {
         serde_json::from_str::<serde_json::Value>(&fields)
             .ok()
-            .and_then(|v| v.get("codice_utenza").and_then(|c| c.as_str()).map(str::to_owned))
+            .and_then(|v| {
+                v.get("codice_utenza")
+                    .and_then(|c| c.as_str())
+                    .map(str::to_owned)
+            })
     });
     let entry = RegisterEntry {
         protocol_number,
-        kind: kind.parse().unwrap_or(domain::catalogue::RequestKind::Altro),
-        channel: channel.parse().unwrap_or(domain::catalogue::Channel::Portal),
+        kind: kind
+            .parse()
+            .unwrap_or(domain::catalogue::RequestKind::Altro),
+        channel: channel
+            .parse()
+            .unwrap_or(domain::catalogue::Channel::Portal),
         codice_utente: fiscal_code,
         codice_utenza,
         received_at: received_at.and_utc(),
         standard_days: standard_days.and_then(|d| u32::try_from(d).ok()),
         due_date,
-        status: status.parse().unwrap_or(domain::lifecycle::Status::Received),
+        status: status
+            .parse()
+            .unwrap_or(domain::lifecycle::Status::Received),
         resolved_at: resolved_at.map(|t| t.and_utc()),
         suspended_working_days: u32::try_from(suspended).unwrap_or(0),
         lateness_cause: cause.and_then(|c| c.parse().ok()),

@@ -5,7 +5,9 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::models::{AttachmentRow, IdempotencyRow, MessageRow, RequestRow, TransitionRow};
-use crate::db::schema::{attachments, idempotency_keys, messages, protocol_counters, requests, transitions, users};
+use crate::db::schema::{
+    attachments, idempotency_keys, messages, protocol_counters, requests, transitions, users,
+};
 
 /// The next gapless protocol number of the tenant for `year`. Must run inside the
 /// transaction that stores the request: the counter row stays locked until it commits, and
@@ -33,11 +35,17 @@ pub fn next_protocol_number(conn: &mut DbConn, tenant_id: &str, year: i32) -> Qu
 }
 
 pub fn insert(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
-    diesel::insert_into(requests::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(requests::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn update(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
-    diesel::update(requests::table.find(&row.id)).set(row).execute(conn).map(|_| ())
+    diesel::update(requests::table.find(&row.id))
+        .set(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn find(conn: &mut DbConn, tenant_id: &str, id: &str) -> QueryResult<Option<RequestRow>> {
@@ -49,7 +57,11 @@ pub fn find(conn: &mut DbConn, tenant_id: &str, id: &str) -> QueryResult<Option<
         .optional()
 }
 
-pub fn find_by_protocol(conn: &mut DbConn, tenant_id: &str, protocol: &str) -> QueryResult<Option<RequestRow>> {
+pub fn find_by_protocol(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    protocol: &str,
+) -> QueryResult<Option<RequestRow>> {
     requests::table
         .filter(requests::tenant_id.eq(tenant_id))
         .filter(requests::protocol_number.eq(protocol))
@@ -89,7 +101,10 @@ pub fn list(
     cursor: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<RequestRow>> {
-    let mut q = requests::table.filter(requests::tenant_id.eq(tenant_id)).select(RequestRow::as_select()).into_boxed();
+    let mut q = requests::table
+        .filter(requests::tenant_id.eq(tenant_id))
+        .select(RequestRow::as_select())
+        .into_boxed();
     if let Some(c) = &filter.citizen_id {
         q = q.filter(requests::citizen_id.eq(c.clone()));
     }
@@ -109,10 +124,20 @@ pub fn list(
     }
     if let Some(day) = filter.overdue_before {
         q = q
-            .filter(requests::status.eq_any(["received", "assigned", "in_progress", "waiting_citizen"]))
+            .filter(requests::status.eq_any([
+                "received",
+                "assigned",
+                "in_progress",
+                "waiting_citizen",
+            ]))
             .filter(requests::due_date.lt(day));
     }
-    if let Some(s) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(s) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let pattern = format!("%{}%", s.replace(['%', '_'], ""));
         q = q.filter(
             requests::protocol_number
@@ -129,17 +154,28 @@ pub fn list(
             q.order(requests::id.desc()).limit(limit).load(conn)
         }
         Order::Urgent => {
-            let offset = cursor.and_then(|c| c.parse::<i64>().ok()).unwrap_or(0).max(0);
-            q.order((requests::due_date.is_null().asc(), requests::due_date.asc(), requests::id.asc()))
-                .offset(offset)
-                .limit(limit)
-                .load(conn)
+            let offset = cursor
+                .and_then(|c| c.parse::<i64>().ok())
+                .unwrap_or(0)
+                .max(0);
+            q.order((
+                requests::due_date.is_null().asc(),
+                requests::due_date.asc(),
+                requests::id.asc(),
+            ))
+            .offset(offset)
+            .limit(limit)
+            .load(conn)
         }
     }
 }
 
 /// `(status, count)` of the tenant queue, and open requests due before a date.
-pub fn counts(conn: &mut DbConn, tenant_id: &str, office_id: Option<&str>) -> QueryResult<Vec<(String, i64)>> {
+pub fn counts(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    office_id: Option<&str>,
+) -> QueryResult<Vec<(String, i64)>> {
     let mut q = requests::table
         .filter(requests::tenant_id.eq(tenant_id))
         .group_by(requests::status)
@@ -152,7 +188,11 @@ pub fn counts(conn: &mut DbConn, tenant_id: &str, office_id: Option<&str>) -> Qu
 }
 
 /// Open requests with a due date, for the overdue/due-soon counters.
-pub fn open_due_dates(conn: &mut DbConn, tenant_id: &str, office_id: Option<&str>) -> QueryResult<Vec<NaiveDate>> {
+pub fn open_due_dates(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    office_id: Option<&str>,
+) -> QueryResult<Vec<NaiveDate>> {
     let mut q = requests::table
         .filter(requests::tenant_id.eq(tenant_id))
         .filter(requests::status.eq_any(["received", "assigned", "in_progress", "waiting_citizen"]))
@@ -166,10 +206,17 @@ pub fn open_due_dates(conn: &mut DbConn, tenant_id: &str, office_id: Option<&str
 }
 
 pub fn insert_message(conn: &mut DbConn, row: &MessageRow) -> QueryResult<()> {
-    diesel::insert_into(messages::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(messages::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
-pub fn messages(conn: &mut DbConn, request_id: &str, include_internal: bool) -> QueryResult<Vec<MessageRow>> {
+pub fn messages(
+    conn: &mut DbConn,
+    request_id: &str,
+    include_internal: bool,
+) -> QueryResult<Vec<MessageRow>> {
     let mut q = messages::table
         .filter(messages::request_id.eq(request_id))
         .select(MessageRow::as_select())
@@ -182,7 +229,10 @@ pub fn messages(conn: &mut DbConn, request_id: &str, include_internal: bool) -> 
 }
 
 pub fn insert_attachment(conn: &mut DbConn, row: &AttachmentRow) -> QueryResult<()> {
-    diesel::insert_into(attachments::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(attachments::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn attachments(conn: &mut DbConn, request_id: &str) -> QueryResult<Vec<AttachmentRow>> {
@@ -193,7 +243,11 @@ pub fn attachments(conn: &mut DbConn, request_id: &str) -> QueryResult<Vec<Attac
         .load(conn)
 }
 
-pub fn find_attachment(conn: &mut DbConn, request_id: &str, id: &str) -> QueryResult<Option<AttachmentRow>> {
+pub fn find_attachment(
+    conn: &mut DbConn,
+    request_id: &str,
+    id: &str,
+) -> QueryResult<Option<AttachmentRow>> {
     attachments::table
         .filter(attachments::request_id.eq(request_id))
         .filter(attachments::id.eq(id))
@@ -204,11 +258,17 @@ pub fn find_attachment(conn: &mut DbConn, request_id: &str, id: &str) -> QueryRe
 
 /// Whether a message is internal (its attachments are hidden from citizens).
 pub fn message_is_internal(conn: &mut DbConn, message_id: &str) -> QueryResult<bool> {
-    messages::table.find(message_id).select(messages::internal).first(conn)
+    messages::table
+        .find(message_id)
+        .select(messages::internal)
+        .first(conn)
 }
 
 pub fn insert_transition(conn: &mut DbConn, row: &TransitionRow) -> QueryResult<()> {
-    diesel::insert_into(transitions::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(transitions::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn transitions(conn: &mut DbConn, request_id: &str) -> QueryResult<Vec<TransitionRow>> {
@@ -219,7 +279,12 @@ pub fn transitions(conn: &mut DbConn, request_id: &str) -> QueryResult<Vec<Trans
         .load(conn)
 }
 
-pub fn find_idempotency(conn: &mut DbConn, tenant_id: &str, user_id: &str, key: &str) -> QueryResult<Option<IdempotencyRow>> {
+pub fn find_idempotency(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    user_id: &str,
+    key: &str,
+) -> QueryResult<Option<IdempotencyRow>> {
     idempotency_keys::table
         .filter(idempotency_keys::tenant_id.eq(tenant_id))
         .filter(idempotency_keys::user_id.eq(user_id))
@@ -230,7 +295,10 @@ pub fn find_idempotency(conn: &mut DbConn, tenant_id: &str, user_id: &str, key: 
 }
 
 pub fn insert_idempotency(conn: &mut DbConn, row: &IdempotencyRow) -> QueryResult<()> {
-    diesel::insert_into(idempotency_keys::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(idempotency_keys::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Names of users by id, for views (`first last`).
@@ -238,5 +306,8 @@ pub fn user_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String,
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    users::table.filter(users::id.eq_any(ids)).select((users::id, users::first_name, users::last_name)).load(conn)
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::first_name, users::last_name))
+        .load(conn)
 }

@@ -100,6 +100,7 @@ pub fn create(conn: &mut DbConn, slug: &str, name: &str) -> QueryResult<TenantRo
     diesel::insert_into(tenants::table)
         .values(&row)
         .execute(conn)?;
+    super::catalogue::ensure_defaults(conn, &row.id)?;
     Ok(row)
 }
 
