@@ -173,10 +173,7 @@ pub async fn read_form(
 }
 
 pub fn hex_digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// Keeps the last path segment, drops control and reserved characters, bounds the length.

@@ -588,7 +588,7 @@ pub fn apply(
             });
         }
         Action::Reject | Action::Withdraw => {
-            end_suspension(&mut next, &mut events, now, rules.calendar)
+            end_suspension(&mut next, &mut events, now, rules.calendar);
         }
         Action::Reclassify {
             kind: new_kind,

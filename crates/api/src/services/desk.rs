@@ -202,17 +202,18 @@ fn store_case(row: &mut RequestRow, case: &RequestCase, now: DateTime<Utc>) {
     row.updated_at = now.naive_utc();
 }
 
+/// One lifecycle step: what is done, by whom, when, with which note.
+pub struct Step<'a> {
+    pub action: Action,
+    pub actor: &'a Actor,
+    pub actor_name: &'a str,
+    pub note: Option<&'a str>,
+    pub now: DateTime<Utc>,
+}
+
 /// Runs one lifecycle action and stores the request, the transition and its events.
-fn transition_in_tx(
-    c: &mut DbConn,
-    tenant: &TenantCtx,
-    row: &mut RequestRow,
-    action: Action,
-    actor: &Actor,
-    actor_name: &str,
-    note: Option<&str>,
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
+pub fn transition_in_tx(c: &mut DbConn, tenant: &TenantCtx, row: &mut RequestRow, step: Step<'_>) -> ApiResult<()> {
+    let Step { action, actor, actor_name, note, now } = step;
     let kind = action.kind();
     let before = case_of(row);
     let rules = Rules::new(&tenant.calendar);
@@ -813,16 +814,9 @@ pub fn post_message(
             attachment_rows.push(a);
         }
         if !user.is_staff() && status == Status::WaitingCitizen {
-            transition_in_tx(
-                c,
-                &tenant,
-                &mut row,
-                Action::Resume,
-                &user.actor(),
-                &name,
-                None,
-                now,
-            )?;
+            let actor = user.actor();
+            let step = Step { action: Action::Resume, actor: &actor, actor_name: &name, note: None, now };
+            transition_in_tx(c, &tenant, &mut row, step)?;
         } else if user.is_staff() && !body.internal {
             if !row.has_public_reply {
                 row.has_public_reply = true;
@@ -945,7 +939,8 @@ pub fn transition(
             row.type_code = body.type_code.clone().unwrap_or_else(|| kind.code().to_owned());
         }
         // The state machine speaks first (409 before 422): the note checks come after.
-        transition_in_tx(c, &tenant, &mut row, action, &user.actor(), &name, note, now)?;
+        let actor = user.actor();
+        transition_in_tx(c, &tenant, &mut row, Step { action, actor: &actor, actor_name: &name, note, now })?;
         match (body.action, public_message) {
             (ActionKind::RequestInfo, None) => {
                 return Err(ApiError::invalid("note", "Scrivere cosa serve al cittadino", "Write what the citizen must provide"));
