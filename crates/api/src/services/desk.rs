@@ -212,8 +212,19 @@ pub struct Step<'a> {
 }
 
 /// Runs one lifecycle action and stores the request, the transition and its events.
-pub fn transition_in_tx(c: &mut DbConn, tenant: &TenantCtx, row: &mut RequestRow, step: Step<'_>) -> ApiResult<()> {
-    let Step { action, actor, actor_name, note, now } = step;
+pub fn transition_in_tx(
+    c: &mut DbConn,
+    tenant: &TenantCtx,
+    row: &mut RequestRow,
+    step: Step<'_>,
+) -> ApiResult<()> {
+    let Step {
+        action,
+        actor,
+        actor_name,
+        note,
+        now,
+    } = step;
     let kind = action.kind();
     let before = case_of(row);
     let rules = Rules::new(&tenant.calendar);
@@ -815,7 +826,13 @@ pub fn post_message(
         }
         if !user.is_staff() && status == Status::WaitingCitizen {
             let actor = user.actor();
-            let step = Step { action: Action::Resume, actor: &actor, actor_name: &name, note: None, now };
+            let step = Step {
+                action: Action::Resume,
+                actor: &actor,
+                actor_name: &name,
+                note: None,
+                now,
+            };
             transition_in_tx(c, &tenant, &mut row, step)?;
         } else if user.is_staff() && !body.internal {
             if !row.has_public_reply {
