@@ -389,28 +389,6 @@ pub async fn post_message_with_files(
     .await
 }
 
-pub async fn attachments(id: &str) -> ApiResult<Vec<domain::api::Attachment>> {
-    get_list(&format!("/requests/{}/attachments", enc(id))).await
-}
-
-pub async fn upload_attachments(
-    id: &str,
-    files: &[web_sys::File],
-    on_progress: impl Fn(f64) + 'static,
-) -> ApiResult<serde_json::Value> {
-    let form = web_sys::FormData::new().map_err(js_err)?;
-    for f in files {
-        form.append_with_blob_and_filename("files", f, &f.name())
-            .map_err(js_err)?;
-    }
-    upload::send(
-        &format!("/requests/{}/attachments", enc(id)),
-        &form,
-        on_progress,
-    )
-    .await
-}
-
 pub async fn transition(id: &str, body: &TransitionRequest) -> ApiResult<RequestView> {
     call(
         Method::POST,

@@ -1,4 +1,4 @@
-//! The shell (skip links, header, main landmark, footer) and the routes.
+//! The shell (skip links, header, main landmark, footer) and the routes of each app.
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -9,8 +9,38 @@ use crate::i18n::provide_i18n;
 use crate::pages::{self, console};
 use crate::session::{provide_session, provide_tenant};
 
+/// Which of the two apps is running. Links and redirects into the other one are full page
+/// loads (`rel="external"`, `location.assign`), since its code is in the other module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppKind {
+    Portal,
+    Console,
+}
+
+impl AppKind {
+    pub fn of_path(path: &str) -> Self {
+        if path == "/console" || path.starts_with("/console/") {
+            Self::Console
+        } else {
+            Self::Portal
+        }
+    }
+}
+
+pub fn use_app_kind() -> AppKind {
+    use_context::<AppKind>().unwrap_or(AppKind::Portal)
+}
+
+/// `rel="external"` for a link served by the other app, so the router lets it load.
+pub fn rel_for(href: &str) -> Option<&'static str> {
+    (AppKind::of_path(href) != use_app_kind()).then_some("external")
+}
+
+/// The shell of either app; `routes` is a plain function so each binary links only its own
+/// pages (a runtime `match` on `kind` would pull both route trees into both).
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(kind: AppKind, routes: fn() -> AnyView) -> impl IntoView {
+    provide_context(kind);
     provide_i18n();
     provide_session();
     provide_tenant();
@@ -19,33 +49,69 @@ pub fn App() -> impl IntoView {
             <SkipLinks />
             <Header />
             <main id="main-content" tabindex="-1">
-                <Routes fallback=pages::NotFound>
-                    <Route path=path!("/") view=pages::Home />
-                    <Route path=path!("/accedi") view=pages::Login />
-                    <Route path=path!("/registrazione") view=pages::Register />
-                    <Route path=path!("/nuova-richiesta") view=pages::Wizard />
-                    <Route path=path!("/area-personale") view=pages::MyRequests />
-                    <Route path=path!("/area-personale/pratiche/:id") view=pages::RequestDetail />
-                    <Route path=path!("/documenti") view=pages::Documents />
-                    <Route path=path!("/faq") view=pages::FaqPage />
-                    <Route path=path!("/prenotazioni") view=pages::Booking />
-                    <Route path=path!("/dichiarazione-accessibilita") view=pages::Accessibility />
-                    <Route path=path!("/privacy") view=pages::Privacy />
-                    <ParentRoute path=path!("/console") view=console::ConsoleLayout>
-                        <Route path=path!("") view=console::Queue />
-                        <Route path=path!("pratiche/:id") view=console::Detail />
-                        <Route path=path!("registrazioni") view=console::Registrations />
-                        <Route path=path!("registro") view=console::Registry />
-                        <Route path=path!("impostazioni") view=console::admin::SettingsPage />
-                        <Route path=path!("uffici") view=console::admin::OfficesPage />
-                        <Route path=path!("utenti") view=console::admin::UsersPage />
-                        <Route path=path!("smistamento") view=console::admin::RoutingPage />
-                        <Route path=path!("documenti") view=console::admin::DocumentsAdmin />
-                        <Route path=path!("faq") view=console::admin::FaqAdmin />
-                    </ParentRoute>
-                </Routes>
+                // Built inside <Router>: the routes read its context when created.
+                {move || routes()}
             </main>
             <Footer />
         </Router>
+    }
+}
+
+pub fn portal_routes() -> AnyView {
+    view! {
+        <Routes fallback=pages::NotFound>
+            <Route path=path!("/") view=pages::Home />
+            <Route path=path!("/accedi") view=pages::Login />
+            <Route path=path!("/registrazione") view=pages::Register />
+            <Route path=path!("/nuova-richiesta") view=pages::Wizard />
+            <Route path=path!("/area-personale") view=pages::MyRequests />
+            <Route path=path!("/area-personale/pratiche/:id") view=pages::RequestDetail />
+            <Route path=path!("/documenti") view=pages::Documents />
+            <Route path=path!("/faq") view=pages::FaqPage />
+            <Route path=path!("/prenotazioni") view=pages::Booking />
+            <Route path=path!("/dichiarazione-accessibilita") view=pages::Accessibility />
+            <Route path=path!("/privacy") view=pages::Privacy />
+        </Routes>
+    }
+    .into_any()
+}
+
+pub fn console_routes() -> AnyView {
+    view! {
+        <Routes fallback=pages::NotFound>
+            <ParentRoute path=path!("/console") view=console::ConsoleLayout>
+                <Route path=path!("") view=console::Queue />
+                <Route path=path!("pratiche/:id") view=console::Detail />
+                <Route path=path!("registrazioni") view=console::Registrations />
+                <Route path=path!("registro") view=console::Registry />
+                <Route path=path!("impostazioni") view=console::admin::SettingsPage />
+                <Route path=path!("uffici") view=console::admin::OfficesPage />
+                <Route path=path!("utenti") view=console::admin::UsersPage />
+                <Route path=path!("smistamento") view=console::admin::RoutingPage />
+                <Route path=path!("documenti") view=console::admin::DocumentsAdmin />
+                <Route path=path!("faq") view=console::admin::FaqAdmin />
+            </ParentRoute>
+        </Routes>
+    }
+    .into_any()
+}
+
+/// Navigates inside this app, or loads the other app's page.
+pub fn go(
+    kind: AppKind,
+    navigate: &impl Fn(&str, leptos_router::NavigateOptions),
+    path: &str,
+    replace: bool,
+) {
+    if AppKind::of_path(path) == kind {
+        navigate(
+            path,
+            leptos_router::NavigateOptions {
+                replace,
+                ..leptos_router::NavigateOptions::default()
+            },
+        );
+    } else {
+        crate::browser::load_page(path, replace);
     }
 }

@@ -69,3 +69,14 @@ pub fn files_of(input: &web_sys::HtmlInputElement) -> Vec<web_sys::File> {
     };
     (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
+
+/// A full page load (into the other app, or after sign-out).
+pub fn load_page(path: &str, replace: bool) {
+    if let Some(location) = web_sys::window().map(|w| w.location()) {
+        let _ = if replace {
+            location.replace(path)
+        } else {
+            location.assign(path)
+        };
+    }
+}

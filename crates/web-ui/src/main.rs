@@ -1,16 +1,5 @@
-//! The Sportello single-page app: the citizen portal (`/`) and the operator console
-//! (`/console`), talking only to the public REST API with the DTOs of `domain`.
-
-mod api;
-mod app;
-mod browser;
-mod components;
-mod format;
-mod i18n;
-mod pages;
-mod session;
-mod upload;
+//! The citizen portal (`/`): services, registration, request wizard, personal area.
 
 fn main() {
-    leptos::mount::mount_to_body(app::App);
+    web_ui::start_portal();
 }

@@ -2,9 +2,9 @@
 //! waits; without a session it goes to the login page and comes back afterwards.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate};
 
+use crate::app::{go, use_app_kind};
 use crate::components::Loading;
 use crate::session::use_session;
 
@@ -19,6 +19,7 @@ pub fn RequireLogin(need: Need, children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let location = use_location();
     let navigate = use_navigate();
+    let kind = use_app_kind();
     let allowed = move || match need {
         Need::Citizen => session.is_signed_in(),
         Need::Staff => session.is_staff(),
@@ -38,13 +39,7 @@ pub fn RequireLogin(need: Need, children: ChildrenFn) -> impl IntoView {
             );
             format!("/accedi?next={}", js_sys::encode_uri_component(&here))
         };
-        navigate(
-            &target,
-            NavigateOptions {
-                replace: true,
-                ..NavigateOptions::default()
-            },
-        );
+        go(kind, &navigate, &target, true);
     });
     move || {
         if allowed() {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
 
+use crate::app::{go, rel_for, use_app_kind};
 use crate::components::Icon;
 use crate::i18n::{Texts, tr, use_i18n};
 use crate::session::{use_session, use_tenant};
@@ -45,11 +46,12 @@ pub fn Header() -> impl IntoView {
         _ => None,
     };
     let navigate = use_navigate();
+    let kind = use_app_kind();
     let logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
             session.logout().await;
-            navigate("/", leptos_router::NavigateOptions::default());
+            go(kind, &navigate, "/", false);
         });
     };
     let nav_link = move |href: &'static str, label: fn(&Texts) -> &'static str| {
@@ -67,6 +69,7 @@ pub fn Header() -> impl IntoView {
                     class="nav-link"
                     class:active=active
                     href=href
+                    rel=rel_for(href)
                     aria-current=move || active().then_some("page")
                 >
                     <span>{move || label(i18n.t())}</span>
@@ -113,6 +116,7 @@ pub fn Header() -> impl IntoView {
                                                 <a
                                                     class="btn btn-primary btn-icon btn-full"
                                                     href="/accedi"
+                                                    rel=rel_for("/accedi")
                                                     data-element="personal-area-login"
                                                 >
                                                     <span class="rounded-icon" aria-hidden="true">
@@ -138,7 +142,7 @@ pub fn Header() -> impl IntoView {
                             <div class="col-12">
                                 <div class="it-header-center-content-wrapper">
                                     <div class="it-brand-wrapper">
-                                        <a href="/">
+                                        <a href="/" rel=rel_for("/")>
                                             {move || {
                                                 logo()
                                                     .map(|src| {
@@ -248,12 +252,12 @@ pub fn Footer() -> impl IntoView {
                     <h2 class="visually-hidden">{tr(|t| t.footer_legal)}</h2>
                     <ul class="it-footer-small-prints-list list-inline mb-0 d-flex flex-column flex-md-row">
                         <li class="list-inline-item">
-                            <a href="/dichiarazione-accessibilita" data-element="accessibility-link">
+                            <a href="/dichiarazione-accessibilita" rel=rel_for("/privacy") data-element="accessibility-link">
                                 {tr(|t| t.accessibility_statement)}
                             </a>
                         </li>
                         <li class="list-inline-item">
-                            <a href="/privacy" data-element="privacy-policy-link">
+                            <a href="/privacy" rel=rel_for("/privacy") data-element="privacy-policy-link">
                                 {tr(|t| t.privacy_policy)}
                             </a>
                         </li>

@@ -6,6 +6,7 @@ use std::cell::Cell;
 
 use leptos::prelude::*;
 
+use crate::app::rel_for;
 use crate::browser;
 use crate::i18n::use_i18n;
 use crate::i18n::{Texts, tr, trs};
@@ -56,7 +57,7 @@ pub fn Page(
             <nav class="breadcrumb-container" aria-label=tr(|t| t.breadcrumb_label)>
                 <ol class="breadcrumb p-0" data-element="breadcrumb">
                     <li class="breadcrumb-item">
-                        <a href="/">{tr(|t| t.home)}</a>
+                        <a href="/" rel=rel_for("/")>{tr(|t| t.home)}</a>
                         <span class="separator">"/"</span>
                     </li>
                     {crumbs

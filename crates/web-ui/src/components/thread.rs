@@ -91,22 +91,3 @@ pub fn DownloadLink(url: String, filename: String, size: u64) -> impl IntoView {
         </button>
     }
 }
-
-/// The files attached to the request itself (not to a message).
-#[component]
-pub fn RequestAttachments(id: String) -> impl IntoView {
-    let files = LocalResource::new(move || {
-        let id = id.clone();
-        async move { api::attachments(&id).await }
-    });
-    // Missing or failing attachments must not hide the rest of the page.
-    move || {
-        let items = files.get()?.ok().filter(|v| !v.is_empty())?;
-        Some(view! {
-            <section class="mb-3">
-                <h2 class="h5">{tr(|t| t.attachments)}</h2>
-                <Attachments items />
-            </section>
-        })
-    }
-}

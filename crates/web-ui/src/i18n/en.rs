@@ -118,6 +118,7 @@ pub static TEXTS: Texts = Texts {
     what_next_text: "An operator will take the request in charge and answer by the due date shown. You will get an e-mail at every update and can follow the case in Personal area › My cases.",
     go_to_request: "Go to the case",
     type_label: "Type of request",
+    attachments_message: "Attachments to the request.",
     attachment_failed: "The request was sent, but an attachment could not be uploaded: you can add it from the case page.",
 
     my_requests_title: "My cases",

@@ -118,6 +118,7 @@ pub static TEXTS: Texts = Texts {
     what_next_text: "Un operatore prenderà in carico la richiesta e ti risponderà entro la scadenza indicata. Riceverai un'e-mail a ogni aggiornamento e puoi seguire la pratica in Area personale › Le mie pratiche.",
     go_to_request: "Vai alla pratica",
     type_label: "Tipo di richiesta",
+    attachments_message: "Allegati alla richiesta.",
     attachment_failed: "La richiesta è stata inviata, ma un allegato non è stato caricato: puoi aggiungerlo dalla pagina della pratica.",
 
     my_requests_title: "Le mie pratiche",

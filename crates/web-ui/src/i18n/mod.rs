@@ -128,6 +128,7 @@ pub struct Texts {
     pub what_next_text: &'static str,
     pub go_to_request: &'static str,
     pub type_label: &'static str,
+    pub attachments_message: &'static str,
     pub attachment_failed: &'static str,
 
     // personal area

@@ -6,11 +6,11 @@ use domain::types::{CodiceFiscale, Email, PersonName, PhoneNumber, check_passwor
 use domain::{DomainError, FieldError, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use web_sys::File;
 
 use crate::api;
+use crate::app::{go, use_app_kind};
 use crate::components::{
     Checkbox, Crumb, ErrorAlert, FileInput, FormState, Page, ProgressBar, TextInput,
 };
@@ -27,6 +27,7 @@ pub fn Login() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
     let navigate = use_navigate();
+    let kind = use_app_kind();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let form = FormState::new();
@@ -51,9 +52,11 @@ pub fn Login() -> impl IntoView {
                     } else {
                         "/area-personale"
                     };
-                    navigate(
+                    go(
+                        kind,
+                        &navigate,
                         &next.unwrap_or_else(|| home.to_owned()),
-                        NavigateOptions::default(),
+                        false,
                     );
                 }
                 Err(e) => {

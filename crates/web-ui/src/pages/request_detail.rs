@@ -11,7 +11,7 @@ use web_sys::File;
 
 use crate::api;
 use crate::browser;
-use crate::components::thread::{RequestAttachments, Thread};
+use crate::components::thread::Thread;
 use crate::components::{
     Crumb, ErrorAlert, FileInput, FormState, Need, Notice, Page, ProgressBar, RequireLogin,
     StatusBadge, TextArea, load,
@@ -53,7 +53,6 @@ fn Detail() -> impl IntoView {
     });
     view! {
         {load(request, move |r| view! { <Summary r request /> })}
-        {move || view! { <RequestAttachments id=id() /> }}
         <section aria-labelledby="thread-title" class="mt-5">
             <h2 id="thread-title" class="h4">{tr(|t| t.thread_title)}</h2>
             {load(messages, |items| view! { <Thread messages=items /> })}

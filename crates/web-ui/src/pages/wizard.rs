@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::api::{CreateRequest, FieldDef, FieldType, RequestType, RequestView};
+use domain::api::{CreateMessage, CreateRequest, FieldDef, FieldType, RequestType, RequestView};
 use domain::deadline::due_date;
 use domain::error::Errors;
 use domain::types::{Description, Subject};
@@ -248,13 +248,19 @@ fn WizardSteps() -> impl IntoView {
             let key = idempotency_key.get_value();
             match api::create_request(&body, &key).await {
                 Ok(view) => {
+                    // Files travel as the first message of the request's thread.
                     let chosen = files.get_untracked();
                     if !chosen.is_empty() {
                         progress.set(Some(0.0));
-                        let up = api::upload_attachments(&view.id, &chosen, move |p| {
-                            progress.set(Some(p));
-                        })
-                        .await;
+                        let message = CreateMessage {
+                            body: i18n.t().attachments_message.to_owned(),
+                            internal: false,
+                        };
+                        let up =
+                            api::post_message_with_files(&view.id, &message, &chosen, move |p| {
+                                progress.set(Some(p));
+                            })
+                            .await;
                         progress.set(None);
                         attachment_failed.set(up.is_err());
                     }

@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiResult};
-use crate::components::thread::{RequestAttachments, Thread};
+use crate::components::thread::Thread;
 use crate::components::{
     Checkbox, DeadlineBadge, ErrorAlert, FormState, Notice, Page, SelectInput, StatusBadge,
     TextArea, load,
@@ -71,7 +71,6 @@ pub fn Detail() -> impl IntoView {
                     <div class="row">
                         <div class="col-12 col-xl-7">
                             <RequestData r=r.clone() />
-                            <RequestAttachments id=r.id.clone() />
                             <section aria-labelledby="thread-title" class="mt-4">
                                 <h2 id="thread-title" class="h4">{tr(|t| t.thread_title)}</h2>
                                 {load(messages, |items| view! { <Thread messages=items /> })}

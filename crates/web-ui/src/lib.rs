@@ -1,0 +1,33 @@
+//! The Sportello single-page apps, talking only to the public REST API with the DTOs of
+//! `domain`. Two entry points share everything but their routes, so a citizen never
+//! downloads the operator console: the portal (`/`, `src/main.rs`) and the console
+//! (`/console`, `src/bin/console.rs`); `boot.js` picks one by path.
+
+mod api;
+mod app;
+mod browser;
+mod components;
+mod format;
+mod i18n;
+mod pages;
+mod session;
+mod upload;
+
+
+/// The citizen portal.
+pub fn start_portal() {
+    start(app::AppKind::Portal, app::portal_routes);
+}
+
+/// The operator console.
+pub fn start_console() {
+    start(app::AppKind::Console, app::console_routes);
+}
+
+fn start(kind: app::AppKind, routes: fn() -> leptos::prelude::AnyView) {
+    // With `panic = "abort"` the browser only says "unreachable": log the message first.
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&info.to_string().into());
+    }));
+    leptos::mount::mount_to_body(move || app::App(app::AppProps { kind, routes }));
+}
