@@ -122,11 +122,23 @@ pub fn is_national_holiday(date: NaiveDate) -> bool {
 }
 
 /// The calendar of one tenant (Comune or TARI operator).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkingCalendar {
     patron_saint: Option<MonthDay>,
     /// Sorted and without duplicates, for binary search.
     closures: Vec<NaiveDate>,
+    /// Holidays of the years in [`CACHED_YEARS`], computed once when the calendar is
+    /// built; other years are computed when asked.
+    cached: Vec<YearHolidays>,
+}
+
+/// Years whose holidays a calendar keeps ready: where practically every deadline falls.
+const CACHED_YEARS: std::ops::Range<i32> = 2000..2100;
+
+impl Default for WorkingCalendar {
+    fn default() -> Self {
+        Self::new(None, [])
+    }
 }
 
 impl WorkingCalendar {
@@ -137,15 +149,27 @@ impl WorkingCalendar {
         let mut closures: Vec<NaiveDate> = closures.into_iter().collect();
         closures.sort_unstable();
         closures.dedup();
+        let cached = CACHED_YEARS
+            .map(|y| YearHolidays::new(y, patron_saint))
+            .collect();
         Self {
             patron_saint,
             closures,
+            cached,
         }
     }
 
     /// Only the national calendar.
     pub fn national() -> Self {
         Self::default()
+    }
+
+    fn year_holidays(&self, year: i32) -> YearHolidays {
+        if CACHED_YEARS.contains(&year) {
+            self.cached[(year - CACHED_YEARS.start) as usize]
+        } else {
+            YearHolidays::new(year, self.patron_saint)
+        }
     }
 
     pub fn patron_saint(&self) -> Option<MonthDay> {
@@ -218,11 +242,11 @@ impl WorkingCalendar {
         for year in a.year()..=b.year() {
             let after = if year == a.year() { a.ordinal() } else { 0 };
             let up_to = if year == b.year() { b.ordinal() } else { 366 };
-            let holidays = YearHolidays::new(year, self.patron_saint);
+            let holidays = self.year_holidays(year);
             count += holidays
                 .ordinals()
                 .iter()
-                .filter(|&&o| o > after && o <= up_to)
+                .filter(|&&o| u32::from(o) > after && u32::from(o) <= up_to)
                 .count() as u32;
         }
         let start = self.closures.partition_point(|&d| d <= a);
@@ -243,8 +267,9 @@ impl WorkingCalendar {
 
 /// The distinct national and patron holidays of one year that fall Monday–Friday, as
 /// sorted ordinals (1 = 1 January). Built on the stack, without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct YearHolidays {
-    ordinals: [u32; 16],
+    ordinals: [u16; 16],
     len: usize,
 }
 
@@ -280,16 +305,16 @@ impl YearHolidays {
         if (jan1_weekday + ordinal - 1) % 7 >= 5 {
             return;
         }
-        let pos = self.ordinals[..self.len].partition_point(|&o| o < ordinal);
-        if pos < self.len && self.ordinals[pos] == ordinal {
+        let pos = self.ordinals[..self.len].partition_point(|&o| u32::from(o) < ordinal);
+        if pos < self.len && u32::from(self.ordinals[pos]) == ordinal {
             return;
         }
         self.ordinals.copy_within(pos..self.len, pos + 1);
-        self.ordinals[pos] = ordinal;
+        self.ordinals[pos] = ordinal as u16;
         self.len += 1;
     }
 
-    fn ordinals(&self) -> &[u32] {
+    fn ordinals(&self) -> &[u16] {
         &self.ordinals[..self.len]
     }
 }
