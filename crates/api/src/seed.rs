@@ -508,3 +508,36 @@ pub fn simple_pdf(title: &str, lines: &[&str]) -> Vec<u8> {
     );
     pdf
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every cross-reference offset points at its object, and the stream length is exact.
+    #[test]
+    fn simple_pdf_is_well_formed() {
+        let pdf = simple_pdf(
+            "Carta della qualità (bozza)",
+            &["Riga con \\ e ()", "Lunedì"],
+        );
+        let text = String::from_utf8_lossy(&pdf).into_owned();
+        assert!(pdf.starts_with(b"%PDF-1.4\n") && pdf.ends_with(b"%%EOF\n"));
+        let startxref: usize = text
+            .rsplit("startxref\n")
+            .next()
+            .and_then(|t| t.lines().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        assert!(pdf[startxref..].starts_with(b"xref\n0 7\n"));
+        let table = String::from_utf8_lossy(&pdf[startxref..]).into_owned();
+        for (i, line) in table.lines().skip(3).take(6).enumerate() {
+            let offset: usize = line[..10].parse().unwrap();
+            assert!(pdf[offset..].starts_with(format!("{} 0 obj", i + 1).as_bytes()));
+        }
+        // Latin-1 text, escaped parentheses and backslashes.
+        assert!(pdf.windows(6).any(|w| w == b"qualit".as_slice()));
+        assert!(pdf.windows(2).any(|w| w == [0xE0, b' ']));
+        let escaped = b"(Riga con \\\\ e \\(\\))";
+        assert!(pdf.windows(escaped.len()).any(|w| w == escaped.as_slice()));
+    }
+}

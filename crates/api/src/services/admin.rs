@@ -756,3 +756,97 @@ pub fn audit_log(
     });
     Ok(Page { items, next_cursor })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tenant() -> TenantRow {
+        TenantRow {
+            id: "t1".into(),
+            slug: "default".into(),
+            name: "Sportello".into(),
+            fiscal_code: Some("00123450678".into()),
+            logo_url: None,
+            patron_saint: Some("12-07".into()),
+            closure_days: "[]".into(),
+            standard_days: "{}".into(),
+            tqrif_scheme: 1,
+            target_percent: 70,
+            generic_citizen_id: None,
+            is_default: true,
+            created_at: chrono::NaiveDateTime::default(),
+        }
+    }
+
+    #[test]
+    fn partial_update_touches_only_what_is_sent() {
+        let mut row = tenant();
+        let body = UpdateSettings {
+            patron_saint: Some(" 06-24 ".into()),
+            fiscal_code: Some(String::new()),
+            closure_days: Some(vec![
+                NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+                NaiveDate::from_ymd_opt(2026, 12, 24).unwrap(),
+                NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            ]),
+            standard_days: Some(BTreeMap::from([(RequestKind::Reclamo, Some(20))])),
+            ..UpdateSettings::default()
+        };
+        apply_settings(&mut row, &body).unwrap();
+        let s = settings_dto(&row);
+        assert_eq!(s.name, "Sportello");
+        assert_eq!(s.fiscal_code, None);
+        assert_eq!(s.patron_saint.as_deref(), Some("06-24"));
+        assert_eq!(row.closure_days, r#"["2026-12-24","2026-12-31"]"#);
+        assert_eq!(s.standard_days.get(&RequestKind::Reclamo), Some(&Some(20)));
+        assert_eq!(s.tqrif_scheme, 1);
+    }
+
+    #[test]
+    fn every_bad_setting_is_reported() {
+        let mut row = tenant();
+        let body = UpdateSettings {
+            name: Some(" ".into()),
+            fiscal_code: Some("123".into()),
+            logo_url: Some("//evil.example/logo.png".into()),
+            patron_saint: Some("2-30".into()),
+            standard_days: Some(BTreeMap::from([(RequestKind::Rimborso, Some(0))])),
+            tqrif_scheme: Some(0),
+            target_percent: Some(150),
+            ..UpdateSettings::default()
+        };
+        let err = apply_settings(&mut row, &body).unwrap_err();
+        let fields: Vec<String> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.to_string())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "fiscal_code",
+                "logo_url",
+                "patron_saint",
+                "standard_days.rimborso",
+                "tqrif_scheme",
+                "target_percent"
+            ]
+        );
+    }
+
+    #[test]
+    fn logo_urls() {
+        assert!(check_logo_url("https://comune.example/logo.svg").is_ok());
+        assert!(check_logo_url("/static/logo.png").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "//evil/x.png",
+            "data:image/png;base64,xx",
+            "/a b",
+        ] {
+            assert!(check_logo_url(bad).is_err(), "{bad}");
+        }
+    }
+}
