@@ -117,6 +117,79 @@ pub struct Config {
     /// Number of HTTP worker threads (default: one per core).
     #[arg(long, env = "SPORTELLO_WORKERS", global = true)]
     pub workers: Option<usize>,
+
+    /// Run the background workers (outbox, mail sending, IMAP polling) in this process.
+    #[arg(
+        long,
+        env = "SPORTELLO_BACKGROUND_WORKERS",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub background_workers: bool,
+
+    /// How often the background workers look for work, in milliseconds.
+    #[arg(
+        long,
+        env = "SPORTELLO_WORKER_INTERVAL_MS",
+        default_value_t = 5000,
+        global = true
+    )]
+    pub worker_interval_ms: u64,
+
+    /// First retry delay of a failed delivery, in seconds (doubled at each attempt).
+    #[arg(
+        long,
+        env = "SPORTELLO_RETRY_BASE_SECONDS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub retry_base_seconds: u64,
+
+    /// Attempts after which a delivery is given up (marked failed).
+    #[arg(
+        long,
+        env = "SPORTELLO_DELIVERY_MAX_ATTEMPTS",
+        default_value_t = 15,
+        global = true
+    )]
+    pub delivery_max_attempts: u32,
+
+    /// SMTP server for tenants without an outgoing mailbox: `smtp://user:pass@host:587`
+    /// (STARTTLS), `smtps://…:465` (TLS) or `smtp://host:25?tls=none` (loopback).
+    #[arg(
+        long,
+        env = "SPORTELLO_SMTP_URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub smtp_url: Option<String>,
+
+    /// Sender of mail sent through `SPORTELLO_SMTP_URL`, e.g. `noreply@comune.example.it`.
+    #[arg(long, env = "SPORTELLO_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+
+    /// Public address of the portal, for links in messages (tenants may override it).
+    #[arg(long, env = "SPORTELLO_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Largest attachment kept from an incoming mail, in MB.
+    #[arg(
+        long,
+        env = "SPORTELLO_MAIL_MAX_ATTACHMENT_MB",
+        default_value_t = 10,
+        global = true
+    )]
+    pub mail_max_attachment_mb: u64,
+
+    /// Mails fetched per mailbox and poll.
+    #[arg(
+        long,
+        env = "SPORTELLO_MAIL_POLL_BATCH",
+        default_value_t = 25,
+        global = true
+    )]
+    pub mail_poll_batch: u32,
 }
 
 impl Config {
@@ -144,6 +217,15 @@ impl Config {
             rate_limit_per_minute: 20,
             lockout_after: 5,
             workers: None,
+            background_workers: false,
+            worker_interval_ms: 5000,
+            retry_base_seconds: 30,
+            delivery_max_attempts: 15,
+            smtp_url: None,
+            mail_from: None,
+            public_url: None,
+            mail_max_attachment_mb: 10,
+            mail_poll_batch: 25,
         }
     }
 }
@@ -162,6 +244,9 @@ impl std::fmt::Debug for Config {
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "<set>"))
             .field("access_token_seconds", &self.access_token_seconds)
             .field("db_connections", &self.db_connections)
+            .field("background_workers", &self.background_workers)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))
+            .field("mail_from", &self.mail_from)
             .finish_non_exhaustive()
     }
 }

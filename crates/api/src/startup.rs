@@ -87,7 +87,17 @@ impl Application {
 
     /// Runs until SIGINT/SIGTERM, then lets in-flight requests finish (graceful shutdown).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        // Background workers (outbox, mail, IMAP) stop after the server, between two jobs.
+        let workers = self
+            .state
+            .config
+            .background_workers
+            .then(|| crate::mail::Workers::spawn(self.state.clone()));
+        let result = self.server.await;
+        if let Some(w) = workers {
+            w.stop().await;
+        }
+        result
     }
 }
 

@@ -3,6 +3,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+// Every table of the schema has its row struct here.
+#[allow(clippy::wildcard_imports)]
 use super::schema::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -235,4 +237,135 @@ pub struct AuditRow {
     pub before_state: Option<String>,
     pub after_state: Option<String>,
     pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = mailboxes, treat_none_as_null = true)]
+pub struct MailboxRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    pub kind: String,
+    pub address: String,
+    pub imap_host: Option<String>,
+    pub imap_port: i32,
+    pub imap_security: String,
+    pub imap_username: Option<String>,
+    pub imap_password: Option<String>,
+    pub imap_folder: String,
+    pub smtp_host: Option<String>,
+    pub smtp_port: i32,
+    pub smtp_security: String,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    pub inbound_enabled: bool,
+    pub outbound_default: bool,
+    pub default_citizen_id: Option<String>,
+    pub uid_validity: Option<i64>,
+    pub last_uid: i64,
+    pub poll_lease_until: Option<NaiveDateTime>,
+    pub last_polled_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = mail_threads)]
+pub struct MailThreadRow {
+    pub request_id: String,
+    pub tenant_id: String,
+    pub token: String,
+    pub mailbox_id: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = mail_messages)]
+pub struct MailMessageRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub request_id: Option<String>,
+    pub thread_message_id: Option<String>,
+    pub mailbox_id: Option<String>,
+    pub delivery_id: Option<String>,
+    pub direction: String,
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub refs: Option<String>,
+    pub from_addr: String,
+    pub to_addrs: String,
+    pub subject: String,
+    pub headers: String,
+    pub raw_key: Option<String>,
+    pub size: i64,
+    pub imap_uid: Option<i64>,
+    pub outcome: String,
+    pub pec_type: Option<String>,
+    pub pec_meta: Option<String>,
+    pub pec_status: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = deliveries)]
+pub struct DeliveryRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub outbox_id: Option<String>,
+    pub request_id: Option<String>,
+    pub channel: String,
+    pub recipient: String,
+    pub payload: String,
+    pub message_id: Option<String>,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub lease_token: Option<String>,
+    pub last_error: Option<String>,
+    pub provider_ref: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = notification_prefs)]
+pub struct NotificationPrefsRow {
+    pub user_id: String,
+    pub tenant_id: String,
+    pub email: bool,
+    pub sms: bool,
+    pub app_io: bool,
+    pub lang: String,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = channel_settings, treat_none_as_null = true)]
+pub struct ChannelSettingsRow {
+    pub tenant_id: String,
+    pub sms_url: Option<String>,
+    pub sms_token: Option<String>,
+    pub sms_sender: Option<String>,
+    pub io_url: Option<String>,
+    pub io_api_key: Option<String>,
+    pub public_url: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxNoticeRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub notice: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
 }

@@ -279,6 +279,122 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mailboxes (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        kind -> Text,
+        address -> Text,
+        imap_host -> Nullable<Text>,
+        imap_port -> Integer,
+        imap_security -> Text,
+        imap_username -> Nullable<Text>,
+        imap_password -> Nullable<Text>,
+        imap_folder -> Text,
+        smtp_host -> Nullable<Text>,
+        smtp_port -> Integer,
+        smtp_security -> Text,
+        smtp_username -> Nullable<Text>,
+        smtp_password -> Nullable<Text>,
+        inbound_enabled -> Bool,
+        outbound_default -> Bool,
+        default_citizen_id -> Nullable<Text>,
+        uid_validity -> Nullable<BigInt>,
+        last_uid -> BigInt,
+        poll_lease_until -> Nullable<Timestamp>,
+        last_polled_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_threads (request_id) {
+        request_id -> Text,
+        tenant_id -> Text,
+        token -> Text,
+        mailbox_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    mail_messages (id) {
+        id -> Text,
+        tenant_id -> Text,
+        request_id -> Nullable<Text>,
+        thread_message_id -> Nullable<Text>,
+        mailbox_id -> Nullable<Text>,
+        delivery_id -> Nullable<Text>,
+        direction -> Text,
+        message_id -> Text,
+        in_reply_to -> Nullable<Text>,
+        refs -> Nullable<Text>,
+        from_addr -> Text,
+        to_addrs -> Text,
+        subject -> Text,
+        headers -> Text,
+        raw_key -> Nullable<Text>,
+        size -> BigInt,
+        imap_uid -> Nullable<BigInt>,
+        outcome -> Text,
+        pec_type -> Nullable<Text>,
+        pec_meta -> Nullable<Text>,
+        pec_status -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> Text,
+        tenant_id -> Text,
+        outbox_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        channel -> Text,
+        recipient -> Text,
+        payload -> Text,
+        message_id -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        lease_token -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        provider_ref -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_prefs (user_id) {
+        user_id -> Text,
+        tenant_id -> Text,
+        email -> Bool,
+        sms -> Bool,
+        app_io -> Bool,
+        lang -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    channel_settings (tenant_id) {
+        tenant_id -> Text,
+        sms_url -> Nullable<Text>,
+        sms_token -> Nullable<Text>,
+        sms_sender -> Nullable<Text>,
+        io_url -> Nullable<Text>,
+        io_api_key -> Nullable<Text>,
+        public_url -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(registrations -> users (user_id));
 diesel::joinable!(tenant_hosts -> tenants (tenant_id));
 diesel::joinable!(messages -> requests (request_id));
@@ -303,4 +419,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     faqs,
     audit_log,
     outbox,
+    mailboxes,
+    mail_threads,
+    mail_messages,
+    deliveries,
+    notification_prefs,
+    channel_settings,
 );

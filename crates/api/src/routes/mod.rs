@@ -6,6 +6,8 @@ mod auth;
 mod documents;
 mod faq;
 mod health;
+mod mail;
+mod mailboxes;
 mod offices;
 mod public;
 mod registrations;
@@ -33,6 +35,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         public::configure(api);
         requests::configure(api);
         registry::configure(api);
+        mailboxes::configure(api);
+        mail::configure(api);
         // Inside the scope, or the scope would answer 404 for it.
         api.route("/openapi.json", web::get().to(openapi_json));
     }));

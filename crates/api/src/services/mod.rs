@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod admin;
 pub mod content;
 pub mod desk;
+pub mod mail;
+pub mod mail_desk;
 pub mod notify;
 pub mod registrations;
 pub mod registry;

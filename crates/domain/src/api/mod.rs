@@ -4,12 +4,14 @@
 
 mod accounts;
 mod admin;
+mod mail;
 mod problem;
 mod public;
 mod requests;
 
 pub use accounts::*;
 pub use admin::*;
+pub use mail::*;
 pub use problem::*;
 pub use public::*;
 pub use requests::*;

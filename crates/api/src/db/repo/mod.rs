@@ -5,6 +5,7 @@ pub mod admin_users;
 pub mod audit;
 pub mod catalogue;
 pub mod content;
+pub mod mail;
 pub mod offices;
 pub mod registrations;
 pub mod registry;
