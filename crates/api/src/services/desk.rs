@@ -766,6 +766,10 @@ pub fn post_message(
     body: &CreateMessage,
     files: Vec<UploadedFile>,
 ) -> ApiResult<MessageView> {
+    // Not found before anything else: others' requests do not exist for a citizen.
+    state
+        .db
+        .read(|c| load_visible(c, user, request_id).map(|_| ()))?;
     let text = Description::parse(&body.body).map_err(|e| e.at_field("body"))?;
     if body.internal && !user.is_staff() {
         return Err(ApiError::forbidden(
@@ -949,6 +953,10 @@ pub fn transition(
     }
     state.db.write_tx(|c| {
         let mut row = load_visible(c, user, request_id)?;
+        // Who may do what comes before what the body says.
+        if !body.action.allowed_for(user.role) {
+            return Err(ApiError::forbidden("Azione non consentita al tuo ruolo", "Action not allowed for your role"));
+        }
         let name = display_name(c, user)?;
         let (action, public_message) = to_action(c, &tenant, user, &row, body, note)?;
         let before = serde_json::json!({"status": row.status, "office_id": row.office_id, "assignee_id": row.assignee_id, "kind": row.kind, "due_date": row.due_date});

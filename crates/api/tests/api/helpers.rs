@@ -14,12 +14,13 @@ pub const PASSWORD: &str = "Sportello2026!";
 macro_rules! db_test {
     ($name:ident) => {
         mod $name {
-            #[tokio::test]
+            // Multi-threaded: the server runs on the same runtime as the test body.
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 super::$name(crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await)
                     .await;
             }
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 match crate::helpers::spawn_app_opt(crate::helpers::Backend::Postgres).await {
                     Some(app) => super::$name(app).await,

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod authz;
 mod desk;
 mod openapi;
 mod public;

@@ -1,0 +1,630 @@
+//! The authorization matrix: every operation of the public API × every kind of caller, with
+//! the status each must get. Adding an operation without a row here fails the test.
+//!
+//! Bodies are chosen so that a caller who passes the authorization check fails later on
+//! validation (422/404/409) without changing the state other cells depend on.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    CitizenA,
+    CitizenB,
+    /// An operator of an office other than the request's.
+    OtherOffice,
+    Supervisor,
+    Admin,
+    /// An operator of another tenant.
+    OtherTenant,
+}
+
+const WHO: [Who; 7] = [
+    Who::Anonymous,
+    Who::CitizenA,
+    Who::CitizenB,
+    Who::OtherOffice,
+    Who::Supervisor,
+    Who::Admin,
+    Who::OtherTenant,
+];
+
+enum Body {
+    None,
+    Json(Value),
+    /// A multipart form with a `data` JSON part and one file part.
+    Form(Value, &'static str, &'static [u8]),
+}
+
+struct Op {
+    method: &'static str,
+    /// The path as the OpenAPI document names it.
+    spec_path: &'static str,
+    url: String,
+    body: Body,
+    /// Anonymous, citizen A, citizen B, other office, supervisor, admin, other tenant.
+    expect: [u16; 7],
+}
+
+struct World {
+    tokens: Vec<Option<String>>,
+    request_a: String,
+    attachment_a: String,
+    registration: String,
+    operator: String,
+    office: String,
+    document: String,
+    faq: String,
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+const NONE_ID: &str = "00000000-0000-7000-8000-000000000000";
+
+async fn world(app: &TestApp) -> World {
+    let tributi = app.office("Ufficio Tributi");
+    let tecnico = app.office("Ufficio Tecnico");
+    let operator = app.staff("op.tributi@comune.test", "operator", &[&tributi]);
+    app.staff("op.tecnico@comune.test", "operator", &[&tecnico]);
+    app.staff("sup@comune.test", "supervisor", &[&tributi]);
+    app.staff("admin@comune.test", "admin", &[]);
+    let op = app.token("op.tributi@comune.test").await;
+    let admin = app.token("admin@comune.test").await;
+    let res = app
+        .put_json(
+            "/routing-rules",
+            Some(&admin),
+            &json!([{"kind": "reclamo", "office_id": tributi}]),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    let (_, a) = app.citizen(CF_A, "anna@example.it", &op).await;
+    let (_, b) = app.citizen(CF_B, "bruno@example.it", &op).await;
+    let regs: Value = app
+        .get("/registrations", Some(&op))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let registration = regs["items"][0]["id"].as_str().unwrap().to_owned();
+
+    let body = json!({"type": "tari_reclamo", "subject": "Raccolta", "description": "Non passano.", "fields": {"servizio": "raccolta"}});
+    let request_a = app
+        .post_json("/requests", Some(&a), &body)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "data",
+            reqwest::multipart::Part::text(json!({"body": "In allegato la risposta"}).to_string()),
+        )
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("risposta.pdf"),
+        );
+    let msg: Value = app
+        .client
+        .post(app.url(&format!("/requests/{request_a}/messages")))
+        .bearer_auth(&op)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let attachment_a = msg["attachments"][0]["id"].as_str().unwrap().to_owned();
+
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "data",
+            reqwest::multipart::Part::text(json!({"title": "Regolamento TARI"}).to_string()),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("regolamento.pdf"),
+        );
+    let doc: Value = app
+        .client
+        .post(app.url("/documents"))
+        .bearer_auth(&admin)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let faq: Value = app
+        .post_json(
+            "/faq",
+            Some(&admin),
+            &json!({"question": "Come pago?", "answer": "Con pagoPA."}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    // Another tenant, reached by its host name, with an operator of its own.
+    let state = app.state.clone();
+    let hash = api::auth::password::hash(PASSWORD).unwrap();
+    state
+        .db
+        .write_tx(|c| {
+            let t = api::db::repo::tenants::create(c, "altrove", "Comune di Altrove")?;
+            api::db::repo::tenants::add_host(c, &t.id, "altrove.test")?;
+            let office = api::db::repo::offices::create(c, &t.id, "Tributi", None)?;
+            let id = api::seed::upsert_staff(
+                c,
+                &t.id,
+                "op@altrove.test",
+                &hash,
+                "operator",
+                "Op",
+                "Altrove",
+            )?;
+            api::db::repo::users::set_offices(c, &t.id, &id, &[office.id])?;
+            Ok::<_, api::error::ApiError>(())
+        })
+        .unwrap();
+    let res = reqwest::Client::new()
+        .post(app.url("/auth/login"))
+        .header("Host", "altrove.test")
+        .json(&json!({"username": "op@altrove.test", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let foreign = res.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let tokens = vec![
+        None,
+        Some(a),
+        Some(b),
+        Some(app.token("op.tecnico@comune.test").await),
+        Some(app.token("sup@comune.test").await),
+        Some(admin),
+        Some(foreign),
+    ];
+    World {
+        tokens,
+        request_a,
+        attachment_a,
+        registration,
+        operator,
+        office: tributi,
+        document: doc["id"].as_str().unwrap().to_owned(),
+        faq: faq["id"].as_str().unwrap().to_owned(),
+    }
+}
+
+fn ops(w: &World) -> Vec<Op> {
+    let op = |method, spec_path, url: String, body, expect| Op {
+        method,
+        spec_path,
+        url,
+        body,
+        expect,
+    };
+    let r = &w.request_a;
+    let reclamo = json!({"type": "tari_reclamo", "subject": "Prova", "description": "Prova di accesso.", "fields": {"servizio": "raccolta"}});
+    let bad_registration = json!({"fiscal_code": CF_C, "first_name": "X", "last_name": "Y", "email": "x@example.it", "password": PASSWORD, "privacy_accepted": false});
+    vec![
+        op(
+            "GET",
+            "/api/v1/audit-log",
+            "/audit-log".into(),
+            Body::None,
+            [401, 403, 403, 403, 200, 200, 403],
+        ),
+        op(
+            "POST",
+            "/api/v1/auth/login",
+            "/auth/login".into(),
+            Body::Json(json!({"username": "nessuno@example.it", "password": "sbagliata-123"})),
+            [401; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/auth/logout",
+            "/auth/logout".into(),
+            Body::None,
+            [204; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/auth/refresh",
+            "/auth/refresh".into(),
+            Body::None,
+            [401; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/auth/register",
+            "/auth/register".into(),
+            Body::Form(bad_registration, "identity_document", PDF),
+            [422; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/documents",
+            "/documents".into(),
+            Body::Form(json!({"title": "Immagine"}), "file", PNG),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "DELETE",
+            "/api/v1/documents/{id}",
+            format!("/documents/{NONE_ID}"),
+            Body::None,
+            [401, 403, 403, 403, 403, 404, 403],
+        ),
+        op(
+            "POST",
+            "/api/v1/faq",
+            "/faq".into(),
+            Body::Json(json!({"question": "", "answer": ""})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "PUT",
+            "/api/v1/faq/{id}",
+            format!("/faq/{}", w.faq),
+            Body::Json(json!({"question": "", "answer": ""})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "DELETE",
+            "/api/v1/faq/{id}",
+            format!("/faq/{NONE_ID}"),
+            Body::None,
+            [401, 403, 403, 403, 403, 404, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/me",
+            "/me".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/offices",
+            "/offices".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "POST",
+            "/api/v1/offices",
+            "/offices".into(),
+            Body::Json(json!({"name": ""})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "PUT",
+            "/api/v1/offices/{id}",
+            format!("/offices/{}", w.office),
+            Body::Json(json!({"name": ""})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "DELETE",
+            "/api/v1/offices/{id}",
+            format!("/offices/{NONE_ID}"),
+            Body::None,
+            [401, 403, 403, 403, 403, 404, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/documents",
+            "/public/documents".into(),
+            Body::None,
+            [200; 7],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/documents/{id}/file",
+            format!("/public/documents/{}/file", w.document),
+            Body::None,
+            [200, 200, 200, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/faq",
+            "/public/faq".into(),
+            Body::None,
+            [200; 7],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/tenant",
+            "/public/tenant".into(),
+            Body::None,
+            [200; 7],
+        ),
+        op(
+            "GET",
+            "/api/v1/registrations",
+            "/registrations".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/registrations/{id}",
+            format!("/registrations/{}", w.registration),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/registrations/{id}/approve",
+            format!("/registrations/{}/approve", w.registration),
+            Body::None,
+            [401, 403, 403, 409, 409, 409, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/registrations/{id}/document",
+            format!("/registrations/{}/document", w.registration),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/registrations/{id}/reject",
+            format!("/registrations/{}/reject", w.registration),
+            Body::Json(json!({"reason": "Documento illeggibile"})),
+            [401, 403, 403, 409, 409, 409, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/registry",
+            "/registry".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/registry/entries.csv",
+            "/registry/entries.csv".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/request-types",
+            "/request-types".into(),
+            Body::None,
+            [200; 7],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests",
+            "/requests".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "POST",
+            "/api/v1/requests",
+            "/requests".into(),
+            Body::Json(reclamo),
+            [401, 201, 201, 201, 201, 201, 201],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/counts",
+            "/requests/counts".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}",
+            format!("/requests/{r}"),
+            Body::None,
+            [401, 200, 404, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}/attachments/{attachment_id}",
+            format!("/requests/{r}/attachments/{}", w.attachment_a),
+            Body::None,
+            [401, 200, 404, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}/messages",
+            format!("/requests/{r}/messages"),
+            Body::None,
+            [401, 200, 404, 200, 200, 200, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/requests/{id}/messages",
+            format!("/requests/{r}/messages"),
+            Body::Json(json!({"body": ""})),
+            [401, 422, 404, 422, 422, 422, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}/transitions",
+            format!("/requests/{r}/transitions"),
+            Body::None,
+            [401, 200, 404, 200, 200, 200, 404],
+        ),
+        // Resolving a request nobody has taken: a state conflict for staff.
+        op(
+            "POST",
+            "/api/v1/requests/{id}/transitions",
+            format!("/requests/{r}/transitions"),
+            Body::Json(json!({"action": "resolve", "note": "x"})),
+            [401, 403, 404, 409, 409, 409, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/routing-rules",
+            "/routing-rules".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "PUT",
+            "/api/v1/routing-rules",
+            "/routing-rules".into(),
+            Body::Json(json!([{"kind": "reclamo", "office_id": NONE_ID}])),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/settings",
+            "/settings".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "PUT",
+            "/api/v1/settings",
+            "/settings".into(),
+            Body::Json(json!({"tqrif_scheme": 9})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/users",
+            "/users".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "POST",
+            "/api/v1/users",
+            "/users".into(),
+            Body::Json(
+                json!({"email": "n@comune.test", "password": "debole", "first_name": "N", "last_name": "N", "role": "operator"}),
+            ),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/users/{id}",
+            format!("/users/{}", w.operator),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "PUT",
+            "/api/v1/users/{id}",
+            format!("/users/{}", w.operator),
+            Body::Json(json!({"password": "debole"})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "PATCH",
+            "/api/v1/users/{id}",
+            format!("/users/{}", w.operator),
+            Body::Json(json!({"password": "debole"})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+    ]
+}
+
+async fn send(
+    app: &TestApp,
+    client: &reqwest::Client,
+    op: &Op,
+    who: Who,
+    token: Option<&str>,
+) -> u16 {
+    let url = app.url(&op.url);
+    let mut req = match op.method {
+        "GET" => client.get(url),
+        "POST" => client.post(url),
+        "PUT" => client.put(url),
+        "PATCH" => client.patch(url),
+        "DELETE" => client.delete(url),
+        m => panic!("method {m}"),
+    };
+    if who == Who::OtherTenant {
+        req = req.header("Host", "altrove.test");
+    }
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req = match &op.body {
+        Body::None => req,
+        Body::Json(v) => req.json(v),
+        Body::Form(data, field, bytes) => req.multipart(
+            reqwest::multipart::Form::new()
+                .part("data", reqwest::multipart::Part::text(data.to_string()))
+                .part(
+                    *field,
+                    reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("file.bin"),
+                ),
+        ),
+    };
+    req.send().await.unwrap().status().as_u16()
+}
+
+db_test!(every_operation_for_every_caller);
+async fn every_operation_for_every_caller(app: TestApp) {
+    let w = world(&app).await;
+    let ops = ops(&w);
+
+    // Every documented operation has a row.
+    let spec = serde_json::to_value(api::startup::openapi_spec()).unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    let covered: BTreeSet<(String, String)> = ops
+        .iter()
+        .map(|o| (o.method.to_owned(), o.spec_path.to_owned()))
+        .collect();
+    let missing: Vec<_> = documented.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a row in the authorization matrix: {missing:?}"
+    );
+    let stale: Vec<_> = covered.difference(&documented).collect();
+    assert!(
+        stale.is_empty(),
+        "rows for operations that no longer exist: {stale:?}"
+    );
+
+    // A client without cookies: each caller is only its token.
+    let client = reqwest::Client::new();
+    let mut wrong = Vec::new();
+    for op in &ops {
+        for (i, who) in WHO.iter().enumerate() {
+            let got = send(&app, &client, op, *who, w.tokens[i].as_deref()).await;
+            if got != op.expect[i] {
+                wrong.push(format!(
+                    "{} {} as {who:?}: expected {}, got {got}",
+                    op.method, op.url, op.expect[i]
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "authorization matrix mismatches:\n{}",
+        wrong.join("\n")
+    );
+}
