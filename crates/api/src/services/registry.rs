@@ -73,11 +73,11 @@ fn for_each_entry(
     mut f: impl FnMut(&RegisterEntry),
 ) -> ApiResult<()> {
     let (start, end) = period.utc_bounds();
-    let mut after: Option<String> = None;
+    let mut after: Option<repo::registry::Mark> = None;
     loop {
         let (entries, next) = state
             .db
-            .read(|c| repo::registry::page(c, tenant_id, start, end, after.as_deref(), PAGE))?;
+            .read(|c| repo::registry::page(c, tenant_id, start, end, after.as_ref(), PAGE))?;
         for e in entries.iter().filter(|e| period.contains(e)) {
             f(e);
         }

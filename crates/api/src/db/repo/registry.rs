@@ -74,16 +74,20 @@ fn to_entry(r: EntryRow) -> (String, RegisterEntry) {
     (id, entry)
 }
 
-/// Up to `limit` entries received in `[from, to)` (UTC), after the id `after`, in id order.
-/// Returns the entries and the id to continue from.
+/// Where a page of the register ends: receipt time and id of its last entry.
+pub type Mark = (NaiveDateTime, String);
+
+/// Up to `limit` entries received in `[from, to)` (UTC) after `after`, in receipt order.
+/// Returns the entries and where to continue from (keyset paging on the index
+/// `(tenant_id, received_at, id)`: each page costs the same however deep it is).
 pub fn page(
     conn: &mut DbConn,
     tenant_id: &str,
     from: NaiveDateTime,
     to: NaiveDateTime,
-    after: Option<&str>,
+    after: Option<&Mark>,
     limit: i64,
-) -> QueryResult<(Vec<RegisterEntry>, Option<String>)> {
+) -> QueryResult<(Vec<RegisterEntry>, Option<Mark>)> {
     let mut q = requests::table
         .left_join(users::table.on(requests::citizen_id.eq(users::id.nullable())))
         .filter(requests::tenant_id.eq(tenant_id))
@@ -105,11 +109,15 @@ pub fn page(
             requests::suspended_working_days,
             requests::lateness_cause,
         ))
-        .order(requests::id.asc())
+        .order((requests::received_at.asc(), requests::id.asc()))
         .limit(limit)
         .into_boxed();
-    if let Some(a) = after {
-        q = q.filter(requests::id.gt(a.to_owned()));
+    if let Some((at, id)) = after {
+        q = q.filter(
+            requests::received_at
+                .gt(*at)
+                .or(requests::received_at.eq(*at).and(requests::id.gt(id.clone()))),
+        );
     }
     let rows: Vec<EntryRow> = q.load(conn)?;
     let full = rows.len() == usize::try_from(limit).unwrap_or(usize::MAX);
@@ -118,7 +126,7 @@ pub fn page(
         .into_iter()
         .map(|r| {
             let (id, e) = to_entry(r);
-            last = Some(id);
+            last = Some((e.received_at.naive_utc(), id));
             e
         })
         .collect();
