@@ -88,6 +88,11 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
     })
 }
 
+/// A new, empty PostgreSQL database when `TEST_DATABASE_URL` is set.
+pub fn fresh_database_url() -> Option<String> {
+    fresh_postgres_database()
+}
+
 /// A new, empty database on the server named by `TEST_DATABASE_URL`.
 fn fresh_postgres_database() -> Option<String> {
     let base = std::env::var("TEST_DATABASE_URL")
