@@ -45,6 +45,10 @@ enum Command {
     SeedDemo,
     /// Print the OpenAPI document of the REST API.
     Openapi,
+    /// Write a consistent snapshot of the live SQLite database to FILE (online).
+    Backup { file: std::path::PathBuf },
+    /// Replace the SQLite database with the snapshot FILE (stop the server first).
+    Restore { file: std::path::PathBuf },
 }
 
 pub fn main() -> ExitCode {
@@ -64,6 +68,13 @@ pub fn main() -> ExitCode {
         } => crate::seed::create_admin(&cli.config, &email, &password, tenant.as_deref())
             .map(|id| println!("admin {email} ready ({id})")),
         Command::SeedDemo => crate::seed::demo(&cli.config).map(|report| println!("{report}")),
+        Command::Backup { file } => crate::db::Db::connect(&cli.config.database_url, 1, false)
+            .map_err(anyhow::Error::from)
+            .and_then(|db| crate::backup::backup(&db, &file).map_err(Into::into))
+            .map(|()| println!("backup written to {}", file.display())),
+        Command::Restore { file } => crate::backup::restore(&cli.config.database_url, &file)
+            .map(|target| println!("{} restored from {}", target.display(), file.display()))
+            .map_err(Into::into),
         Command::Openapi => crate::startup::openapi_spec()
             .to_pretty_json()
             .map(|json| println!("{json}"))

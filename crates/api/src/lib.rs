@@ -1,6 +1,7 @@
 //! Sportello's server: REST API, persistence, authentication and the command line.
 
 pub mod auth;
+pub mod backup;
 pub mod catalogue;
 pub mod cli;
 pub mod config;

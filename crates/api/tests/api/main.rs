@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod admin;
 mod authz;
+mod backup;
 mod crash;
 mod desk;
 mod mail;
