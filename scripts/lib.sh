@@ -61,3 +61,97 @@ pg_stop() {
   fi
   rm -rf "$dir"
 }
+
+# A free TCP port on loopback.
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT : waits up to 10 s for a listener on 127.0.0.1:PORT.
+wait_port() {
+  local i
+  for i in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on 127.0.0.1:$1" >&2
+  return 1
+}
+
+# mail_servers_start DIR : real mail servers for the tests, on loopback, with throwaway
+# configuration and folders under DIR:
+#  - Dovecot IMAP (Debian dovecot-imapd): any user name, password "sportello", one Maildir
+#    per user (so each test has its own mailbox);
+#  - an SMTP sink (aiosmtpd, Debian python3-aiosmtpd) storing every mail it receives in the
+#    Maildir DIR/sink.
+# Exports SPORTELLO_TEST_IMAP, SPORTELLO_TEST_IMAP_PASSWORD, SPORTELLO_TEST_SMTP and
+# SPORTELLO_TEST_SMTP_MAILDIR for the integration tests.
+mail_servers_start() {
+  local dir="$1" imap_port smtp_port user group
+  apt_install dovecot-imapd python3-aiosmtpd
+  mkdir -p "$dir/run" "$dir/state" "$dir/home" "$dir/sink/tmp" "$dir/sink/new" "$dir/sink/cur"
+  chmod 755 "$dir"
+  chmod 1777 "$dir/home"
+  if [ "$(id -u)" = 0 ]; then
+    user=nobody; group=nogroup
+  else
+    user=$(id -un); group=$(id -gn)
+  fi
+  imap_port=$(free_port)
+  smtp_port=$(free_port)
+  cat > "$dir/dovecot.conf" <<CONF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $dir/run
+state_dir = $dir/state
+log_path = $dir/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = $( [ "$(id -u)" = 0 ] && echo dovecot || echo "$user" )
+default_login_user = $( [ "$(id -u)" = 0 ] && echo dovenull || echo "$user" )
+first_valid_uid = 1
+passdb {
+  driver = static
+  args = password=sportello
+}
+userdb {
+  driver = static
+  args = uid=$user gid=$group home=$dir/home/%u
+}
+mail_location = maildir:~/Maildir
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $imap_port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  chroot =
+}
+service imap-login {
+  chroot =
+}
+CONF
+  /usr/sbin/dovecot -c "$dir/dovecot.conf"
+  /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" \
+    -c aiosmtpd.handlers.Mailbox "$dir/sink" >"$dir/smtp.log" 2>&1 &
+  echo $! > "$dir/smtp.pid"
+  wait_port "$imap_port"
+  wait_port "$smtp_port"
+  export SPORTELLO_TEST_IMAP="127.0.0.1:$imap_port"
+  export SPORTELLO_TEST_IMAP_PASSWORD="sportello"
+  export SPORTELLO_TEST_SMTP="127.0.0.1:$smtp_port"
+  export SPORTELLO_TEST_SMTP_MAILDIR="$dir/sink"
+}
+
+mail_servers_stop() {
+  local dir="$1"
+  [ -f "$dir/dovecot.conf" ] && /usr/sbin/dovecot -c "$dir/dovecot.conf" stop 2>/dev/null || true
+  [ -f "$dir/smtp.pid" ] && kill "$(cat "$dir/smtp.pid")" 2>/dev/null || true
+  sleep 0.2
+  rm -rf "$dir"
+}

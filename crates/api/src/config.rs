@@ -190,6 +190,16 @@ pub struct Config {
         global = true
     )]
     pub mail_poll_batch: u32,
+
+    /// How long one poll may hold a mailbox before another node may take it over (a poller
+    /// that crashed keeps it until then), in seconds.
+    #[arg(
+        long,
+        env = "SPORTELLO_MAIL_POLL_LEASE_SECONDS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub mail_poll_lease_seconds: u64,
 }
 
 impl Config {
@@ -226,6 +236,7 @@ impl Config {
             public_url: None,
             mail_max_attachment_mb: 10,
             mail_poll_batch: 25,
+            mail_poll_lease_seconds: 300,
         }
     }
 }

@@ -277,12 +277,17 @@ pub fn facts(c: &mut DbConn, request: &RequestRow) -> ApiResult<RequestFacts> {
     })
 }
 
-/// The latest public message of the office on a request (the text of a reply, of a
-/// request for information or of a rejection).
-fn latest_office_message(c: &mut DbConn, request_id: &str) -> ApiResult<Option<String>> {
+/// The latest public message of the office on a request when the notice was written (the
+/// text of a reply, of a request for information or of a rejection).
+fn latest_office_message(
+    c: &mut DbConn,
+    request_id: &str,
+    until: chrono::NaiveDateTime,
+) -> ApiResult<Option<String>> {
     Ok(requests::messages(c, request_id, false)?
         .into_iter()
         .rev()
+        .filter(|m| m.created_at <= until)
         .find(|m| matches!(m.author_role.as_str(), "operator" | "supervisor" | "admin"))
         .map(|m| m.body))
 }
@@ -320,7 +325,7 @@ pub fn expand(c: &mut DbConn, config: &Config, row: &OutboxNoticeRow) -> ApiResu
         | Notice::PublicReply { request_id, .. }
         | Notice::StatusChanged { request_id, .. } => {
             if let Some(request) = requests::find(c, &tenant.id, request_id)? {
-                count += expand_request(c, config, &tenant, &brand, &request, &notice, &row.id)?;
+                count += expand_request(c, config, &tenant, &brand, &request, &notice, row)?;
             }
         }
     }
@@ -341,8 +346,9 @@ fn expand_request(
     brand: &Brand,
     request: &RequestRow,
     notice: &Notice,
-    outbox_id: &str,
+    outbox: &OutboxNoticeRow,
 ) -> ApiResult<usize> {
+    let outbox_id = outbox.id.as_str();
     let citizen: Option<UserRow> = match &request.citizen_id {
         Some(id) if Some(id) != tenant.generic_citizen_id.as_ref() => {
             users::find(c, &tenant.id, id)?
@@ -377,7 +383,7 @@ fn expand_request(
         Notice::StatusChanged { status, .. } => {
             let message = if matches!(status.as_str(), "waiting_citizen" | "resolved" | "rejected")
             {
-                latest_office_message(c, &request.id)?
+                latest_office_message(c, &request.id, outbox.created_at)?
             } else {
                 None
             };

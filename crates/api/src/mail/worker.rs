@@ -18,9 +18,6 @@ use crate::db::repo::mail;
 use crate::error::{ApiError, ApiResult, blocking};
 use crate::state::AppState;
 
-/// How long one poll may hold a mailbox.
-const POLL_LEASE_SECONDS: i64 = 600;
-
 /// Running workers; dropping them does not stop them, [`Workers::stop`] does.
 #[derive(Debug)]
 pub struct Workers {
@@ -138,6 +135,7 @@ pub async fn poll_mailbox(
     };
     let st = state.clone();
     let id = mailbox.id.clone();
+    let lease = i64::try_from(state.config.mail_poll_lease_seconds.max(1)).unwrap_or(300);
     let leased = blocking(move || {
         let now = Utc::now();
         st.db.write_tx(|c| {
@@ -145,7 +143,7 @@ pub async fn poll_mailbox(
                 c,
                 &id,
                 now.naive_utc(),
-                (now + Duration::seconds(POLL_LEASE_SECONDS)).naive_utc(),
+                (now + Duration::seconds(lease)).naive_utc(),
             )
         })
     })
