@@ -98,7 +98,20 @@ impl ApiError {
                 Some(m.get(lang).to_owned()),
                 vec![],
             ),
-            Self::NotFound => ("not-found", "Non trovato", "Not found", None, vec![]),
+            Self::NotFound => (
+                "not-found",
+                "Non trovato",
+                "Not found",
+                Some(match lang {
+                    Lang::It => {
+                        "La risorsa richiesta non esiste o non è visibile per te".to_owned()
+                    }
+                    Lang::En => {
+                        "The requested resource does not exist or is not visible to you".to_owned()
+                    }
+                }),
+                vec![],
+            ),
             Self::Unauthorized(m) => (
                 "unauthorized",
                 "Autenticazione richiesta",

@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod authz;
 mod backup;
+mod bad_input;
 mod crash;
 mod desk;
 mod mail;

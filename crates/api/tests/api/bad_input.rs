@@ -1,0 +1,384 @@
+//! The catalogue of bad input: every one gets a 4xx problem document with a useful message,
+//! and nothing is half-stored.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+/// Row counts of the tables a bad request could touch.
+fn counts(app: &TestApp) -> Vec<i64> {
+    use api::db::schema::{attachments, messages, registrations, requests, users};
+    use diesel::prelude::*;
+    app.state
+        .db
+        .read(|c| {
+            Ok::<_, api::error::ApiError>(vec![
+                requests::table.count().get_result::<i64>(c)?,
+                users::table.count().get_result::<i64>(c)?,
+                registrations::table.count().get_result::<i64>(c)?,
+                messages::table.count().get_result::<i64>(c)?,
+                attachments::table.count().get_result::<i64>(c)?,
+            ])
+        })
+        .unwrap()
+}
+
+async fn assert_problem(res: reqwest::Response, status: u16, what: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status, "{what}");
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/problem+json",
+        "{what}"
+    );
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["status"], status, "{what}");
+    assert!(
+        p["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "{what}: {p}"
+    );
+    assert!(
+        p["detail"].as_str().is_some_and(|d| !d.is_empty())
+            || !p["errors"].as_array().unwrap().is_empty(),
+        "{what}: {p}"
+    );
+    p
+}
+
+async fn register_with(app: &TestApp, file: Vec<u8>, name: &str) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "data",
+            reqwest::multipart::Part::text(citizen_data(CF_C, "laura@example.it").to_string()),
+        )
+        .part(
+            "identity_document",
+            reqwest::multipart::Part::bytes(file)
+                .file_name(name.to_owned())
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    app.client
+        .post(app.url("/auth/register"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+db_test!(bad_uploads_are_refused);
+async fn bad_uploads_are_refused(app: TestApp) {
+    let before = counts(&app);
+    // An executable renamed .pdf, a zip bomb's header, an empty file, 11 MB of PDF.
+    let cases: Vec<(Vec<u8>, &str, u16, &str)> = vec![
+        (
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00".to_vec(),
+            "documento.pdf",
+            422,
+            "exe renamed pdf",
+        ),
+        (
+            [b"PK\x03\x04".as_slice(), &[0u8; 64]].concat(),
+            "bomba.zip.pdf",
+            422,
+            "zip",
+        ),
+        (Vec::new(), "vuoto.pdf", 422, "empty file"),
+        (
+            [b"%PDF-1.4\n".as_slice(), &vec![b'x'; 11 * 1024 * 1024]].concat(),
+            "grande.pdf",
+            413,
+            "11 MB",
+        ),
+    ];
+    for (bytes, name, status, what) in cases {
+        let p = assert_problem(register_with(&app, bytes, name).await, status, what).await;
+        if status == 422 {
+            assert_eq!(p["errors"][0]["field"], "identity_document", "{what}");
+        }
+    }
+    assert_eq!(counts(&app), before, "a refused upload left rows behind");
+    // Nor files: the storage folder holds no registration documents.
+    let dir = app.state.config.files_dir.clone();
+    let stored = walk(&dir);
+    assert!(stored.is_empty(), "files left behind: {stored:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return vec![];
+    };
+    rd.flatten()
+        .flat_map(|e| {
+            if e.path().is_dir() {
+                walk(&e.path())
+            } else {
+                vec![e.path()]
+            }
+        })
+        .collect()
+}
+
+db_test!(malformed_fields_and_bodies);
+async fn malformed_fields_and_bodies(app: TestApp) {
+    app.staff("op@comune.test", "operator", &[]);
+    let op = app.token("op@comune.test").await;
+    let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    let before = counts(&app);
+    let ok = json!({"type": "tari_reclamo", "subject": "Oggetto", "description": "Descrizione", "fields": {"servizio": "raccolta"}});
+    let with = |k: &str, v: Value| {
+        let mut b = ok.clone();
+        b[k] = v;
+        b
+    };
+    let bad_bodies: Vec<(Value, &str)> = vec![
+        (with("subject", json!("")), "subject"),
+        (with("subject", json!("x".repeat(201))), "subject"),
+        (with("subject", json!("riga\u{0}nulla")), "subject"),
+        (with("description", json!("x".repeat(4001))), "description"),
+        (with("type", json!("non_esiste")), "type"),
+        (
+            with("fields", json!({"servizio": "fantasia"})),
+            "fields.servizio",
+        ),
+        (
+            with("fields", json!({"campo_ignoto": 1})),
+            "fields.campo_ignoto",
+        ),
+        (
+            with("received_at", json!("2026-01-01T00:00:00Z")),
+            "received_at",
+        ),
+        (with("channel", json!("pec")), "channel"),
+    ];
+    for (body, field) in bad_bodies {
+        let p = assert_problem(
+            app.post_json("/requests", Some(&anna), &body).await,
+            422,
+            field,
+        )
+        .await;
+        let fields: Vec<&str> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(fields.contains(&field), "{field} not reported: {p}");
+        assert!(!p["errors"][0]["message"].as_str().unwrap().is_empty());
+    }
+    // Wrong JSON types and shapes.
+    for body in [
+        json!({"type": 5}),
+        json!([1, 2]),
+        json!("testo"),
+        with("fields", json!([1])),
+    ] {
+        assert_problem(
+            app.post_json("/requests", Some(&anna), &body).await,
+            422,
+            &body.to_string(),
+        )
+        .await;
+    }
+    // Broken JSON, wrong content type, 10 MB of JSON, deep nesting.
+    let raw = |body: Vec<u8>, ct: &'static str| {
+        app.client
+            .post(app.url("/requests"))
+            .bearer_auth(&anna)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+    };
+    assert_problem(
+        raw(b"{\"type\": ".to_vec(), "application/json")
+            .await
+            .unwrap(),
+        422,
+        "truncated json",
+    )
+    .await;
+    assert_problem(
+        raw(ok.to_string().into_bytes(), "text/plain")
+            .await
+            .unwrap(),
+        415,
+        "text/plain",
+    )
+    .await;
+    let huge = format!(
+        "{{\"type\":\"tari_reclamo\",\"subject\":\"x\",\"description\":\"{}\"}}",
+        "a".repeat(10 * 1024 * 1024)
+    );
+    assert_problem(
+        raw(huge.into_bytes(), "application/json").await.unwrap(),
+        413,
+        "10 MB json",
+    )
+    .await;
+    let deep = format!(
+        "{{\"type\":\"tari_reclamo\",\"subject\":\"x\",\"description\":\"y\",\"fields\":{{\"a\":{}{}}}}}",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let res = raw(deep.into_bytes(), "application/json").await.unwrap();
+    assert!(
+        res.status().is_client_error(),
+        "deep nesting: {}",
+        res.status()
+    );
+    // Bad query strings and periods.
+    assert_problem(
+        app.get("/registry?from=ieri", Some(&op)).await,
+        400,
+        "bad date",
+    )
+    .await;
+    assert_problem(
+        app.get("/registry?from=2026-12-31&to=2026-01-01", Some(&op))
+            .await,
+        422,
+        "reversed period",
+    )
+    .await;
+    assert_problem(
+        app.get("/requests?status=volata", Some(&op)).await,
+        422,
+        "unknown status",
+    )
+    .await;
+    assert_problem(
+        app.get("/requests?sort=caso", Some(&op)).await,
+        422,
+        "unknown sort",
+    )
+    .await;
+    assert_eq!(counts(&app), before, "a refused request left rows behind");
+}
+
+db_test!(markup_and_sql_are_just_text);
+async fn markup_and_sql_are_just_text(app: TestApp) {
+    app.staff("op@comune.test", "operator", &[]);
+    let op = app.token("op@comune.test").await;
+    let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    let nasty = [
+        "<script>alert('x')</script>",
+        "'; DROP TABLE requests; --",
+        "\" OR 1=1 --",
+        "Ünïcødé — مرحبا — 你好 — 👩‍👩‍👧 — e\u{301} — \u{200b}zero-width",
+        "=HYPERLINK(\"http://evil\")",
+    ];
+    for text in nasty {
+        let body = json!({"type": "tari_reclamo", "subject": text, "description": text, "fields": {"servizio": "raccolta", "codice_utenza": text}});
+        let res = app.post_json("/requests", Some(&anna), &body).await;
+        assert_eq!(res.status(), 201, "{text}");
+        let created: Value = res.json().await.unwrap();
+        assert_eq!(created["subject"], text);
+        assert_eq!(created["description"], text);
+        assert_eq!(created["fields"]["codice_utenza"], text);
+        let id = created["id"].as_str().unwrap();
+        let res = app
+            .post_json(
+                &format!("/requests/{id}/messages"),
+                Some(&anna),
+                &json!({"body": text}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        let fetched: Value = app
+            .get(&format!("/requests/{id}/messages"), Some(&anna))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(fetched["items"][0]["body"], text);
+    }
+    // The table is still there, and search treats input as text.
+    let list: Value = app
+        .get("/requests?q=%27%3B%20DROP", Some(&op))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    // The CSV defuses spreadsheet formulas.
+    let csv = app
+        .get("/registry/entries.csv", Some(&op))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
+        "{csv}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_on_login_and_registration() {
+    let app = spawn_with(Backend::Sqlite, |c| c.rate_limit_per_minute = 5)
+        .await
+        .unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        statuses.push(
+            app.login("nessuno@example.it", "sbagliata-123")
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(&statuses[..5], &[401; 5]);
+    assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
+    let res = app.login("nessuno@example.it", "sbagliata-123").await;
+    assert!(
+        res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    assert_problem(res, 429, "login throttled").await;
+    // Registration has half the budget.
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        statuses.push(
+            app.register(&citizen_data(CF_A, &format!("r{i}@example.it")), PDF)
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_headers_on_the_app_and_the_api() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for path in ["/", "/console", "/api/v1/public/tenant"] {
+        let res = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        let h = res.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        let script_src = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap();
+        assert!(!script_src.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert!(h.contains_key("referrer-policy"), "{path}");
+    }
+    // Unknown API paths are problem documents, not the app.
+    let res = app
+        .client
+        .get(format!("{}/api/v1/nope", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404, "unknown api path").await;
+}
