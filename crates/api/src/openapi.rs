@@ -41,3 +41,48 @@ impl Modify for BearerAuth {
         );
     }
 }
+
+/// Final touches on the generated document, applied once all paths are known: error
+/// bodies are `application/problem+json`, and every operation documents a `default`
+/// problem response for the statuses it does not list (400, 401, 413, 415, 429, 5xx…).
+pub fn finish(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let Ok(mut value) = serde_json::to_value(&spec) else {
+        return spec;
+    };
+    let problem_ref = serde_json::json!({"$ref": "#/components/schemas/Problem"});
+    if let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for op in item.values_mut() {
+                let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut())
+                else {
+                    continue;
+                };
+                for response in responses.values_mut() {
+                    let Some(content) = response.get_mut("content").and_then(|c| c.as_object_mut())
+                    else {
+                        continue;
+                    };
+                    if content
+                        .get("application/json")
+                        .and_then(|j| j.get("schema"))
+                        == Some(&problem_ref)
+                    {
+                        if let Some(json) = content.remove("application/json") {
+                            content.insert("application/problem+json".into(), json);
+                        }
+                    }
+                }
+                responses.entry("default").or_insert_with(|| {
+                    serde_json::json!({
+                        "description": "Error, as RFC 9457 problem details",
+                        "content": {"application/problem+json": {"schema": problem_ref.clone()}}
+                    })
+                });
+            }
+        }
+    }
+    serde_json::from_value(value).unwrap_or(spec)
+}

@@ -133,12 +133,12 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
 
 /// The OpenAPI document of the public API, as served at `/api/v1/openapi.json`.
 pub fn openapi_spec() -> utoipa::openapi::OpenApi {
-    App::new()
+    let (_, spec) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes::configure)
-        .split_for_parts()
-        .1
+        .split_for_parts();
+    crate::openapi::finish(spec)
 }
 
 fn json_config() -> web::JsonConfig {
