@@ -65,14 +65,15 @@ pub fn finish(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                     else {
                         continue;
                     };
-                    if content
+                    let is_problem = content
                         .get("application/json")
                         .and_then(|j| j.get("schema"))
-                        == Some(&problem_ref)
+                        == Some(&problem_ref);
+                    if let Some(json) = is_problem
+                        .then(|| content.remove("application/json"))
+                        .flatten()
                     {
-                        if let Some(json) = content.remove("application/json") {
-                            content.insert("application/problem+json".into(), json);
-                        }
+                        content.insert("application/problem+json".into(), json);
                     }
                 }
                 responses.entry("default").or_insert_with(|| {
