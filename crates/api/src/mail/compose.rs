@@ -1,6 +1,8 @@
 //! Message templates, in Italian and English, with the tenant's name and logo: plain text
 //! and HTML for e-mail, short text for SMS, subject and markdown for App IO.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::rome_offset;
 use domain::error::Lang;
@@ -99,7 +101,7 @@ fn build(
     let footer = match (lang, automatic) {
         (Lang::It, true) => "Messaggio inviato automaticamente.",
         (Lang::En, true) => "This message was sent automatically.",
-        (Lang::It, false) | (Lang::En, false) => "",
+        (_, false) => "",
     };
     let mut text = format!("{greeting}\n\n");
     for p in paragraphs {
@@ -118,27 +120,30 @@ fn build(
          <body style=\"font-family:Titillium Web,Arial,sans-serif;color:#1a1a1a;max-width:640px\">\n",
     );
     if let Some(logo) = &brand.logo_url {
-        html.push_str(&format!(
-            "<p><img src=\"{}\" alt=\"{}\" style=\"max-height:64px\"></p>\n",
+        let _ = writeln!(
+            html,
+            "<p><img src=\"{}\" alt=\"{}\" style=\"max-height:64px\"></p>",
             escape(logo),
             escape(&brand.tenant_name)
-        ));
+        );
     }
-    html.push_str(&format!(
-        "<p style=\"font-size:18px;font-weight:bold;color:#0066cc\">{}</p>\n<p>{}</p>\n",
+    let _ = writeln!(
+        html,
+        "<p style=\"font-size:18px;font-weight:bold;color:#0066cc\">{}</p>\n<p>{}</p>",
         escape(&brand.tenant_name),
         escape(greeting)
-    ));
+    );
     for p in paragraphs {
         html.push_str("<p>");
         html.push_str(&escape(p).replace('\n', "<br>\n"));
         html.push_str("</p>\n");
     }
     if !footer.is_empty() {
-        html.push_str(&format!(
-            "<p style=\"color:#5c6f82;font-size:13px\">{}</p>\n",
+        let _ = writeln!(
+            html,
+            "<p style=\"color:#5c6f82;font-size:13px\">{}</p>",
             escape(footer)
-        ));
+        );
     }
     html.push_str("</body></html>\n");
     Rendered {
@@ -165,10 +170,10 @@ fn reply_hint(lang: Lang, link: Option<String>) -> String {
     };
     if let Some(l) = link {
         s.push('\n');
-        s.push_str(&match lang {
-            Lang::It => format!("Può seguire la pratica nell'area personale: {l}"),
-            Lang::En => format!("You can follow the request in your personal area: {l}"),
-        });
+        let _ = match lang {
+            Lang::It => write!(s, "Può seguire la pratica nell'area personale: {l}"),
+            Lang::En => write!(s, "You can follow the request in your personal area: {l}"),
+        };
     }
     s
 }
@@ -403,12 +408,13 @@ pub fn operator_mail(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body style=\"font-family:Arial,sans-serif\">\n",
     );
     for p in &paragraphs {
-        html.push_str(&format!("<p>{}</p>\n", escape(p).replace('\n', "<br>\n")));
+        let _ = writeln!(html, "<p>{}</p>", escape(p).replace('\n', "<br>\n"));
     }
-    html.push_str(&format!(
-        "<p>{}</p>\n</body></html>\n",
+    let _ = writeln!(
+        html,
+        "<p>{}</p>\n</body></html>",
         escape(&brand.tenant_name)
-    ));
+    );
     Rendered {
         subject,
         text,

@@ -15,6 +15,8 @@
 //! The mailbox's last UID is advanced in the same transaction that stores the outcome, so a
 //! crash before the commit leaves the mail to be processed again, and after it never again.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, Datelike, Duration, Utc};
 use domain::calendar::rome_date;
 use domain::catalogue::RequestKind;
@@ -252,10 +254,11 @@ impl Ctx<'_> {
             body = "(messaggio senza testo)".into();
         }
         if !self.mail.skipped.is_empty() {
-            body.push_str(&format!(
+            let _ = write!(
+                body,
                 "\n\n[Allegati non acquisiti perché superano il limite di dimensione: {}]",
                 self.mail.skipped.join(", ")
-            ));
+            );
         }
         body
     }

@@ -94,6 +94,7 @@ fn sender(
     Ok((mailbox, from))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn new_delivery(
     tenant_id: &str,
     outbox_id: Option<&str>,

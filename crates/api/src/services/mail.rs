@@ -209,7 +209,7 @@ fn duplicate() -> ApiError {
 
 fn check_citizen(c: &mut crate::db::DbConn, user: &AuthUser, row: &MailboxRow) -> ApiResult<()> {
     if let Some(id) = &row.default_citizen_id
-        && !users::find(c, user.tenant_id(), id)?.is_some_and(|u| u.role == "citizen")
+        && users::find(c, user.tenant_id(), id)?.is_none_or(|u| u.role != "citizen")
     {
         return Err(ApiError::Domain(DomainError::invalid(
             "default_citizen_id",
@@ -414,6 +414,8 @@ fn empty_channels(tenant_id: String) -> ChannelSettingsRow {
     }
 }
 
+/// `None`: leave as is; `Some(None)`: clear; `Some(Some(url))`: set.
+#[allow(clippy::option_option)]
 fn url(field: &'static str, value: Option<&str>, errors: &mut Errors) -> Option<Option<String>> {
     let v = value?.trim();
     if v.is_empty() {

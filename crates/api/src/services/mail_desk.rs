@@ -2,6 +2,8 @@
 //! the conversation as a PDF to download or mail, and reads the mails of a thread with
 //! their headers and original `.eml`.
 
+use std::fmt::Write as _;
+
 use chrono::Utc;
 use domain::api::{DeliveryView, MailExport, MailMode, MailQueued, MailView, SendMail};
 use domain::lifecycle::Status;
@@ -483,10 +485,10 @@ fn pdf_blocks(
     if let Some(u) = &citizen {
         let mut who = u.full_name();
         if let Some(cf) = &u.fiscal_code {
-            who.push_str(&format!(" — C.F. {cf}"));
+            let _ = write!(who, " — C.F. {cf}");
         }
         if let Some(e) = &u.email {
-            who.push_str(&format!(" — {e}"));
+            let _ = write!(who, " — {e}");
         }
         b.push(Block::Field("Contribuente".into(), who));
     }
@@ -561,7 +563,7 @@ fn pdf_blocks(
                 m.message_id
             );
             if let Some(p) = m.pec_type.as_ref().or(m.pec_status.as_ref()) {
-                line.push_str(&format!(" — PEC: {p}"));
+                let _ = write!(line, " — PEC: {p}");
             }
             b.push(Block::Note(line));
         }

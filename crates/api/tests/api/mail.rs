@@ -894,7 +894,7 @@ async fn smtp_outage_delays_mail_and_sends_each_once(app: TestApp, s: Servers) {
 mail_test!(sms_and_app_io_by_preference);
 async fn sms_and_app_io_by_preference(app: TestApp, s: Servers) {
     let e = env(&app, &s, "email", s.smtp_port).await;
-    let recorder = Recorder::start().await;
+    let recorder = Recorder::start();
     let res = app
         .put_json(
             "/notification-channels",

@@ -37,27 +37,23 @@ pub fn servers() -> Option<Servers> {
     let maildir = std::env::var("SPORTELLO_TEST_SMTP_MAILDIR")
         .ok()
         .filter(|s| !s.is_empty());
-    match (imap, smtp, maildir) {
-        (Some(imap), Some(smtp), Some(maildir)) => {
-            let (imap_host, imap_port) = host_port(&imap);
-            Some(Servers {
-                imap_host,
-                imap_port,
-                imap_password: std::env::var("SPORTELLO_TEST_IMAP_PASSWORD")
-                    .unwrap_or_else(|_| "sportello".into()),
-                smtp_port: host_port(&smtp).1,
-                maildir: PathBuf::from(maildir),
-            })
-        }
-        _ => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "SPORTELLO_TEST_IMAP, SPORTELLO_TEST_SMTP and SPORTELLO_TEST_SMTP_MAILDIR must be set in CI (scripts/test.sh starts the servers)"
-            );
-            eprintln!("mail servers not configured (run scripts/test.sh): mail test skipped");
-            None
-        }
+    if let (Some(imap), Some(smtp), Some(maildir)) = (imap, smtp, maildir) {
+        let (imap_host, imap_port) = host_port(&imap);
+        return Some(Servers {
+            imap_host,
+            imap_port,
+            imap_password: std::env::var("SPORTELLO_TEST_IMAP_PASSWORD")
+                .unwrap_or_else(|_| "sportello".into()),
+            smtp_port: host_port(&smtp).1,
+            maildir: PathBuf::from(maildir),
+        });
     }
+    assert!(
+        std::env::var("CI").is_err(),
+        "SPORTELLO_TEST_IMAP, SPORTELLO_TEST_SMTP and SPORTELLO_TEST_SMTP_MAILDIR must be set in CI (scripts/test.sh starts the servers)"
+    );
+    eprintln!("mail servers not configured (run scripts/test.sh): mail test skipped");
+    None
 }
 
 /// A unique tag for names and addresses of one test run.
@@ -138,7 +134,10 @@ pub fn text(mail: &str) -> String {
     let Some(m) = mail_parser::MessageParser::default().parse(mail.as_bytes()) else {
         return String::new();
     };
-    let mut out = m.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    let mut out = m
+        .body_text(0)
+        .map(std::borrow::Cow::into_owned)
+        .unwrap_or_default();
     for a in m.attachments() {
         use mail_parser::MimeHeaders;
         out.push_str("\n[attachment] ");
@@ -246,7 +245,8 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub async fn start() -> Self {
+    /// Starts the recorder on the current runtime.
+    pub fn start() -> Self {
         use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
         let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let store = requests.clone();

@@ -353,6 +353,7 @@ pub fn claim_deliveries(
 }
 
 /// Records the outcome of a claimed delivery, if the claim is still ours.
+#[allow(clippy::too_many_arguments)]
 pub fn finish_delivery(
     conn: &mut DbConn,
     id: &str,
