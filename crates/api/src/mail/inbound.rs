@@ -320,6 +320,16 @@ fn was_mailed(c: &mut DbConn, row: &RequestRow, sender: &str) -> ApiResult<bool>
         .any(|m| m.direction == "out" && m.to_addrs.split(',').any(|a| normalize(a) == sender)))
 }
 
+fn is_staff(c: &mut DbConn, tenant_id: &str, sender: &str) -> ApiResult<bool> {
+    if sender.is_empty() {
+        return Ok(false);
+    }
+    Ok(
+        users::find_by_email(c, tenant_id, sender)?
+            .is_some_and(|u| u.role != "citizen" && u.active),
+    )
+}
+
 fn find_thread(c: &mut DbConn, ctx: &Ctx<'_>) -> ApiResult<Thread> {
     let tenant_id = &ctx.tenant.id;
     let sender = ctx.mail.from.as_str();
@@ -357,7 +367,9 @@ fn find_thread(c: &mut DbConn, ctx: &Ctx<'_>) -> ApiResult<Thread> {
         if owns(c, &row, sender)? {
             return Ok(Thread::Owner(row));
         }
-        if was_mailed(c, &row, sender)? {
+        // Someone the office mailed about it, or staff answering from their own mail
+        // client (a copy to the mailbox must not open a duplicate request).
+        if was_mailed(c, &row, sender)? || is_staff(c, tenant_id, sender)? {
             return Ok(Thread::Party(row));
         }
         // A stranger holding a token or replying to someone else's mail: a new request.

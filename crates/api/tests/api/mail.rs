@@ -354,6 +354,38 @@ async fn confirmation_reply_and_threading(app: TestApp, s: Servers) {
         msgs.len(),
         "nothing was added to Anna's request"
     );
+    // Staff answering from their own mail client: an internal note, not a new request.
+    append(
+        &s,
+        &e.imap_user,
+        &[(
+            None,
+            raw(
+                "Operatore <op@comune.test>",
+                &e.address,
+                &format!("Re: {subject}"),
+                &format!("In-Reply-To: <{op_message_id}>\r\n"),
+                "Copia inviata dal mio client di posta.",
+            ),
+        )],
+    )
+    .await;
+    assert_eq!(poll(&app).await, 1);
+    assert_eq!(request_count(&app), count_before + 2);
+    let notes = messages(&app, &e.op, &id).await;
+    assert!(notes.iter().any(|m| {
+        m["internal"] == true
+            && m["body"]
+                .as_str()
+                .unwrap()
+                .contains("Copia inviata dal mio client")
+    }));
+    assert!(
+        !messages(&app, &anna, &id)
+            .await
+            .iter()
+            .any(|m| m["body"].as_str().unwrap().contains("Copia inviata"))
+    );
     let theirs = list_requests(&app, &e.op, &stranger).await;
     assert_eq!(theirs.len(), 2);
     for r in &theirs {
