@@ -155,3 +155,14 @@ mail_servers_stop() {
   sleep 0.2
   rm -rf "$dir"
 }
+
+# A Python virtualenv under target/ with the pinned test tools (PyPI).
+tools_venv() {
+  local venv="$ROOT/target/venv-tools"
+  if [ ! -x "$venv/bin/schemathesis" ]; then
+    log "installing schemathesis (PyPI) into target/venv-tools"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'schemathesis==4.32.5' >&2
+  fi
+  echo "$venv"
+}

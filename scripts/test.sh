@@ -28,4 +28,7 @@ log "Dovecot IMAP on $SPORTELLO_TEST_IMAP, SMTP sink on $SPORTELLO_TEST_SMTP (Ma
 log "unit, property and integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p domain -p api
 
+log "API fuzzing against the OpenAPI document (schemathesis)"
+"$ROOT/scripts/fuzz.sh" 10
+
 log "all tests passed"
