@@ -57,7 +57,8 @@ CEILING=""
 # run NAME wrk-args… : one scenario, one table row.
 run() {
   local name="$1"; shift
-  local out="$WORK/$name.txt"
+  RUNS=$((${RUNS:-0} + 1))
+  local out="$WORK/run$RUNS.txt"
   wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" >"$out"
   local rps p50 p99 max errors
   rps=$(awk '/^Requests\/sec/ {print $2}' "$out")
