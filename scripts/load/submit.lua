@@ -18,5 +18,5 @@ end
 function request()
   counter = counter + 1
   wrk.headers["Idempotency-Key"] = string.format("load-%s-%d-%d", run, tid, counter)
-  return wrk.format()
+  return wrk.format("POST", "/api/v1/requests")
 end
