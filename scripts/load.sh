@@ -20,13 +20,14 @@ PORT=$((20000 + RANDOM % 20000))
 BASE="http://127.0.0.1:$PORT"
 cleanup() {
   [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true
-  [ "$BACKEND" = postgres ] && pg_stop "$WORK/pg"
+  [ "$BACKEND" = postgres ] && pg_stop "$PGDIR"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 if [ "$BACKEND" = postgres ]; then
-  export DATABASE_URL="$(pg_start "$WORK/pg" $((PORT + 1)))"
+  PGDIR="$(mktemp -d /tmp/sportello-pg.XXXXXX)"
+  export DATABASE_URL="$(pg_start "$PGDIR" $((PORT + 1)))"
 else
   export DATABASE_URL="sqlite://$WORK/sportello.db"
 fi
