@@ -4,6 +4,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use std::fmt::Write as _;
+
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -14,7 +16,7 @@ async fn protocols(app: &TestApp, token: &str) -> BTreeSet<u32> {
     loop {
         let mut path = "/requests?limit=200".to_owned();
         if let Some(c) = &cursor {
-            path.push_str(&format!("&cursor={c}"));
+            let _ = write!(path, "&cursor={c}");
         }
         let page: Value = app.get(&path, Some(token)).await.json().await.unwrap();
         for item in page["items"].as_array().unwrap() {

@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::fmt::Write as _;
+
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
@@ -197,7 +199,7 @@ async fn crash_and_recover(database_url: String) {
     loop {
         let mut url = format!("{base}/api/v1/requests?limit=200");
         if let Some(c) = &cursor {
-            url.push_str(&format!("&cursor={c}"));
+            let _ = write!(url, "&cursor={c}");
         }
         let page: Value = client
             .get(url)

@@ -42,7 +42,6 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: web::Data<AppState>,
-    pub backend: Backend,
     pub database_url: String,
     _dir: TempDir,
 }
@@ -82,7 +81,6 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
         address,
         client,
         state,
-        backend,
         database_url,
         _dir: dir,
     })
@@ -218,7 +216,7 @@ impl TestApp {
         let hash = api::auth::password::hash(PASSWORD).unwrap();
         let tenant = state
             .db
-            .read(|c| api::db::repo::tenants::default_tenant(c))
+            .read(api::db::repo::tenants::default_tenant)
             .unwrap()
             .unwrap();
         let offices: Vec<String> = offices.iter().map(|o| (*o).to_owned()).collect();
@@ -237,7 +235,7 @@ impl TestApp {
         let tenant = self
             .state
             .db
-            .read(|c| api::db::repo::tenants::default_tenant(c))
+            .read(api::db::repo::tenants::default_tenant)
             .unwrap()
             .unwrap();
         self.state
