@@ -114,9 +114,9 @@ pub fn page(
         .into_boxed();
     if let Some((at, id)) = after {
         q = q.filter(
-            requests::received_at
-                .gt(*at)
-                .or(requests::received_at.eq(*at).and(requests::id.gt(id.clone()))),
+            requests::received_at.gt(*at).or(requests::received_at
+                .eq(*at)
+                .and(requests::id.gt(id.clone()))),
         );
     }
     let rows: Vec<EntryRow> = q.load(conn)?;
