@@ -9,8 +9,9 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use actix_web::{FromRequest, HttpRequest, web};
+use domain::api::FieldDef;
 use domain::calendar::WorkingCalendar;
-use domain::catalogue::StandardDays;
+use domain::catalogue::{RequestKind, StandardDays};
 
 use crate::db::repo::tenants;
 use crate::error::{ApiError, ApiResult, blocking};
@@ -29,6 +30,41 @@ pub struct TenantCtx {
     pub tqrif_scheme: u8,
     pub target_percent: u8,
     pub generic_citizen_id: Option<String>,
+    /// Request types, offices and routing: read on every request, changed rarely.
+    pub directory: Directory,
+}
+
+/// A request type as the desk uses it.
+#[derive(Debug, Clone)]
+pub struct TypeEntry {
+    pub code: String,
+    pub kind: RequestKind,
+    pub name: String,
+    pub description: String,
+    pub fields: Vec<FieldDef>,
+    pub active: bool,
+}
+
+/// The tenant's request types (in display order), office names and routing rules.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    pub types: Vec<TypeEntry>,
+    pub offices: HashMap<String, String>,
+    pub routing: HashMap<RequestKind, String>,
+}
+
+impl Directory {
+    pub fn request_type(&self, code: &str) -> Option<&TypeEntry> {
+        self.types.iter().find(|t| t.code == code)
+    }
+
+    pub fn office_name(&self, id: &str) -> Option<&str> {
+        self.offices.get(id).map(String::as_str)
+    }
+
+    pub fn office_for(&self, kind: RequestKind) -> Option<&String> {
+        self.routing.get(&kind)
+    }
 }
 
 const TTL: Duration = Duration::from_secs(30);
@@ -58,7 +94,8 @@ impl TenantCache {
         }
     }
 
-    /// Forgets everything cached (after a tenant's settings change).
+    /// Forgets everything cached: after a change to a tenant's settings, offices, routing
+    /// or request types (other nodes see it within the cache lifetime).
     pub fn invalidate(&self) {
         if let Ok(mut map) = self.by_host.write() {
             map.clear();

@@ -152,7 +152,7 @@ pub fn process(
         if mail::seen_in_mailbox(c, &mailbox.id, &m.message_id)? {
             return Ok(Outcome::Duplicate);
         }
-        let tenant = tenants::to_ctx(tenants::find(c, &mailbox.tenant_id)?);
+        let tenant = tenants::ctx(c, &mailbox.tenant_id)?;
         let ctx = Ctx {
             tenant: &tenant,
             mailbox,

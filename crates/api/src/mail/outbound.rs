@@ -301,7 +301,7 @@ pub fn expand(c: &mut DbConn, config: &Config, row: &OutboxNoticeRow) -> ApiResu
         mail::finish_notice(c, &row.id, "failed", Some("unreadable notice"), now)?;
         return Ok(0);
     };
-    let tenant = tenants::to_ctx(tenants::find(c, &row.tenant_id)?);
+    let tenant = tenants::ctx(c, &row.tenant_id)?;
     let brand = brand(c, config, &tenant)?;
     let mut count = 0;
     match &notice {

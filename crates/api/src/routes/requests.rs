@@ -33,13 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The tenant's catalogue of request types, with their TQRIF kind, standard and form.
 #[utoipa::path(tag = "requests", responses((status = 200, body = Vec<RequestType>)))]
 #[get("/request-types")]
-async fn request_types(
-    state: web::Data<AppState>,
-    tenant: Tenant,
-) -> ApiResult<web::Json<Vec<RequestType>>> {
-    blocking(move || desk::request_types(&state, &tenant))
-        .await
-        .map(web::Json)
+async fn request_types(tenant: Tenant) -> web::Json<Vec<RequestType>> {
+    web::Json(desk::request_types(&tenant))
 }
 
 /// File a request. Citizens file for themselves; operators register phone, desk and post

@@ -242,6 +242,14 @@ pub fn update_settings(
 
 // ---- offices ---------------------------------------------------------------------------
 
+/// Offices and routing rules are cached with the tenant: drop the cache after a change.
+fn directory_changed<T>(state: &AppState, result: ApiResult<T>) -> ApiResult<T> {
+    if result.is_ok() {
+        state.tenants.invalidate();
+    }
+    result
+}
+
 pub fn office_dto(row: OfficeRow) -> Office {
     Office {
         id: row.id,
@@ -290,7 +298,7 @@ pub fn list_offices(state: &AppState, user: &AuthUser) -> ApiResult<Vec<Office>>
 pub fn create_office(state: &AppState, user: &AuthUser, body: &SaveOffice) -> ApiResult<Office> {
     user.require_admin()?;
     let (name, email) = validate_office(body)?;
-    state.db.write_tx(|c| {
+    let result = state.db.write_tx(|c| {
         if offices::find_by_name(c, user.tenant_id(), &name)?.is_some() {
             return Err(duplicate_office());
         }
@@ -308,7 +316,8 @@ pub fn create_office(state: &AppState, user: &AuthUser, body: &SaveOffice) -> Ap
             Some(&office),
         )?;
         Ok::<_, ApiError>(office)
-    })
+    });
+    directory_changed(state, result)
 }
 
 pub fn update_office(
@@ -319,7 +328,7 @@ pub fn update_office(
 ) -> ApiResult<Office> {
     user.require_admin()?;
     let (name, email) = validate_office(body)?;
-    state.db.write_tx(|c| {
+    let result = state.db.write_tx(|c| {
         let before = offices::find(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
         if offices::find_by_name(c, user.tenant_id(), &name)?.is_some_and(|o| o.id != id) {
             return Err(duplicate_office());
@@ -339,12 +348,13 @@ pub fn update_office(
         };
         audit(user, "office.update", "office", Some(id)).record(c, Some(&before), Some(&after))?;
         Ok::<_, ApiError>(after)
-    })
+    });
+    directory_changed(state, result)
 }
 
 pub fn delete_office(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<()> {
     user.require_admin()?;
-    state.db.write_tx(|c| {
+    let result = state.db.write_tx(|c| {
         let before = offices::find(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
         let (requests, rules) = offices::usage(c, user.tenant_id(), id)?;
         if requests > 0 {
@@ -375,7 +385,8 @@ pub fn delete_office(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<(
             None::<&Office>,
         )?;
         Ok(())
-    })
+    });
+    directory_changed(state, result)
 }
 
 // ---- users -------------------------------------------------------------------------------
@@ -689,7 +700,7 @@ pub fn set_routing_rules(
         }
     }
     errors.finish()?;
-    state.db.write_tx(|c| {
+    let result = state.db.write_tx(|c| {
         let before = rules_dto(catalogue::rules(c, user.tenant_id())?);
         let ids: Vec<String> = rules.iter().map(|r| r.office_id.clone()).collect();
         let known: BTreeSet<String> = offices::existing_ids(c, user.tenant_id(), &ids)?
@@ -718,7 +729,8 @@ pub fn set_routing_rules(
             Some(&after),
         )?;
         Ok::<_, ApiError>(after)
-    })
+    });
+    directory_changed(state, result)
 }
 
 // ---- audit log -------------------------------------------------------------------------

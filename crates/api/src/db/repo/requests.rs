@@ -13,24 +13,28 @@ use crate::db::schema::{
 /// transaction that stores the request: the counter row stays locked until it commits, and
 /// a rollback gives the number back.
 pub fn next_protocol_number(conn: &mut DbConn, tenant_id: &str, year: i32) -> QueryResult<String> {
-    let insert = diesel::insert_into(protocol_counters::table).values((
+    // One statement: insert the year's counter at 1 or bump it. Upserts differ per
+    // backend in diesel's types, not in SQL: match on the connection (DESIGN.md §5).
+    let upsert = diesel::insert_into(protocol_counters::table).values((
         protocol_counters::tenant_id.eq(tenant_id),
         protocol_counters::year.eq(year),
-        protocol_counters::last_number.eq(0),
+        protocol_counters::last_number.eq(1),
     ));
-    // Upserts differ per backend: match on the connection (see DESIGN.md §5).
-    match conn {
-        DbConn::Sqlite(c) => insert.on_conflict_do_nothing().execute(c)?,
-        DbConn::Postgresql(c) => insert.on_conflict_do_nothing().execute(c)?,
+    let bump = protocol_counters::last_number.eq(protocol_counters::last_number + 1);
+    let n: i32 = match conn {
+        DbConn::Sqlite(c) => upsert
+            .on_conflict((protocol_counters::tenant_id, protocol_counters::year))
+            .do_update()
+            .set(bump)
+            .returning(protocol_counters::last_number)
+            .get_result(c)?,
+        DbConn::Postgresql(c) => upsert
+            .on_conflict((protocol_counters::tenant_id, protocol_counters::year))
+            .do_update()
+            .set(bump)
+            .returning(protocol_counters::last_number)
+            .get_result(c)?,
     };
-    let n: i32 = diesel::update(
-        protocol_counters::table
-            .filter(protocol_counters::tenant_id.eq(tenant_id))
-            .filter(protocol_counters::year.eq(year)),
-    )
-    .set(protocol_counters::last_number.eq(protocol_counters::last_number + 1))
-    .returning(protocol_counters::last_number)
-    .get_result(conn)?;
     Ok(format!("{year}/{n:07}"))
 }
 
@@ -68,6 +72,34 @@ pub fn find_by_protocol(
         .select(RequestRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// A citizen's own requests, newest first: the hot path of the portal, kept as static
+/// statements so the database caches their plans.
+pub fn own_page(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    citizen_id: &str,
+    before_id: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<RequestRow>> {
+    let mine = requests::tenant_id
+        .eq(tenant_id)
+        .and(requests::citizen_id.eq(citizen_id));
+    match before_id {
+        Some(before) => requests::table
+            .filter(mine.and(requests::id.lt(before)))
+            .order(requests::id.desc())
+            .limit(limit)
+            .select(RequestRow::as_select())
+            .load(conn),
+        None => requests::table
+            .filter(mine)
+            .order(requests::id.desc())
+            .limit(limit)
+            .select(RequestRow::as_select())
+            .load(conn),
+    }
 }
 
 /// Filters of the queue and of a citizen's list.

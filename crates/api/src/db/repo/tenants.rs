@@ -10,7 +10,7 @@ use domain::catalogue::{RequestKind, StandardDays};
 use crate::db::DbConn;
 use crate::db::models::TenantRow;
 use crate::db::schema::{tenant_hosts, tenants};
-use crate::tenancy::TenantCtx;
+use crate::tenancy::{Directory, TenantCtx, TypeEntry};
 
 use super::new_id;
 
@@ -34,7 +34,44 @@ pub fn to_ctx(row: TenantRow) -> TenantCtx {
         tqrif_scheme: u8::try_from(row.tqrif_scheme).unwrap_or(1),
         target_percent: u8::try_from(row.target_percent).unwrap_or(70),
         generic_citizen_id: row.generic_citizen_id,
+        directory: Directory::default(),
     }
+}
+
+/// The tenant with its directory (request types, offices, routing).
+pub fn load_ctx(conn: &mut DbConn, row: TenantRow) -> QueryResult<TenantCtx> {
+    let types = super::catalogue::list_all(conn, &row.id)?
+        .into_iter()
+        .map(|t| TypeEntry {
+            kind: t.kind.parse().unwrap_or(RequestKind::Altro),
+            fields: serde_json::from_str(&t.fields).unwrap_or_default(),
+            code: t.code,
+            name: t.name,
+            description: t.description,
+            active: t.active,
+        })
+        .collect();
+    let offices = super::offices::list(conn, &row.id)?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let routing = super::catalogue::rules(conn, &row.id)?
+        .into_iter()
+        .filter_map(|(kind, office)| Some((kind.parse().ok()?, office)))
+        .collect();
+    let mut ctx = to_ctx(row);
+    ctx.directory = Directory {
+        types,
+        offices,
+        routing,
+    };
+    Ok(ctx)
+}
+
+/// The tenant by id, with its directory.
+pub fn ctx(conn: &mut DbConn, id: &str) -> QueryResult<TenantCtx> {
+    let row = find(conn, id)?;
+    load_ctx(conn, row)
 }
 
 /// The tenant serving `host`, else the default one.
@@ -53,7 +90,7 @@ pub fn resolve_host(conn: &mut DbConn, host: &str) -> QueryResult<Option<TenantC
             .first(conn)
             .optional()?,
     };
-    Ok(row.map(to_ctx))
+    row.map(|r| load_ctx(conn, r)).transpose()
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<TenantRow> {

@@ -68,6 +68,22 @@ pub fn exists_with(
     Ok((email_taken, cf_taken))
 }
 
+/// Accounts by id (the people a page of requests mentions).
+pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<UserRow>> {
+    match ids {
+        [] => Ok(Vec::new()),
+        // One id (the common case: a citizen's own list) keeps a cacheable statement.
+        [one] => users::table
+            .find(one)
+            .select(UserRow::as_select())
+            .load(conn),
+        many => users::table
+            .filter(users::id.eq_any(many))
+            .select(UserRow::as_select())
+            .load(conn),
+    }
+}
+
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> QueryResult<()> {
     diesel::insert_into(users::table)
         .values(row)

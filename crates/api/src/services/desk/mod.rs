@@ -1,0 +1,16 @@
+//! The request desk: filing requests from every channel, the queue, the conversation and
+//! the lifecycle transitions. Every write is one transaction.
+
+mod filing;
+mod lifecycle;
+mod queue;
+mod thread;
+mod transitions;
+mod views;
+
+pub use filing::{Filed, create, generic_citizen, request_types};
+pub use lifecycle::{Step, transition_in_tx};
+pub use queue::{ListQuery, counts, get, list};
+pub use thread::{attachment, messages, post_message};
+pub use transitions::{history, transition};
+

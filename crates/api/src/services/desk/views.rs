@@ -1,0 +1,128 @@
+//! Rendering stored requests as API views. Type and office names come from the tenant's
+//! cached directory; only the people a page mentions are read from the database.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use domain::api::{CitizenSummary, NamedRef, RequestView};
+use domain::calendar::rome_date;
+use domain::catalogue::{Channel, RequestKind};
+use domain::deadline;
+use domain::lifecycle::Status;
+
+use crate::auth::AuthUser;
+use crate::db::DbConn;
+use crate::db::models::{RequestRow, UserRow};
+use crate::db::repo::{requests, users};
+use crate::error::{ApiError, ApiResult};
+use crate::tenancy::TenantCtx;
+
+/// The people (citizens, assignees) a page of requests refers to.
+#[derive(Default)]
+pub(super) struct People(HashMap<String, UserRow>);
+
+impl People {
+    pub(super) fn load(c: &mut DbConn, rows: &[RequestRow]) -> ApiResult<Self> {
+        let mut ids: Vec<String> = rows
+            .iter()
+            .flat_map(|r| [r.citizen_id.clone(), r.assignee_id.clone()])
+            .flatten()
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Ok(Self(
+            users::by_ids(c, &ids)?
+                .into_iter()
+                .map(|u| (u.id.clone(), u))
+                .collect(),
+        ))
+    }
+
+    /// People already at hand (e.g. the citizen who is filing).
+    pub(super) fn of(users: impl IntoIterator<Item = UserRow>) -> Self {
+        Self(users.into_iter().map(|u| (u.id.clone(), u)).collect())
+    }
+
+    pub(super) fn view(
+        &self,
+        row: RequestRow,
+        tenant: &TenantCtx,
+        today: chrono::NaiveDate,
+    ) -> RequestView {
+        let status: Status = row.status.parse().unwrap_or(Status::Received);
+        let (deadline_status, working_days_left) = match row.due_date.filter(|_| status.is_open()) {
+            Some(due) => {
+                let (s, left) = deadline::deadline_status(due, today, &tenant.calendar);
+                (Some(s), Some(left))
+            }
+            None => (None, None),
+        };
+        let citizen = row
+            .citizen_id
+            .as_ref()
+            .and_then(|id| self.0.get(id))
+            .map(|u| CitizenSummary {
+                id: u.id.clone(),
+                name: u.full_name(),
+                fiscal_code: u.fiscal_code.clone(),
+                email: u.email.clone().or_else(|| row.contact_email.clone()),
+                phone: u.phone.clone(),
+            });
+        let directory = &tenant.directory;
+        RequestView {
+            type_name: directory
+                .request_type(&row.type_code)
+                .map_or_else(|| row.type_code.clone(), |t| t.name.clone()),
+            kind: row.kind.parse().unwrap_or(RequestKind::Altro),
+            channel: row.channel.parse().unwrap_or(Channel::Portal),
+            status,
+            fields: serde_json::from_str(&row.fields).unwrap_or_default(),
+            citizen,
+            office: row.office_id.as_ref().map(|id| NamedRef {
+                id: id.clone(),
+                name: directory.office_name(id).unwrap_or_default().to_owned(),
+            }),
+            assignee: row.assignee_id.as_ref().map(|id| NamedRef {
+                id: id.clone(),
+                name: self.0.get(id).map(UserRow::full_name).unwrap_or_default(),
+            }),
+            received_at: row.received_at.and_utc(),
+            standard_days: row.standard_days.and_then(|d| u32::try_from(d).ok()),
+            due_date: row.due_date,
+            deadline_status,
+            working_days_left,
+            resolved_at: row.resolved_at.map(|t| t.and_utc()),
+            closed_at: row.closed_at.map(|t| t.and_utc()),
+            lateness_cause: row.lateness_cause.as_deref().and_then(|c| c.parse().ok()),
+            updated_at: row.updated_at.and_utc(),
+            id: row.id,
+            protocol_number: row.protocol_number,
+            type_code: row.type_code,
+            subject: row.subject,
+            description: row.description,
+        }
+    }
+}
+
+pub(super) fn today() -> chrono::NaiveDate {
+    rome_date(Utc::now())
+}
+
+pub(super) fn render(
+    c: &mut DbConn,
+    tenant: &TenantCtx,
+    row: RequestRow,
+) -> ApiResult<RequestView> {
+    let people = People::load(c, std::slice::from_ref(&row))?;
+    Ok(people.view(row, tenant, today()))
+}
+
+/// The request if the caller may see it: citizens only their own (others are "not found",
+/// not "forbidden", so ids do not leak), staff the whole tenant.
+pub(super) fn load_visible(c: &mut DbConn, user: &AuthUser, id: &str) -> ApiResult<RequestRow> {
+    let row = requests::find(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
+    if !user.is_staff() && row.citizen_id.as_deref() != Some(user.user_id.as_str()) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(row)
+}
