@@ -83,6 +83,8 @@ async fn send(
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
+    // Refuse before reading any upload.
+    user.require_staff()?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)

@@ -240,7 +240,7 @@ pub fn send_mail(
     body: &SendMail,
     files: Vec<UploadedFile>,
 ) -> ApiResult<MailQueued> {
-    user.require_staff()?;
+    state.db.read(|c| load(c, user, request_id).map(|_| ()))?;
     let text = Description::parse(&body.body).map_err(|e| e.at_field("body"))?;
     let to = recipients("to", &body.to)?;
     let cc = recipients("cc", &body.cc)?;
@@ -594,6 +594,8 @@ pub fn mail_export(
     request_id: &str,
     body: &MailExport,
 ) -> ApiResult<MailQueued> {
+    // Another tenant's request is not found before the body is judged.
+    state.db.read(|c| load(c, user, request_id).map(|_| ()))?;
     let to = recipients("to", &body.to)?;
     if to.is_empty() {
         return Err(ApiError::invalid(

@@ -220,6 +220,7 @@ fn ops(w: &World) -> Vec<Op> {
     };
     let r = &w.request_a;
     let reclamo = json!({"type": "tari_reclamo", "subject": "Prova", "description": "Prova di accesso.", "fields": {"servizio": "raccolta"}});
+    let mailbox = json!({"name": "Posta", "kind": "email", "address": "posta@comune.test", "inbound_enabled": false, "outbound_default": false});
     let bad_registration = json!({"fiscal_code": CF_C, "first_name": "X", "last_name": "Y", "email": "x@example.it", "password": PASSWORD, "privacy_accepted": false});
     vec![
         op(
@@ -474,6 +475,121 @@ fn ops(w: &World) -> Vec<Op> {
             format!("/requests/{r}/transitions"),
             Body::Json(json!({"action": "resolve", "note": "x"})),
             [401, 403, 404, 409, 409, 409, 404],
+        ),
+        // Mail, PEC and notification channels.
+        op(
+            "GET",
+            "/api/v1/mailboxes",
+            "/mailboxes".into(),
+            Body::None,
+            [401, 403, 403, 403, 403, 200, 403],
+        ),
+        op(
+            "POST",
+            "/api/v1/mailboxes",
+            "/mailboxes".into(),
+            Body::Json(
+                json!({"name": "", "kind": "email", "address": "x", "inbound_enabled": false, "outbound_default": false}),
+            ),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "PUT",
+            "/api/v1/mailboxes/{id}",
+            format!("/mailboxes/{NONE_ID}"),
+            Body::Json(mailbox.clone()),
+            [401, 403, 403, 403, 403, 404, 403],
+        ),
+        op(
+            "DELETE",
+            "/api/v1/mailboxes/{id}",
+            format!("/mailboxes/{NONE_ID}"),
+            Body::None,
+            [401, 403, 403, 403, 403, 404, 403],
+        ),
+        op(
+            "POST",
+            "/api/v1/mailboxes/{id}/test",
+            format!("/mailboxes/{NONE_ID}/test"),
+            Body::None,
+            [401, 403, 403, 403, 403, 404, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/notification-channels",
+            "/notification-channels".into(),
+            Body::None,
+            [401, 403, 403, 403, 403, 200, 403],
+        ),
+        op(
+            "PUT",
+            "/api/v1/notification-channels",
+            "/notification-channels".into(),
+            Body::Json(json!({"sms_url": "non un indirizzo"})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/preferences",
+            "/me/preferences".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "PUT",
+            "/api/v1/me/preferences",
+            "/me/preferences".into(),
+            Body::Json(json!({"email": true, "sms": false, "app_io": false, "lang": "klingon"})),
+            [401, 422, 422, 422, 422, 422, 422],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}/deliveries",
+            format!("/requests/{r}/deliveries"),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}/export.pdf",
+            format!("/requests/{r}/export.pdf"),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}/mails",
+            format!("/requests/{r}/mails"),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}/mails/{mail_id}/eml",
+            format!("/requests/{r}/mails/{NONE_ID}/eml"),
+            Body::None,
+            [401, 403, 403, 404, 404, 404, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}/mails/{mail_id}/headers",
+            format!("/requests/{r}/mails/{NONE_ID}/headers"),
+            Body::None,
+            [401, 403, 403, 404, 404, 404, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/requests/{id}/export/mail",
+            format!("/requests/{r}/export/mail"),
+            Body::Json(json!({"to": []})),
+            [401, 403, 403, 422, 422, 422, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/requests/{id}/mail",
+            format!("/requests/{r}/mail"),
+            Body::Json(json!({"mode": "reply", "to": [], "body": ""})),
+            [401, 403, 403, 422, 422, 422, 404],
         ),
         op(
             "GET",
