@@ -68,7 +68,8 @@ cp "$UI/static/app.css" "$DIST/"
 # Bootstrap Italia is 600 KB of CSS; keep only the rules whose classes the app's sources
 # name (every class is a literal in src/, so the scan is complete): ~90 → ~21 KB gzipped.
 "$UI/node_modules/.bin/purgecss" --css "$BI/css/bootstrap-italia.min.css" \
-  --content "$UI/src/**/*.rs" "$UI/static/index.html" --output "$DIST/bootstrap-italia/css/"
+  --content "$UI/src/**/*.rs" "$UI/static/index.html" --variables --keyframes --font-face \
+  --output "$DIST/bootstrap-italia/css/"
 cp "$BI/svg/sprites.svg" "$DIST/bootstrap-italia/svg/"
 # Only the woff2 fonts (every current browser), with their licences.
 for family in Titillium_Web Roboto_Mono Lora; do

@@ -1,27 +1,27 @@
-// Shared helpers for the e2e tests: Debian's Chromium through playwright-core (no browser
-// download), a static server for dist/ when no real server is given, axe scans and
-// screenshots under e2e/artifacts/.
+// Shared helpers for the e2e tests: Debian's Chromium through playwright-core (never a
+// downloaded browser), one isolated context per person, axe on every page a test visits,
+// screenshots at phone and desktop width under e2e/artifacts/.
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
-import { createServer } from 'node:http';
-import { mkdtempSync, mkdirSync, readFileSync, existsSync, statSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, extname, normalize, dirname } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(HERE, '..', '..');
 export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
 export const VIEWPORTS = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 800 } };
 
-/** Debian's Chromium with a fresh profile (toolchain.md pitfall 5). */
+/**
+ * Debian's Chromium, headless. Playwright gives the browser a fresh temporary profile
+ * (--user-data-dir) and each `person()` context its own cookies and storage, so a citizen
+ * and an operator can be signed in at the same time.
+ */
 export async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), 'sportello-e2e-'));
-  const context = await chromium.launchPersistentContext(profile, {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    viewport: VIEWPORTS.desktop,
-    locale: 'it-IT',
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -32,45 +32,83 @@ export async function launch() {
       '--disable-quic',
     ],
   });
-  const close = async () => {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  };
-  return { context, close };
+  return browser;
 }
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
-  '.css': 'text/css', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.txt': 'text/plain',
-};
 
 /**
- * Serves dist/ with the SPA fallback, like `sportello serve`; `/api/…` answers 503
- * problem+json, so pages must show an error alert rather than a blank screen.
- * Returns { url, close }. With SPORTELLO_URL set, uses that server instead.
+ * A person at their own browser: a new context and page, with every page error, console
+ * error and failed API call recorded (`problems`), and every path the page shows recorded
+ * so the test can prove each one went through axe (`assertAllAudited`).
  */
-export async function serve() {
-  if (process.env.SPORTELLO_URL) return { url: process.env.SPORTELLO_URL.replace(/\/$/, ''), close: async () => {} };
-  const dist = join(ROOT, 'dist');
-  if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ is missing: run scripts/build-web.sh');
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (path.startsWith('/api/')) {
-      res.writeHead(503, { 'content-type': 'application/problem+json' });
-      res.end(JSON.stringify({ type: 'about:blank', title: 'Servizio non disponibile', status: 503, errors: [] }));
-      return;
-    }
-    let file = normalize(join(dist, path));
-    if (!file.startsWith(dist) || !existsSync(file) || statSync(file).isDirectory()) file = join(dist, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
-    res.end(readFileSync(file));
+export async function person(browser, label) {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, locale: 'it-IT', acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  const allowed = [];
+  const visited = new Set();
+  const audited = new Set();
+  page.on('pageerror', (e) => problems.push(`${label}: page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${label}: console error: ${m.text()}`);
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) visited.add(pathOf(frame.url()));
+  });
+  return {
+    label,
+    context,
+    page,
+    problems,
+    visited,
+    audited,
+    /** axe on the page as it is now; fails on any serious or critical violation. */
+    async audit(name) {
+      const found = await axeViolations(page);
+      audited.add(pathOf(page.url()));
+      record(name, page.url(), found);
+      assert.deepEqual(found, [], `axe on ${name} (${page.url()})`);
+    },
+    /**
+     * Declares console errors a test provokes on purpose (say, the 403 of a refused
+     * login): up to `count` lines matching `pattern` are not reported as problems.
+     */
+    allow(pattern, count = 1) {
+      allowed.push({ pattern, count });
+    },
+    /** The console errors nobody expected. */
+    unexpected() {
+      const budget = allowed.map((a) => ({ ...a }));
+      return problems.filter((p) => {
+        const slot = budget.find((a) => a.count > 0 && a.pattern.test(p));
+        if (slot) slot.count -= 1;
+        return !slot;
+      });
+    },
+    /** A page only passed through (a redirect's source), never shown: axe need not see it. */
+    skipAudit(path) {
+      audited.add(path);
+    },
+    assertAllAudited() {
+      const missing = [...visited].filter((p) => !audited.has(p) && p !== 'about:blank');
+      assert.deepEqual(missing, [], `${label} visited pages that axe never checked`);
+    },
+  };
 }
 
-/** Serious and critical axe violations on the current page (WCAG 2.1 AA rules). */
+/** A path with its ids replaced, so one page reached with different data counts once. */
+function pathOf(url) {
+  if (!url.startsWith('http')) return url;
+  return new URL(url).pathname.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27,}/g, '/:id');
+}
+
+const AXE_LOG = [];
+function record(name, url, violations) {
+  AXE_LOG.push({ name, path: pathOf(url), violations });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(join(ARTIFACTS, `axe-${process.pid}.json`), JSON.stringify(AXE_LOG, null, 2));
+}
+
+/** Serious and critical axe violations on the current page (WCAG 2.1 A/AA rules). */
 export async function axeViolations(page) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations
@@ -78,19 +116,34 @@ export async function axeViolations(page) {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-/** Screenshots of the current page at phone and desktop width. */
-export async function screenshots(page, name) {
+/**
+ * Screenshots of the current page at phone and desktop width. At 360 px the page must not
+ * scroll sideways (wide tables scroll inside their own box), and axe runs again there: the
+ * phone layout (collapsed menu, stacked forms) is a different page to a screen reader.
+ */
+export async function screenshots(who, name) {
+  const { page } = who;
   mkdirSync(ARTIFACTS, { recursive: true });
   for (const [label, size] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(size);
-    await page.waitForTimeout(100);
+    await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    if (label === 'phone') {
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= size.width, `${name} is ${width} px wide at ${size.width} px`);
+      await who.audit(`${name} (360 px)`);
+    }
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize(VIEWPORTS.desktop);
 }
 
 /** Opens a path and waits until the app has rendered its page title. */
-export async function open(page, base, path) {
-  await page.goto(base + path);
-  await page.locator('#page-title').waitFor({ state: 'visible', timeout: 15000 });
+export async function open(who, base, path) {
+  await who.page.goto(base + path);
+  await who.page.locator('#page-title').waitFor({ state: 'visible', timeout: 15000 });
+}
+
+/** Waits until the page title (the `<h1>`) reads `text`. */
+export async function titled(who, text) {
+  await who.page.locator('#page-title', { hasText: text }).waitFor({ timeout: 15000 });
 }

@@ -192,20 +192,28 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     call(Method::GET, path, Body::Empty).await
 }
 
-/// Some list endpoints answer with a bare array, paginated ones with `{items, next_cursor}`;
-/// the client takes either so it does not depend on that detail.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum ListOrPage<T> {
-    List(Vec<T>),
-    Page(Page<T>),
+/// A list the API answers as a bare array (request types, offices, documents, FAQ,
+/// transitions, routing rules).
+pub async fn get_list<T: DeserializeOwned>(path: &str) -> ApiResult<Vec<T>> {
+    get::<Vec<T>>(path).await
 }
 
-pub async fn get_list<T: DeserializeOwned>(path: &str) -> ApiResult<Vec<T>> {
-    Ok(match get::<ListOrPage<T>>(path).await? {
-        ListOrPage::List(items) => items,
-        ListOrPage::Page(page) => page.items,
-    })
+/// Every item of a paginated list (`{items, next_cursor}`), following the cursors: a
+/// thread or a list of staff is read whole. At most `MAX_PAGES` pages, against a loop.
+pub async fn get_all<T: DeserializeOwned>(path: &str) -> ApiResult<Vec<T>> {
+    const MAX_PAGES: usize = 50;
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut items = Vec::new();
+    let mut page: Page<T> = get(path).await?;
+    for _ in 1..MAX_PAGES {
+        items.append(&mut page.items);
+        let Some(cursor) = page.next_cursor.take() else {
+            return Ok(items);
+        };
+        page = get(&format!("{path}{sep}cursor={}", enc(&cursor))).await?;
+    }
+    items.append(&mut page.items);
+    Ok(items)
 }
 
 /// One refresh at a time: parallel 401s wait for the same attempt, so a rotating refresh
@@ -354,7 +362,7 @@ pub async fn request(id: &str) -> ApiResult<RequestView> {
 }
 
 pub async fn messages(id: &str) -> ApiResult<Vec<MessageView>> {
-    get_list(&format!("/requests/{}/messages", enc(id))).await
+    get_all(&format!("/requests/{}/messages", enc(id))).await
 }
 
 pub async fn post_message(id: &str, body: &CreateMessage) -> ApiResult<MessageView> {
@@ -405,7 +413,7 @@ pub async fn transitions(id: &str) -> ApiResult<Vec<TransitionView>> {
 // ---- desk ---------------------------------------------------------------------------
 
 pub async fn registrations(status: &str) -> ApiResult<Vec<Registration>> {
-    get_list(&format!("/registrations{}", query(&[("status", status)]))).await
+    get_all(&format!("/registrations{}", query(&[("status", status)]))).await
 }
 
 pub async fn approve_registration(id: &str) -> ApiResult<serde_json::Value> {
@@ -442,7 +450,7 @@ pub async fn offices() -> ApiResult<Vec<Office>> {
 }
 
 pub async fn users() -> ApiResult<Vec<User>> {
-    get_list("/users").await
+    get_all("/users").await
 }
 
 // ---- admin --------------------------------------------------------------------------

@@ -22,6 +22,12 @@ pub fn local_storage_set(key: &str, value: &str) {
     }
 }
 
+pub fn local_storage_remove(key: &str) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = storage.remove_item(key);
+    }
+}
+
 pub fn set_html_lang(code: &str) {
     if let Some(root) = document().and_then(|d| d.document_element()) {
         let _ = root.set_attribute("lang", code);

@@ -1,10 +1,13 @@
 //! Dates and sizes as Italian readers expect them (`31/12/2026`, Europe/Rome time).
+//!
+//! Written out by hand: chrono's `format("%d/%m/%Y")` pulls its whole strftime engine into
+//! the WebAssembly for two fixed patterns.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use domain::calendar::rome_offset;
 
 pub fn date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
 }
 
 pub fn opt_date(d: Option<NaiveDate>) -> String {
@@ -13,12 +16,23 @@ pub fn opt_date(d: Option<NaiveDate>) -> String {
 
 /// An instant in Rome's local time.
 pub fn datetime(at: DateTime<Utc>) -> String {
-    (at + rome_offset(at)).format("%d/%m/%Y %H:%M").to_string()
+    let local = (at + rome_offset(at)).naive_utc();
+    format!(
+        "{} {:02}:{:02}",
+        date(local.date()),
+        local.hour(),
+        local.minute()
+    )
 }
 
+/// A file size; integer arithmetic only (float formatting is large in WebAssembly).
 pub fn size(bytes: u64) -> String {
+    const MB: u64 = 1_048_576;
     match bytes {
-        b if b >= 1_048_576 => format!("{:.1} MB", b as f64 / 1_048_576.0),
+        b if b >= MB => {
+            let tenths = (b * 10 + MB / 2) / MB;
+            format!("{}.{} MB", tenths / 10, tenths % 10)
+        }
         b if b >= 1024 => format!("{} KB", b / 1024),
         b => format!("{b} B"),
     }

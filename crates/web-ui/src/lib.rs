@@ -13,7 +13,6 @@ mod pages;
 mod session;
 mod upload;
 
-
 /// The citizen portal.
 pub fn start_portal() {
     start(app::AppKind::Portal, app::portal_routes);

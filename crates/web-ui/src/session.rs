@@ -7,6 +7,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiResult};
+use crate::browser;
+
+/// Set while this browser holds a refresh cookie (after a login, until logout or a failed
+/// refresh). Without it the start-up refresh is skipped: a visitor who never signed in
+/// gets no pointless 401 and sees the first page sooner. Not a secret: only a hint.
+const SIGNED_IN_HINT: &str = "sportello.signed-in";
 
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -32,6 +38,7 @@ impl Session {
 
     pub async fn login(self, username: String, password: String) -> ApiResult<Me> {
         api::login(&LoginRequest { username, password }).await?;
+        browser::local_storage_set(SIGNED_IN_HINT, "1");
         let me = api::me().await?;
         self.me.set(Some(me.clone()));
         Ok(me)
@@ -39,6 +46,7 @@ impl Session {
 
     pub async fn logout(self) {
         api::logout().await;
+        browser::local_storage_remove(SIGNED_IN_HINT);
         self.me.set(None);
     }
 }
@@ -50,12 +58,21 @@ pub fn provide_session() -> Session {
         ready: RwSignal::new(false),
     };
     provide_context(session);
-    api::on_session_lost(move || session.me.set(None));
+    api::on_session_lost(move || {
+        browser::local_storage_remove(SIGNED_IN_HINT);
+        session.me.set(None);
+    });
+    if browser::local_storage_get(SIGNED_IN_HINT).is_none() {
+        session.ready.set(true);
+        return session;
+    }
     spawn_local(async move {
         if api::refresh().await
             && let Ok(me) = api::me().await
         {
             session.me.set(Some(me));
+        } else {
+            browser::local_storage_remove(SIGNED_IN_HINT);
         }
         session.ready.set(true);
     });

@@ -10,14 +10,23 @@ use crate::components::Icon;
 use crate::i18n::{Texts, tr, use_i18n};
 use crate::session::{use_session, use_tenant};
 
+/// Skip links. Handled here rather than by the browser's fragment navigation, which the
+/// router would turn into a route change: focus moves to the target (`tabindex="-1"`), so
+/// the next Tab continues from there.
 #[component]
 pub fn SkipLinks() -> impl IntoView {
+    let skip = |id: &'static str| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            crate::browser::focus(id);
+        }
+    };
     view! {
         <div class="skiplinks">
-            <a class="visually-hidden-focusable" href="#main-content">
+            <a class="visually-hidden-focusable" href="#main-content" on:click=skip("main-content")>
                 {tr(|t| t.skip_to_content)}
             </a>
-            <a class="visually-hidden-focusable" href="#footer">
+            <a class="visually-hidden-focusable" href="#footer" on:click=skip("footer")>
                 {tr(|t| t.skip_to_footer)}
             </a>
         </div>

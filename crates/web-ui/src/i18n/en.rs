@@ -58,7 +58,7 @@ pub static TEXTS: Texts = Texts {
     services_heading: "All services",
     service_request_cta: "Start the request",
     service_booking_title: "Book an appointment",
-    service_booking_text: "Book a meeting at the TARI desk in person.",
+    service_booking_text: "Book a meeting at the TARI desk in person: the service will be available soon.",
     service_documents_text: "Regulations, tariffs, forms and the service quality charter.",
     service_faq_text: "Answers to the most common questions about TARI.",
     standard_days_none: "No standard response time",
@@ -268,4 +268,9 @@ pub static TEXTS: Texts = Texts {
     faq_question: "Question",
     faq_answer: "Answer",
     faq_position: "Order",
+    document_open_new_tab: "Open the document in a new tab",
+    document_blocked: "The browser does not allow showing the PDF inside this page: open it in a new tab.",
+    coming_soon: "Coming soon",
+    no_actions: "No action available in this status.",
+    channel_labels: ["Portal", "API", "E-mail", "PEC", "Phone", "Desk", "Post"],
 };

@@ -259,6 +259,11 @@ pub struct Texts {
     pub faq_question: &'static str,
     pub faq_answer: &'static str,
     pub faq_position: &'static str,
+    pub document_open_new_tab: &'static str,
+    pub document_blocked: &'static str,
+    pub coming_soon: &'static str,
+    pub no_actions: &'static str,
+    pub channel_labels: [&'static str; 7],
 }
 
 /// Labels of the desk's actions, in the order of `domain::lifecycle::ActionKind`.

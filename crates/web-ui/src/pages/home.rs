@@ -20,10 +20,11 @@ pub fn Home() -> impl IntoView {
                         {load(tenant.request_types, move |types| {
                             types.into_iter().map(|rt| view! { <TypeCard rt /> }).collect_view()
                         })}
+                        // Booking is not built yet: the card says so and leads nowhere.
                         <StaticCard
                             title=|t| t.service_booking_title
                             text=|t| t.service_booking_text
-                            href="/prenotazioni"
+                            href=""
                             icon="it-calendar"
                             data_element="appointment-booking"
                         />
@@ -93,6 +94,7 @@ fn TypeCard(rt: RequestType) -> impl IntoView {
 fn StaticCard(
     title: fn(&Texts) -> &'static str,
     text: fn(&Texts) -> &'static str,
+    /// Empty for a service that is not available yet ("coming soon", no link).
     href: &'static str,
     icon: &'static str,
     data_element: &'static str,
@@ -107,10 +109,22 @@ fn StaticCard(
                         {move || title(i18n.t())}
                     </h3>
                     <p class="card-text">{move || text(i18n.t())}</p>
-                    <a class="read-more mt-auto" href=href data-element=data_element>
-                        <span class="text">{move || title(i18n.t())}</span>
-                        <Icon name="it-arrow-right" />
-                    </a>
+                    {if href.is_empty() {
+                        view! {
+                            <p class="mt-auto mb-0" data-element=data_element>
+                                <span class="badge bg-secondary">{tr(|t| t.coming_soon)}</span>
+                            </p>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <a class="read-more mt-auto" href=href data-element=data_element>
+                                <span class="text">{move || title(i18n.t())}</span>
+                                <Icon name="it-arrow-right" />
+                            </a>
+                        }
+                            .into_any()
+                    }}
                 </div>
             </article>
         </div>

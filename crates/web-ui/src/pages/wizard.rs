@@ -42,9 +42,12 @@ pub fn Wizard() -> impl IntoView {
     }
 }
 
-/// The inputs of the chosen type's form, one signal per field.
+/// The inputs of the chosen type's form, one signal per field. The signals belong to the
+/// wizard, not to the step that first shows them: the data step is dropped when the
+/// citizen moves on, and the summary and the submit still read its values.
 #[derive(Clone, Copy)]
 struct FieldValues {
+    owner: StoredValue<Owner>,
     text: StoredValue<BTreeMap<String, RwSignal<String>>>,
     checked: StoredValue<BTreeMap<String, RwSignal<bool>>>,
 }
@@ -52,6 +55,7 @@ struct FieldValues {
 impl FieldValues {
     fn new() -> Self {
         Self {
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
             text: StoredValue::new(BTreeMap::new()),
             checked: StoredValue::new(BTreeMap::new()),
         }
@@ -61,7 +65,9 @@ impl FieldValues {
         if let Some(s) = self.text.with_value(|m| m.get(name).copied()) {
             return s;
         }
-        let s = RwSignal::new(String::new());
+        let s = self
+            .owner
+            .with_value(|o| o.with(|| RwSignal::new(String::new())));
         self.text.update_value(|m| {
             m.insert(name.to_owned(), s);
         });
@@ -72,7 +78,7 @@ impl FieldValues {
         if let Some(s) = self.checked.with_value(|m| m.get(name).copied()) {
             return s;
         }
-        let s = RwSignal::new(false);
+        let s = self.owner.with_value(|o| o.with(|| RwSignal::new(false)));
         self.checked.update_value(|m| {
             m.insert(name.to_owned(), s);
         });
@@ -541,7 +547,9 @@ fn Summary(
                         rt.fields
                             .into_iter()
                             .map(|def| {
-                                let value = values.display(&def, i18n.t());
+                                let value = Some(values.display(&def, i18n.t()))
+                                    .filter(|v| !v.is_empty())
+                                    .unwrap_or_else(|| "—".to_owned());
                                 view! {
                                     <dt class="col-sm-4">{def.label}</dt>
                                     <dd class="col-sm-8">{value}</dd>

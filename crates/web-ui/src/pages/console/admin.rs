@@ -83,7 +83,7 @@ fn SettingsForm(s: Settings) -> impl IntoView {
             .map(str::trim)
             .filter(|l| !l.is_empty())
         {
-            match NaiveDate::parse_from_str(line, "%Y-%m-%d") {
+            match line.parse::<NaiveDate>() {
                 Ok(d) => closure_days.push(d),
                 Err(_) => errors.push(domain::FieldError::new(
                     "closure_days",

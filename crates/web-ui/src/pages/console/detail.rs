@@ -132,22 +132,40 @@ fn RequestData(r: RequestView) -> impl IntoView {
             <dd class="col-sm-8">{c.name}<span class="d-block small">{contact}</span></dd>
         }
     });
-    let fields = r
-        .fields
-        .iter()
-        .map(|(k, v)| {
-            let value = match v {
-                serde_json::Value::String(s) => s.clone(),
+    // The type's own labels (and option labels) for the fields, in the form's order;
+    // fields the type no longer defines keep their key.
+    let defs = use_tenant()
+        .types()
+        .into_iter()
+        .find(|t| t.code == r.type_code)
+        .map(|t| t.fields)
+        .unwrap_or_default();
+    let mut keys: Vec<&String> = r.fields.keys().collect();
+    keys.sort_by_key(|k| {
+        defs.iter()
+            .position(|d| &d.name == *k)
+            .unwrap_or(usize::MAX)
+    });
+    let fields = keys
+        .into_iter()
+        .map(|k| {
+            let def = defs.iter().find(|d| &d.name == k);
+            let value = match &r.fields[k] {
+                serde_json::Value::String(s) => def
+                    .and_then(|d| d.options.iter().find(|o| &o.value == s))
+                    .map_or_else(|| s.clone(), |o| o.label.clone()),
                 serde_json::Value::Bool(true) => i18n.t().yes.to_owned(),
                 serde_json::Value::Bool(false) => i18n.t().no.to_owned(),
                 other => other.to_string(),
             };
+            let label = def.map_or_else(|| k.clone(), |d| d.label.clone());
             view! {
-                <dt class="col-sm-4">{k.clone()}</dt>
+                <dt class="col-sm-4">{label}</dt>
                 <dd class="col-sm-8">{value}</dd>
             }
         })
         .collect_view();
+    let channel = r.channel;
     let kind = r.kind;
     view! {
         <div class="d-flex flex-wrap align-items-center gap-2 mb-3">
@@ -161,7 +179,14 @@ fn RequestData(r: RequestView) -> impl IntoView {
             <dt class="col-sm-4">{tr(|t| t.type_label)}</dt>
             <dd class="col-sm-8">{r.type_name.clone()} " (" {move || kind_label(i18n.lang(), kind)} ")"</dd>
             <dt class="col-sm-4">{tr(|t| t.channel)}</dt>
-            <dd class="col-sm-8">{r.channel.code()}</dd>
+            <dd class="col-sm-8">
+                {move || {
+                    domain::Channel::ALL
+                        .iter()
+                        .position(|c| *c == channel)
+                        .map_or("—", |i| i18n.t().channel_labels[i])
+                }}
+            </dd>
             <dt class="col-sm-4">{tr(|t| t.received_at)}</dt>
             <dd class="col-sm-8">{format::datetime(r.received_at)}</dd>
             <dt class="col-sm-4">{tr(|t| t.deadline)}</dt>
@@ -382,6 +407,7 @@ fn Actions(r: RequestView, reload: impl Fn() + Copy + Send + Sync + 'static) -> 
             <h2 id="actions-title" class="h4">{tr(|t| t.actions_title)}</h2>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
+            {available.is_empty().then(|| view! { <p class="mb-0">{tr(|t| t.no_actions)}</p> })}
             <div class="d-flex flex-wrap gap-2">
                 {available
                     .into_iter()

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiResult};
-use crate::components::{ErrorAlert, FormState, Notice, Page, TextArea, load};
+use crate::components::{ErrorAlert, FormState, Loading, Notice, Page, TextArea, load};
 use crate::format;
 use crate::i18n::use_i18n;
 use crate::i18n::{tr, trs};
@@ -43,21 +43,9 @@ fn RegistrationCard(
     let form = FormState::new();
     let reason = RwSignal::new(String::new());
     let rejecting = RwSignal::new(false);
-    let document = RwSignal::new(None::<String>);
     let id = StoredValue::new(reg.id.clone());
-    let doc_url = StoredValue::new(reg.document_url.clone());
-    let is_pdf = reg.document_content_type == "application/pdf";
     let heading = format!("reg-{}", reg.id);
     let labelled_by = heading.clone();
-
-    let show_document = move |_| {
-        spawn_local(async move {
-            match api::object_url(&doc_url.get_value()).await {
-                Ok(url) => document.set(Some(url)),
-                Err(e) => form.fail(e),
-            }
-        });
-    };
     let approve = move |_| {
         form.start();
         spawn_local(async move {
@@ -107,22 +95,11 @@ fn RegistrationCard(
                     <dd class="col-sm-8">{format::datetime(reg.created_at)}</dd>
                 </dl>
                 <ErrorAlert error=form.alert />
-                {move || match document.get() {
-                    None => view! {
-                        <button type="button" class="btn btn-outline-primary btn-sm mb-3" on:click=show_document>
-                            {tr(|t| t.view_document)}
-                        </button>
-                    }
-                        .into_any(),
-                    Some(url) if is_pdf => view! {
-                        <iframe class="identity-document mb-3" src=url title=i18n.t().view_document></iframe>
-                    }
-                        .into_any(),
-                    Some(url) => view! {
-                        <img class="identity-document mb-3" src=url alt=format!("{} – {}", i18n.t().view_document, name) />
-                    }
-                        .into_any(),
-                }}
+                <IdentityDocument
+                    url=reg.document_url.clone()
+                    pdf=reg.document_content_type == "application/pdf"
+                    name=name.clone()
+                />
                 <div class="d-flex flex-wrap gap-2">
                     <button type="button" class="btn btn-success" disabled=move || form.pending.get() on:click=approve>
                         {tr(|t| t.approve)}
@@ -154,5 +131,86 @@ fn RegistrationCard(
                 }}
             </div>
         </article>
+    }
+}
+
+/// The identity document, shown inline as soon as the card appears: an image as `<img>`,
+/// a PDF in the browser's viewer in an `<iframe>`. The file needs the bearer token, so it
+/// is fetched and shown from an object URL. Where the page's Content-Security-Policy does
+/// not allow `blob:` frames the browser blocks the PDF frame; the card then says so and
+/// offers the same file in a new tab (a top-level page, which the policy allows).
+#[component]
+fn IdentityDocument(url: String, pdf: bool, name: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let object = RwSignal::new(None::<api::ApiResult<String>>);
+    let blocked = RwSignal::new(false);
+    spawn_local(async move {
+        let result = api::object_url(&url).await;
+        // The card may be gone by now (approved in another tab, page left).
+        if object.try_set(Some(result.clone())).is_some()
+            && let Ok(u) = result
+        {
+            let _ = web_sys::Url::revoke_object_url(&u);
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some(Ok(u))) = object.try_get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&u);
+        }
+    });
+    // Browsers report a refused blob: frame with `blockedURI` "blob" (the scheme only).
+    let listener = window_event_listener_untyped("securitypolicyviolation", move |ev| {
+        let field = |name: &str| {
+            js_sys::Reflect::get(&ev, &name.into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        let (directive, uri) = (field("effectiveDirective"), field("blockedURI"));
+        let ours = object.with_untracked(
+            |o| matches!(o, Some(Ok(u)) if *u == uri || (uri == "blob" && u.starts_with("blob:"))),
+        );
+        if pdf && ours && directive == "frame-src" {
+            blocked.set(true);
+        }
+    });
+    on_cleanup(move || listener.remove());
+    move || match object.get() {
+        None => view! { <Loading /> }.into_any(),
+        Some(Err(e)) => view! { <ErrorAlert error=Signal::stored(Some(e)) /> }.into_any(),
+        Some(Ok(src)) if !pdf => view! {
+            <img
+                class="identity-document mb-3"
+                src=src
+                alt=format!("{} – {}", i18n.t().view_document, name)
+                data-testid="identity-document"
+            />
+        }
+        .into_any(),
+        Some(Ok(src)) => {
+            let new_tab = view! {
+                <a class="btn btn-outline-primary btn-sm mb-3" href=src.clone() target="_blank" rel="noopener" data-testid="identity-document-tab">
+                    {tr(|t| t.document_open_new_tab)}
+                </a>
+            };
+            if blocked.get() {
+                view! {
+                    <p class="mb-2" role="status">{tr(|t| t.document_blocked)}</p>
+                    {new_tab}
+                }
+                .into_any()
+            } else {
+                view! {
+                    <iframe
+                        class="identity-document mb-2"
+                        src=src
+                        title=format!("{} – {}", i18n.t().view_document, name)
+                        data-testid="identity-document"
+                    ></iframe>
+                    {new_tab}
+                }
+                .into_any()
+            }
+        }
     }
 }

@@ -105,7 +105,8 @@ fn RegisterTable(r: RegisterReport) -> impl IntoView {
         }
     };
     view! {
-        <div class="table-responsive">
+        // Scrolls sideways on a phone: focusable, so keyboard users can scroll it too.
+        <div class="table-responsive" tabindex="0" role="region" aria-label=tr(|t| t.register_page_title)>
             <table class="table table-sm align-middle" data-testid="register-table">
                 <caption>{format!("{} – {}", format::date(r.from), format::date(r.to))}</caption>
                 <thead>

@@ -1,0 +1,119 @@
+// The real Sportello binary on a throwaway SQLite database with the demo seed, for the
+// browser tests. `startServer()` seeds, serves on a free loopback port and waits until the
+// server is ready; `stop()` ends it (SIGTERM, then SIGKILL) and removes the temp files.
+// When SPORTELLO_URL is set (e2e/run.mjs started one server for every test file), the
+// tests use that server and the demo accounts it passed on in SPORTELLO_DEMO.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, ARTIFACTS } from './browser.mjs';
+
+/** The server binary: SPORTELLO_BIN, else the debug build in CARGO_TARGET_DIR or target/. */
+export function binaryPath() {
+  if (process.env.SPORTELLO_BIN) return process.env.SPORTELLO_BIN;
+  const target = process.env.CARGO_TARGET_DIR || join(ROOT, 'target');
+  return join(target, 'debug', 'sportello');
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Reads the accounts `sportello seed-demo` prints:
+ *   Every demo account uses the password: …
+ *   operator   operatore.tributi@comune.esempio.it   Giulia Conti (Ufficio Tributi)
+ */
+export function parseSeed(output) {
+  const password = /password:\s*(\S+)/.exec(output)?.[1];
+  const accounts = [];
+  for (const line of output.split('\n')) {
+    const m = /^\s+(admin|supervisor|operator|citizen)\s+(\S+@\S+)\s+(.+?)\s*$/.exec(line);
+    if (m) accounts.push({ role: m[1], username: m[2], name: m[3].replace(/\s*\(.*$/, '') });
+  }
+  if (!password || accounts.length === 0) throw new Error(`unexpected seed-demo output:\n${output}`);
+  return { password, accounts };
+}
+
+/** Picks an account: `account(demo, 'operator', /tributi/)`. */
+export function account(demo, role, match = /./) {
+  const found = demo.accounts.find((a) => a.role === role && match.test(a.username));
+  if (!found) throw new Error(`no demo ${role} matching ${match}`);
+  return { ...found, password: demo.password };
+}
+
+async function waitReady(url, child, log) {
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`sportello exited with ${child.exitCode}; see ${log}`);
+    try {
+      const res = await fetch(`${url}/health/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  throw new Error(`sportello not ready after 30 s; see ${log}`);
+}
+
+/** The server for this run: the shared one (SPORTELLO_URL) or a new one. */
+export async function startServer() {
+  if (process.env.SPORTELLO_URL) {
+    const demo = JSON.parse(process.env.SPORTELLO_DEMO || 'null');
+    if (!demo) throw new Error('SPORTELLO_URL is set but SPORTELLO_DEMO (the demo accounts) is not');
+    return { url: process.env.SPORTELLO_URL.replace(/\/$/, ''), demo, stop: async () => {} };
+  }
+  const bin = binaryPath();
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build -p api (or set SPORTELLO_BIN)`);
+  const webDir = process.env.SPORTELLO_WEB_DIR || join(ROOT, 'dist');
+  if (!existsSync(join(webDir, 'index.html'))) throw new Error(`${webDir}/index.html is missing: run scripts/build-web.sh`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'sportello-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite://${join(dir, 'sportello.db')}`,
+    SPORTELLO_FILES_DIR: join(dir, 'files'),
+    SPORTELLO_WEB_DIR: webDir,
+    SPORTELLO_BIND: `127.0.0.1:${port}`,
+    // Each test logs in several times from the same address.
+    SPORTELLO_RATE_LIMIT_PER_MINUTE: '1000',
+    SPORTELLO_LOG: process.env.SPORTELLO_LOG || 'warn',
+  };
+  const demo = parseSeed(execFileSync(bin, ['seed-demo'], { env, encoding: 'utf8' }));
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const logPath = join(ARTIFACTS, `server-${port}.log`);
+  const log = createWriteStream(logPath);
+  const child = spawn(bin, ['serve', '--bind', `127.0.0.1:${port}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((ok) => child.once('exit', ok));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitReady(url, child, logPath);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, demo, stop, logPath };
+}
