@@ -82,7 +82,7 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
             };
             let pragmas = format!(
                 "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-                 PRAGMA synchronous = {sync}; PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;"
+                 PRAGMA synchronous = {sync}; PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;"
             );
             c.batch_execute(&pragmas)
                 .map_err(diesel::r2d2::Error::QueryError)?;

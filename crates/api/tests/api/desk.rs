@@ -592,3 +592,57 @@ async fn waiting_for_the_citizen_suspends_the_clock(app: TestApp) {
         409
     );
 }
+
+db_test!(urgent_queue_pages_through_deadlines_then_the_rest);
+async fn urgent_queue_pages_through_deadlines_then_the_rest(app: TestApp) {
+    let office = app.office("Ufficio Tributi");
+    app.staff("op@comune.test", "operator", &[&office]);
+    let op = app.token("op@comune.test").await;
+    // Three kinds with different standards, and two without one (altro).
+    let mut filed = Vec::new();
+    for (ty, fields) in [
+        ("tari_rettifica", json!({"anno": 2025})),
+        (
+            "segnalazione_disservizio",
+            json!({"categoria": "altro", "indirizzo": "Via Roma 1"}),
+        ),
+        ("comunicazione", json!({})),
+        ("tari_reclamo", json!({"servizio": "raccolta"})),
+        ("comunicazione", json!({})),
+    ] {
+        let body = json!({"type": ty, "subject": format!("Prova {ty}"), "description": "Prova.", "fields": fields, "channel": "desk"});
+        let res = app.post_json("/requests", Some(&op), &body).await;
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+        filed.push(res.json::<Value>().await.unwrap());
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = "/requests?sort=urgent&limit=2".to_owned();
+        if let Some(c) = &cursor {
+            path.push_str("&cursor=");
+            path.push_str(&c.replace('|', "%7C"));
+        }
+        let page: Value = app.get(&path, Some(&op)).await.json().await.unwrap();
+        for item in page["items"].as_array().unwrap() {
+            seen.push((
+                item["due_date"].as_str().map(str::to_owned),
+                item["id"].as_str().unwrap().to_owned(),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    // Deadlines first, earliest first (disservizio 5 days, reclamo 30, rettifica 60)…
+    let dates: Vec<&str> = seen.iter().filter_map(|(d, _)| d.as_deref()).collect();
+    assert_eq!(dates.len(), 3);
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    assert!(seen[..3].iter().all(|(d, _)| d.is_some()));
+    // …then the requests without one.
+    assert!(seen[3..].iter().all(|(d, _)| d.is_none()));
+    let ids: std::collections::BTreeSet<_> = seen.iter().map(|(_, id)| id.clone()).collect();
+    assert_eq!(ids.len(), 5);
+}

@@ -125,17 +125,13 @@ pub enum Order {
 }
 
 /// One page of requests; `cursor` is the last id for `Newest`, an offset for `Urgent`.
-pub fn list(
-    conn: &mut DbConn,
-    tenant_id: &str,
-    filter: &Filter,
-    order: Order,
-    cursor: Option<&str>,
-    limit: i64,
-) -> QueryResult<Vec<RequestRow>> {
+type Backend = <DbConn as diesel::Connection>::Backend;
+type Filtered = requests::BoxedQuery<'static, Backend>;
+
+/// The tenant's requests matching `filter`, before ordering.
+fn filtered(tenant_id: &str, filter: &Filter) -> Filtered {
     let mut q = requests::table
-        .filter(requests::tenant_id.eq(tenant_id))
-        .select(RequestRow::as_select())
+        .filter(requests::tenant_id.eq(tenant_id.to_owned()))
         .into_boxed();
     if let Some(c) = &filter.citizen_id {
         q = q.filter(requests::citizen_id.eq(c.clone()));
@@ -156,12 +152,7 @@ pub fn list(
     }
     if let Some(day) = filter.overdue_before {
         q = q
-            .filter(requests::status.eq_any([
-                "received",
-                "assigned",
-                "in_progress",
-                "waiting_citizen",
-            ]))
+            .filter(requests::status.eq_any(OPEN))
             .filter(requests::due_date.lt(day));
     }
     if let Some(s) = filter
@@ -178,28 +169,87 @@ pub fn list(
                 .or(requests::contact_email.like(pattern)),
         );
     }
-    match order {
+    q
+}
+
+const OPEN: [&str; 4] = ["received", "assigned", "in_progress", "waiting_citizen"];
+
+/// One page of requests and the cursor of the next one.
+///
+/// `Newest` pages by the time-ordered id. `Urgent` lists requests with a due date, earliest
+/// first (keyset on `(due_date, id)`, cursor `d|date|id`), then those without one (cursor
+/// `n|id`): both phases walk an index, so deep pages cost what the first one does.
+pub fn list(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    filter: &Filter,
+    order: Order,
+    cursor: Option<&str>,
+    limit: i64,
+) -> QueryResult<(Vec<RequestRow>, Option<String>)> {
+    let want = limit + 1;
+    let mut rows: Vec<RequestRow> = match order {
         Order::Newest => {
+            let mut q = filtered(tenant_id, filter);
             if let Some(c) = cursor {
                 q = q.filter(requests::id.lt(c.to_owned()));
             }
-            q.order(requests::id.desc()).limit(limit).load(conn)
+            q.order(requests::id.desc())
+                .limit(want)
+                .select(RequestRow::as_select())
+                .load(conn)?
         }
         Order::Urgent => {
-            let offset = cursor
-                .and_then(|c| c.parse::<i64>().ok())
-                .unwrap_or(0)
-                .max(0);
-            q.order((
-                requests::due_date.is_null().asc(),
-                requests::due_date.asc(),
-                requests::id.asc(),
-            ))
-            .offset(offset)
-            .limit(limit)
-            .load(conn)
+            let mut parts = cursor.unwrap_or("").splitn(3, '|');
+            let phase = parts.next().unwrap_or("");
+            let mut rows = Vec::new();
+            if phase != "n" {
+                let mut q = filtered(tenant_id, filter).filter(requests::due_date.is_not_null());
+                if let (Some(date), Some(id)) = (
+                    parts.next().and_then(|d| d.parse::<NaiveDate>().ok()),
+                    parts.next(),
+                ) {
+                    q = q.filter(
+                        requests::due_date.gt(date).or(requests::due_date
+                            .eq(date)
+                            .and(requests::id.gt(id.to_owned()))),
+                    );
+                }
+                rows = q
+                    .order((requests::due_date.asc(), requests::id.asc()))
+                    .limit(want)
+                    .select(RequestRow::as_select())
+                    .load(conn)?;
+            }
+            let missing = want - i64::try_from(rows.len()).unwrap_or(want);
+            if missing > 0 {
+                let mut q = filtered(tenant_id, filter).filter(requests::due_date.is_null());
+                if phase == "n" {
+                    if let Some(id) = parts.next().filter(|i| !i.is_empty()) {
+                        q = q.filter(requests::id.gt(id.to_owned()));
+                    }
+                }
+                rows.extend(
+                    q.order(requests::id.asc())
+                        .limit(missing)
+                        .select(RequestRow::as_select())
+                        .load(conn)?,
+                );
+            }
+            rows
         }
-    }
+    };
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next = rows
+        .last()
+        .filter(|_| more)
+        .map(|last| match (order, last.due_date) {
+            (Order::Newest, _) => last.id.clone(),
+            (Order::Urgent, Some(d)) => format!("d|{d}|{}", last.id),
+            (Order::Urgent, None) => format!("n|{}", last.id),
+        });
+    Ok((rows, next))
 }
 
 /// `(status, count)` of the tenant queue, and open requests due before a date.
@@ -227,7 +277,7 @@ pub fn open_due_dates(
 ) -> QueryResult<Vec<NaiveDate>> {
     let mut q = requests::table
         .filter(requests::tenant_id.eq(tenant_id))
-        .filter(requests::status.eq_any(["received", "assigned", "in_progress", "waiting_citizen"]))
+        .filter(requests::status.eq_any(OPEN))
         .filter(requests::due_date.is_not_null())
         .select(requests::due_date.assume_not_null())
         .into_boxed();

@@ -13,4 +13,3 @@ pub use lifecycle::{Step, transition_in_tx};
 pub use queue::{ListQuery, counts, get, list};
 pub use thread::{attachment, messages, post_message};
 pub use transitions::{history, transition};
-

@@ -88,30 +88,16 @@ pub fn list(state: &AppState, user: &AuthUser, q: &ListQuery) -> ApiResult<Page<
         && filter.overdue_before.is_none()
         && order == requests::Order::Newest;
     state.db.read(|c| {
-        let mut rows = if simple_own {
-            requests::own_page(c, &tenant.id, &user.user_id, q.cursor.as_deref(), limit + 1)?
+        let (rows, next_cursor) = if simple_own {
+            let mut rows =
+                requests::own_page(c, &tenant.id, &user.user_id, q.cursor.as_deref(), limit + 1)?;
+            let more = rows.len() > usize::try_from(limit).unwrap_or(50);
+            rows.truncate(usize::try_from(limit).unwrap_or(50));
+            let next = rows.last().filter(|_| more).map(|r| r.id.clone());
+            (rows, next)
         } else {
-            requests::list(
-                c,
-                &tenant.id,
-                &filter,
-                order,
-                q.cursor.as_deref(),
-                limit + 1,
-            )?
+            requests::list(c, &tenant.id, &filter, order, q.cursor.as_deref(), limit)?
         };
-        let more = rows.len() > usize::try_from(limit).unwrap_or(50);
-        rows.truncate(usize::try_from(limit).unwrap_or(50));
-        let next_cursor = more.then(|| match order {
-            requests::Order::Newest => rows.last().map(|r| r.id.clone()).unwrap_or_default(),
-            requests::Order::Urgent => (q
-                .cursor
-                .as_deref()
-                .and_then(|c| c.parse::<i64>().ok())
-                .unwrap_or(0)
-                + limit)
-                .to_string(),
-        });
         let people = People::load(c, &rows)?;
         let items = rows
             .into_iter()
