@@ -224,10 +224,8 @@ pub fn list(
             let missing = want - i64::try_from(rows.len()).unwrap_or(want);
             if missing > 0 {
                 let mut q = filtered(tenant_id, filter).filter(requests::due_date.is_null());
-                if phase == "n" {
-                    if let Some(id) = parts.next().filter(|i| !i.is_empty()) {
-                        q = q.filter(requests::id.gt(id.to_owned()));
-                    }
+                if let Some(id) = parts.next().filter(|i| phase == "n" && !i.is_empty()) {
+                    q = q.filter(requests::id.gt(id.to_owned()));
                 }
                 rows.extend(
                     q.order(requests::id.asc())
