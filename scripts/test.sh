@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of Sportello on a fresh or reused machine, installing what is missing:
 # formatting and lints, domain unit/property tests, the WebAssembly build of the domain,
-# API integration tests on SQLite and on a throwaway PostgreSQL, and the OpenAPI check.
+# API integration tests on SQLite and on a throwaway PostgreSQL, and the OpenAPI check;
+# then the web app: built into dist/ and driven in Debian's Chromium against the real
+# server (e2e/: the citizen and operator journeys, axe on every page, screenshots).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -30,5 +32,21 @@ cargo test --locked -p domain -p api
 
 log "API fuzzing against the OpenAPI document (schemathesis)"
 "$ROOT/scripts/fuzz.sh" 10
+
+log "web app: lints, browser and npm packages, build (scripts/build-web.sh)"
+cargo clippy --locked -p web-ui --target wasm32-unknown-unknown -- -D warnings
+apt_install chromium
+command -v npm >/dev/null || apt_install nodejs npm
+"$ROOT/scripts/build-web.sh"
+# npm records each install in node_modules/.package-lock.json: reinstall only when the
+# lockfile changed. playwright-core never downloads a browser: Debian's Chromium is used.
+if ! [ "$ROOT/e2e/node_modules/.package-lock.json" -nt "$ROOT/e2e/package-lock.json" ]; then
+  (cd "$ROOT/e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
+cargo build --locked -p api
+
+log "browser tests: journeys and pages in Chromium against the real server (e2e/run.mjs)"
+SPORTELLO_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/sportello" SPORTELLO_WEB_DIR="$ROOT/dist" \
+  node "$ROOT/e2e/run.mjs"
 
 log "all tests passed"

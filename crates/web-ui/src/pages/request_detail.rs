@@ -51,8 +51,11 @@ fn Detail() -> impl IntoView {
         let id = id();
         async move { api::messages(&id).await }
     });
+    // Outside what a reload redraws, so the confirmation of a withdrawal stays.
+    let done = RwSignal::new(None::<String>);
     view! {
-        {load(request, move |r| view! { <Summary r request /> })}
+        <Notice message=done />
+        {load(request, move |r| view! { <Summary r request done /> })}
         <section aria-labelledby="thread-title" class="mt-5">
             <h2 id="thread-title" class="h4">{tr(|t| t.thread_title)}</h2>
             {load(messages, |items| view! { <Thread messages=items /> })}
@@ -68,7 +71,11 @@ fn Detail() -> impl IntoView {
 }
 
 #[component]
-fn Summary(r: RequestView, request: LocalResource<api::ApiResult<RequestView>>) -> impl IntoView {
+fn Summary(
+    r: RequestView,
+    request: LocalResource<api::ApiResult<RequestView>>,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let form = FormState::new();
     let id = r.id.clone();
@@ -90,7 +97,8 @@ fn Summary(r: RequestView, request: LocalResource<api::ApiResult<RequestView>>) 
             };
             match api::transition(&id, &body).await {
                 Ok(_) => {
-                    form.succeed(i18n.t().withdrawn_done);
+                    form.pending.set(false);
+                    done.set(Some(i18n.t().withdrawn_done.to_owned()));
                     request.refetch();
                 }
                 Err(e) => form.fail(e),
@@ -108,7 +116,6 @@ fn Summary(r: RequestView, request: LocalResource<api::ApiResult<RequestView>>) 
             <h2 class="h3 mb-0">{r.subject.clone()}</h2>
             <StatusBadge status=r.status />
         </div>
-        <Notice message=form.done />
         <ErrorAlert error=form.alert />
         <dl class="row">
             <dt class="col-sm-4">{tr(|t| t.protocol_number)}</dt>

@@ -59,6 +59,9 @@ pub fn Detail() -> impl IntoView {
         messages.refetch();
         history.refetch();
     };
+    // The outcome of an action lives here, outside what the reload redraws: the actions
+    // panel is rebuilt for the new status, and its own state goes with it.
+    let action_done = RwSignal::new(None::<String>);
     let title = Signal::derive(move || match request.get() {
         Some(Ok(r)) => format!("{} {}", i18n.t().request_title, r.protocol_number),
         _ => i18n.t().request_title.to_owned(),
@@ -66,6 +69,19 @@ pub fn Detail() -> impl IntoView {
     view! {
         <Page title no_breadcrumbs=true>
             <p><a href="/console">{move || format!("← {}", i18n.t().queue_title)}</a></p>
+            <div aria-live="polite">
+                {move || {
+                    action_done
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <div class="alert alert-success" role="status" id="action-done" tabindex="-1">
+                                    {m}
+                                </div>
+                            }
+                        })
+                }}
+            </div>
             {load(request, move |r| {
                 view! {
                     <div class="row">
@@ -78,7 +94,7 @@ pub fn Detail() -> impl IntoView {
                             </section>
                         </div>
                         <div class="col-12 col-xl-5">
-                            <Actions r reload />
+                            <Actions r reload action_done />
                             <section aria-labelledby="history-title" class="mt-4">
                                 <h2 id="history-title" class="h4">{tr(|t| t.history_title)}</h2>
                                 {load(history, move |items| {
@@ -246,7 +262,11 @@ fn Compose(id: String, messages: Res<Vec<MessageView>>) -> impl IntoView {
 
 /// The actions the lifecycle allows from this status for this role, each with its inputs.
 #[component]
-fn Actions(r: RequestView, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn Actions(
+    r: RequestView,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+    action_done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let tenant = use_tenant();
@@ -313,10 +333,13 @@ fn Actions(r: RequestView, reload: impl Fn() + Copy + Send + Sync + 'static) -> 
         spawn_local(async move {
             match api::transition(&id.get_value(), &body).await {
                 Ok(_) => {
-                    form.succeed(i18n.t().action_done);
+                    form.pending.set(false);
                     chosen.set(None);
                     note.set(String::new());
+                    action_done.set(Some(i18n.t().action_done.to_owned()));
                     reload();
+                    // The button that had focus is gone with the old panel.
+                    request_animation_frame(|| crate::browser::focus("action-done"));
                 }
                 Err(e) => form.fail(e),
             }
@@ -405,7 +428,6 @@ fn Actions(r: RequestView, reload: impl Fn() + Copy + Send + Sync + 'static) -> 
     view! {
         <section aria-labelledby="actions-title" class="card card-bg p-3">
             <h2 id="actions-title" class="h4">{tr(|t| t.actions_title)}</h2>
-            <Notice message=form.done />
             <ErrorAlert error=form.alert />
             {available.is_empty().then(|| view! { <p class="mb-0">{tr(|t| t.no_actions)}</p> })}
             <div class="d-flex flex-wrap gap-2">
@@ -422,6 +444,7 @@ fn Actions(r: RequestView, reload: impl Fn() + Copy + Send + Sync + 'static) -> 
                                 data-action=a.code()
                                 on:click=move |_| {
                                     form.alert.set(None);
+                                    action_done.set(None);
                                     chosen.set(Some(a));
                                 }
                             >
