@@ -53,19 +53,22 @@ fn Detail() -> impl IntoView {
     });
     // Outside what a reload redraws, so the confirmation of a withdrawal stays.
     let done = RwSignal::new(None::<String>);
+    // The reply form while the request is open; a memo, so reloading the request after a
+    // reply (the server resumes a request waiting for the citizen) keeps the form as is.
+    let open_id = Memo::new(move |_| {
+        request
+            .get()
+            .and_then(Result::ok)
+            .filter(|r| r.status.is_open())
+            .map(|r| r.id)
+    });
     view! {
         <Notice message=done />
         {load(request, move |r| view! { <Summary r request done /> })}
         <section aria-labelledby="thread-title" class="mt-5">
             <h2 id="thread-title" class="h4">{tr(|t| t.thread_title)}</h2>
             {load(messages, |items| view! { <Thread messages=items /> })}
-            {move || {
-                request
-                    .get()
-                    .and_then(Result::ok)
-                    .filter(|r| r.status.is_open())
-                    .map(|r| view! { <Reply id=r.id messages /> })
-            }}
+            {move || open_id.get().map(|id| view! { <Reply id messages request /> })}
         </section>
     }
 }
@@ -145,12 +148,14 @@ fn Summary(
 fn Reply(
     id: String,
     messages: LocalResource<api::ApiResult<Vec<domain::api::MessageView>>>,
+    request: LocalResource<api::ApiResult<RequestView>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let body = RwSignal::new(String::new());
     let files: RwSignal<Vec<File>, LocalStorage> = RwSignal::new_local(Vec::new());
     let progress = RwSignal::new(None::<f64>);
     let form = FormState::new();
+    let form_ref = NodeRef::<leptos::html::Form>::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if form.pending.get_untracked() {
@@ -185,15 +190,22 @@ fn Reply(
             match result {
                 Ok(_) => {
                     body.set(String::new());
+                    // Empty the file picker too, or the same files would go again.
+                    files.set(Vec::new());
+                    if let Some(f) = form_ref.get_untracked() {
+                        f.reset();
+                    }
                     form.succeed(i18n.t().message_sent);
                     messages.refetch();
+                    // A reply to a request for information resumes it: show the new status.
+                    request.refetch();
                 }
                 Err(e) => form.fail(e),
             }
         });
     };
     view! {
-        <form on:submit=submit class="mt-4" novalidate>
+        <form on:submit=submit class="mt-4" novalidate node_ref=form_ref>
             <h3 class="h5">{tr(|t| t.reply)}</h3>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
