@@ -1,5 +1,6 @@
 // The console beyond the main journey: an operator rejects a registration with a reason,
-// and an administrator goes through every administration page (settings are saved back).
+// and an administrator goes through every administration page (settings are saved back;
+// a document and a FAQ published there appear on the public pages).
 // axe on every page, as everywhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,13 +9,14 @@ import { startServer, account } from './lib/server.mjs';
 import { makePdf, randomCodiceFiscale } from './lib/fixtures.mjs';
 import { identityDocumentShown } from './lib/document.mjs';
 
-let server, browser, operator, admin;
+let server, browser, operator, admin, visitor;
 
 before(async () => {
   server = await startServer();
   browser = await launch();
   operator = await person(browser, 'operator');
   admin = await person(browser, 'admin');
+  visitor = await person(browser, 'visitor');
 });
 
 after(async () => {
@@ -90,6 +92,30 @@ test('an administrator goes through every administration page', async () => {
     await admin.audit(`admin: ${link}`);
   }
 
+  // A document and a FAQ published here appear on the public pages.
+  await nav.getByRole('link', { name: 'Documenti pubblicati' }).click();
+  await titled(admin, 'Documenti pubblicati');
+  await page.getByLabel('Titolo *', { exact: true }).fill('Tariffe TARI 2027');
+  await page.getByLabel('Categoria', { exact: true }).fill('Tariffe');
+  await page.getByLabel('File *', { exact: true }).setInputFiles({ name: 'tariffe-2027.pdf', mimeType: 'application/pdf', buffer: makePdf('Tariffe TARI 2027') });
+  await page.getByRole('button', { name: 'Aggiungi' }).click();
+  await page.getByRole('status').filter({ hasText: 'Modifiche salvate.' }).waitFor();
+  await page.getByText('Tariffe TARI 2027').waitFor();
+  await admin.audit('admin: documents (added)');
+  await nav.getByRole('link', { name: 'Domande frequenti' }).click();
+  await titled(admin, 'Domande frequenti');
+  await page.getByLabel('Domanda *', { exact: true }).fill('Posso pagare la TARI con PagoPA?');
+  await page.getByLabel('Risposta *', { exact: true }).fill('Sì: ogni avviso riporta il codice per pagare con PagoPA.');
+  await page.getByRole('button', { name: 'Aggiungi' }).click();
+  await page.getByRole('status').filter({ hasText: 'Modifiche salvate.' }).waitFor();
+  await admin.audit('admin: FAQ (added)');
+  await open(visitor, server.url, '/documenti');
+  await visitor.page.getByRole('link', { name: /Tariffe TARI 2027/ }).waitFor();
+  await visitor.audit('documents (new one)');
+  await open(visitor, server.url, '/faq');
+  await visitor.page.getByRole('button', { name: 'Posso pagare la TARI con PagoPA?' }).waitFor();
+  await visitor.audit('FAQ (new one)');
+
   await nav.getByRole('link', { name: "Impostazioni dell'ente" }).click();
   await titled(admin, "Impostazioni dell'ente");
   const patron = page.getByLabel('Santo patrono', { exact: false });
@@ -103,7 +129,7 @@ test('an administrator goes through every administration page', async () => {
 });
 
 test('no console error, and every page visited passed axe', () => {
-  for (const who of [operator, admin]) {
+  for (const who of [operator, admin, visitor]) {
     assert.deepEqual(who.unexpected(), [], who.label);
     who.assertAllAudited();
   }
