@@ -17,7 +17,7 @@ export async function identityDocumentShown(who, card) {
   await frame.or(fallback).first().waitFor();
   await page.waitForTimeout(1500); // a CSP refusal, if any, arrives after the frame appears
   if (await fallback.isVisible()) {
-    console.log('# KNOWN API GAP: the CSP of `sportello serve` has no `frame-src blob:`: the PDF opens in a new tab, not inline');
+    console.log('KNOWN API GAP: the CSP of `sportello serve` has no `frame-src blob:`: the PDF opens in a new tab, not inline');
     who.allow(/Framing 'blob:/);
     const [tab] = await Promise.all([
       who.context.waitForEvent('page'),
