@@ -142,7 +142,7 @@ pub fn Queue() -> impl IntoView {
     view! {
         <Page title=trs(|t| t.queue_title) no_breadcrumbs=true>
             <Counters counts />
-            <form on:submit=apply class="row g-2 align-items-end mb-3" role="search">
+            <form on:submit=apply class="row g-2 align-items-end mb-3 queue-filters" role="search">
                 <div class="col-12 col-md-6 col-xl-4">
                     <SelectInput id="f-status" label=trs(|t| t.filter_status) value=status options=status_options />
                 </div>
@@ -203,7 +203,7 @@ fn Counters(counts: LocalResource<ApiResult<QueueCounts>>) -> impl IntoView {
             })
             .collect_view();
         Some(view! {
-            <ul class="list-inline mb-3" aria-live="polite" data-testid="queue-counters">
+            <ul class="list-inline mb-4" aria-live="polite" data-testid="queue-counters">
                 {per_status}
                 <li class="list-inline-item me-3">
                     <span class="badge bg-danger">{c.overdue}</span>
