@@ -39,6 +39,24 @@ pub fn Header() -> impl IntoView {
     let session = use_session();
     let tenant = use_tenant();
     let menu_open = RwSignal::new(false);
+    // The phone menu: opening it moves focus to its close button, closing it (button,
+    // overlay or Escape) brings focus back to the toggle.
+    let open_menu = move |_| {
+        menu_open.set(true);
+        request_animation_frame(|| crate::browser::focus("menu-close"));
+    };
+    let close_menu = move || {
+        if menu_open.get_untracked() {
+            menu_open.set(false);
+            request_animation_frame(|| crate::browser::focus("menu-toggle"));
+        }
+    };
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            close_menu();
+        }
+    });
+    on_cleanup(move || escape.remove());
     let location = use_location();
     // Close the mobile menu after each navigation.
     Effect::new(move |_| {
@@ -180,9 +198,10 @@ pub fn Header() -> impl IntoView {
                                         class="custom-navbar-toggler"
                                         type="button"
                                         aria-controls="main-menu"
+                                        id="menu-toggle"
                                         aria-expanded=move || menu_open.get().to_string()
                                         aria-label=tr(|t| t.open_menu)
-                                        on:click=move |_| menu_open.set(true)
+                                        on:click=open_menu
                                     >
                                         <Icon name="it-burger" />
                                     </button>
@@ -196,13 +215,14 @@ pub fn Header() -> impl IntoView {
                                             class="overlay fade"
                                             class:show=move || menu_open.get()
                                             style:display=move || if menu_open.get() { "block" } else { "none" }
-                                            on:click=move |_| menu_open.set(false)
+                                            on:click=move |_| close_menu()
                                         ></div>
                                         <div class="close-div">
                                             <button
                                                 class="btn close-menu"
                                                 type="button"
-                                                on:click=move |_| menu_open.set(false)
+                                                id="menu-close"
+                                                on:click=move |_| close_menu()
                                             >
                                                 <span class="visually-hidden">{tr(|t| t.close_menu)}</span>
                                                 <Icon name="it-close-big" />
