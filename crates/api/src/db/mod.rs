@@ -198,6 +198,26 @@ fn sqlite_path(url: &str) -> Option<String> {
     (!url.contains("://")).then(|| url.to_owned())
 }
 
+/// Runs the same diesel query on the concrete connection. Native backends cache prepared
+/// statements by the query's type; through `MultiBackend` every call rebuilds the SQL text
+/// and SQLite re-prepares it. Hot paths (filing, a citizen's list) go native.
+#[macro_export]
+macro_rules! native {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Postgresql($c) => $body,
+        }
+    };
+}
+
+/// At most one row, without `LIMIT ?`: SQLite re-prepares a statement whenever a bound
+/// LIMIT is re-bound (the planner may use its value), which cost more than the query.
+/// For lookups by a unique key.
+pub fn at_most_one<T>(rows: Vec<T>) -> Option<T> {
+    rows.into_iter().next()
+}
+
 /// True when the error is a unique-constraint violation (e.g. a duplicate e-mail).
 pub fn is_unique_violation(err: &diesel::result::Error) -> bool {
     matches!(

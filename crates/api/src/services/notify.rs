@@ -39,16 +39,17 @@ pub enum Notice {
 
 pub fn enqueue(conn: &mut DbConn, tenant_id: &str, notice: &Notice) -> QueryResult<()> {
     let now = Utc::now().naive_utc();
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(new_id()),
-            outbox::tenant_id.eq(tenant_id),
-            outbox::notice.eq(serde_json::to_string(notice).unwrap_or_default()),
-            outbox::status.eq("pending"),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(now),
-            outbox::created_at.eq(now),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    let row = (
+        outbox::id.eq(new_id()),
+        outbox::tenant_id.eq(tenant_id),
+        outbox::notice.eq(serde_json::to_string(notice).unwrap_or_default()),
+        outbox::status.eq("pending"),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(now),
+        outbox::created_at.eq(now),
+    );
+    crate::native!(conn, |c| diesel::insert_into(outbox::table)
+        .values(row.clone())
+        .execute(c))
+    .map(|_| ())
 }

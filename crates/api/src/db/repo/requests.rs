@@ -39,10 +39,10 @@ pub fn next_protocol_number(conn: &mut DbConn, tenant_id: &str, year: i32) -> Qu
 }
 
 pub fn insert(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
-    diesel::insert_into(requests::table)
+    crate::native!(conn, |c| diesel::insert_into(requests::table)
         .values(row)
-        .execute(conn)
-        .map(|_| ())
+        .execute(c))
+    .map(|_| ())
 }
 
 pub fn update(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
@@ -53,12 +53,10 @@ pub fn update(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
 }
 
 pub fn find(conn: &mut DbConn, tenant_id: &str, id: &str) -> QueryResult<Option<RequestRow>> {
-    requests::table
+    let q = requests::table
         .filter(requests::tenant_id.eq(tenant_id))
-        .filter(requests::id.eq(id))
-        .select(RequestRow::as_select())
-        .first(conn)
-        .optional()
+        .filter(requests::id.eq(id));
+    crate::native!(conn, |c| q.select(RequestRow::as_select()).load(c)).map(crate::db::at_most_one)
 }
 
 pub fn find_by_protocol(
@@ -86,19 +84,23 @@ pub fn own_page(
     let mine = requests::tenant_id
         .eq(tenant_id)
         .and(requests::citizen_id.eq(citizen_id));
+    // No `LIMIT ?` (see `db::at_most_one`): the index yields rows newest first and only
+    // `limit` of them are read.
+    let take = usize::try_from(limit).unwrap_or(usize::MAX);
+    let newest = requests::table.order(requests::id.desc());
     match before_id {
-        Some(before) => requests::table
+        Some(before) => crate::native!(conn, |c| newest
             .filter(mine.and(requests::id.lt(before)))
-            .order(requests::id.desc())
-            .limit(limit)
             .select(RequestRow::as_select())
-            .load(conn),
-        None => requests::table
+            .load_iter::<RequestRow, diesel::connection::DefaultLoadingMode>(c)?
+            .take(take)
+            .collect()),
+        None => crate::native!(conn, |c| newest
             .filter(mine)
-            .order(requests::id.desc())
-            .limit(limit)
             .select(RequestRow::as_select())
-            .load(conn),
+            .load_iter::<RequestRow, diesel::connection::DefaultLoadingMode>(c)?
+            .take(take)
+            .collect()),
     }
 }
 
@@ -172,6 +174,15 @@ fn filtered(tenant_id: &str, filter: &Filter) -> Filtered {
     q
 }
 
+/// The first `n` rows of an ordered query, read one by one instead of with `LIMIT ?`
+/// (see `db::at_most_one`).
+fn first_rows(q: Filtered, conn: &mut DbConn, n: i64) -> QueryResult<Vec<RequestRow>> {
+    q.select(RequestRow::as_select())
+        .load_iter::<RequestRow, diesel::connection::DefaultLoadingMode>(conn)?
+        .take(usize::try_from(n).unwrap_or(usize::MAX))
+        .collect()
+}
+
 const OPEN: [&str; 4] = ["received", "assigned", "in_progress", "waiting_citizen"];
 
 /// One page of requests and the cursor of the next one.
@@ -194,10 +205,7 @@ pub fn list(
             if let Some(c) = cursor {
                 q = q.filter(requests::id.lt(c.to_owned()));
             }
-            q.order(requests::id.desc())
-                .limit(want)
-                .select(RequestRow::as_select())
-                .load(conn)?
+            first_rows(q.order(requests::id.desc()), conn, want)?
         }
         Order::Urgent => {
             let mut parts = cursor.unwrap_or("").splitn(3, '|');
@@ -215,11 +223,11 @@ pub fn list(
                             .and(requests::id.gt(id.to_owned()))),
                     );
                 }
-                rows = q
-                    .order((requests::due_date.asc(), requests::id.asc()))
-                    .limit(want)
-                    .select(RequestRow::as_select())
-                    .load(conn)?;
+                rows = first_rows(
+                    q.order((requests::due_date.asc(), requests::id.asc())),
+                    conn,
+                    want,
+                )?;
             }
             let missing = want - i64::try_from(rows.len()).unwrap_or(want);
             if missing > 0 {
@@ -227,12 +235,7 @@ pub fn list(
                 if let Some(id) = parts.next().filter(|i| phase == "n" && !i.is_empty()) {
                     q = q.filter(requests::id.gt(id.to_owned()));
                 }
-                rows.extend(
-                    q.order(requests::id.asc())
-                        .limit(missing)
-                        .select(RequestRow::as_select())
-                        .load(conn)?,
-                );
+                rows.extend(first_rows(q.order(requests::id.asc()), conn, missing)?);
             }
             rows
         }
@@ -365,20 +368,19 @@ pub fn find_idempotency(
     user_id: &str,
     key: &str,
 ) -> QueryResult<Option<IdempotencyRow>> {
-    idempotency_keys::table
+    let q = idempotency_keys::table
         .filter(idempotency_keys::tenant_id.eq(tenant_id))
         .filter(idempotency_keys::user_id.eq(user_id))
-        .filter(idempotency_keys::key.eq(key))
-        .select(IdempotencyRow::as_select())
-        .first(conn)
-        .optional()
+        .filter(idempotency_keys::key.eq(key));
+    crate::native!(conn, |c| q.select(IdempotencyRow::as_select()).load(c))
+        .map(crate::db::at_most_one)
 }
 
 pub fn insert_idempotency(conn: &mut DbConn, row: &IdempotencyRow) -> QueryResult<()> {
-    diesel::insert_into(idempotency_keys::table)
+    crate::native!(conn, |c| diesel::insert_into(idempotency_keys::table)
         .values(row)
-        .execute(conn)
-        .map(|_| ())
+        .execute(c))
+    .map(|_| ())
 }
 
 /// Names of users by id, for views (`first last`).

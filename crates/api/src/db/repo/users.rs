@@ -8,12 +8,10 @@ use crate::db::models::UserRow;
 use crate::db::schema::{user_offices, users};
 
 pub fn find(conn: &mut DbConn, tenant_id: &str, id: &str) -> QueryResult<Option<UserRow>> {
-    users::table
+    let q = users::table
         .filter(users::tenant_id.eq(tenant_id))
-        .filter(users::id.eq(id))
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()
+        .filter(users::id.eq(id));
+    crate::native!(conn, |c| q.select(UserRow::as_select()).load(c)).map(crate::db::at_most_one)
 }
 
 /// By e-mail or codice fiscale (both stored normalised).
@@ -73,10 +71,10 @@ pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<UserRow>> {
     match ids {
         [] => Ok(Vec::new()),
         // One id (the common case: a citizen's own list) keeps a cacheable statement.
-        [one] => users::table
+        [one] => crate::native!(conn, |c| users::table
             .find(one)
             .select(UserRow::as_select())
-            .load(conn),
+            .load(c)),
         many => users::table
             .filter(users::id.eq_any(many))
             .select(UserRow::as_select())
