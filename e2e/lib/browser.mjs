@@ -110,6 +110,16 @@ function record(name, url, violations) {
 
 /** Serious and critical axe violations on the current page (WCAG 2.1 A/AA rules). */
 export async function axeViolations(page) {
+  // A button that just changed variant (outline → filled) is mid-way through Bootstrap's
+  // colour transition: axe would measure the blend. Let finite transitions finish first.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => {})),
+    ),
+  );
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
