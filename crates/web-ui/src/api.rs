@@ -151,21 +151,28 @@ async fn send_keyed(
 /// Reads a success body as `T` (an empty body reads as JSON `null`, so `()` works), or an
 /// error body as a [`Problem`].
 pub async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
+    parse(&read_ok(response).await?)
+}
+
+/// The body of a successful response as text, or the problem an error response reports.
+/// Not generic: the waiting is compiled once, and each decoded type adds only its parsing
+/// (every type read from the API would otherwise carry its own copy of it).
+async fn read_ok(response: Response) -> ApiResult<String> {
     let status = response.status();
     let text = response
         .text()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if response.ok() {
-        let text = if text.trim().is_empty() {
-            "null"
-        } else {
-            &text
-        };
-        serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
+        Ok(text)
     } else {
         Err(problem_from(status, &response.status_text(), &text))
     }
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> ApiResult<T> {
+    let text = if text.trim().is_empty() { "null" } else { text };
+    serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 pub fn problem_from(status: u16, status_text: &str, body: &str) -> ApiError {
@@ -185,7 +192,12 @@ pub fn problem_from(status: u16, status_text: &str, body: &str) -> ApiError {
 }
 
 pub async fn call<T: DeserializeOwned>(method: Method, path: &str, body: Body) -> ApiResult<T> {
-    decode(send(method, path, body).await?).await
+    parse(&call_text(method, path, body).await?)
+}
+
+/// [`call`] up to the body's text.
+async fn call_text(method: Method, path: &str, body: Body) -> ApiResult<String> {
+    read_ok(send(method, path, body).await?).await
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {

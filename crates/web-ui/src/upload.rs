@@ -15,7 +15,21 @@ pub async fn send<T: DeserializeOwned>(
     form: &FormData,
     on_progress: impl Fn(f64) + 'static,
 ) -> ApiResult<T> {
-    let on_progress = std::rc::Rc::new(on_progress);
+    let body = send_text(path, form, std::rc::Rc::new(on_progress)).await?;
+    let body = if body.trim().is_empty() {
+        "null"
+    } else {
+        &body
+    };
+    serde_json::from_str(body).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// [`send`] up to the text of a successful answer; not generic, so compiled once.
+async fn send_text(
+    path: &str,
+    form: &FormData,
+    on_progress: std::rc::Rc<dyn Fn(f64)>,
+) -> ApiResult<String> {
     let (status, status_text, body) = send_once(path, form, on_progress.clone()).await?;
     let (status, status_text, body) = if status == 401 && api::refresh().await {
         send_once(path, form, on_progress).await?
@@ -23,12 +37,7 @@ pub async fn send<T: DeserializeOwned>(
         (status, status_text, body)
     };
     if (200..300).contains(&status) {
-        let body = if body.trim().is_empty() {
-            "null"
-        } else {
-            &body
-        };
-        serde_json::from_str(body).map_err(|e| ApiError::Decode(e.to_string()))
+        Ok(body)
     } else {
         Err(api::problem_from(status, &status_text, &body))
     }
