@@ -10,10 +10,11 @@ use std::rc::Rc;
 
 use domain::Lang;
 use domain::api::{
-    CreateMessage, CreateRequest, CreateUser, Document, Faq, LoginRequest, Me, MessageView, Office,
-    Page, Problem, PublicTenant, QueueCounts, RegisterData, Registration, RegistrationAccepted,
-    RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq, SaveOffice, Settings,
-    TokenResponse, TransitionRequest, TransitionView, UpdateSettings, UpdateUser, User,
+    CreateMessage, CreateRequest, CreateUser, Document, Faq, LoginRequest, MailExport, MailQueued,
+    MailView, Me, MessageView, Office, Page, Problem, PublicTenant, QueueCounts, RegisterData,
+    Registration, RegistrationAccepted, RejectRegistration, RequestType, RequestView, RoutingRule,
+    SaveFaq, SaveOffice, SendMail, Settings, TokenResponse, TransitionRequest, TransitionView,
+    UpdateSettings, UpdateUser, User,
 };
 use domain::registry::RegisterReport;
 use futures::FutureExt;
@@ -422,6 +423,54 @@ pub async fn transitions(id: &str) -> ApiResult<Vec<TransitionView>> {
     get_list(&format!("/requests/{}/transitions", enc(id))).await
 }
 
+// ---- mail at the desk ---------------------------------------------------------------
+
+/// The mails of a request, received and sent (queued ones too), oldest first.
+pub async fn mails(id: &str) -> ApiResult<Vec<MailView>> {
+    get_list(&format!("/requests/{}/mails", enc(id))).await
+}
+
+/// A reply or forward by e-mail: JSON, or multipart `data` + `files` with new files.
+pub async fn send_mail(
+    id: &str,
+    body: &SendMail,
+    files: &[web_sys::File],
+    on_progress: impl Fn(f64) + 'static,
+) -> ApiResult<MailQueued> {
+    let path = format!("/requests/{}/mail", enc(id));
+    if files.is_empty() {
+        return call(Method::POST, &path, Body::json(body)).await;
+    }
+    let form = web_sys::FormData::new().map_err(js_err)?;
+    let json = serde_json::to_string(body).unwrap_or_default();
+    form.append_with_blob("data", &json_blob(&json)?)
+        .map_err(js_err)?;
+    for f in files {
+        form.append_with_blob_and_filename("files", f, &f.name())
+            .map_err(js_err)?;
+    }
+    upload::send(&path, &form, on_progress).await
+}
+
+/// Mails the conversation PDF (without internal notes).
+pub async fn export_mail(id: &str, body: &MailExport) -> ApiResult<MailQueued> {
+    call(
+        Method::POST,
+        &format!("/requests/{}/export/mail", enc(id)),
+        Body::json(body),
+    )
+    .await
+}
+
+/// The conversation PDF, for [`download`].
+pub fn export_pdf_url(id: &str, internal: bool) -> String {
+    format!(
+        "/requests/{}/export.pdf{}",
+        enc(id),
+        if internal { "?internal=true" } else { "" }
+    )
+}
+
 // ---- desk ---------------------------------------------------------------------------
 
 pub async fn registrations(status: &str) -> ApiResult<Vec<Registration>> {
@@ -545,6 +594,16 @@ pub async fn delete_faq(id: &str) -> ApiResult<serde_json::Value> {
 }
 
 // ---- files --------------------------------------------------------------------------
+
+/// A protected text resource (a mail's headers), with the bearer token.
+pub async fn text(href: &str) -> ApiResult<String> {
+    call_text(
+        Method::GET,
+        href.strip_prefix(BASE).unwrap_or(href),
+        Body::Empty,
+    )
+    .await
+}
 
 /// Fetches a protected file with the bearer token and returns an object URL for it
 /// (a plain link would not carry the token, which lives in memory only).

@@ -1,6 +1,6 @@
 //! English.
 
-use super::{ActionLabels, Texts};
+use super::{ActionLabels, MailTexts, Texts};
 
 pub static TEXTS: Texts = Texts {
     lang_code: "en",
@@ -273,4 +273,59 @@ pub static TEXTS: Texts = Texts {
     coming_soon: "Coming soon",
     no_actions: "No action available in this status.",
     channel_labels: ["Portal", "API", "E-mail", "PEC", "Phone", "Desk", "Post"],
+};
+
+pub static MAIL: MailTexts = MailTexts {
+    section_title: "E-mail and PEC",
+    list_title: "E-mails of the request",
+    empty: "No e-mail for this request.",
+    received: "Received",
+    sent: "Sent",
+    from: "From",
+    to: "To",
+    outcome_labels: [
+        "new request",
+        "added to the request",
+        "PEC receipt",
+        "ignored",
+        "sent",
+        "queued for sending",
+        "sending failed",
+    ],
+    pec_labels: [
+        "PEC message",
+        "acceptance receipt",
+        "non-acceptance notice",
+        "taken-in-charge receipt",
+        "delivery receipt",
+        "non-delivery notice",
+        "delivery delay notice",
+        "virus notice",
+    ],
+    pec: "PEC",
+    pec_last_receipt: "last receipt",
+    headers: "Headers",
+    eml: "Download .eml",
+    send_title: "Send by e-mail",
+    mode: "Kind of mail",
+    mode_reply: "Reply to the citizen (shown in the request)",
+    mode_forward: "Forward to others (internal note)",
+    recipients: "Recipients",
+    recipients_help: "Addresses separated by commas. For a reply, empty means the request's citizen.",
+    subject: "Subject (optional)",
+    subject_help: "If empty: the protocol number and the request's subject.",
+    body: "Text of the e-mail",
+    files: "New attachments (optional)",
+    request_attachments: "Attachments of the request to include",
+    send: "Send e-mail",
+    queued: "E-mail queued for sending: it is in the list of the request's e-mails.",
+    export_title: "Export the request",
+    export_internal: "Include internal notes",
+    export_pdf: "Export PDF",
+    export_started: "PDF of the request downloaded.",
+    export_mail_title: "Send the PDF by e-mail",
+    export_mail_help: "The PDF sent by e-mail leaves out internal notes.",
+    export_note: "Covering note (optional)",
+    export_send: "Send PDF",
+    export_queued: "PDF of the request queued for sending.",
 };

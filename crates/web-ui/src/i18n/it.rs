@@ -1,6 +1,6 @@
 //! Italiano (the default language).
 
-use super::{ActionLabels, Texts};
+use super::{ActionLabels, MailTexts, Texts};
 
 pub static TEXTS: Texts = Texts {
     lang_code: "it",
@@ -281,4 +281,59 @@ pub static TEXTS: Texts = Texts {
         "Sportello",
         "Posta",
     ],
+};
+
+pub static MAIL: MailTexts = MailTexts {
+    section_title: "E-mail e PEC",
+    list_title: "E-mail della pratica",
+    empty: "Nessuna e-mail per questa pratica.",
+    received: "Ricevuta",
+    sent: "Inviata",
+    from: "Da",
+    to: "A",
+    outcome_labels: [
+        "nuova pratica",
+        "aggiunta alla pratica",
+        "ricevuta PEC",
+        "ignorata",
+        "inviata",
+        "in coda di invio",
+        "invio non riuscito",
+    ],
+    pec_labels: [
+        "messaggio PEC",
+        "ricevuta di accettazione",
+        "avviso di non accettazione",
+        "ricevuta di presa in carico",
+        "ricevuta di avvenuta consegna",
+        "avviso di mancata consegna",
+        "preavviso di mancata consegna",
+        "avviso di rilevazione virus",
+    ],
+    pec: "PEC",
+    pec_last_receipt: "ultima ricevuta",
+    headers: "Intestazioni",
+    eml: "Scarica .eml",
+    send_title: "Invia per e-mail",
+    mode: "Tipo di invio",
+    mode_reply: "Risposta al cittadino (visibile nella pratica)",
+    mode_forward: "Inoltro ad altri (nota interna)",
+    recipients: "Destinatari",
+    recipients_help: "Indirizzi separati da virgola. Per una risposta, se vuoto, l'e-mail va al cittadino della pratica.",
+    subject: "Oggetto (facoltativo)",
+    subject_help: "Se vuoto: il numero di protocollo e l'oggetto della pratica.",
+    body: "Testo dell'e-mail",
+    files: "Nuovi allegati (facoltativi)",
+    request_attachments: "Allegati della pratica da includere",
+    send: "Invia e-mail",
+    queued: "E-mail messa in coda per l'invio: la trovi nell'elenco delle e-mail della pratica.",
+    export_title: "Esporta la pratica",
+    export_internal: "Includi le note interne",
+    export_pdf: "Esporta PDF",
+    export_started: "PDF della pratica scaricato.",
+    export_mail_title: "Invia PDF per e-mail",
+    export_mail_help: "Il PDF inviato per e-mail non contiene le note interne.",
+    export_note: "Nota di accompagnamento (facoltativa)",
+    export_send: "Invia PDF",
+    export_queued: "PDF della pratica messo in coda per l'invio.",
 };

@@ -266,6 +266,52 @@ pub struct Texts {
     pub channel_labels: [&'static str; 7],
 }
 
+/// The strings of the console's mail pages (mails of a request, e-mail and PDF export,
+/// mailboxes, notification channels). Apart from [`Texts`] so that only the console links
+/// them: the portal's first load does not carry them.
+pub struct MailTexts {
+    // the mails of a request
+    pub section_title: &'static str,
+    pub list_title: &'static str,
+    pub empty: &'static str,
+    pub received: &'static str,
+    pub sent: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    /// In the order of `OUTCOMES` (pages/console/request_mail.rs).
+    pub outcome_labels: [&'static str; 7],
+    /// In the order of `PEC_TYPES` (pages/console/request_mail.rs).
+    pub pec_labels: [&'static str; 8],
+    pub pec: &'static str,
+    pub pec_last_receipt: &'static str,
+    pub headers: &'static str,
+    pub eml: &'static str,
+    // sending
+    pub send_title: &'static str,
+    pub mode: &'static str,
+    pub mode_reply: &'static str,
+    pub mode_forward: &'static str,
+    pub recipients: &'static str,
+    pub recipients_help: &'static str,
+    pub subject: &'static str,
+    pub subject_help: &'static str,
+    pub body: &'static str,
+    pub files: &'static str,
+    pub request_attachments: &'static str,
+    pub send: &'static str,
+    pub queued: &'static str,
+    // export
+    pub export_title: &'static str,
+    pub export_internal: &'static str,
+    pub export_pdf: &'static str,
+    pub export_started: &'static str,
+    pub export_mail_title: &'static str,
+    pub export_mail_help: &'static str,
+    pub export_note: &'static str,
+    pub export_send: &'static str,
+    pub export_queued: &'static str,
+}
+
 /// Labels of the desk's actions, in the order of `domain::lifecycle::ActionKind`.
 pub struct ActionLabels {
     pub assign: &'static str,
@@ -292,6 +338,11 @@ impl I18n {
         texts(self.lang.get())
     }
 
+    /// The console's mail strings of the current language (reactive).
+    pub fn m(self) -> &'static MailTexts {
+        mail_texts(self.lang.get())
+    }
+
     pub fn lang(self) -> Lang {
         self.lang.get()
     }
@@ -316,6 +367,13 @@ pub fn texts(lang: Lang) -> &'static Texts {
     match lang {
         Lang::It => &it::TEXTS,
         Lang::En => &en::TEXTS,
+    }
+}
+
+pub fn mail_texts(lang: Lang) -> &'static MailTexts {
+    match lang {
+        Lang::It => &it::MAIL,
+        Lang::En => &en::MAIL,
     }
 }
 
@@ -364,4 +422,16 @@ pub fn tr(f: fn(&Texts) -> &'static str) -> Signal<&'static str> {
 pub fn trs(f: fn(&Texts) -> &'static str) -> Signal<String> {
     let i18n = use_i18n();
     Signal::derive(move || f(i18n.t()).to_owned())
+}
+
+/// [`tr`] for the console's mail strings.
+pub fn trm(f: fn(&MailTexts) -> &'static str) -> Signal<&'static str> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.m()))
+}
+
+/// [`trm`] for component props that take owned text.
+pub fn trms(f: fn(&MailTexts) -> &'static str) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.m()).to_owned())
 }

@@ -1,7 +1,9 @@
 //! A request as the desk works it: data and deadline, thread with internal notes,
 //! the actions the lifecycle allows now (from `domain`), and the history.
 
-use domain::api::{CreateMessage, MessageView, Office, RequestView, TransitionRequest, User};
+use domain::api::{
+    CreateMessage, MailView, MessageView, Office, RequestView, TransitionRequest, User,
+};
 use domain::deadline::due_date;
 use domain::lifecycle::ActionKind;
 use domain::types::Description;
@@ -18,6 +20,7 @@ use crate::components::{
 };
 use crate::format;
 use crate::i18n::{ActionLabels, kind_label, status_label, tr, trs, use_i18n};
+use crate::pages::console::request_mail::{ExportPanel, MailSection};
 use crate::session::{use_session, use_tenant};
 
 type Res<T> = LocalResource<ApiResult<T>>;
@@ -54,10 +57,16 @@ pub fn Detail() -> impl IntoView {
         let id = id();
         async move { api::transitions(&id).await }
     });
+    let mails: Res<Vec<MailView>> = LocalResource::new(move || {
+        let id = id();
+        async move { api::mails(&id).await }
+    });
     let reload = move || {
         request.refetch();
         messages.refetch();
         history.refetch();
+        // A reply or an outcome is mailed to the citizen: it shows as queued.
+        mails.refetch();
     };
     // The outcome of an action lives here, outside what the reload redraws: the actions
     // panel is rebuilt for the new status, and its own state goes with it.
@@ -92,9 +101,11 @@ pub fn Detail() -> impl IntoView {
                                 {load(messages, |items| view! { <Thread messages=items /> })}
                                 <Compose id=r.id.clone() messages />
                             </section>
+                            <MailSection id=r.id.clone() messages mails />
                         </div>
                         <div class="col-12 col-xl-5">
-                            <Actions r reload action_done />
+                            <Actions r=r.clone() reload action_done />
+                            <ExportPanel id=r.id.clone() protocol=r.protocol_number.clone() />
                             <section aria-labelledby="history-title" class="mt-4">
                                 <h2 id="history-title" class="h4">{tr(|t| t.history_title)}</h2>
                                 {load(history, move |items| {

@@ -5,6 +5,7 @@ mod detail;
 mod queue;
 mod registrations;
 mod registry;
+mod request_mail;
 
 pub use detail::Detail;
 pub use queue::Queue;
