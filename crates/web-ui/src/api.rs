@@ -10,11 +10,12 @@ use std::rc::Rc;
 
 use domain::Lang;
 use domain::api::{
-    CreateMessage, CreateRequest, CreateUser, Document, Faq, LoginRequest, MailExport, MailQueued,
-    MailView, Me, MessageView, Office, Page, Problem, PublicTenant, QueueCounts, RegisterData,
-    Registration, RegistrationAccepted, RejectRegistration, RequestType, RequestView, RoutingRule,
-    SaveFaq, SaveOffice, SendMail, Settings, TokenResponse, TransitionRequest, TransitionView,
-    UpdateSettings, UpdateUser, User,
+    ConnectionTest, CreateMessage, CreateRequest, CreateUser, Document, Faq, LoginRequest,
+    MailExport, MailQueued, MailView, Mailbox, Me, MessageView, NotificationChannels, Office, Page,
+    Problem, PublicTenant, QueueCounts, RegisterData, Registration, RegistrationAccepted,
+    RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq, SaveMailbox,
+    SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse, TransitionRequest,
+    TransitionView, UpdateSettings, UpdateUser, User,
 };
 use domain::registry::RegisterReport;
 use futures::FutureExt;
@@ -591,6 +592,52 @@ pub async fn create_faq(body: &SaveFaq) -> ApiResult<Faq> {
 
 pub async fn delete_faq(id: &str) -> ApiResult<serde_json::Value> {
     call(Method::DELETE, &format!("/faq/{}", enc(id)), Body::Empty).await
+}
+
+pub async fn mailboxes() -> ApiResult<Vec<Mailbox>> {
+    get_list("/mailboxes").await
+}
+
+pub async fn create_mailbox(body: &SaveMailbox) -> ApiResult<Mailbox> {
+    call(Method::POST, "/mailboxes", Body::json(body)).await
+}
+
+pub async fn update_mailbox(id: &str, body: &SaveMailbox) -> ApiResult<Mailbox> {
+    call(
+        Method::PUT,
+        &format!("/mailboxes/{}", enc(id)),
+        Body::json(body),
+    )
+    .await
+}
+
+pub async fn delete_mailbox(id: &str) -> ApiResult<serde_json::Value> {
+    call(
+        Method::DELETE,
+        &format!("/mailboxes/{}", enc(id)),
+        Body::Empty,
+    )
+    .await
+}
+
+/// "Test connection": the IMAP and SMTP logins, each with its outcome.
+pub async fn test_mailbox(id: &str) -> ApiResult<ConnectionTest> {
+    call(
+        Method::POST,
+        &format!("/mailboxes/{}/test", enc(id)),
+        Body::Empty,
+    )
+    .await
+}
+
+pub async fn notification_channels() -> ApiResult<NotificationChannels> {
+    get("/notification-channels").await
+}
+
+pub async fn save_notification_channels(
+    body: &SaveNotificationChannels,
+) -> ApiResult<NotificationChannels> {
+    call(Method::PUT, "/notification-channels", Body::json(body)).await
 }
 
 // ---- files --------------------------------------------------------------------------

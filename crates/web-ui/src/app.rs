@@ -88,6 +88,8 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("uffici") view=console::admin::OfficesPage />
                 <Route path=path!("utenti") view=console::admin::UsersPage />
                 <Route path=path!("smistamento") view=console::admin::RoutingPage />
+                <Route path=path!("caselle-posta") view=console::mail_settings::MailboxesPage />
+                <Route path=path!("canali-notifica") view=console::mail_settings::ChannelsPage />
                 <Route path=path!("documenti") view=console::admin::DocumentsAdmin />
                 <Route path=path!("faq") view=console::admin::FaqAdmin />
             </ParentRoute>

@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod detail;
+pub mod mail_settings;
 mod queue;
 mod registrations;
 mod registry;
@@ -29,11 +30,13 @@ const DESK_LINKS: [NavEntry; 3] = [
     ("/console/registro", |t| t.register_page_title),
 ];
 
-const ADMIN_LINKS: [NavEntry; 6] = [
+const ADMIN_LINKS: [NavEntry; 8] = [
     ("/console/impostazioni", |t| t.settings_title),
     ("/console/uffici", |t| t.offices_title),
     ("/console/utenti", |t| t.users_title),
     ("/console/smistamento", |t| t.routing_title),
+    ("/console/caselle-posta", |t| t.mailboxes_title),
+    ("/console/canali-notifica", |t| t.channels_title),
     ("/console/documenti", |t| t.documents_admin_title),
     ("/console/faq", |t| t.faq_admin_title),
 ];
