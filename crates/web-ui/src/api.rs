@@ -11,11 +11,11 @@ use std::rc::Rc;
 use domain::Lang;
 use domain::api::{
     ConnectionTest, CreateMessage, CreateRequest, CreateUser, Document, Faq, LoginRequest,
-    MailExport, MailQueued, MailView, Mailbox, Me, MessageView, NotificationChannels, Office, Page,
-    Problem, PublicTenant, QueueCounts, RegisterData, Registration, RegistrationAccepted,
-    RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq, SaveMailbox,
-    SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse, TransitionRequest,
-    TransitionView, UpdateSettings, UpdateUser, User,
+    MailExport, MailQueued, MailView, Mailbox, Me, MessageView, NotificationChannels,
+    NotificationPreferences, Office, Page, Problem, PublicTenant, QueueCounts, RegisterData,
+    Registration, RegistrationAccepted, RejectRegistration, RequestType, RequestView, RoutingRule,
+    SaveFaq, SaveMailbox, SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse,
+    TransitionRequest, TransitionView, UpdateSettings, UpdateUser, User,
 };
 use domain::registry::RegisterReport;
 use futures::FutureExt;
@@ -310,6 +310,16 @@ pub async fn logout() {
 
 pub async fn me() -> ApiResult<Me> {
     get("/me").await
+}
+
+pub async fn preferences() -> ApiResult<NotificationPreferences> {
+    get("/me/preferences").await
+}
+
+pub async fn save_preferences(
+    body: &NotificationPreferences,
+) -> ApiResult<NotificationPreferences> {
+    call(Method::PUT, "/me/preferences", Body::json(body)).await
 }
 
 /// Registration with the identity document, through XHR for the upload progress.

@@ -66,6 +66,7 @@ pub fn portal_routes() -> AnyView {
             <Route path=path!("/nuova-richiesta") view=pages::Wizard />
             <Route path=path!("/area-personale") view=pages::MyRequests />
             <Route path=path!("/area-personale/pratiche/:id") view=pages::RequestDetail />
+            <Route path=path!("/area-personale/preferenze") view=pages::ContactPreferences />
             <Route path=path!("/documenti") view=pages::Documents />
             <Route path=path!("/faq") view=pages::FaqPage />
             <Route path=path!("/prenotazioni") view=pages::Booking />

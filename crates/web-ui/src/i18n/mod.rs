@@ -151,6 +151,16 @@ pub struct Texts {
     pub assignee: &'static str,
     pub channel: &'static str,
     pub resolved_at: &'static str,
+    pub personal_area_menu: &'static str,
+    pub preferences_title: &'static str,
+    pub preferences_intro: &'static str,
+    pub preferences_legend: &'static str,
+    pub pref_email: &'static str,
+    pub pref_sms: &'static str,
+    pub pref_app_io: &'static str,
+    pub pref_missing: &'static str,
+    pub pref_lang: &'static str,
+    pub pref_none_warning: &'static str,
 
     // documents & faq
     pub documents_title: &'static str,

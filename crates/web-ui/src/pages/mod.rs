@@ -7,6 +7,7 @@ mod faq;
 mod home;
 mod info;
 mod my_requests;
+mod preferences;
 mod request_detail;
 mod wizard;
 
@@ -16,5 +17,6 @@ pub use faq::FaqPage;
 pub use home::Home;
 pub use info::{Accessibility, Booking, NotFound, Privacy};
 pub use my_requests::MyRequests;
+pub use preferences::ContactPreferences;
 pub use request_detail::RequestDetail;
 pub use wizard::Wizard;

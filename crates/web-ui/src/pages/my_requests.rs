@@ -7,6 +7,7 @@ use crate::api::{self, ApiResult};
 use crate::components::{Crumb, Need, Page, RequireLogin, StatusBadge, load};
 use crate::format;
 use crate::i18n::{tr, trs};
+use crate::pages::preferences::PersonalAreaNav;
 
 #[component]
 pub fn MyRequests() -> impl IntoView {
@@ -17,6 +18,7 @@ pub fn MyRequests() -> impl IntoView {
                 crumbs=vec![Crumb::new(|t| t.nav_personal_area, "/area-personale")]
             >
                 <RequireLogin need=Need::Citizen>
+                    <PersonalAreaNav />
                     <RequestList />
                 </RequireLogin>
             </Page>
