@@ -1,6 +1,7 @@
 //! Persistence: one code base over SQLite (embedded default) and PostgreSQL, picked from
 //! the `DATABASE_URL` scheme.
 
+mod group_commit;
 pub mod models;
 pub mod repo;
 pub mod schema;
@@ -40,6 +41,8 @@ pub struct Db {
     pub backend: Backend,
     read: DbPool,
     write: DbPool,
+    /// SQLite: write transactions committed in batches by the writer thread.
+    group: Option<std::sync::Arc<group_commit::GroupCommit>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -116,6 +119,9 @@ impl Db {
             let db = Self {
                 backend: Backend::Sqlite,
                 read: write.clone(),
+                group: Some(std::sync::Arc::new(group_commit::GroupCommit::new(
+                    write.clone(),
+                ))),
                 write,
             };
             db.migrate()?;
@@ -135,6 +141,7 @@ impl Db {
                 backend: Backend::Postgres,
                 read: pool.clone(),
                 write: pool,
+                group: None,
             };
             db.migrate()?;
             Ok(db)
@@ -160,12 +167,17 @@ impl Db {
         Ok(self.write.get()?)
     }
 
-    /// Runs `f` in one write transaction: all of it is stored, or none.
+    /// Runs `f` in one write transaction: all of it is stored, or none. On SQLite it is
+    /// committed together with the others waiting for the writer (`group_commit`); it
+    /// returns once the commit is on disk.
     pub fn write_tx<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, ApiError>
     where
         E: From<diesel::result::Error>,
         ApiError: From<E>,
     {
+        if let Some(group) = &self.group {
+            return group.run(f);
+        }
         let mut conn = self.writer()?;
         Ok(DbConn::transaction(&mut conn, f)?)
     }

@@ -3,12 +3,14 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-// Every table of the schema has its row struct here.
+// Every table of the schema has its row struct here. Inserts bind `None` as NULL
+// (`treat_none_as_default_value = false`): the column list is then the same on every
+// call, so diesel keeps the prepared statement instead of preparing it again each time.
 #[allow(clippy::wildcard_imports)]
 use super::schema::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = tenants)]
+#[diesel(table_name = tenants, treat_none_as_default_value = false)]
 pub struct TenantRow {
     pub id: String,
     pub slug: String,
@@ -26,7 +28,7 @@ pub struct TenantRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = offices)]
+#[diesel(table_name = offices, treat_none_as_default_value = false)]
 pub struct OfficeRow {
     pub id: String,
     pub tenant_id: String,
@@ -36,7 +38,7 @@ pub struct OfficeRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = users)]
+#[diesel(table_name = users, treat_none_as_default_value = false)]
 pub struct UserRow {
     pub id: String,
     pub tenant_id: String,
@@ -62,7 +64,7 @@ impl UserRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = registrations)]
+#[diesel(table_name = registrations, treat_none_as_default_value = false)]
 pub struct RegistrationRow {
     pub id: String,
     pub tenant_id: String,
@@ -80,7 +82,7 @@ pub struct RegistrationRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = refresh_tokens)]
+#[diesel(table_name = refresh_tokens, treat_none_as_default_value = false)]
 pub struct RefreshTokenRow {
     pub id: String,
     pub tenant_id: String,
@@ -93,7 +95,7 @@ pub struct RefreshTokenRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = request_types)]
+#[diesel(table_name = request_types, treat_none_as_default_value = false)]
 pub struct RequestTypeRow {
     pub id: String,
     pub tenant_id: String,
@@ -107,7 +109,7 @@ pub struct RequestTypeRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = requests, treat_none_as_null = true)]
+#[diesel(table_name = requests, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct RequestRow {
     pub id: String,
     pub tenant_id: String,
@@ -139,7 +141,7 @@ pub struct RequestRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = messages)]
+#[diesel(table_name = messages, treat_none_as_default_value = false)]
 pub struct MessageRow {
     pub id: String,
     pub tenant_id: String,
@@ -153,7 +155,7 @@ pub struct MessageRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = attachments)]
+#[diesel(table_name = attachments, treat_none_as_default_value = false)]
 pub struct AttachmentRow {
     pub id: String,
     pub tenant_id: String,
@@ -169,7 +171,7 @@ pub struct AttachmentRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = transitions)]
+#[diesel(table_name = transitions, treat_none_as_default_value = false)]
 pub struct TransitionRow {
     pub id: String,
     pub tenant_id: String,
@@ -186,7 +188,7 @@ pub struct TransitionRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = idempotency_keys)]
+#[diesel(table_name = idempotency_keys, treat_none_as_default_value = false)]
 pub struct IdempotencyRow {
     pub tenant_id: String,
     pub user_id: String,
@@ -198,7 +200,7 @@ pub struct IdempotencyRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = documents)]
+#[diesel(table_name = documents, treat_none_as_default_value = false)]
 pub struct DocumentRow {
     pub id: String,
     pub tenant_id: String,
@@ -214,7 +216,7 @@ pub struct DocumentRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = faqs)]
+#[diesel(table_name = faqs, treat_none_as_default_value = false)]
 pub struct FaqRow {
     pub id: String,
     pub tenant_id: String,
@@ -226,7 +228,7 @@ pub struct FaqRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct AuditRow {
     pub id: String,
     pub tenant_id: String,
@@ -240,7 +242,7 @@ pub struct AuditRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = mailboxes, treat_none_as_null = true)]
+#[diesel(table_name = mailboxes, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct MailboxRow {
     pub id: String,
     pub tenant_id: String,
@@ -271,7 +273,7 @@ pub struct MailboxRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = mail_threads)]
+#[diesel(table_name = mail_threads, treat_none_as_default_value = false)]
 pub struct MailThreadRow {
     pub request_id: String,
     pub tenant_id: String,
@@ -281,7 +283,7 @@ pub struct MailThreadRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = mail_messages)]
+#[diesel(table_name = mail_messages, treat_none_as_default_value = false)]
 pub struct MailMessageRow {
     pub id: String,
     pub tenant_id: String,
@@ -308,7 +310,7 @@ pub struct MailMessageRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = deliveries)]
+#[diesel(table_name = deliveries, treat_none_as_default_value = false)]
 pub struct DeliveryRow {
     pub id: String,
     pub tenant_id: String,
@@ -331,7 +333,7 @@ pub struct DeliveryRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = notification_prefs)]
+#[diesel(table_name = notification_prefs, treat_none_as_default_value = false)]
 pub struct NotificationPrefsRow {
     pub user_id: String,
     pub tenant_id: String,
@@ -343,7 +345,7 @@ pub struct NotificationPrefsRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = channel_settings, treat_none_as_null = true)]
+#[diesel(table_name = channel_settings, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ChannelSettingsRow {
     pub tenant_id: String,
     pub sms_url: Option<String>,
