@@ -13,25 +13,37 @@ use crate::db::schema::{
 /// transaction that stores the request: the counter row stays locked until it commits, and
 /// a rollback gives the number back.
 pub fn next_protocol_number(conn: &mut DbConn, tenant_id: &str, year: i32) -> QueryResult<String> {
-    // One statement: insert the year's counter at 1 or bump it. Upserts differ per
-    // backend in diesel's types, not in SQL: match on the connection (DESIGN.md §5).
-    let upsert = diesel::insert_into(protocol_counters::table).values((
-        protocol_counters::tenant_id.eq(tenant_id),
-        protocol_counters::year.eq(year),
-        protocol_counters::last_number.eq(1),
-    ));
-    let bump = protocol_counters::last_number.eq(protocol_counters::last_number + 1);
     let n: i32 = match conn {
-        DbConn::Sqlite(c) => upsert
+        // The single writer holds the database for the whole transaction, so read-then-
+        // write cannot race; both statements stay prepared (diesel re-prepares upserts).
+        DbConn::Sqlite(c) => {
+            let last: Option<i32> = protocol_counters::table
+                .find((tenant_id, year))
+                .select(protocol_counters::last_number)
+                .load(c)?
+                .into_iter()
+                .next();
+            let n = last.unwrap_or(0) + 1;
+            diesel::replace_into(protocol_counters::table)
+                .values((
+                    protocol_counters::tenant_id.eq(tenant_id),
+                    protocol_counters::year.eq(year),
+                    protocol_counters::last_number.eq(n),
+                ))
+                .execute(c)?;
+            n
+        }
+        // Concurrent writers: one statement that inserts the year's counter at 1 or bumps
+        // it under the row lock.
+        DbConn::Postgresql(c) => diesel::insert_into(protocol_counters::table)
+            .values((
+                protocol_counters::tenant_id.eq(tenant_id),
+                protocol_counters::year.eq(year),
+                protocol_counters::last_number.eq(1),
+            ))
             .on_conflict((protocol_counters::tenant_id, protocol_counters::year))
             .do_update()
-            .set(bump)
-            .returning(protocol_counters::last_number)
-            .get_result(c)?,
-        DbConn::Postgresql(c) => upsert
-            .on_conflict((protocol_counters::tenant_id, protocol_counters::year))
-            .do_update()
-            .set(bump)
+            .set(protocol_counters::last_number.eq(protocol_counters::last_number + 1))
             .returning(protocol_counters::last_number)
             .get_result(c)?,
     };
@@ -84,23 +96,32 @@ pub fn own_page(
     let mine = requests::tenant_id
         .eq(tenant_id)
         .and(requests::citizen_id.eq(citizen_id));
-    // No `LIMIT ?` (see `db::at_most_one`): the index yields rows newest first and only
-    // `limit` of them are read.
+    // As in `first_rows`: SQLite reads `limit` rows off the index, PostgreSQL gets a LIMIT.
     let take = usize::try_from(limit).unwrap_or(usize::MAX);
     let newest = requests::table.order(requests::id.desc());
-    match before_id {
-        Some(before) => crate::native!(conn, |c| newest
+    match (conn, before_id) {
+        (DbConn::Sqlite(c), Some(before)) => newest
             .filter(mine.and(requests::id.lt(before)))
             .select(RequestRow::as_select())
             .load_iter::<RequestRow, diesel::connection::DefaultLoadingMode>(c)?
             .take(take)
-            .collect()),
-        None => crate::native!(conn, |c| newest
+            .collect(),
+        (DbConn::Sqlite(c), None) => newest
             .filter(mine)
             .select(RequestRow::as_select())
             .load_iter::<RequestRow, diesel::connection::DefaultLoadingMode>(c)?
             .take(take)
-            .collect()),
+            .collect(),
+        (DbConn::Postgresql(c), Some(before)) => newest
+            .filter(mine.and(requests::id.lt(before)))
+            .select(RequestRow::as_select())
+            .limit(limit)
+            .load(c),
+        (DbConn::Postgresql(c), None) => newest
+            .filter(mine)
+            .select(RequestRow::as_select())
+            .limit(limit)
+            .load(c),
     }
 }
 
@@ -174,11 +195,15 @@ fn filtered(tenant_id: &str, filter: &Filter) -> Filtered {
     q
 }
 
-/// The first `n` rows of an ordered query, read one by one instead of with `LIMIT ?`
-/// (see `db::at_most_one`).
+/// The first `n` rows of an ordered query. SQLite reads them one by one off the index
+/// instead of binding `LIMIT ?` (see `db::at_most_one`); PostgreSQL sends a whole result
+/// set at once, so there the LIMIT is what keeps a page from carrying every row.
 fn first_rows(q: Filtered, conn: &mut DbConn, n: i64) -> QueryResult<Vec<RequestRow>> {
-    q.select(RequestRow::as_select())
-        .load_iter::<RequestRow, diesel::connection::DefaultLoadingMode>(conn)?
+    let q = q.select(RequestRow::as_select());
+    if matches!(conn, DbConn::Postgresql(_)) {
+        return q.limit(n).load(conn);
+    }
+    q.load_iter::<RequestRow, diesel::connection::DefaultLoadingMode>(conn)?
         .take(usize::try_from(n).unwrap_or(usize::MAX))
         .collect()
 }
