@@ -88,10 +88,13 @@ pub fn page(
     after: Option<&Mark>,
     limit: i64,
 ) -> QueryResult<(Vec<RegisterEntry>, Option<Mark>)> {
+    // One lower bound only, the mark when there is one: given two, SQLite starts the index
+    // range at the period's start and every page scanned again the pages before it.
+    let lower = after.map_or(from, |(at, _)| *at);
     let mut q = requests::table
         .left_join(users::table.on(requests::citizen_id.eq(users::id.nullable())))
         .filter(requests::tenant_id.eq(tenant_id))
-        .filter(requests::received_at.ge(from))
+        .filter(requests::received_at.ge(lower))
         .filter(requests::received_at.lt(to))
         .select((
             requests::id,
