@@ -12,6 +12,6 @@ COPY --from=build /src/target/release/sportello /usr/local/bin/sportello
 COPY --from=build /src/dist /usr/share/sportello/web
 USER sportello
 WORKDIR /var/lib/sportello
-ENV SPORTELLO_BIND=0.0.0.0:8080 SPORTELLO_WEB_DIR=/usr/share/sportello/web SPORTELLO_FILES_DIR=/var/lib/sportello/files SPORTELLO_LOG_JSON=true
+ENV SPORTELLO_BIND=0.0.0.0:8080 SPORTELLO_WEB_DIR=/usr/share/sportello/web SPORTELLO_FILES_DIR=/var/lib/sportello/files SPORTELLO_LOG_JSON=true MIMALLOC_ARENA_EAGER_COMMIT=0
 EXPOSE 8080
 CMD ["sportello", "serve"]

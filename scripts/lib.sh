@@ -3,6 +3,9 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# The server's allocator (mimalloc) commits its first arena eagerly by default: 15 MB of
+# idle RSS for nothing. It reads this once at start-up (see README, Configuration).
+export MIMALLOC_ARENA_EAGER_COMMIT="${MIMALLOC_ARENA_EAGER_COMMIT:-0}"
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 
