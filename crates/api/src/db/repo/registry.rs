@@ -135,3 +135,79 @@ pub fn page(
         .collect();
     Ok((entries, if full { last } else { None }))
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use diesel::connection::SimpleConnection;
+
+    use super::page;
+    use crate::config::Config;
+    use crate::db::Db;
+
+    /// Pages that end among requests received at the same second lose none and repeat
+    /// none; requests outside the period stay out.
+    #[test]
+    fn pages_cross_equal_receipt_times() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("r.db").display());
+        crate::seed::demo(&Config::for_paths(&url, dir.path().join("files"))).unwrap();
+        let db = Db::connect(&url, 2, false).unwrap();
+        // 30 requests in the period, three per second; 2 before and 2 after it.
+        db.write_tx(|c| {
+            c.batch_execute(
+                "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < 33)
+                 INSERT INTO requests (id, tenant_id, protocol_number, type_code, kind, channel,
+                   citizen_id, subject, description, fields, status, received_at,
+                   suspended_working_days, created_at, updated_at)
+                 SELECT printf('00000000-0000-7000-8000-%012x', 1000 - n),
+                   (SELECT id FROM tenants WHERE is_default), printf('2025/%07d', n),
+                   'tari_reclamo', 'reclamo', 'portal', NULL, 's', 'd', '{}', 'received',
+                   CASE WHEN n < 2 THEN '2024-12-31 10:00:00'
+                        WHEN n >= 32 THEN '2026-01-02 10:00:00'
+                        ELSE datetime('2025-03-01 08:00:00', '+' || (n / 3) || ' seconds') END,
+                   0, datetime('now'), datetime('now')
+                 FROM seq",
+            )
+        })
+        .unwrap();
+        let tenant: String = db
+            .read(|c| {
+                use diesel::prelude::*;
+                crate::db::schema::tenants::table
+                    .filter(crate::db::schema::tenants::is_default.eq(true))
+                    .select(crate::db::schema::tenants::id)
+                    .first(c)
+            })
+            .unwrap();
+        let from = NaiveDate::from_ymd_opt(2025, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        let to = NaiveDate::from_ymd_opt(2026, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+
+        let mut seen = Vec::new();
+        let mut after = None;
+        let mut pages = 0;
+        loop {
+            let (entries, next) = db
+                .read(|c| page(c, &tenant, from, to, after.as_ref(), 4))
+                .unwrap();
+            pages += 1;
+            seen.extend(entries.into_iter().map(|e| e.protocol_number));
+            match next {
+                Some(m) => after = Some(m),
+                None => break,
+            }
+        }
+        // Receipt second n / 3, then id: ids descend as n grows.
+        let mut expected: Vec<i32> = (2..32).collect();
+        expected.sort_by_key(|n| (n / 3, -n));
+        let expected: Vec<String> = expected.iter().map(|n| format!("2025/{n:07}")).collect();
+        assert_eq!(seen, expected);
+        assert!(pages >= 8, "{pages} pages of 4 for 30 entries");
+    }
+}
