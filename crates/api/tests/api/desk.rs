@@ -646,3 +646,69 @@ async fn urgent_queue_pages_through_deadlines_then_the_rest(app: TestApp) {
     let ids: std::collections::BTreeSet<_> = seen.iter().map(|(_, id)| id.clone()).collect();
     assert_eq!(ids.len(), 5);
 }
+
+db_test!(overdue_lists_late_open_requests_most_late_first);
+async fn overdue_lists_late_open_requests_most_late_first(app: TestApp) {
+    let office = app.office("Ufficio Tributi");
+    app.staff("op@comune.test", "operator", &[&office]);
+    let op = app.token("op@comune.test").await;
+    let file = async |received: Option<&str>| -> String {
+        let mut body = reclamo();
+        body["channel"] = json!("phone");
+        if let Some(r) = received {
+            body["received_at"] = json!(r);
+        }
+        let res = app.post_json("/requests", Some(&op), &body).await;
+        assert_eq!(res.status(), 201);
+        res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // A reclamo has 30 working days: these two are long past them, the third is new.
+    let march = file(Some("2026-03-02T09:00:00Z")).await;
+    let june = file(Some("2026-06-01T09:00:00Z")).await;
+    let fresh = file(None).await;
+    // A late one that was answered is not overdue any more.
+    let answered = file(Some("2026-02-02T09:00:00Z")).await;
+    for action in [
+        json!({"action": "take"}),
+        json!({"action": "resolve", "note": "Fatto."}),
+    ] {
+        let path = format!("/requests/{answered}/transitions");
+        assert_eq!(app.post_json(&path, Some(&op), &action).await.status(), 200);
+    }
+
+    let page: Value = app
+        .get("/requests?overdue=true", Some(&op))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [march.as_str(), june.as_str()], "most overdue first");
+    assert!(!ids.contains(&fresh.as_str()));
+    // Asked for newest first: by filing order.
+    let page: Value = app
+        .get("/requests?overdue=true&sort=newest", Some(&op))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [june.as_str(), march.as_str()],
+        "the one filed last first"
+    );
+}

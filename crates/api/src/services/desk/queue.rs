@@ -28,7 +28,7 @@ pub struct ListQuery {
     pub overdue: Option<bool>,
     /// Search in protocol number, subject and sender address.
     pub q: Option<String>,
-    /// `newest` (default) or `urgent` (earliest due date first).
+    /// `newest` (default) or `urgent` (earliest due date first; the default with `overdue`).
     pub sort: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
@@ -71,6 +71,9 @@ pub fn list(state: &AppState, user: &AuthUser, q: &ListQuery) -> ApiResult<Page<
     }
     let order = match q.sort.as_deref() {
         Some("urgent") => requests::Order::Urgent,
+        // Overdue work is read most overdue first; it also walks the due-date index, which
+        // ends at today at once when nothing is late (newest-first scanned every request).
+        None if filter.overdue_before.is_some() => requests::Order::Urgent,
         None | Some("newest") => requests::Order::Newest,
         Some(_) => {
             return Err(ApiError::invalid(
