@@ -679,36 +679,22 @@ async fn overdue_lists_late_open_requests_most_late_first(app: TestApp) {
         assert_eq!(app.post_json(&path, Some(&op), &action).await.status(), 200);
     }
 
-    let page: Value = app
-        .get("/requests?overdue=true", Some(&op))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let ids: Vec<&str> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, [march.as_str(), june.as_str()], "most overdue first");
-    assert!(!ids.contains(&fresh.as_str()));
+    let ids = async |path: &str| -> Vec<String> {
+        let page: Value = app.get(path, Some(&op)).await.json().await.unwrap();
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let overdue = ids("/requests?overdue=true").await;
+    assert_eq!(overdue, [march.clone(), june.clone()], "most overdue first");
+    assert!(!overdue.contains(&fresh));
     // Asked for newest first: by filing order.
-    let page: Value = app
-        .get("/requests?overdue=true&sort=newest", Some(&op))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let ids: Vec<&str> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        ids,
-        [june.as_str(), march.as_str()],
+        ids("/requests?overdue=true&sort=newest").await,
+        [june, march],
         "the one filed last first"
     );
 }
