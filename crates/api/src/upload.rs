@@ -7,6 +7,71 @@ use sha2::{Digest, Sha256};
 use crate::error::{ApiError, ApiResult};
 use domain::error::Message;
 
+/// Largest JSON body of the endpoints that also take a multipart form.
+const JSON_LIMIT: usize = 256 * 1024;
+
+/// A message with optional attachments, as the endpoints that carry one accept it: a JSON
+/// body, or a multipart form with the JSON in a `data` part and files in `files` (or
+/// `file`). `data_missing` is the error when a form has no `data` part.
+pub async fn json_or_form<T: serde::de::DeserializeOwned>(
+    req: &actix_web::HttpRequest,
+    payload: actix_web::web::Payload,
+    data_missing: (&'static str, &'static str),
+) -> ApiResult<(T, Vec<UploadedFile>)> {
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let (bytes, files, field) = if content_type.starts_with("multipart/form-data") {
+        let form = read_form(
+            Multipart::new(req.headers(), payload),
+            Limits::ATTACHMENTS,
+            &["files", "file"],
+        )
+        .await?;
+        let data = form
+            .data
+            .ok_or_else(|| ApiError::invalid("data", data_missing.0, data_missing.1))?;
+        (data, form.files, "data")
+    } else if content_type.starts_with("application/json") {
+        (read_json(payload).await?, Vec::new(), "body")
+    } else {
+        return Err(ApiError::UnsupportedMediaType(Message::new(
+            "Inviare application/json o multipart/form-data",
+            "Send application/json or multipart/form-data",
+        )));
+    };
+    let body = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::invalid(
+            field,
+            format!("Dati non validi: {e}"),
+            format!("Invalid data: {e}"),
+        )
+    })?;
+    Ok((body, files))
+}
+
+async fn read_json(mut payload: actix_web::web::Payload) -> ApiResult<Vec<u8>> {
+    let mut out = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(
+                format!("Richiesta interrotta: {e}"),
+                format!("Request interrupted: {e}"),
+            )
+        })?;
+        if out.len() + chunk.len() > JSON_LIMIT {
+            return Err(ApiError::PayloadTooLarge(Message::new(
+                "Il contenuto JSON supera i 256 KB",
+                "The JSON body exceeds 256 KB",
+            )));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
 /// File types accepted from citizens and operators, recognised by their first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {

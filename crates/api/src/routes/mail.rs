@@ -1,7 +1,6 @@
 //! E-mail at the desk: reply or forward by e-mail, the conversation as a PDF, the mails of
 //! a thread with headers and original `.eml`, and citizens' notification preferences.
 
-use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use domain::api::{
@@ -11,10 +10,10 @@ use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, blocking};
+use crate::error::{ApiResult, blocking};
 use crate::services::{mail, mail_desk};
 use crate::state::AppState;
-use crate::upload::{self, Limits};
+use crate::upload;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(send)
@@ -37,27 +36,6 @@ struct MailForm {
     /// Up to 5 PDF, JPEG or PNG files of at most 10 MB each.
     #[schema(value_type = Vec<String>, format = Binary)]
     files: Vec<Vec<u8>>,
-}
-
-async fn read_json(mut payload: web::Payload) -> ApiResult<Vec<u8>> {
-    use futures_util::StreamExt;
-    let mut out = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::bad_request(
-                format!("Richiesta interrotta: {e}"),
-                format!("Request interrupted: {e}"),
-            )
-        })?;
-        if out.len() + chunk.len() > 256 * 1024 {
-            return Err(ApiError::PayloadTooLarge(domain::error::Message::new(
-                "Il contenuto JSON supera i 256 KB",
-                "The JSON body exceeds 256 KB",
-            )));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(out)
 }
 
 /// Reply to the citizen (a public message) or forward the request (an internal note) by
@@ -85,38 +63,12 @@ async fn send(
 ) -> ApiResult<HttpResponse> {
     // Refuse before reading any upload.
     user.require_staff()?;
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let (data, files) = if content_type.starts_with("multipart/form-data") {
-        let form = upload::read_form(
-            Multipart::new(req.headers(), payload),
-            Limits::ATTACHMENTS,
-            &["files", "file"],
-        )
-        .await?;
-        let data = form.data.ok_or_else(|| {
-            ApiError::invalid("data", "Dati dell'e-mail mancanti", "Mail data missing")
-        })?;
-        (data, form.files)
-    } else if content_type.starts_with("application/json") {
-        (read_json(payload).await?, Vec::new())
-    } else {
-        return Err(ApiError::UnsupportedMediaType(domain::error::Message::new(
-            "Inviare application/json o multipart/form-data",
-            "Send application/json or multipart/form-data",
-        )));
-    };
-    let body: SendMail = serde_json::from_slice(&data).map_err(|e| {
-        ApiError::invalid(
-            "data",
-            format!("Dati non validi: {e}"),
-            format!("Invalid data: {e}"),
-        )
-    })?;
+    let (body, files): (SendMail, _) = upload::json_or_form(
+        &req,
+        payload,
+        ("Dati dell'e-mail mancanti", "Mail data missing"),
+    )
+    .await?;
     let queued = blocking(move || mail_desk::send_mail(&state, &user, &id, &body, files)).await?;
     Ok(HttpResponse::Accepted().json(queued))
 }

@@ -1,6 +1,5 @@
 //! `/request-types` and `/requests`: filing, the queue, the conversation, the lifecycle.
 
-use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use domain::api::{
@@ -15,7 +14,7 @@ use crate::error::{ApiError, ApiResult, blocking};
 use crate::services::desk::{self, ListQuery};
 use crate::state::AppState;
 use crate::tenancy::Tenant;
-use crate::upload::{self, Limits};
+use crate::upload;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(request_types)
@@ -181,73 +180,14 @@ async fn post_message(
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let (body, files) = if content_type.starts_with("multipart/form-data") {
-        let form = upload::read_form(
-            Multipart::new(req.headers(), payload),
-            Limits::ATTACHMENTS,
-            &["files", "file"],
-        )
-        .await?;
-        let data = form.data.ok_or_else(|| {
-            ApiError::invalid(
-                "data",
-                "Testo del messaggio mancante",
-                "Message text missing",
-            )
-        })?;
-        let body: CreateMessage = serde_json::from_slice(&data).map_err(|e| {
-            ApiError::invalid(
-                "data",
-                format!("Dati non validi: {e}"),
-                format!("Invalid data: {e}"),
-            )
-        })?;
-        (body, form.files)
-    } else if content_type.starts_with("application/json") {
-        let bytes = read_limited(payload, 256 * 1024).await?;
-        let body: CreateMessage = serde_json::from_slice(&bytes).map_err(|e| {
-            ApiError::invalid(
-                "body",
-                format!("Dati non validi: {e}"),
-                format!("Invalid data: {e}"),
-            )
-        })?;
-        (body, Vec::new())
-    } else {
-        return Err(ApiError::UnsupportedMediaType(domain::error::Message::new(
-            "Inviare application/json o multipart/form-data",
-            "Send application/json or multipart/form-data",
-        )));
-    };
+    let (body, files): (CreateMessage, _) = upload::json_or_form(
+        &req,
+        payload,
+        ("Testo del messaggio mancante", "Message text missing"),
+    )
+    .await?;
     let view = blocking(move || desk::post_message(&state, &user, &id, &body, files)).await?;
     Ok(HttpResponse::Created().json(view))
-}
-
-async fn read_limited(mut payload: web::Payload, limit: usize) -> ApiResult<Vec<u8>> {
-    use futures_util::StreamExt;
-    let mut out = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::bad_request(
-                format!("Richiesta interrotta: {e}"),
-                format!("Request interrupted: {e}"),
-            )
-        })?;
-        if out.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge(domain::error::Message::new(
-                "Il contenuto JSON supera i 256 KB",
-                "The JSON body exceeds 256 KB",
-            )));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(out)
 }
 
 /// Download an attachment.
