@@ -459,25 +459,6 @@ fn append(c: &mut DbConn, ctx: &Ctx<'_>, mut row: RequestRow, party: Party) -> A
     Ok(outcome)
 }
 
-fn case_of(row: &RequestRow) -> RequestCase {
-    RequestCase {
-        citizen_id: row.citizen_id.clone(),
-        kind: row.kind.parse().unwrap_or(RequestKind::Altro),
-        standard_days: row.standard_days.and_then(|d| u32::try_from(d).ok()),
-        status: row.status.parse().unwrap_or(Status::Received),
-        received_at: row.received_at.and_utc(),
-        due_date: row.due_date,
-        office_id: row.office_id.clone(),
-        assignee_id: row.assignee_id.clone(),
-        has_public_reply: row.has_public_reply,
-        suspended_since: row.suspended_since.map(|t| t.and_utc()),
-        suspended_working_days: u32::try_from(row.suspended_working_days).unwrap_or(0),
-        resolved_at: row.resolved_at.map(|t| t.and_utc()),
-        closed_at: row.closed_at.map(|t| t.and_utc()),
-        lateness_cause: row.lateness_cause.as_deref().and_then(|c| c.parse().ok()),
-    }
-}
-
 fn store_case(row: &mut RequestRow, case: &RequestCase, now: DateTime<Utc>) {
     row.kind = case.kind.code().to_owned();
     row.standard_days = case.standard_days.and_then(|d| i32::try_from(d).ok());
@@ -502,7 +483,7 @@ fn resume(
     name: &str,
     arrived_at: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let before = case_of(row);
+    let before = crate::services::desk::case_of(row);
     let at = before
         .suspended_since
         .map_or(arrived_at, |s| s.max(arrived_at));

@@ -209,29 +209,6 @@ fn conversation_text(msgs: &[MessageRow]) -> String {
         .join("\n\n")
 }
 
-fn store_uploads(
-    state: &AppState,
-    tenant_id: &str,
-    files: &[UploadedFile],
-) -> ApiResult<Vec<String>> {
-    let mut keys: Vec<String> = Vec::new();
-    for f in files {
-        let key = format!(
-            "{tenant_id}/attachments/{}.{}",
-            new_id(),
-            f.kind.extension()
-        );
-        if let Err(e) = state.files.put(&key, &f.bytes) {
-            for k in &keys {
-                let _ = state.files.delete(k);
-            }
-            return Err(ApiError::Internal(e.into()));
-        }
-        keys.push(key);
-    }
-    Ok(keys)
-}
-
 /// Queues an operator's reply (a public message) or forward (an internal note) by e-mail.
 pub fn send_mail(
     state: &AppState,
@@ -267,7 +244,7 @@ pub fn send_mail(
         other => other.map(str::to_owned),
     };
     let tenant = user.tenant.clone();
-    let keys = store_uploads(state, &tenant.id, &files)?;
+    let keys = crate::services::desk::store_files(state, &tenant.id, &files)?;
     let now = Utc::now();
     let result = state.db.write_tx(|c| {
         let mut row = load(c, user, request_id)?;

@@ -13,7 +13,8 @@ use crate::error::ApiResult;
 use crate::services::notify::{self, Notice};
 use crate::tenancy::TenantCtx;
 
-pub(super) fn case_of(row: &RequestRow) -> RequestCase {
+/// The domain's view of a stored request.
+pub fn case_of(row: &RequestRow) -> RequestCase {
     RequestCase {
         citizen_id: row.citizen_id.clone(),
         kind: row.kind.parse().unwrap_or(RequestKind::Altro),

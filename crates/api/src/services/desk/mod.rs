@@ -9,7 +9,7 @@ mod transitions;
 mod views;
 
 pub use filing::{Filed, create, generic_citizen, request_types};
-pub use lifecycle::{Step, transition_in_tx};
+pub use lifecycle::{Step, case_of, transition_in_tx};
 pub use queue::{ListQuery, counts, get, list};
-pub use thread::{attachment, messages, post_message};
+pub use thread::{attachment, messages, post_message, store_files};
 pub use transitions::{history, transition};

@@ -199,7 +199,7 @@ pub fn post_message(
 }
 
 /// Writes uploaded files before the transaction that references them.
-pub(super) fn store_files(
+pub fn store_files(
     state: &AppState,
     tenant_id: &str,
     files: &[UploadedFile],
