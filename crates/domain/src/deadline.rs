@@ -11,20 +11,20 @@ use crate::error::DomainError;
 /// A request due within this many working days is flagged as "due soon".
 pub const DUE_SOON_WORKING_DAYS: i64 = 3;
 
-/// The day the TQRIF clock starts (day 0): the date of receipt in Europe/Rome, or the next
-/// working day when it arrived on a weekend, holiday or closure (received on Saturday →
-/// counts from Monday).
-pub fn clock_start(received_at: DateTime<Utc>, calendar: &WorkingCalendar) -> NaiveDate {
-    calendar.next_working_day_from(rome_date(received_at))
+/// The day the TQRIF clock starts (day 0): the date of receipt in Europe/Rome. The receipt
+/// day is never counted, whether or not it is a working day: day 1 is the first working day
+/// strictly after it (received on Saturday or on Friday, day 1 is Monday).
+pub fn clock_start(received_at: DateTime<Utc>) -> NaiveDate {
+    rome_date(received_at)
 }
 
-/// Due date: the `standard_days`-th working day after the clock start.
+/// Due date: the `standard_days`-th working day strictly after the receipt date.
 pub fn due_date(
     received_at: DateTime<Utc>,
     standard_days: Option<u32>,
     calendar: &WorkingCalendar,
 ) -> Option<NaiveDate> {
-    standard_days.map(|n| calendar.add_working_days(clock_start(received_at, calendar), n))
+    standard_days.map(|n| calendar.add_working_days(clock_start(received_at), n))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,8 +110,7 @@ pub fn elapsed(
     suspended_working_days: u32,
     calendar: &WorkingCalendar,
 ) -> Elapsed {
-    let gross =
-        calendar.working_days_between(clock_start(received_at, calendar), rome_date(answered_at));
+    let gross = calendar.working_days_between(clock_start(received_at), rome_date(answered_at));
     Elapsed {
         gross,
         net: gross.saturating_sub(suspended_working_days),
@@ -139,34 +138,61 @@ mod tests {
     #[test]
     fn receipt_on_weekend_holiday_and_late_evening() {
         let cal = WorkingCalendar::national();
-        // Saturday 21 Nov 2026 → counts from Monday 23; 5 working days → Monday 30.
-        assert_eq!(
-            clock_start(at("2026-11-21T10:00:00Z"), &cal),
-            d(2026, 11, 23)
-        );
+        // Saturday 21 Nov 2026 is day 0; Monday 23 is day 1; 5 working days → Friday 27,
+        // the same as a request received on Friday 20.
+        assert_eq!(clock_start(at("2026-11-21T10:00:00Z")), d(2026, 11, 21));
         assert_eq!(
             due_date(at("2026-11-21T10:00:00Z"), Some(5), &cal),
-            Some(d(2026, 11, 30))
+            Some(d(2026, 11, 27))
         );
-        // Friday evening, same result as Saturday? No: Friday is day 0 → Friday 27 Nov.
         assert_eq!(
             due_date(at("2026-11-20T16:00:00Z"), Some(5), &cal),
             Some(d(2026, 11, 27))
         );
-        // Friday 23:30 UTC is Saturday in Rome → Monday 30 Nov.
+        // Friday 23:30 UTC is Saturday in Rome: still Friday 27.
         assert_eq!(
             due_date(at("2026-11-20T23:30:00Z"), Some(5), &cal),
+            Some(d(2026, 11, 27))
+        );
+        // Monday 23 Nov: day 1 is Tuesday 24 → Monday 30.
+        assert_eq!(
+            due_date(at("2026-11-23T09:00:00Z"), Some(5), &cal),
             Some(d(2026, 11, 30))
         );
-        // 31 Dec 23:30 UTC → 1 Jan (holiday) → clock starts Monday 4 Jan 2027.
-        assert_eq!(clock_start(at("2026-12-31T23:30:00Z"), &cal), d(2027, 1, 4));
-        // Received on Ferragosto 2026 (Saturday) → Monday 17 Aug.
+        // 31 Dec 23:30 UTC is 1 Jan (a holiday) in Rome: day 0 is 1 Jan, day 1 is Monday
+        // 4 Jan 2027 (Saturday 2, Sunday 3), day 2 is Tuesday 5 (6 Jan is a holiday too).
+        assert_eq!(clock_start(at("2026-12-31T23:30:00Z")), d(2027, 1, 1));
         assert_eq!(
-            clock_start(at("2026-08-15T08:00:00Z"), &cal),
-            d(2026, 8, 17)
+            due_date(at("2026-12-31T23:30:00Z"), Some(2), &cal),
+            Some(d(2027, 1, 5))
         );
         // No standard, no due date.
         assert_eq!(due_date(at("2026-11-20T16:00:00Z"), None, &cal), None);
+    }
+
+    #[test]
+    fn reclamo_received_on_saturday_skips_easter_monday() {
+        // The worked example of the TQRIF count: a reclamo (30 working days) received on
+        // Saturday 7 March 2026 → day 1 Monday 9 March, Easter Monday 6 April skipped, due
+        // Monday 20 April 2026.
+        let cal = WorkingCalendar::national();
+        assert_eq!(
+            due_date(at("2026-03-07T10:00:00Z"), Some(30), &cal),
+            Some(d(2026, 4, 20))
+        );
+        // Received on Easter Monday itself: day 1 is Tuesday 7 April.
+        assert_eq!(
+            due_date(at("2026-04-06T10:00:00Z"), Some(1), &cal),
+            Some(d(2026, 4, 7))
+        );
+        // Answered on the due date after a Saturday receipt: 30 working days elapsed.
+        let e = elapsed(
+            at("2026-03-07T10:00:00Z"),
+            at("2026-04-20T15:00:00Z"),
+            0,
+            &cal,
+        );
+        assert_eq!(e.gross, 30);
     }
 
     #[test]

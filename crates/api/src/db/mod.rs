@@ -1,6 +1,7 @@
 //! Persistence: one code base over SQLite (embedded default) and PostgreSQL, picked from
 //! the `DATABASE_URL` scheme.
 
+mod fixes;
 mod group_commit;
 pub mod models;
 pub mod repo;
@@ -125,6 +126,7 @@ impl Db {
                 write,
             };
             db.migrate()?;
+            fixes::apply_pending(&db)?;
             let read = Pool::builder()
                 .max_size(max_connections.max(2))
                 .min_idle(Some(1))
@@ -144,6 +146,7 @@ impl Db {
                 group: None,
             };
             db.migrate()?;
+            fixes::apply_pending(&db)?;
             Ok(db)
         } else {
             Err(DbError::UnsupportedUrl)

@@ -8,6 +8,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    data_fixes (name) {
+        name -> Text,
+    }
+}
+
+diesel::table! {
     tenants (id) {
         id -> Text,
         slug -> Text,

@@ -272,9 +272,8 @@ async fn sigkill_loses_nothing_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_loses_nothing_postgres() {
-    let Some(url) = crate::helpers::fresh_database_url() else {
-        eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+    let Some(db) = crate::helpers::PgDatabase::create() else {
         return;
     };
-    crash_and_recover(url).await;
+    crash_and_recover(db.url.clone()).await;
 }

@@ -341,6 +341,20 @@ async fn operators_register_phone_requests(app: TestApp) {
     // Friday 20 Nov 2026 + 30 working days, skipping 8, 25, 26 Dec, 1 and 6 Jan = 7 Jan 2027.
     assert_eq!(created["due_date"], "2027-01-07");
 
+    // Received on Saturday 7 March 2026 by post: the receipt day is day 0 although it is not
+    // a working day, day 1 is Monday 9, Easter Monday is skipped → Monday 20 April.
+    let mut body = reclamo();
+    body["channel"] = json!("post");
+    body["citizen_id"] = json!(citizen_id);
+    body["received_at"] = json!("2026-03-07T09:00:00Z");
+    let created: Value = app
+        .post_json("/requests", Some(&op), &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["due_date"], "2026-04-20");
+
     // Without a citizen: the generic contribuente.
     let mut body = reclamo();
     body["channel"] = json!("desk");
@@ -697,4 +711,69 @@ async fn overdue_lists_late_open_requests_most_late_first(app: TestApp) {
         [june, march],
         "the one filed last first"
     );
+}
+
+db_test!(stored_due_dates_are_recomputed_from_receipt_day_zero);
+async fn stored_due_dates_are_recomputed_from_receipt_day_zero(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let office = app.office("Ufficio Tributi");
+    app.staff("op@comune.test", "operator", &[&office]);
+    let op = app.token("op@comune.test").await;
+    let file = |received: &'static str| {
+        let mut body = reclamo();
+        body["channel"] = json!("post");
+        body["received_at"] = json!(received);
+        body
+    };
+    let mut ids = Vec::new();
+    for received in ["2026-03-07T09:00:00Z", "2026-03-09T09:00:00Z"] {
+        let created: Value = app
+            .post_json("/requests", Some(&op), &file(received))
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    // As stored before the fix: the Saturday receipt counted from Monday (one day later).
+    let url = app.database_url.clone();
+    let (saturday, monday) = (ids[0].clone(), ids[1].clone());
+    app.state
+        .db
+        .write_tx(|c| {
+            diesel::sql_query(format!(
+                "UPDATE requests SET due_date = '2026-04-21' WHERE id = '{saturday}'"
+            ))
+            .execute(c)?;
+            diesel::sql_query("INSERT INTO data_fixes (name) VALUES ('tqrif_receipt_day_zero')")
+                .execute(c)
+        })
+        .unwrap();
+    // The next start applies the queued fix once.
+    let db = tokio::task::spawn_blocking(move || api::db::Db::connect(&url, 2, false))
+        .await
+        .unwrap()
+        .unwrap();
+    for (id, due) in [(&ids[0], "2026-04-20"), (&monday, "2026-04-21")] {
+        let view: Value = app
+            .get(&format!("/requests/{id}"), Some(&op))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(view["due_date"], due, "{id}");
+    }
+    let left: i64 = db
+        .read(|c| {
+            #[derive(diesel::QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            diesel::sql_query("SELECT COUNT(*) AS n FROM data_fixes")
+                .get_result::<N>(c)
+                .map(|r| r.n)
+        })
+        .unwrap();
+    assert_eq!(left, 0);
 }

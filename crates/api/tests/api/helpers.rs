@@ -22,9 +22,10 @@ macro_rules! db_test {
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                match crate::helpers::spawn_app_opt(crate::helpers::Backend::Postgres).await {
-                    Some(app) => super::$name(app).await,
-                    None => eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped"),
+                if let Some(app) =
+                    crate::helpers::spawn_app_opt(crate::helpers::Backend::Postgres).await
+                {
+                    super::$name(app).await;
                 }
             }
         }
@@ -43,6 +44,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: web::Data<AppState>,
     pub database_url: String,
+    /// Declared before `_dir`: the PostgreSQL database goes first, then the files.
+    _pg: Option<PgDatabase>,
     _dir: TempDir,
 }
 
@@ -57,9 +60,15 @@ pub async fn spawn_app_opt(backend: Backend) -> Option<TestApp> {
 /// Starts a server with a tweaked configuration.
 pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
-    let database_url = match backend {
-        Backend::Sqlite => format!("sqlite://{}", dir.path().join("test.db").display()),
-        Backend::Postgres => fresh_postgres_database()?,
+    let (database_url, pg) = match backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}", dir.path().join("test.db").display()),
+            None,
+        ),
+        Backend::Postgres => {
+            let db = PgDatabase::create()?;
+            (db.url.clone(), Some(db))
+        }
     };
     let mut config = Config::for_paths(database_url.clone(), dir.path().join("files"));
     config.rate_limit_per_minute = 10_000;
@@ -82,29 +91,64 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
         client,
         state,
         database_url,
+        _pg: pg,
         _dir: dir,
     })
 }
 
-/// A new, empty PostgreSQL database when `TEST_DATABASE_URL` is set.
-pub fn fresh_database_url() -> Option<String> {
-    fresh_postgres_database()
+/// A throwaway PostgreSQL database on the server named by `TEST_DATABASE_URL`, dropped
+/// (with its connections) when the guard goes.
+#[derive(Debug)]
+pub struct PgDatabase {
+    pub url: String,
+    base: String,
+    name: String,
 }
 
-/// A new, empty database on the server named by `TEST_DATABASE_URL`.
-fn fresh_postgres_database() -> Option<String> {
-    let base = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|s| !s.is_empty())?;
-    let name = format!("sportello_test_{}", uuid_simple());
-    let mut admin = diesel::PgConnection::establish(&base).expect("connect to TEST_DATABASE_URL");
-    diesel::RunQueryDsl::execute(
-        diesel::sql_query(format!("CREATE DATABASE {name}")),
-        &mut admin,
-    )
-    .expect("create database");
-    let (prefix, _) = base.rsplit_once('/').expect("database url with a path");
-    Some(format!("{prefix}/{name}"))
+impl PgDatabase {
+    /// A new, empty database, or `None` when `TEST_DATABASE_URL` is unset and this is not CI.
+    /// Under CI (`CI` set) a missing server fails the test instead of skipping it.
+    pub fn create() -> Option<Self> {
+        let Some(base) = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+        else {
+            assert!(
+                std::env::var("CI").is_err(),
+                "TEST_DATABASE_URL must be set in CI (scripts/test.sh starts PostgreSQL)"
+            );
+            eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped");
+            return None;
+        };
+        let name = format!("sportello_test_{}", uuid_simple());
+        let mut admin =
+            diesel::PgConnection::establish(&base).expect("connect to TEST_DATABASE_URL");
+        diesel::RunQueryDsl::execute(
+            diesel::sql_query(format!("CREATE DATABASE {name}")),
+            &mut admin,
+        )
+        .expect("create database");
+        let (prefix, _) = base.rsplit_once('/').expect("database url with a path");
+        Some(Self {
+            url: format!("{prefix}/{name}"),
+            base,
+            name,
+        })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = diesel::PgConnection::establish(&self.base) {
+            let _ = diesel::RunQueryDsl::execute(
+                diesel::sql_query(format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                )),
+                &mut admin,
+            );
+        }
+    }
 }
 
 fn uuid_simple() -> String {
