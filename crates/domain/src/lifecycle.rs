@@ -504,30 +504,7 @@ pub fn apply(
     rules: Rules<'_>,
 ) -> Result<(RequestCase, Vec<Event>), DomainError> {
     let kind = action.kind();
-    if !kind.allowed_for(actor.role) {
-        return Err(DomainError::forbidden(
-            format!("Non hai i permessi per {} questa pratica", kind.label_it()),
-            format!(
-                "You are not allowed to {} this request",
-                kind.code().replace('_', " ")
-            ),
-        ));
-    }
-    let Some(target) = kind.target(case.status) else {
-        return Err(DomainError::conflict(
-            format!(
-                "Non è possibile {} una pratica nello stato «{}»",
-                kind.label_it(),
-                case.status.label_it()
-            ),
-            format!(
-                "Cannot {} a request in state '{}'",
-                kind.code().replace('_', " "),
-                case.status.code()
-            ),
-        ));
-    };
-    check_scope(case, kind, actor)?;
+    let target = check_action(case, kind, actor)?;
 
     let mut next = case.clone();
     let mut events = Vec::new();
@@ -629,19 +606,7 @@ pub fn apply(
         }
         Action::Close => next.closed_at = Some(now),
         Action::Reopen => {
-            let answered = case.resolved_at.unwrap_or(case.received_at);
-            if now - answered > Duration::days(rules.reopen_within_days) {
-                return Err(DomainError::conflict(
-                    format!(
-                        "La pratica può essere riaperta entro {} giorni dalla risposta",
-                        rules.reopen_within_days
-                    ),
-                    format!(
-                        "The request can be reopened within {} days of the answer",
-                        rules.reopen_within_days
-                    ),
-                ));
-            }
+            check_reopen_window(case, now, rules)?;
             next.resolved_at = None;
             next.lateness_cause = None;
         }
@@ -676,32 +641,170 @@ fn end_suspension(
     }
 }
 
+/// Role, state and scope: whether `actor` may take `kind` on `case` now, and where it leads.
+/// Role first (403), then the diagram (409), then ownership and office (403).
+fn check_action(
+    case: &RequestCase,
+    kind: ActionKind,
+    actor: &Actor,
+) -> Result<Status, DomainError> {
+    if !kind.allowed_for(actor.role) {
+        return Err(DomainError::forbidden(
+            format!("Non hai i permessi per {} questa pratica", kind.label_it()),
+            format!(
+                "You are not allowed to {} this request",
+                kind.code().replace('_', " ")
+            ),
+        ));
+    }
+    let Some(target) = kind.target(case.status) else {
+        return Err(DomainError::conflict(
+            format!(
+                "Non è possibile {} una pratica nello stato «{}»",
+                kind.label_it(),
+                case.status.label_it()
+            ),
+            format!(
+                "Cannot {} a request in state '{}'",
+                kind.code().replace('_', " "),
+                case.status.code()
+            ),
+        ));
+    };
+    check_scope(case, kind, actor)?;
+    Ok(target)
+}
+
+fn check_reopen_window(
+    case: &RequestCase,
+    now: DateTime<Utc>,
+    rules: Rules<'_>,
+) -> Result<(), DomainError> {
+    let answered = case.resolved_at.unwrap_or(case.received_at);
+    if now - answered > Duration::days(rules.reopen_within_days) {
+        return Err(DomainError::conflict(
+            format!(
+                "La pratica può essere riaperta entro {} giorni dalla risposta",
+                rules.reopen_within_days
+            ),
+            format!(
+                "The request can be reopened within {} days of the answer",
+                rules.reopen_within_days
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether an operator works on this request: it is in one of their offices (or not yet
+/// routed), or assigned to them.
+fn in_remit(case: &RequestCase, actor: &Actor) -> bool {
+    let in_office = case
+        .office_id
+        .as_ref()
+        .is_none_or(|o| actor.office_ids.contains(o));
+    in_office || case.assignee_id.as_deref() == Some(actor.id.as_str())
+}
+
 /// Ownership and office checks, after the role and the state allowed the action.
 fn check_scope(case: &RequestCase, kind: ActionKind, actor: &Actor) -> Result<(), DomainError> {
     let allowed = match actor.role {
         Role::Supervisor | Role::Admin | Role::System => true,
         Role::Citizen => case.is_owned_by(actor),
         Role::Operator => {
-            let in_office = case
-                .office_id
-                .as_ref()
-                .is_none_or(|o| actor.office_ids.contains(o));
             let assigned_to_me = case.assignee_id.as_deref() == Some(actor.id.as_str());
             let free = case.assignee_id.is_none() || assigned_to_me;
             match kind {
                 // Taking needs the request unassigned (or already mine) in one of my offices.
-                ActionKind::Take => in_office && free,
-                _ => in_office || assigned_to_me,
+                ActionKind::Take => {
+                    free && case
+                        .office_id
+                        .as_ref()
+                        .is_none_or(|o| actor.office_ids.contains(o))
+                }
+                _ => in_remit(case, actor),
             }
         }
     };
-    if allowed {
-        Ok(())
-    } else {
-        Err(DomainError::forbidden(
-            "La pratica non è di tua competenza",
-            "This request is not within your remit",
-        ))
+    if allowed { Ok(()) } else { Err(not_in_remit()) }
+}
+
+fn not_in_remit() -> DomainError {
+    DomainError::forbidden(
+        "La pratica non è di tua competenza",
+        "This request is not within your remit",
+    )
+}
+
+/// What a caller does with a request besides lifecycle actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskOp {
+    /// A message the citizen reads (from the office: a written reply).
+    Reply,
+    /// A note only the office sees.
+    InternalNote,
+    /// Replying or forwarding by e-mail from the desk.
+    Mail,
+    /// The conversation as a PDF.
+    Export,
+}
+
+/// Whether `actor` may perform `op` on `case`. Citizens write on their own requests until
+/// they are concluded; operators act within their remit (office or assignment), like
+/// transitions; supervisors and administrators on every request of the tenant.
+pub fn check_op(case: &RequestCase, op: DeskOp, actor: &Actor) -> Result<(), DomainError> {
+    match actor.role {
+        Role::Supervisor | Role::Admin | Role::System => Ok(()),
+        Role::Operator if in_remit(case, actor) => Ok(()),
+        Role::Operator => Err(not_in_remit()),
+        Role::Citizen => match op {
+            DeskOp::Reply if !case.is_owned_by(actor) => Err(not_in_remit()),
+            DeskOp::Reply
+                if matches!(
+                    case.status,
+                    Status::Closed | Status::Rejected | Status::Withdrawn
+                ) =>
+            {
+                Err(DomainError::conflict(
+                    "La pratica è conclusa: per una nuova richiesta compila un nuovo modulo",
+                    "The request is concluded: file a new request instead",
+                ))
+            }
+            DeskOp::Reply => Ok(()),
+            DeskOp::InternalNote | DeskOp::Mail | DeskOp::Export => Err(DomainError::forbidden(
+                "Riservato agli operatori",
+                "Reserved to operators",
+            )),
+        },
+    }
+}
+
+/// Everything a caller may do with a request now: the one answer the API enforces and the
+/// web app shows as buttons.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Allowed {
+    /// Lifecycle actions accepted now by `POST /requests/{id}/transitions`.
+    pub actions: Vec<ActionKind>,
+    pub reply: bool,
+    pub internal_note: bool,
+    pub mail: bool,
+    pub export: bool,
+}
+
+pub fn allowed(case: &RequestCase, actor: &Actor, now: DateTime<Utc>, rules: Rules<'_>) -> Allowed {
+    let actions = ActionKind::ALL
+        .into_iter()
+        .filter(|&k| check_action(case, k, actor).is_ok())
+        .filter(|&k| k != ActionKind::Reopen || check_reopen_window(case, now, rules).is_ok())
+        .collect();
+    let may = |op| check_op(case, op, actor).is_ok();
+    Allowed {
+        actions,
+        reply: may(DeskOp::Reply),
+        internal_note: may(DeskOp::InternalNote),
+        mail: may(DeskOp::Mail),
+        export: may(DeskOp::Export),
     }
 }
 

@@ -495,7 +495,7 @@ fn resume(
         Rules::new(&tenant.calendar),
     )?;
     store_case(row, &after, Utc::now());
-    requests::update(c, row)?;
+    requests::update_case(c, row)?;
     requests::insert_transition(
         c,
         &TransitionRow {

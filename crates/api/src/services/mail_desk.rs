@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use chrono::Utc;
 use domain::api::{DeliveryView, MailExport, MailMode, MailQueued, MailView, SendMail};
-use domain::lifecycle::Status;
+use domain::lifecycle::{DeskOp, Status};
 use domain::types::Description;
 
 use crate::auth::AuthUser;
@@ -20,6 +20,7 @@ use crate::mail::compose::{self, format_date, format_instant};
 use crate::mail::outbound::{self, Draft};
 use crate::mail::pdf::{self, Block};
 use crate::mail::smtp::PayloadFile;
+use crate::services::desk::check_op;
 use crate::state::AppState;
 use crate::upload::UploadedFile;
 
@@ -28,6 +29,18 @@ const MAX_RECIPIENTS: usize = 20;
 fn load(c: &mut DbConn, user: &AuthUser, request_id: &str) -> ApiResult<RequestRow> {
     user.require_staff()?;
     requests::find(c, user.tenant_id(), request_id)?.ok_or(ApiError::NotFound)
+}
+
+/// The request for an operation that acts on it: staff only, within the caller's remit.
+fn load_for(
+    c: &mut DbConn,
+    user: &AuthUser,
+    request_id: &str,
+    op: DeskOp,
+) -> ApiResult<RequestRow> {
+    let row = load(c, user, request_id)?;
+    check_op(user, &row, op)?;
+    Ok(row)
 }
 
 // ---- the mails of a thread ---------------------------------------------------------------
@@ -217,7 +230,9 @@ pub fn send_mail(
     body: &SendMail,
     files: Vec<UploadedFile>,
 ) -> ApiResult<MailQueued> {
-    state.db.read(|c| load(c, user, request_id).map(|_| ()))?;
+    state
+        .db
+        .read(|c| load_for(c, user, request_id, DeskOp::Mail).map(|_| ()))?;
     let text = Description::parse(&body.body).map_err(|e| e.at_field("body"))?;
     let to = recipients("to", &body.to)?;
     let cc = recipients("cc", &body.cc)?;
@@ -247,7 +262,7 @@ pub fn send_mail(
     let keys = crate::services::desk::store_files(state, &tenant.id, &files)?;
     let now = Utc::now();
     let result = state.db.write_tx(|c| {
-        let mut row = load(c, user, request_id)?;
+        let row = load_for(c, user, request_id, DeskOp::Mail)?;
         let to = if to.is_empty() {
             let citizen_email = match &row.citizen_id {
                 Some(id) => users::find(c, &tenant.id, id)?.and_then(|u| u.email),
@@ -335,9 +350,7 @@ pub fn send_mail(
             });
         }
         if !forward && !row.has_public_reply {
-            row.has_public_reply = true;
-            row.updated_at = now.naive_utc();
-            requests::update(c, &row)?;
+            requests::mark_public_reply(c, &row.id, now.naive_utc())?;
         }
         let brand = outbound::brand(c, &state.config, &tenant)?;
         let facts = outbound::facts(c, &row)?;
@@ -556,7 +569,7 @@ pub fn export_pdf(
     internal: bool,
 ) -> ApiResult<(Vec<u8>, String)> {
     let (title, blocks, protocol) = state.db.read(|c| {
-        let row = load(c, user, request_id)?;
+        let row = load_for(c, user, request_id, DeskOp::Export)?;
         let (t, b) = pdf_blocks(c, user, &row, internal)?;
         Ok::<_, ApiError>((t, b, row.protocol_number))
     })?;
@@ -572,7 +585,9 @@ pub fn mail_export(
     body: &MailExport,
 ) -> ApiResult<MailQueued> {
     // Another tenant's request is not found before the body is judged.
-    state.db.read(|c| load(c, user, request_id).map(|_| ()))?;
+    state
+        .db
+        .read(|c| load_for(c, user, request_id, DeskOp::Mail).map(|_| ()))?;
     let to = recipients("to", &body.to)?;
     if to.is_empty() {
         return Err(ApiError::invalid(

@@ -282,6 +282,13 @@ pub fn document(
     Ok((bytes, r.document_content_type, r.document_filename))
 }
 
+fn already_reviewed() -> ApiError {
+    ApiError::conflict(
+        "La registrazione è già stata esaminata",
+        "The registration has already been reviewed",
+    )
+}
+
 /// Approves or rejects a pending registration; the account follows.
 pub fn review(
     state: &AppState,
@@ -319,12 +326,12 @@ pub fn review(
         let (before, account) =
             registrations::find(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
         if before.status != "pending" {
-            return Err(ApiError::conflict(
-                "La registrazione è già stata esaminata",
-                "The registration has already been reviewed",
-            ));
+            return Err(already_reviewed());
         }
-        registrations::review(c, id, status, &user.user_id, now, reason.as_deref())?;
+        // Conditional on "pending": of two reviewers deciding at once, one wins.
+        if !registrations::review(c, id, status, &user.user_id, now, reason.as_deref())? {
+            return Err(already_reviewed());
+        }
         users::set_status(c, &account.id, status)?;
         let notice = if approve {
             Notice::RegistrationApproved {

@@ -459,7 +459,7 @@ fn ops(w: &World) -> Vec<Op> {
             "/api/v1/requests/{id}/messages",
             format!("/requests/{r}/messages"),
             Body::Json(json!({"body": ""})),
-            [401, 422, 404, 422, 422, 422, 404],
+            [401, 422, 404, 403, 422, 422, 404],
         ),
         op(
             "GET",
@@ -554,7 +554,7 @@ fn ops(w: &World) -> Vec<Op> {
             "/api/v1/requests/{id}/export.pdf",
             format!("/requests/{r}/export.pdf"),
             Body::None,
-            [401, 403, 403, 200, 200, 200, 404],
+            [401, 403, 403, 403, 200, 200, 404],
         ),
         op(
             "GET",
@@ -582,14 +582,14 @@ fn ops(w: &World) -> Vec<Op> {
             "/api/v1/requests/{id}/export/mail",
             format!("/requests/{r}/export/mail"),
             Body::Json(json!({"to": []})),
-            [401, 403, 403, 422, 422, 422, 404],
+            [401, 403, 403, 403, 422, 422, 404],
         ),
         op(
             "POST",
             "/api/v1/requests/{id}/mail",
             format!("/requests/{r}/mail"),
             Body::Json(json!({"mode": "reply", "to": [], "body": ""})),
-            [401, 403, 403, 422, 422, 422, 404],
+            [401, 403, 403, 403, 422, 422, 404],
         ),
         op(
             "GET",

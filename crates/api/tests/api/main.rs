@@ -14,3 +14,4 @@ mod mail;
 mod mail_servers;
 mod openapi;
 mod public;
+mod races;

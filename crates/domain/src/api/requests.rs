@@ -125,6 +125,9 @@ pub struct RequestView {
     pub closed_at: Option<DateTime<Utc>>,
     pub lateness_cause: Option<LatenessCause>,
     pub updated_at: DateTime<Utc>,
+    /// What the caller may do with it now (the server enforces the same rule).
+    #[serde(default)]
+    pub allowed: crate::lifecycle::Allowed,
 }
 
 /// Per-status counters of the operator queue.

@@ -406,3 +406,66 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn replies_mail_and_export_follow_the_office() {
+    let cal = WorkingCalendar::national();
+    let rules = Rules::new(&cal);
+    let case = reclamo(&cal); // routed to "tributi"
+    let now = case.received_at;
+    let mine = allowed(&case, &operator("olga", "tributi"), now, rules);
+    assert!(mine.reply && mine.internal_note && mine.mail && mine.export);
+    assert!(mine.actions.contains(&ActionKind::Take));
+    // An operator of another office: nothing, the same as transitions.
+    let other = allowed(&case, &operator("ugo", "tecnico"), now, rules);
+    assert_eq!(other, Allowed::default());
+    assert!(matches!(
+        check_op(&case, DeskOp::Reply, &operator("ugo", "tecnico")),
+        Err(DomainError::Forbidden(_))
+    ));
+    // …unless it is assigned to them.
+    let mut assigned = case.clone();
+    assigned.assignee_id = Some("ugo".into());
+    assert!(allowed(&assigned, &operator("ugo", "tecnico"), now, rules).reply);
+    // Supervisors keep the wide view.
+    let sara = Actor::new("sara", Role::Supervisor, vec!["tecnico".into()]);
+    assert!(allowed(&case, &sara, now, rules).mail);
+    // The citizen replies on their own open request, withdraws it, nothing else.
+    let anna = allowed(&case, &citizen("anna"), now, rules);
+    assert_eq!(anna.actions, vec![ActionKind::Withdraw]);
+    assert!(anna.reply && !anna.internal_note && !anna.mail && !anna.export);
+    assert_eq!(
+        allowed(&case, &citizen("bruno"), now, rules),
+        Allowed::default()
+    );
+    let mut closed = case.clone();
+    closed.status = Status::Closed;
+    assert!(!allowed(&closed, &citizen("anna"), now, rules).reply);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// `allowed` lists exactly the actions `apply` accepts (apart from the body checks of
+    /// resolve and reclassify), for every state, actor and time.
+    #[test]
+    fn allowed_matches_apply(status in prop::sample::select(Status::ALL.to_vec()),
+                             action in any_action(), actor in any_actor(), days in 0i64..60,
+                             assignee in prop::option::of(prop_oneof![Just("olga"), Just("ugo")])) {
+        let cal = WorkingCalendar::national();
+        let rules = Rules::new(&cal);
+        let mut case = reclamo(&cal);
+        case.status = status;
+        case.assignee_id = assignee.map(str::to_owned);
+        if status == Status::WaitingCitizen { case.suspended_since = Some(case.received_at); }
+        if matches!(status, Status::Resolved | Status::Closed) { case.resolved_at = Some(case.received_at); }
+        let now = case.received_at + Duration::days(days);
+        let kind = action.kind();
+        let listed = allowed(&case, &actor, now, rules).actions.contains(&kind);
+        match apply(&case, action, &actor, now, rules) {
+            Ok(_) => prop_assert!(listed, "{kind:?} accepted but not listed"),
+            Err(DomainError::Validation(_)) => prop_assert!(listed),
+            Err(_) => prop_assert!(!listed, "{kind:?} listed but refused"),
+        }
+    }
+}

@@ -223,6 +223,7 @@ pub static TEXTS: Texts = Texts {
     choose: "Choose…",
     history_title: "History",
     history_empty: "No status changes.",
+    read_only_other_office: "A request of another office: you can read it, not answer or change it.",
     action_done: "Done.",
     internal_checkbox: "Internal note (not shown to the citizen)",
     registrations_title: "Registrations to verify",

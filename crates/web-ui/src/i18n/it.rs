@@ -223,6 +223,7 @@ pub static TEXTS: Texts = Texts {
     choose: "Scegli…",
     history_title: "Storico",
     history_empty: "Nessun passaggio di stato.",
+    read_only_other_office: "Pratica di un altro ufficio: puoi consultarla, non rispondere né modificarla.",
     action_done: "Operazione eseguita.",
     internal_checkbox: "Nota interna (non visibile al cittadino)",
     registrations_title: "Registrazioni da verificare",

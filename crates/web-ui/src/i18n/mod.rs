@@ -214,6 +214,7 @@ pub struct Texts {
     pub choose: &'static str,
     pub history_title: &'static str,
     pub history_empty: &'static str,
+    pub read_only_other_office: &'static str,
     pub action_done: &'static str,
     pub internal_checkbox: &'static str,
     pub registrations_title: &'static str,

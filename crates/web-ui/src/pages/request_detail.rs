@@ -82,7 +82,7 @@ fn Summary(
     let i18n = use_i18n();
     let form = FormState::new();
     let id = r.id.clone();
-    let can_withdraw = ActionKind::Withdraw.target(r.status).is_some();
+    let can_withdraw = r.allowed.actions.contains(&ActionKind::Withdraw);
     let withdraw = move |_| {
         if !browser::confirm(i18n.t().withdraw_confirm) {
             return;

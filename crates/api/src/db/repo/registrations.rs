@@ -52,6 +52,8 @@ pub fn list(
     q.load(conn)
 }
 
+/// Records the outcome of a pending registration. Conditional on it still being pending:
+/// returns false when another reviewer got there first.
 pub fn review(
     conn: &mut DbConn,
     id: &str,
@@ -59,14 +61,18 @@ pub fn review(
     reviewer: &str,
     at: NaiveDateTime,
     reason: Option<&str>,
-) -> QueryResult<()> {
-    diesel::update(registrations::table.find(id))
-        .set((
-            registrations::status.eq(status),
-            registrations::reviewed_by.eq(reviewer),
-            registrations::reviewed_at.eq(at),
-            registrations::rejection_reason.eq(reason),
-        ))
-        .execute(conn)
-        .map(|_| ())
+) -> QueryResult<bool> {
+    diesel::update(
+        registrations::table
+            .find(id)
+            .filter(registrations::status.eq("pending")),
+    )
+    .set((
+        registrations::status.eq(status),
+        registrations::reviewed_by.eq(reviewer),
+        registrations::reviewed_at.eq(at),
+        registrations::rejection_reason.eq(reason),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }

@@ -57,11 +57,84 @@ pub fn insert(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
     .map(|_| ())
 }
 
-pub fn update(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
+/// The columns a lifecycle step changes; the rest of the row (subject, fields, citizen…)
+/// is never written back from a possibly stale copy.
+#[derive(AsChangeset)]
+#[diesel(table_name = requests, treat_none_as_null = true)]
+struct CaseColumns<'a> {
+    type_code: &'a str,
+    kind: &'a str,
+    status: &'a str,
+    office_id: Option<&'a str>,
+    assignee_id: Option<&'a str>,
+    standard_days: Option<i32>,
+    due_date: Option<chrono::NaiveDate>,
+    has_public_reply: bool,
+    suspended_since: Option<chrono::NaiveDateTime>,
+    suspended_working_days: i32,
+    resolved_at: Option<chrono::NaiveDateTime>,
+    closed_at: Option<chrono::NaiveDateTime>,
+    lateness_cause: Option<&'a str>,
+    updated_at: chrono::NaiveDateTime,
+}
+
+/// Stores the lifecycle state of `row` (read under [`lock`] in the same transaction).
+pub fn update_case(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
     diesel::update(requests::table.find(&row.id))
-        .set(row)
+        .set(CaseColumns {
+            type_code: &row.type_code,
+            kind: &row.kind,
+            status: &row.status,
+            office_id: row.office_id.as_deref(),
+            assignee_id: row.assignee_id.as_deref(),
+            standard_days: row.standard_days,
+            due_date: row.due_date,
+            has_public_reply: row.has_public_reply,
+            suspended_since: row.suspended_since,
+            suspended_working_days: row.suspended_working_days,
+            resolved_at: row.resolved_at,
+            closed_at: row.closed_at,
+            lateness_cause: row.lateness_cause.as_deref(),
+            updated_at: row.updated_at,
+        })
         .execute(conn)
         .map(|_| ())
+}
+
+/// Records that the office has sent a written reply, whatever else changes concurrently.
+pub fn mark_public_reply(
+    conn: &mut DbConn,
+    id: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(requests::table.find(id))
+        .set((
+            requests::has_public_reply.eq(true),
+            requests::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The request, locked until the end of the transaction: whoever decides from its state
+/// (a transition, a reply) sees the last committed one and holds off the others. On
+/// PostgreSQL `FOR UPDATE`; on SQLite the single writer already serialises write
+/// transactions, and reads inside one see every earlier commit.
+pub fn lock(conn: &mut DbConn, tenant_id: &str, id: &str) -> QueryResult<Option<RequestRow>> {
+    let q = requests::table
+        .filter(requests::tenant_id.eq(tenant_id))
+        .filter(requests::id.eq(id));
+    match conn {
+        DbConn::Postgresql(c) => q
+            .select(RequestRow::as_select())
+            .for_update()
+            .load(c)
+            .map(crate::db::at_most_one),
+        DbConn::Sqlite(c) => q
+            .select(RequestRow::as_select())
+            .load(c)
+            .map(crate::db::at_most_one),
+    }
 }
 
 pub fn find(conn: &mut DbConn, tenant_id: &str, id: &str) -> QueryResult<Option<RequestRow>> {

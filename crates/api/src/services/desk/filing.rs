@@ -9,7 +9,7 @@ use domain::lifecycle::RequestCase;
 use domain::types::{Description, Subject};
 
 use super::lifecycle::store_case;
-use super::views::{People, today};
+use super::views::People;
 use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::models::{IdempotencyRow, RequestRow, UserRow};
@@ -83,7 +83,7 @@ pub fn create(
             });
         }
         let (row, citizen) = file_request(c, tenant, user, body, now)?;
-        let view = People::of(citizen).view(row, tenant, today());
+        let view = People::of(citizen).view(row, tenant, &user.actor(), now);
         let body = serde_json::to_string(&view).map_err(|e| ApiError::Internal(e.into()))?;
         if let Some(key) = idempotency_key {
             requests::insert_idempotency(

@@ -77,7 +77,7 @@ pub fn transition_in_tx(
     let rules = Rules::new(&tenant.calendar);
     let (after, events) = lifecycle::apply(&before, action, actor, now, rules)?;
     store_case(row, &after, now);
-    requests::update(c, row)?;
+    requests::update_case(c, row)?;
     requests::insert_transition(
         c,
         &TransitionRow {

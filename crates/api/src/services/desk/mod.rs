@@ -13,3 +13,4 @@ pub use lifecycle::{Step, case_of, transition_in_tx};
 pub use queue::{ListQuery, counts, get, list};
 pub use thread::{attachment, messages, post_message, store_files};
 pub use transitions::{history, transition};
+pub use views::check_op;

@@ -2,11 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Utc;
 use domain::api::{Page, QueueCounts, RequestView};
+use domain::calendar::rome_date;
 use domain::deadline::{self, DeadlineStatus};
 use domain::lifecycle::Status;
 
-use super::views::{People, load_visible, render, today};
+use super::views::{People, load_visible, render};
 use crate::auth::AuthUser;
 use crate::db::repo::requests;
 use crate::error::{ApiError, ApiResult};
@@ -65,9 +67,9 @@ pub fn list(state: &AppState, user: &AuthUser, q: &ListQuery) -> ApiResult<Page<
     } else {
         filter.citizen_id = Some(user.user_id.clone());
     }
-    let today = today();
+    let now = Utc::now();
     if q.overdue == Some(true) {
-        filter.overdue_before = Some(today);
+        filter.overdue_before = Some(rome_date(now));
     }
     let order = match q.sort.as_deref() {
         Some("urgent") => requests::Order::Urgent,
@@ -102,9 +104,10 @@ pub fn list(state: &AppState, user: &AuthUser, q: &ListQuery) -> ApiResult<Page<
             requests::list(c, &tenant.id, &filter, order, q.cursor.as_deref(), limit)?
         };
         let people = People::load(c, &rows)?;
+        let actor = user.actor();
         let items = rows
             .into_iter()
-            .map(|r| people.view(r, tenant, today))
+            .map(|r| people.view(r, tenant, &actor, now))
             .collect();
         Ok::<_, ApiError>(Page { items, next_cursor })
     })
@@ -117,7 +120,7 @@ pub fn counts(
 ) -> ApiResult<QueueCounts> {
     user.require_staff()?;
     let tenant = &user.tenant;
-    let today = today();
+    let today = rome_date(Utc::now());
     state.db.read(|c| {
         let by_status = requests::counts(c, &tenant.id, office_id)?
             .into_iter()
@@ -142,6 +145,6 @@ pub fn counts(
 pub fn get(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<RequestView> {
     state.db.read(|c| {
         let row = load_visible(c, user, id)?;
-        render(c, &user.tenant, row)
+        render(c, user, row)
     })
 }

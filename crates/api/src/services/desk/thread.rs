@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use domain::api::{Attachment, CreateMessage, MessageAuthor, MessageView, Page};
-use domain::lifecycle::{Action, Role, Status};
+use domain::lifecycle::{Action, DeskOp, Role, Status};
 use domain::types::Description;
 
 use super::lifecycle::{Step, display_name, transition_in_tx};
-use super::views::load_visible;
+use super::views::{check_op, load_visible, lock_visible};
 use crate::auth::AuthUser;
 use crate::db::models::{AttachmentRow, MessageRow};
 use crate::db::repo::{new_id, requests};
@@ -83,35 +83,26 @@ pub fn post_message(
     body: &CreateMessage,
     files: Vec<UploadedFile>,
 ) -> ApiResult<MessageView> {
-    // Not found before anything else: others' requests do not exist for a citizen.
-    state
-        .db
-        .read(|c| load_visible(c, user, request_id).map(|_| ()))?;
+    let op = if body.internal {
+        DeskOp::InternalNote
+    } else {
+        DeskOp::Reply
+    };
+    // Not found, then not allowed, before the body is judged: others' requests do not
+    // exist for a citizen, and other offices' requests are not an operator's to write on.
+    state.db.read(|c| {
+        let row = load_visible(c, user, request_id)?;
+        check_op(user, &row, op)
+    })?;
     let text = Description::parse(&body.body).map_err(|e| e.at_field("body"))?;
-    if body.internal && !user.is_staff() {
-        return Err(ApiError::forbidden(
-            "Le note interne sono riservate agli operatori",
-            "Internal notes are reserved to operators",
-        ));
-    }
     let tenant = user.tenant.clone();
     let now = Utc::now();
     let message_id = new_id();
     let stored = store_files(state, &tenant.id, &files)?;
     let result = state.db.write_tx(|c| {
-        let mut row = load_visible(c, user, request_id)?;
+        let mut row = lock_visible(c, user, request_id)?;
+        check_op(user, &row, op)?;
         let status: Status = row.status.parse()?;
-        if !user.is_staff()
-            && matches!(
-                status,
-                Status::Closed | Status::Rejected | Status::Withdrawn
-            )
-        {
-            return Err(ApiError::Domain(domain::error::DomainError::conflict(
-                "La pratica è conclusa: per una nuova richiesta compila un nuovo modulo",
-                "The request is concluded: file a new request instead",
-            )));
-        }
         let name = display_name(c, user)?;
         requests::insert_message(
             c,
@@ -157,9 +148,7 @@ pub fn post_message(
             transition_in_tx(c, &tenant, &mut row, step)?;
         } else if user.is_staff() && !body.internal {
             if !row.has_public_reply {
-                row.has_public_reply = true;
-                row.updated_at = now.naive_utc();
-                requests::update(c, &row)?;
+                requests::mark_public_reply(c, &row.id, now.naive_utc())?;
             }
             notify::enqueue(
                 c,
@@ -188,7 +177,7 @@ pub fn post_message(
             internal: body.internal,
             created_at: now.naive_utc(),
         };
-        Ok(message_view(stored_msg, &mut map))
+        Ok::<_, ApiError>(message_view(stored_msg, &mut map))
     });
     if result.is_err() {
         for key in &stored {

@@ -6,7 +6,7 @@ use domain::lifecycle::{Action, ActionKind, Role};
 use domain::types::Description;
 
 use super::lifecycle::{Step, display_name, transition_in_tx};
-use super::views::{load_visible, render};
+use super::views::{load_visible, lock_visible, render};
 use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::models::{MessageRow, RequestRow};
@@ -33,7 +33,7 @@ pub fn transition(
         Description::parse(n).map_err(|e| e.at_field("note"))?;
     }
     state.db.write_tx(|c| {
-        let mut row = load_visible(c, user, request_id)?;
+        let mut row = lock_visible(c, user, request_id)?;
         // Who may do what comes before what the body says.
         if !body.action.allowed_for(user.role) {
             return Err(ApiError::forbidden("Azione non consentita al tuo ruolo", "Action not allowed for your role"));
@@ -84,7 +84,7 @@ pub fn transition(
             }
             .record(c, Some(&before), Some(&after))?;
         }
-        render(c, &tenant, row)
+        render(c, user, row)
     })
 }
 

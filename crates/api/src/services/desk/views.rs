@@ -3,12 +3,14 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::api::{CitizenSummary, NamedRef, RequestView};
 use domain::calendar::rome_date;
 use domain::catalogue::{Channel, RequestKind};
 use domain::deadline;
-use domain::lifecycle::Status;
+use domain::lifecycle::{self, Actor, DeskOp, Rules, Status};
+
+use super::lifecycle::case_of;
 
 use crate::auth::AuthUser;
 use crate::db::DbConn;
@@ -47,8 +49,11 @@ impl People {
         &self,
         row: RequestRow,
         tenant: &TenantCtx,
-        today: chrono::NaiveDate,
+        actor: &Actor,
+        now: DateTime<Utc>,
     ) -> RequestView {
+        let today = rome_date(now);
+        let allowed = lifecycle::allowed(&case_of(&row), actor, now, Rules::new(&tenant.calendar));
         let status: Status = row.status.parse().unwrap_or(Status::Received);
         let (deadline_status, working_days_left) = match row.due_date.filter(|_| status.is_open()) {
             Some(due) => {
@@ -95,6 +100,7 @@ impl People {
             closed_at: row.closed_at.map(|t| t.and_utc()),
             lateness_cause: row.lateness_cause.as_deref().and_then(|c| c.parse().ok()),
             updated_at: row.updated_at.and_utc(),
+            allowed,
             id: row.id,
             protocol_number: row.protocol_number,
             type_code: row.type_code,
@@ -104,23 +110,30 @@ impl People {
     }
 }
 
-pub(super) fn today() -> chrono::NaiveDate {
-    rome_date(Utc::now())
+pub(super) fn render(c: &mut DbConn, user: &AuthUser, row: RequestRow) -> ApiResult<RequestView> {
+    let people = People::load(c, std::slice::from_ref(&row))?;
+    Ok(people.view(row, &user.tenant, &user.actor(), Utc::now()))
 }
 
-pub(super) fn render(
-    c: &mut DbConn,
-    tenant: &TenantCtx,
-    row: RequestRow,
-) -> ApiResult<RequestView> {
-    let people = People::load(c, std::slice::from_ref(&row))?;
-    Ok(people.view(row, tenant, today()))
+/// Refuses `op` unless the caller may perform it on `row` (see [`lifecycle::check_op`]).
+pub fn check_op(user: &AuthUser, row: &RequestRow, op: DeskOp) -> ApiResult<()> {
+    Ok(lifecycle::check_op(&case_of(row), op, &user.actor())?)
 }
 
 /// The request if the caller may see it: citizens only their own (others are "not found",
 /// not "forbidden", so ids do not leak), staff the whole tenant.
 pub(super) fn load_visible(c: &mut DbConn, user: &AuthUser, id: &str) -> ApiResult<RequestRow> {
-    let row = requests::find(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
+    visible(user, requests::find(c, user.tenant_id(), id)?)
+}
+
+/// [`load_visible`] for a write: the row stays locked until the transaction ends, so a
+/// decision taken from its state cannot be overtaken by a concurrent one.
+pub(crate) fn lock_visible(c: &mut DbConn, user: &AuthUser, id: &str) -> ApiResult<RequestRow> {
+    visible(user, requests::lock(c, user.tenant_id(), id)?)
+}
+
+fn visible(user: &AuthUser, row: Option<RequestRow>) -> ApiResult<RequestRow> {
+    let row = row.ok_or(ApiError::NotFound)?;
     if !user.is_staff() && row.citizen_id.as_deref() != Some(user.user_id.as_str()) {
         return Err(ApiError::NotFound);
     }

@@ -7,7 +7,7 @@ use domain::api::{
 use domain::deadline::due_date;
 use domain::lifecycle::ActionKind;
 use domain::types::Description;
-use domain::{DeadlineStatus, LatenessCause, Role};
+use domain::{DeadlineStatus, LatenessCause};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -21,7 +21,7 @@ use crate::components::{
 use crate::format;
 use crate::i18n::{ActionLabels, kind_label, status_label, tr, trs, use_i18n};
 use crate::pages::console::request_mail::{ExportPanel, MailSection};
-use crate::session::{use_session, use_tenant};
+use crate::session::use_tenant;
 
 type Res<T> = LocalResource<ApiResult<T>>;
 
@@ -99,13 +99,17 @@ pub fn Detail() -> impl IntoView {
                             <section aria-labelledby="thread-title" class="mt-4">
                                 <h2 id="thread-title" class="h4">{tr(|t| t.thread_title)}</h2>
                                 {load(messages, |items| view! { <Thread messages=items /> })}
-                                <Compose id=r.id.clone() messages />
+                                {if r.allowed.reply {
+                                    view! { <Compose id=r.id.clone() messages /> }.into_any()
+                                } else {
+                                    view! { <p class="alert alert-info mt-3" role="note">{tr(|t| t.read_only_other_office)}</p> }.into_any()
+                                }}
                             </section>
-                            <MailSection id=r.id.clone() messages mails />
+                            <MailSection id=r.id.clone() messages mails can_send=r.allowed.mail />
                         </div>
                         <div class="col-12 col-xl-5">
                             <Actions r=r.clone() reload action_done />
-                            <ExportPanel id=r.id.clone() protocol=r.protocol_number.clone() />
+                            {r.allowed.export.then(|| view! { <ExportPanel id=r.id.clone() protocol=r.protocol_number.clone() /> })}
                             <section aria-labelledby="history-title" class="mt-4">
                                 <h2 id="history-title" class="h4">{tr(|t| t.history_title)}</h2>
                                 {load(history, move |items| {
@@ -279,14 +283,15 @@ fn Actions(
     action_done: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let tenant = use_tenant();
-    let role = session.role().unwrap_or(Role::Operator);
-    let available: Vec<ActionKind> = ActionKind::ALL
-        .into_iter()
-        .filter(|a| {
-            a.target(r.status).is_some() && a.allowed_for(role) && *a != ActionKind::Withdraw
-        })
+    // What the server accepts now for this caller (the same domain rule), without the
+    // citizen's own withdrawal.
+    let available: Vec<ActionKind> = r
+        .allowed
+        .actions
+        .iter()
+        .copied()
+        .filter(|a| *a != ActionKind::Withdraw)
         .collect();
     let chosen = RwSignal::new(None::<ActionKind>);
     let note = RwSignal::new(String::new());

@@ -76,13 +76,15 @@ pub fn MailSection(
     id: String,
     messages: Res<Vec<MessageView>>,
     mails: Res<Vec<MailView>>,
+    /// Whether the caller may reply or forward by e-mail (their office's request).
+    can_send: bool,
 ) -> impl IntoView {
     view! {
         <section aria-labelledby="mail-title" class="mt-4">
             <h2 id="mail-title" class="h4">{trm(|m| m.section_title)}</h2>
             <h3 class="h5">{trm(|m| m.list_title)}</h3>
             {load(mails, |items| view! { <MailList items /> })}
-            <SendMailForm id messages mails />
+            {can_send.then(|| view! { <SendMailForm id messages mails /> })}
         </section>
     }
 }
