@@ -4,6 +4,7 @@
 // When SPORTELLO_URL is set (e2e/run.mjs started one server for every test file), the
 // tests use that server and the demo accounts it passed on in SPORTELLO_DEMO.
 import { spawn, execFileSync } from 'node:child_process';
+import { sink } from './mailsink.mjs';
 import { mkdtempSync, rmSync, existsSync, createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -90,6 +91,11 @@ export async function startServer() {
     // Each test logs in several times from the same address.
     SPORTELLO_RATE_LIMIT_PER_MINUTE: '1000',
     SPORTELLO_LOG: process.env.SPORTELLO_LOG || 'warn',
+    // Mail goes to the real SMTP sink, where the tests read it; the workers run often.
+    SPORTELLO_SMTP_URL: `smtp://${sink().smtp}?tls=none`,
+    SPORTELLO_MAIL_FROM: 'sportello@comune.esempio.it',
+    SPORTELLO_WORKER_INTERVAL_MS: '200',
+    SPORTELLO_RETRY_BASE_SECONDS: '1',
   };
   const demo = parseSeed(execFileSync(bin, ['seed-demo'], { env, encoding: 'utf8' }));
 
