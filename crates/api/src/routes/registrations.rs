@@ -76,7 +76,7 @@ async fn get_one(
     tag = "registrations",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "PDF, JPEG or PNG", content_type = "application/pdf"),
+        (status = 200, description = "PDF, JPEG or PNG", content(("application/pdf"), ("image/jpeg"), ("image/png"))),
         (status = 404, body = Problem)
     )
 )]

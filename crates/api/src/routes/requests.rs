@@ -194,7 +194,10 @@ async fn post_message(
 #[utoipa::path(
     tag = "requests",
     security(("bearer" = [])),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 404, body = Problem))
+    responses(
+        (status = 200, description = "The file, with the type it was stored with (mail attachments may be of any type)", content_type = "*/*"),
+        (status = 404, body = Problem),
+    )
 )]
 #[get("/requests/{id}/attachments/{attachment_id}")]
 async fn attachment(

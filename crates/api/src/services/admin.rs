@@ -736,7 +736,14 @@ pub fn set_routing_rules(
 // ---- audit log -------------------------------------------------------------------------
 
 fn audit_dto(row: AuditRow) -> AuditEntry {
-    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    // States are objects; an older entry holding a bare value reads as {"value": …}.
+    let json = |s: Option<String>| {
+        s.and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+            .map(|v| match v {
+                serde_json::Value::Object(_) => v,
+                other => serde_json::json!({ "value": other }),
+            })
+    };
     AuditEntry {
         id: row.id,
         actor_id: row.actor_id,

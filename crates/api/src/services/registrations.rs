@@ -357,7 +357,11 @@ pub fn review(
             entity: "registration",
             entity_id: Some(id),
         }
-        .record(c, Some(&before_dto.status), Some(&after_dto.status))?;
+        .record(
+            c,
+            Some(&serde_json::json!({"status": before_dto.status})),
+            Some(&serde_json::json!({"status": after_dto.status})),
+        )?;
         Ok(after_dto)
     })
 }

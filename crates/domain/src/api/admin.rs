@@ -117,9 +117,11 @@ pub struct AuditEntry {
     pub action: String,
     pub entity: String,
     pub entity_id: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    /// The state before the change (an object), null for a creation.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub before: Option<serde_json::Value>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    /// The state after the change (an object), null for a deletion.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub after: Option<serde_json::Value>,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
