@@ -12,6 +12,7 @@ pub mod error;
 pub mod forms;
 pub mod lifecycle;
 pub mod registry;
+pub mod sql;
 pub mod types;
 
 pub use calendar::{MonthDay, WorkingCalendar, rome_date};
