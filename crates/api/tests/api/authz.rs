@@ -253,6 +253,20 @@ fn ops(w: &World) -> Vec<Op> {
         ),
         op(
             "POST",
+            "/api/v1/auth/password-reset",
+            "/auth/password-reset".into(),
+            Body::Json(json!({"email": "non-una-mail"})),
+            [422; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/auth/password-reset/confirm",
+            "/auth/password-reset/confirm".into(),
+            Body::Json(json!({"token": "inventato", "password": "Nuova-Parola-2027"})),
+            [422; 7],
+        ),
+        op(
+            "POST",
             "/api/v1/auth/register",
             "/auth/register".into(),
             Body::Form(bad_registration, "identity_document", PDF),
@@ -648,6 +662,13 @@ fn ops(w: &World) -> Vec<Op> {
             format!("/users/{}", w.operator),
             Body::Json(json!({"password": "debole"})),
             [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "POST",
+            "/api/v1/users/{id}/password-reset",
+            format!("/users/{NONE_ID}/password-reset"),
+            Body::None,
+            [401, 403, 403, 403, 403, 404, 403],
         ),
         op(
             "PATCH",
