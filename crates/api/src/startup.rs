@@ -99,7 +99,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // Throttle maps and the session cache forget idle keys now and then.
         let weak = Arc::downgrade(&self.state.clone().into_inner());
-        actix_web::rt::spawn(async move {
+        tokio::spawn(async move {
             let mut tick = tokio::time::interval(PRUNE_EVERY);
             loop {
                 tick.tick().await;

@@ -174,8 +174,9 @@ async fn world(app: &TestApp) -> World {
                 "Altrove",
             )?;
             api::db::repo::users::set_offices(c, &t.id, &id, &[office.id])?;
-            Ok::<_, api::error::ApiError>(())
+            Ok::<_, api::error::ApiError>(t.id)
         })
+        .map(|id| state.tenant_changed(&id))
         .unwrap();
     let res = reqwest::Client::new()
         .post(app.url("/auth/login"))
