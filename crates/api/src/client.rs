@@ -77,7 +77,7 @@ impl FromRequest for ClientInfo {
 fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-        v4 => v4,
+        v4 @ IpAddr::V4(_) => v4,
     }
 }
 
@@ -142,7 +142,11 @@ fn host_header(req: &HttpRequest) -> Option<&str> {
     req.headers()
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
-        .or_else(|| req.uri().authority().map(actix_web::http::uri::Authority::as_str))
+        .or_else(|| {
+            req.uri()
+                .authority()
+                .map(actix_web::http::uri::Authority::as_str)
+        })
 }
 
 /// Lower-case, without port; only the characters of a DNS name or an address literal.
@@ -227,6 +231,9 @@ mod tests {
         assert_eq!(normalize_host("evil/../x"), "");
         assert_eq!(normalize_host(&"a".repeat(300)), "");
         assert!(parse_cidr("nope").is_err());
-        assert_eq!(parse_cidr(" 127.0.0.1 ").unwrap().to_string(), "127.0.0.1/32");
+        assert_eq!(
+            parse_cidr(" 127.0.0.1 ").unwrap().to_string(),
+            "127.0.0.1/32"
+        );
     }
 }

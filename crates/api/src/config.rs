@@ -292,7 +292,10 @@ impl std::fmt::Debug for Config {
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "<set>"))
             .field("access_token_seconds", &self.access_token_seconds)
             .field("trusted_proxies", &self.trusted_proxies)
-            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "<set>"))
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "<set>"),
+            )
             .field("db_connections", &self.db_connections)
             .field("background_workers", &self.background_workers)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))

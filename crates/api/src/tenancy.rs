@@ -161,18 +161,17 @@ pub async fn resolve(state: &AppState, req: &HttpRequest) -> ApiResult<Arc<Tenan
     let host = ClientInfo::of(req, &state.config.trusted_proxies).host;
     let cache = &state.tenants;
     let generation = cache.generation.load(Ordering::SeqCst);
-    let hosts = match cache.hosts() {
-        Some(h) => h,
-        None => {
-            let db = state.db.clone();
-            let (hosts, default_id) = blocking(move || db.read(tenants::host_map)).await?;
-            let map = Arc::new(HostMap {
-                hosts: hosts.into_iter().collect(),
-                default_id,
-            });
-            cache.put_hosts(map.clone(), generation);
-            map
-        }
+    let hosts = if let Some(h) = cache.hosts() {
+        h
+    } else {
+        let db = state.db.clone();
+        let (hosts, default_id) = blocking(move || db.read(tenants::host_map)).await?;
+        let map = Arc::new(HostMap {
+            hosts: hosts.into_iter().collect(),
+            default_id,
+        });
+        cache.put_hosts(map.clone(), generation);
+        map
     };
     let id = hosts
         .hosts

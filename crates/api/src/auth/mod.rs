@@ -14,7 +14,6 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use domain::lifecycle::{Actor, Role};
 
-
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::tenancy::{self, TenantCtx};

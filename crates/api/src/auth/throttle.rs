@@ -159,7 +159,10 @@ impl LoginGuard {
         let mut locked = false;
         let client_key = (key.to_owned(), ip);
         if room || maps.clients.contains_key(&client_key) {
-            let c = maps.clients.entry(client_key).or_insert(Strikes::fresh(now));
+            let c = maps
+                .clients
+                .entry(client_key)
+                .or_insert(Strikes::fresh(now));
             if c.stale(now) {
                 *c = Strikes::fresh(now);
             }
@@ -258,7 +261,10 @@ mod tests {
     #[test]
     fn a_guessing_client_does_not_lock_out_the_owner() {
         let guard = LoginGuard::new(3);
-        let (attacker, owner) = (IpAddr::from([198, 51, 100, 1]), IpAddr::from([192, 0, 2, 7]));
+        let (attacker, owner) = (
+            IpAddr::from([198, 51, 100, 1]),
+            IpAddr::from([192, 0, 2, 7]),
+        );
         for _ in 0..3 {
             guard.check("t:op", attacker).unwrap();
             guard.failed("t:op", attacker);

@@ -41,7 +41,10 @@ impl Brand {
     pub fn password_reset_page(&self) -> String {
         format!(
             "{}/recupero-password",
-            self.public_url.as_deref().unwrap_or("").trim_end_matches('/')
+            self.public_url
+                .as_deref()
+                .unwrap_or("")
+                .trim_end_matches('/')
         )
     }
 
@@ -495,7 +498,14 @@ pub fn account_exists(lang: Lang, brand: &Brand, name: &str, reset_link: &str) -
             ],
         ),
     };
-    build(lang, brand, subject, &greeting(lang, name), &paragraphs, true)
+    build(
+        lang,
+        brand,
+        subject,
+        &greeting(lang, name),
+        &paragraphs,
+        true,
+    )
 }
 
 /// The link that sets a new password, valid `minutes` and once.
@@ -518,7 +528,14 @@ pub fn password_reset(lang: Lang, brand: &Brand, name: &str, link: &str, minutes
             ],
         ),
     };
-    build(lang, brand, subject, &greeting(lang, name), &paragraphs, true)
+    build(
+        lang,
+        brand,
+        subject,
+        &greeting(lang, name),
+        &paragraphs,
+        true,
+    )
 }
 
 #[cfg(test)]

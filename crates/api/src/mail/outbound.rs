@@ -344,8 +344,7 @@ pub fn expand(c: &mut DbConn, config: &Config, row: &OutboxNoticeRow) -> ApiResu
         }
         Notice::PasswordReset { reset_id, token } => {
             // A link that can no longer work (used, expired) is not sent.
-            if let Some((reset, user)) =
-                password_resets::find_live(c, &tenant.id, reset_id, now)?
+            if let Some((reset, user)) = password_resets::find_live(c, &tenant.id, reset_id, now)?
                 && let Some(email) = user.email.as_deref().filter(|e| address::is_valid(e))
             {
                 let lang = prefs_of(c, Some(&user.id))?.lang;

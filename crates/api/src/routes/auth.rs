@@ -226,8 +226,7 @@ async fn password_reset_confirm(
 ) -> ApiResult<HttpResponse> {
     state.limits.public_forms.check(client.ip)?;
     let PasswordResetConfirm { token, password } = body.into_inner();
-    blocking(move || accounts::confirm_reset(&state, &tenant, &client, &token, &password))
-        .await?;
+    blocking(move || accounts::confirm_reset(&state, &tenant, &client, &token, &password)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -8,8 +8,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::page_limit;
 use crate::auth::AuthUser;
-use crate::error::{ApiResult, blocking};
 use crate::client::ClientInfo;
+use crate::error::{ApiResult, blocking};
 use crate::services::{accounts, admin};
 use crate::state::AppState;
 

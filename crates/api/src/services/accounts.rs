@@ -47,11 +47,7 @@ pub fn normalize_username(raw: &str) -> String {
 
 /// An audit entry of the sign-in machinery (no acting staff member: the account itself, or
 /// nobody for an unknown username).
-fn auth_audit<'a>(
-    tenant_id: &'a str,
-    user_id: Option<&'a str>,
-    action: &'a str,
-) -> Audit<'a> {
+fn auth_audit<'a>(tenant_id: &'a str, user_id: Option<&'a str>, action: &'a str) -> Audit<'a> {
     Audit {
         tenant_id,
         actor_id: user_id,
@@ -152,9 +148,13 @@ fn start_session(
     family: Option<(String, NaiveDateTime)>,
 ) -> ApiResult<Session> {
     let offices = state.db.read(|c| users::office_ids(c, &user.id))?;
-    let access = state
-        .jwt
-        .issue(&user.id, &tenant.id, &user.role, offices, user.session_version)?;
+    let access = state.jwt.issue(
+        &user.id,
+        &tenant.id,
+        &user.role,
+        offices,
+        user.session_version,
+    )?;
     let refresh = random_token();
     let now = Utc::now();
     let (family_id, session_end) = family.unwrap_or_else(|| {
@@ -344,8 +344,12 @@ pub fn request_reset(
             return Ok(());
         }
         if queue_reset(c, &tenant.id, &user)? {
-            auth_audit(&tenant.id, Some(&user.id), "auth.password_reset_requested")
-                .record_from(c, Some(client.ip), None::<&()>, None::<&()>)?;
+            auth_audit(&tenant.id, Some(&user.id), "auth.password_reset_requested").record_from(
+                c,
+                Some(client.ip),
+                None::<&()>,
+                None::<&()>,
+            )?;
         }
         Ok::<_, ApiError>(())
     })
@@ -376,15 +380,17 @@ pub fn confirm_reset(
 ) -> ApiResult<()> {
     let hash = hex_digest(token.trim().as_bytes());
     let now = Utc::now().naive_utc();
-    let (reset, user) = state.db.read(|c| {
-        let Some(reset) = password_resets::find_by_hash(c, &tenant.id, &hash)? else {
-            return Ok::<_, ApiError>(None);
-        };
-        let user = users::find(c, &tenant.id, &reset.user_id)?;
-        Ok(user.map(|u| (reset, u)))
-    })?
-    .filter(|(r, u)| r.used_at.is_none() && r.expires_at > now && u.active)
-    .ok_or_else(bad_reset_token)?;
+    let (reset, user) = state
+        .db
+        .read(|c| {
+            let Some(reset) = password_resets::find_by_hash(c, &tenant.id, &hash)? else {
+                return Ok::<_, ApiError>(None);
+            };
+            let user = users::find(c, &tenant.id, &reset.user_id)?;
+            Ok(user.map(|u| (reset, u)))
+        })?
+        .filter(|(r, u)| r.used_at.is_none() && r.expires_at > now && u.active)
+        .ok_or_else(bad_reset_token)?;
     let identifiers: Vec<&str> = [user.email.as_deref(), user.fiscal_code.as_deref()]
         .into_iter()
         .flatten()

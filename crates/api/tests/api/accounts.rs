@@ -214,7 +214,12 @@ async fn registration_input_is_validated(app: TestApp) {
             })
             .unwrap()
             .iter()
-            .map(|p| serde_json::from_str::<Value>(p).unwrap()["subject"].as_str().unwrap().to_owned())
+            .map(|p| {
+                serde_json::from_str::<Value>(p).unwrap()["subject"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
             .collect()
     };
     assert_eq!(
@@ -225,14 +230,23 @@ async fn registration_input_is_validated(app: TestApp) {
         2,
         "{subjects:?}"
     );
-    assert!(stored_documents(&app) == 1, "a duplicate's document was kept");
+    assert!(
+        stored_documents(&app) == 1,
+        "a duplicate's document was kept"
+    );
 }
 
 fn stored_documents(app: &TestApp) -> usize {
     fn walk(dir: &std::path::Path) -> usize {
         std::fs::read_dir(dir).map_or(0, |rd| {
             rd.flatten()
-                .map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 })
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walk(&e.path())
+                    } else {
+                        1
+                    }
+                })
                 .sum()
         })
     }

@@ -260,7 +260,12 @@ async fn bad_password_reset_input(app: TestApp) {
     app.staff("admin@comune.test", "admin", &[]);
     let admin = app.token("admin@comune.test").await;
     let cases: Vec<(&str, Value, u16, &str)> = vec![
-        ("/auth/password-reset", json!({"email": "non-una-mail"}), 422, "email"),
+        (
+            "/auth/password-reset",
+            json!({"email": "non-una-mail"}),
+            422,
+            "email",
+        ),
         ("/auth/password-reset", json!({"email": 5}), 422, "body"),
         ("/auth/password-reset", json!({}), 422, "email"),
         (
@@ -319,8 +324,12 @@ async fn bad_password_reset_input(app: TestApp) {
         })
         .unwrap();
     assert_problem(
-        app.post_json(&format!("/users/{generic}/password-reset"), Some(&admin), &json!({}))
-            .await,
+        app.post_json(
+            &format!("/users/{generic}/password-reset"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await,
         409,
         "no e-mail",
     )
@@ -386,7 +395,8 @@ async fn markup_and_sql_are_just_text(app: TestApp) {
 }
 
 db_test!(rate_limits_on_login_and_registration, |c| c
-    .rate_limit_per_minute = 5);
+    .rate_limit_per_minute =
+    5);
 async fn rate_limits_on_login_and_registration(app: TestApp) {
     let mut statuses = Vec::new();
     for _ in 0..8 {

@@ -55,7 +55,13 @@ async fn forwarded_headers_of_untrusted_clients_are_ignored(app: TestApp) {
     // A new X-Forwarded-For each time does not make a new rate-limit key…
     let mut statuses = Vec::new();
     for i in 0..4 {
-        let res = login_from(&app, &format!("198.51.100.{i}"), "x@example.it", "sbagliata-1").await;
+        let res = login_from(
+            &app,
+            &format!("198.51.100.{i}"),
+            "x@example.it",
+            "sbagliata-1",
+        )
+        .await;
         statuses.push(res.status().as_u16());
     }
     assert_eq!(statuses, [401, 401, 401, 429]);
@@ -96,7 +102,13 @@ db_test!(a_trusted_proxy_names_the_client, |c| {
 async fn a_trusted_proxy_names_the_client(app: TestApp) {
     // Behind the load balancer each client has its own budget.
     for i in 0..4 {
-        let res = login_from(&app, &format!("198.51.100.{i}"), "x@example.it", "sbagliata-1").await;
+        let res = login_from(
+            &app,
+            &format!("198.51.100.{i}"),
+            "x@example.it",
+            "sbagliata-1",
+        )
+        .await;
         assert_eq!(res.status(), 401, "client {i}");
     }
     for _ in 0..3 {
@@ -134,7 +146,11 @@ async fn made_up_host_names_do_not_grow_the_tenant_cache(app: TestApp) {
     assert_eq!(app.state.tenants.len(), 1);
 }
 
-async fn metrics(app: &TestApp, token: Option<&str>, forwarded_for: Option<&str>) -> reqwest::Response {
+async fn metrics(
+    app: &TestApp,
+    token: Option<&str>,
+    forwarded_for: Option<&str>,
+) -> reqwest::Response {
     let mut req = reqwest::Client::new().get(format!("{}/metrics", app.address));
     if let Some(t) = token {
         req = req.bearer_auth(t);
@@ -168,10 +184,7 @@ db_test!(without_a_token_metrics_are_for_loopback_only, |c| {
 async fn without_a_token_metrics_are_for_loopback_only(app: TestApp) {
     assert_eq!(metrics(&app, None, None).await.status(), 200);
     // Through the (trusted) proxy, a remote client is not loopback.
-    assert_eq!(
-        metrics(&app, None, Some("203.0.113.5")).await.status(),
-        401
-    );
+    assert_eq!(metrics(&app, None, Some("203.0.113.5")).await.status(), 401);
 }
 
 db_test!(a_guesser_cannot_lock_out_the_owner, |c| {
@@ -212,7 +225,13 @@ async fn a_guesser_cannot_lock_out_the_owner(app: TestApp) {
     assert_eq!(unknown, [401; 5]);
     let locked_known = login_from(&app, attacker, "admin@comune.test", PASSWORD).await;
     let locked_unknown = login_from(&app, attacker, "nessuno@comune.test", PASSWORD).await;
-    assert_eq!((locked_known.status().as_u16(), locked_unknown.status().as_u16()), (429, 429));
+    assert_eq!(
+        (
+            locked_known.status().as_u16(),
+            locked_unknown.status().as_u16()
+        ),
+        (429, 429)
+    );
     let (wait_known, wait_unknown) = (retry_after(&locked_known), retry_after(&locked_unknown));
     // Fifteen minutes from each one's fifth failure (a few seconds apart).
     for wait in [wait_known, wait_unknown] {

@@ -110,7 +110,12 @@ pub async fn spawn_node(other: &TestApp, tweak: impl FnOnce(&mut Config)) -> Tes
     start(config, other.database_url.clone(), None, dir).await
 }
 
-async fn start(config: Config, database_url: String, pg: Option<PgDatabase>, dir: TempDir) -> TestApp {
+async fn start(
+    config: Config,
+    database_url: String,
+    pg: Option<PgDatabase>,
+    dir: TempDir,
+) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let app = tokio::task::spawn_blocking(move || Application::build(config, listener))
         .await

@@ -50,7 +50,13 @@ async fn account_changes_apply_to_the_next_request(app: TestApp) {
     assert_eq!(app.get("/me", Some(&op)).await.status(), 200);
 
     // A password set by the administrator ends the sessions too.
-    let res = patch_user(&app, &admin, &op_id, &json!({"password": "Nuova-Parola-2027"})).await;
+    let res = patch_user(
+        &app,
+        &admin,
+        &op_id,
+        &json!({"password": "Nuova-Parola-2027"}),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     assert_eq!(app.get("/me", Some(&op)).await.status(), 401);
 }
@@ -66,16 +72,20 @@ fn age_sessions(app: &TestApp, email: &str, days: i64) {
                 .filter(users::email.eq(email))
                 .select(users::id)
                 .first(c)?;
-            let rows: Vec<(String, chrono::NaiveDateTime, chrono::NaiveDateTime, chrono::NaiveDateTime)> =
-                refresh_tokens::table
-                    .filter(refresh_tokens::user_id.eq(&user_id))
-                    .select((
-                        refresh_tokens::id,
-                        refresh_tokens::created_at,
-                        refresh_tokens::expires_at,
-                        refresh_tokens::session_expires_at,
-                    ))
-                    .load(c)?;
+            let rows: Vec<(
+                String,
+                chrono::NaiveDateTime,
+                chrono::NaiveDateTime,
+                chrono::NaiveDateTime,
+            )> = refresh_tokens::table
+                .filter(refresh_tokens::user_id.eq(&user_id))
+                .select((
+                    refresh_tokens::id,
+                    refresh_tokens::created_at,
+                    refresh_tokens::expires_at,
+                    refresh_tokens::session_expires_at,
+                ))
+                .load(c)?;
             for (id, created, expires, session_end) in rows {
                 diesel::update(refresh_tokens::table.find(id))
                     .set((
@@ -106,7 +116,11 @@ async fn a_session_has_an_absolute_end(app: TestApp) {
     app.staff("op@comune.test", "operator", &[]);
     let res = app.login("op@comune.test", PASSWORD).await;
     assert_eq!(res.status(), 200);
-    assert!(set_cookie(&res).contains("Max-Age=604800"), "{}", set_cookie(&res));
+    assert!(
+        set_cookie(&res).contains("Max-Age=604800"),
+        "{}",
+        set_cookie(&res)
+    );
     // Six days later, still sliding: refreshed.
     age_sessions(&app, "op@comune.test", 6);
     let res = refresh(&app).await;
@@ -119,7 +133,10 @@ async fn a_session_has_an_absolute_end(app: TestApp) {
         .unwrap()
         .parse()
         .unwrap();
-    assert!((4 * 86_400 - 60..=4 * 86_400).contains(&max_age), "{max_age}");
+    assert!(
+        (4 * 86_400 - 60..=4 * 86_400).contains(&max_age),
+        "{max_age}"
+    );
     // Five more days: within the sliding window of the last refresh, past the absolute end.
     age_sessions(&app, "op@comune.test", 5);
     assert_eq!(refresh(&app).await.status(), 401);
@@ -195,17 +212,32 @@ async fn password_reset_by_email(app: TestApp) {
 
     // Known and unknown addresses get the same answer.
     let known = app
-        .post_json("/auth/password-reset", None, &json!({"email": "OP@comune.test"}))
+        .post_json(
+            "/auth/password-reset",
+            None,
+            &json!({"email": "OP@comune.test"}),
+        )
         .await;
     let unknown = app
-        .post_json("/auth/password-reset", None, &json!({"email": "nessuno@comune.test"}))
+        .post_json(
+            "/auth/password-reset",
+            None,
+            &json!({"email": "nessuno@comune.test"}),
+        )
         .await;
-    assert_eq!((known.status().as_u16(), unknown.status().as_u16()), (202, 202));
+    assert_eq!(
+        (known.status().as_u16(), unknown.status().as_u16()),
+        (202, 202)
+    );
     let (known, unknown) = (known.bytes().await.unwrap(), unknown.bytes().await.unwrap());
     assert_eq!(known, unknown);
     // Not an address at all: a field error.
     let res = app
-        .post_json("/auth/password-reset", None, &json!({"email": "non-una-mail"}))
+        .post_json(
+            "/auth/password-reset",
+            None,
+            &json!({"email": "non-una-mail"}),
+        )
         .await;
     assert_eq!(res.status(), 422);
 
@@ -230,11 +262,14 @@ async fn password_reset_by_email(app: TestApp) {
     api::mail::outbound::expand_due(&app.state).await.unwrap();
     let mails = mails_to(&app, "op@comune.test");
     assert_eq!(mails.len(), 1, "{mails:?}");
-    assert!(mails[0].0.contains("Reimpostazione della password"), "{mails:?}");
     assert!(
-        mails[0]
-            .1
-            .contains(&format!("https://sportello.comune.test/recupero-password?token={token}")),
+        mails[0].0.contains("Reimpostazione della password"),
+        "{mails:?}"
+    );
+    assert!(
+        mails[0].1.contains(&format!(
+            "https://sportello.comune.test/recupero-password?token={token}"
+        )),
         "{mails:?}"
     );
     assert!(mails[0].1.contains("30 minuti"), "{mails:?}");
@@ -264,7 +299,9 @@ async fn password_reset_by_email(app: TestApp) {
     assert_eq!(refresh(&app).await.status(), 401);
     assert_eq!(app.login("op@comune.test", PASSWORD).await.status(), 401);
     assert_eq!(
-        app.login("op@comune.test", "Nuova-Parola-2027").await.status(),
+        app.login("op@comune.test", "Nuova-Parola-2027")
+            .await
+            .status(),
         200
     );
     // Single use.
@@ -280,8 +317,12 @@ async fn password_reset_by_email(app: TestApp) {
     assert_eq!(p["errors"][0]["field"], "token", "{p}");
 
     // An expired link does not work either.
-    app.post_json("/auth/password-reset", None, &json!({"email": "op@comune.test"}))
-        .await;
+    app.post_json(
+        "/auth/password-reset",
+        None,
+        &json!({"email": "op@comune.test"}),
+    )
+    .await;
     let found = wait_for_notices(&app, "password_reset", 2).await;
     let second = found[1]["token"].as_str().unwrap().to_owned();
     app.state
@@ -289,7 +330,10 @@ async fn password_reset_by_email(app: TestApp) {
         .write_tx(|c| {
             use api::db::schema::password_resets as pr;
             diesel::update(pr::table)
-                .set(pr::expires_at.eq(chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)))
+                .set(
+                    pr::expires_at
+                        .eq(chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)),
+                )
                 .execute(c)
         })
         .unwrap();
@@ -312,14 +356,22 @@ async fn administrators_send_reset_links(app: TestApp) {
     let (citizen_id, _) = app.citizen(CF_A, "anna@example.it", &op).await;
     for id in [&op_id, &citizen_id] {
         let res = app
-            .post_json(&format!("/users/{id}/password-reset"), Some(&admin), &json!({}))
+            .post_json(
+                &format!("/users/{id}/password-reset"),
+                Some(&admin),
+                &json!({}),
+            )
             .await;
         assert_eq!(res.status(), 202, "{}", res.text().await.unwrap());
     }
     assert_eq!(notices(&app, "password_reset").len(), 2);
     // Nobody else may, and the current password keeps working until the link is used.
     let res = app
-        .post_json(&format!("/users/{op_id}/password-reset"), Some(&op), &json!({}))
+        .post_json(
+            &format!("/users/{op_id}/password-reset"),
+            Some(&op),
+            &json!({}),
+        )
         .await;
     assert_eq!(res.status(), 403);
     assert_eq!(app.get("/me", Some(&op)).await.status(), 200);
@@ -334,7 +386,8 @@ async fn administrators_send_reset_links(app: TestApp) {
             .as_array()
             .unwrap()
             .iter()
-            .any(|e| e["action"] == "user.password_reset_requested" && e["entity_id"] == op_id.as_str()),
+            .any(|e| e["action"] == "user.password_reset_requested"
+                && e["entity_id"] == op_id.as_str()),
         "{audit}"
     );
 }
@@ -344,9 +397,18 @@ async fn sign_ins_and_sensitive_reads_are_audited_with_the_address(app: TestApp)
     app.staff("admin@comune.test", "admin", &[]);
     app.staff("op@comune.test", "operator", &[]);
     let op = app.token("op@comune.test").await;
-    assert_eq!(app.login("op@comune.test", "sbagliata-123").await.status(), 401);
-    assert_eq!(app.login("nessuno@comune.test", "sbagliata-123").await.status(), 401);
-    app.register(&citizen_data(CF_A, "anna@example.it"), PDF).await;
+    assert_eq!(
+        app.login("op@comune.test", "sbagliata-123").await.status(),
+        401
+    );
+    assert_eq!(
+        app.login("nessuno@comune.test", "sbagliata-123")
+            .await
+            .status(),
+        401
+    );
+    app.register(&citizen_data(CF_A, "anna@example.it"), PDF)
+        .await;
     let regs: Value = app
         .get("/registrations", Some(&op))
         .await
@@ -433,7 +495,10 @@ async fn two_nodes_on_postgres_share_invalidations() {
     assert_eq!(res.status(), 200);
     let start = Instant::now();
     while b.get("/audit-log", Some(&op)).await.status() != 200 {
-        assert!(start.elapsed() < Duration::from_secs(2), "B kept the old role");
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "B kept the old role"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     // Deactivated on A: B refuses the token.
@@ -445,7 +510,12 @@ async fn two_nodes_on_postgres_share_invalidations() {
     let name = |app: &TestApp| {
         let app_url = app.url("/public/tenant");
         async move {
-            reqwest::get(app_url).await.unwrap().json::<Value>().await.unwrap()["name"]
+            reqwest::get(app_url)
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()["name"]
                 .as_str()
                 .unwrap()
                 .to_owned()
@@ -453,12 +523,19 @@ async fn two_nodes_on_postgres_share_invalidations() {
     };
     assert_eq!(name(&b).await, "Sportello");
     let res = a
-        .put_json("/settings", Some(&admin), &json!({"name": "Comune di Prova"}))
+        .put_json(
+            "/settings",
+            Some(&admin),
+            &json!({"name": "Comune di Prova"}),
+        )
         .await;
     assert_eq!(res.status(), 200);
     let start = Instant::now();
     while name(&b).await != "Comune di Prova" {
-        assert!(start.elapsed() < Duration::from_secs(2), "B kept the old settings");
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "B kept the old settings"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }

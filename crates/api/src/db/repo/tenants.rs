@@ -74,8 +74,11 @@ pub fn ctx(conn: &mut DbConn, id: &str) -> QueryResult<TenantCtx> {
     load_ctx(conn, row)
 }
 
+/// `(host, tenant id)` pairs and the default tenant's id.
+pub type HostMapping = (Vec<(String, String)>, Option<String>);
+
 /// Every mapped host name with its tenant, and the default tenant's id.
-pub fn host_map(conn: &mut DbConn) -> QueryResult<(Vec<(String, String)>, Option<String>)> {
+pub fn host_map(conn: &mut DbConn) -> QueryResult<HostMapping> {
     let hosts = tenant_hosts::table
         .select((tenant_hosts::host, tenant_hosts::tenant_id))
         .load(conn)?;
