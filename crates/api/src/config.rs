@@ -51,7 +51,7 @@ pub struct Config {
     )]
     pub access_token_seconds: u64,
 
-    /// Lifetime of refresh tokens, in days.
+    /// Sliding lifetime of refresh tokens, in days: a session unused this long ends.
     #[arg(
         long,
         env = "SPORTELLO_REFRESH_TOKEN_DAYS",
@@ -59,6 +59,36 @@ pub struct Config {
         global = true
     )]
     pub refresh_token_days: u64,
+
+    /// Absolute lifetime of a session, in days from sign-in, however often it is refreshed.
+    #[arg(
+        long,
+        env = "SPORTELLO_REFRESH_ABSOLUTE_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub refresh_absolute_days: u64,
+
+    /// Proxies (CIDR list, e.g. `10.0.0.0/8,127.0.0.1`) whose `Forwarded`,
+    /// `X-Forwarded-For` and `X-Forwarded-Host` headers are believed. Empty: none.
+    #[arg(
+        long,
+        env = "SPORTELLO_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = crate::client::parse_cidr,
+        global = true
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Bearer token Prometheus must send for `/metrics`; unset: `/metrics` answers only
+    /// to loopback clients.
+    #[arg(
+        long,
+        env = "SPORTELLO_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub metrics_token: Option<String>,
 
     /// Maximum database connections (readers for SQLite).
     #[arg(
@@ -211,6 +241,10 @@ impl Config {
         chrono::Duration::days(i64::try_from(self.refresh_token_days).unwrap_or(30))
     }
 
+    pub fn session_absolute_ttl(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::try_from(self.refresh_absolute_days).unwrap_or(30))
+    }
+
     /// A configuration for tests and tools: temporary paths, defaults otherwise.
     pub fn for_paths(database_url: impl Into<String>, files_dir: impl Into<PathBuf>) -> Self {
         Self {
@@ -220,6 +254,9 @@ impl Config {
             jwt_secret: None,
             access_token_seconds: 900,
             refresh_token_days: 30,
+            refresh_absolute_days: 30,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
             db_connections: 8,
             sqlite_sync_full: false,
             secure_cookies: false,
@@ -254,6 +291,11 @@ impl std::fmt::Debug for Config {
             .field("web_dir", &self.web_dir)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "<set>"))
             .field("access_token_seconds", &self.access_token_seconds)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "<set>"),
+            )
             .field("db_connections", &self.db_connections)
             .field("background_workers", &self.background_workers)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))

@@ -72,6 +72,8 @@ pub fn upsert_staff(
                 u::status.eq("approved"),
                 u::active.eq(true),
                 u::updated_at.eq(now),
+                // A new password ends the account's sessions.
+                u::session_version.eq(u::session_version + 1),
             ))
             .execute(c)?;
         return Ok(existing.id);
@@ -92,6 +94,7 @@ pub fn upsert_staff(
         locked_until: None,
         created_at: now,
         updated_at: now,
+        session_version: 0,
     };
     users::insert(c, &row)?;
     Ok(row.id)
@@ -303,6 +306,7 @@ fn upsert_demo_citizen(
         locked_until: None,
         created_at: now,
         updated_at: now,
+        session_version: 0,
     };
     users::insert(c, &row)?;
     Ok(row.id)

@@ -3,8 +3,9 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Compress, DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpServer, web};
 use actix_web_prom::PrometheusMetricsBuilder;
 use tracing_actix_web::TracingLogger;
@@ -13,19 +14,25 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::session::{self, SessionCache};
 use crate::auth::throttle::Limits;
+use crate::client::ClientInfo;
 use crate::config::Config;
-use crate::db::Db;
 use crate::db::repo::{secrets, tenants};
+use crate::db::{Backend, Db};
 use crate::error::{self, ApiError};
+use crate::events::Events;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::storage::LocalFiles;
-use crate::tenancy::TenantCache;
+use crate::tenancy::{self, TenantCache};
 use crate::{routes, spa};
 
 /// Largest JSON body accepted (uploads go through multipart with their own limits).
 const JSON_LIMIT: usize = 256 * 1024;
+const METRICS_PATH: &str = "/metrics";
+/// How often idle rate-limit keys and cached sessions are dropped.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub struct Application {
     port: u16,
@@ -40,7 +47,9 @@ impl Application {
         let port = listener.local_addr()?.port();
         let workers = state.config.workers;
         let metrics = PrometheusMetricsBuilder::new("sportello")
-            .endpoint("/metrics")
+            .endpoint(METRICS_PATH)
+            // Made-up paths must not each create a label set (unbounded memory).
+            .mask_unmatched_patterns("UNMATCHED")
             .build()
             .map_err(|e| anyhow::anyhow!("metrics: {e}"))?;
         let app_state = state.clone();
@@ -58,6 +67,7 @@ impl Application {
                 .wrap(security_headers())
                 .wrap(Compress::default())
                 .wrap(metrics.clone())
+                .wrap(from_fn(metrics_guard))
                 .wrap(TracingLogger::default())
                 .into_utoipa_app()
                 .openapi(ApiDoc::openapi())
@@ -87,6 +97,17 @@ impl Application {
 
     /// Runs until SIGINT/SIGTERM, then lets in-flight requests finish (graceful shutdown).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        // Throttle maps and the session cache forget idle keys now and then.
+        let weak = Arc::downgrade(&self.state.clone().into_inner());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(PRUNE_EVERY);
+            loop {
+                tick.tick().await;
+                let Some(state) = weak.upgrade() else { return };
+                state.limits.prune();
+                state.sessions.prune();
+            }
+        });
         // Background workers (outbox, mail, IMAP) stop after the server, between two jobs.
         let workers = self
             .state
@@ -121,14 +142,93 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
         Ok(())
     })?;
     let files = LocalFiles::new(&config.files_dir)?;
+    let events = match db.backend {
+        Backend::Postgres => Events::postgres(&config.database_url),
+        Backend::Sqlite => Events::local(),
+    };
+    let sessions = Arc::new(SessionCache::default());
+    let tenants = Arc::new(TenantCache::default());
+    spawn_invalidation(&events, sessions.clone(), tenants.clone())?;
     Ok(AppState {
         db,
         files: Arc::new(files),
         jwt: JwtKeys::new(&secret, config.access_token_ttl()),
-        limits: Limits::new(config.rate_limit_per_minute),
-        tenants: TenantCache::default(),
+        limits: Limits::new(config.rate_limit_per_minute, config.lockout_after),
+        tenants,
+        sessions,
+        events,
         config: Arc::new(config),
     })
+}
+
+/// Drops cached accounts and tenants that another process (or this one) announced as
+/// changed; everything when announcements may have been missed.
+fn spawn_invalidation(
+    events: &Events,
+    sessions: Arc<SessionCache>,
+    tenants: Arc<TenantCache>,
+) -> std::io::Result<()> {
+    use tokio::sync::broadcast::error::RecvError;
+    let mut rx = events.subscribe();
+    std::thread::Builder::new()
+        .name("cache-invalidate".into())
+        .spawn(move || {
+            loop {
+                match rx.blocking_recv() {
+                    Ok(e) if e.topic == session::TOPIC => sessions.invalidate(&e.payload),
+                    Ok(e) if e.topic == tenancy::TOPIC => tenants.invalidate(),
+                    Ok(e) if e.is_resync() => {
+                        sessions.clear();
+                        tenants.invalidate();
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => {
+                        sessions.clear();
+                        tenants.invalidate();
+                    }
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        })
+        .map(|_| ())
+}
+
+/// `/metrics` is for the monitoring system only: with `SPORTELLO_METRICS_TOKEN` set, it
+/// takes that Bearer token; without, it answers loopback clients only.
+async fn metrics_guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.path() == METRICS_PATH {
+        let Some(state) = req.app_data::<web::Data<AppState>>() else {
+            return Err(ApiError::NotFound.into());
+        };
+        let allowed = match &state.config.metrics_token {
+            Some(expected) => req
+                .headers()
+                .get(actix_web::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .is_some_and(|t| same_secret(t.trim(), expected)),
+            None => ClientInfo::of(req.request(), &state.config.trusted_proxies)
+                .ip
+                .is_loopback(),
+        };
+        if !allowed {
+            return Err(ApiError::unauthorized(
+                "Metriche riservate al sistema di monitoraggio",
+                "Metrics are reserved to the monitoring system",
+            )
+            .into());
+        }
+    }
+    next.call(req).await
+}
+
+/// Compares digests, so the time taken says nothing about how much of the token matched.
+fn same_secret(given: &str, expected: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes())
 }
 
 /// The OpenAPI document of the public API, as served at `/api/v1/openapi.json`.

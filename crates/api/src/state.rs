@@ -3,19 +3,40 @@
 use std::sync::Arc;
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::session::{self, SessionCache};
 use crate::auth::throttle::Limits;
 use crate::config::Config;
 use crate::db::Db;
+use crate::events::Events;
 use crate::storage::FileStore;
-use crate::tenancy::TenantCache;
+use crate::tenancy::{self, TenantCache};
 
 pub struct AppState {
     pub db: Db,
     pub files: Arc<dyn FileStore>,
     pub jwt: JwtKeys,
     pub config: Arc<Config>,
-    pub tenants: TenantCache,
+    pub tenants: Arc<TenantCache>,
+    /// Accounts' current rights and session versions, checked on every request.
+    pub sessions: Arc<SessionCache>,
+    /// Changes every process must hear of (cache invalidations).
+    pub events: Events,
     pub limits: Limits,
+}
+
+impl AppState {
+    /// An account's role, offices, active flag or session version changed (after the
+    /// commit): forget it here at once, and tell the other processes.
+    pub fn session_changed(&self, user_id: &str) {
+        self.sessions.invalidate(user_id);
+        self.events.publish(session::TOPIC, user_id);
+    }
+
+    /// A tenant's settings or directory changed (after the commit).
+    pub fn tenant_changed(&self, tenant_id: &str) {
+        self.tenants.invalidate();
+        self.events.publish(tenancy::TOPIC, tenant_id);
+    }
 }
 
 impl std::fmt::Debug for AppState {

@@ -1,10 +1,12 @@
 //! Which tenant (Comune or TARI operator) a request is for: from the Host name through the
 //! `tenant_hosts` table, else the default tenant. Tenants are cached for a short time so
-//! the hot path does not query them, and re-read after a settings change.
+//! the hot path does not query them, and re-read after a settings change. The host name
+//! is the `Host` header, or `X-Forwarded-Host` from a trusted proxy ([`ClientInfo`]).
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -13,6 +15,7 @@ use domain::api::FieldDef;
 use domain::calendar::WorkingCalendar;
 use domain::catalogue::{RequestKind, StandardDays};
 
+use crate::client::ClientInfo;
 use crate::db::repo::tenants;
 use crate::error::{ApiError, ApiResult, blocking};
 use crate::state::AppState;
@@ -69,9 +72,30 @@ impl Directory {
 
 const TTL: Duration = Duration::from_secs(30);
 
+/// The event-bus topic on which a changed tenant is announced (payload: the tenant id).
+pub const TOPIC: &str = "tenant";
+
+/// Every host name that has a tenant of its own, and the default tenant. Small (one row
+/// per configured host), so it is loaded whole: any other host, however many a client
+/// makes up, maps to the default tenant without adding anything to the cache.
+#[derive(Debug, Default)]
+struct HostMap {
+    hosts: HashMap<String, String>,
+    default_id: Option<String>,
+}
+
+#[derive(Default)]
+struct Cached {
+    hosts: Option<(Arc<HostMap>, Instant)>,
+    /// One entry per tenant, whatever the number of host names.
+    by_id: HashMap<String, (Arc<TenantCtx>, Instant)>,
+}
+
 #[derive(Default)]
 pub struct TenantCache {
-    by_host: RwLock<HashMap<String, (Arc<TenantCtx>, Instant)>>,
+    inner: RwLock<Cached>,
+    /// Moves on at every invalidation: a load that started before one is not cached.
+    generation: AtomicU64,
 }
 
 impl std::fmt::Debug for TenantCache {
@@ -81,52 +105,86 @@ impl std::fmt::Debug for TenantCache {
 }
 
 impl TenantCache {
-    fn get(&self, host: &str) -> Option<Arc<TenantCtx>> {
-        let map = self.by_host.read().ok()?;
-        map.get(host)
+    fn hosts(&self) -> Option<Arc<HostMap>> {
+        let c = self.inner.read().ok()?;
+        c.hosts
+            .as_ref()
+            .filter(|(_, at)| at.elapsed() < TTL)
+            .map(|(h, _)| h.clone())
+    }
+
+    fn tenant(&self, id: &str) -> Option<Arc<TenantCtx>> {
+        let c = self.inner.read().ok()?;
+        c.by_id
+            .get(id)
             .filter(|(_, at)| at.elapsed() < TTL)
             .map(|(t, _)| t.clone())
     }
 
-    fn put(&self, host: String, tenant: Arc<TenantCtx>) {
-        if let Ok(mut map) = self.by_host.write() {
-            map.insert(host, (tenant, Instant::now()));
+    fn put_hosts(&self, hosts: Arc<HostMap>, generation: u64) {
+        if let Ok(mut c) = self.inner.write()
+            && self.generation.load(Ordering::SeqCst) == generation
+        {
+            c.hosts = Some((hosts, Instant::now()));
+        }
+    }
+
+    fn put_tenant(&self, tenant: Arc<TenantCtx>, generation: u64) {
+        if let Ok(mut c) = self.inner.write()
+            && self.generation.load(Ordering::SeqCst) == generation
+        {
+            c.by_id.insert(tenant.id.clone(), (tenant, Instant::now()));
         }
     }
 
     /// Forgets everything cached: after a change to a tenant's settings, offices, routing
-    /// or request types (other nodes see it within the cache lifetime).
+    /// or request types. Other processes hear of it through the event bus
+    /// ([`AppState::tenant_changed`]).
     pub fn invalidate(&self) {
-        if let Ok(mut map) = self.by_host.write() {
-            map.clear();
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut c) = self.inner.write() {
+            *c = Cached::default();
         }
     }
-}
 
-/// Host name without port, lower-case.
-fn host_of(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    let host = info.host();
-    let without_port = if host.starts_with('[') {
-        host.split(']')
-            .next()
-            .map_or(host, |h| h.trim_start_matches('['))
-    } else {
-        host.rsplit_once(':').map_or(host, |(h, _)| h)
-    };
-    without_port.to_ascii_lowercase()
+    /// Tenants held (at most one per tenant).
+    pub fn len(&self) -> usize {
+        self.inner.read().map_or(0, |c| c.by_id.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 pub async fn resolve(state: &AppState, req: &HttpRequest) -> ApiResult<Arc<TenantCtx>> {
-    let host = host_of(req);
-    if let Some(t) = state.tenants.get(&host) {
+    let host = ClientInfo::of(req, &state.config.trusted_proxies).host;
+    let cache = &state.tenants;
+    let generation = cache.generation.load(Ordering::SeqCst);
+    let hosts = if let Some(h) = cache.hosts() {
+        h
+    } else {
+        let db = state.db.clone();
+        let (hosts, default_id) = blocking(move || db.read(tenants::host_map)).await?;
+        let map = Arc::new(HostMap {
+            hosts: hosts.into_iter().collect(),
+            default_id,
+        });
+        cache.put_hosts(map.clone(), generation);
+        map
+    };
+    let id = hosts
+        .hosts
+        .get(&host)
+        .or(hosts.default_id.as_ref())
+        .ok_or(ApiError::NotFound)?
+        .clone();
+    if let Some(t) = cache.tenant(&id) {
         return Ok(t);
     }
     let db = state.db.clone();
-    let lookup_host = host.clone();
-    let tenant = blocking(move || db.read(|c| tenants::resolve_host(c, &lookup_host))).await?;
-    let tenant = Arc::new(tenant.ok_or(ApiError::NotFound)?);
-    state.tenants.put(host, tenant.clone());
+    let tenant = Arc::new(blocking(move || db.read(|c| tenants::ctx(c, &id))).await?);
+    cache.put_tenant(tenant.clone(), generation);
     Ok(tenant)
 }
 

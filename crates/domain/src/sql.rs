@@ -5,6 +5,7 @@
 /// Implements `FromSql<Text>`/`ToSql<Text>` for enums with `code(self) -> &'static str`
 /// and a `from_code(&str) -> Option<Self>` (see [`Coded`]); the type also carries
 /// `#[derive(AsExpression, FromSqlRow)] #[diesel(sql_type = Text)]`.
+#[cfg(feature = "diesel")]
 macro_rules! text_sql {
     ($($t:ty),* $(,)?) => {$(
         impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $t

@@ -16,6 +16,9 @@ pub struct Claims {
     pub role: String,
     #[serde(default)]
     pub offices: Vec<String>,
+    /// The account's session version at sign-in: the token is refused once it moves on.
+    #[serde(default)]
+    pub ver: i32,
     pub iat: i64,
     pub exp: i64,
 }
@@ -59,6 +62,7 @@ impl JwtKeys {
         tid: &str,
         role: &str,
         offices: Vec<String>,
+        ver: i32,
     ) -> Result<String, ApiError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
@@ -66,6 +70,7 @@ impl JwtKeys {
             tid: tid.to_owned(),
             role: role.to_owned(),
             offices,
+            ver,
             iat: now,
             exp: now + i64::try_from(self.ttl.as_secs()).unwrap_or(900),
         };
@@ -94,16 +99,17 @@ mod tests {
     fn issue_and_verify() {
         let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(60));
         let token = keys
-            .issue("u1", "t1", "operator", vec!["o1".into()])
+            .issue("u1", "t1", "operator", vec!["o1".into()], 3)
             .unwrap();
         let claims = keys.verify(&token).unwrap();
         assert_eq!(
             (
                 claims.sub.as_str(),
                 claims.tid.as_str(),
-                claims.offices.len()
+                claims.offices.len(),
+                claims.ver
             ),
-            ("u1", "t1", 1)
+            ("u1", "t1", 1, 3)
         );
         let other = JwtKeys::new(b"another-secret-another-secret-xx", Duration::from_secs(60));
         assert!(other.verify(&token).is_err());

@@ -3,6 +3,7 @@
 
 pub mod jwt;
 pub mod password;
+pub mod session;
 pub mod throttle;
 
 use std::future::Future;
@@ -107,11 +108,21 @@ impl FromRequest for AuthUser {
                     "Session not valid for this organisation",
                 ));
             }
-            let role = claims.role.parse::<Role>().map_err(|_| missing_token())?;
+            // Rights come from the account as it is now, not as it was at sign-in: a
+            // deactivated account, a new password or a reset ends the session at once.
+            let current = session::current(state, &claims.sub)
+                .await?
+                .filter(|s| s.can_sign_in && s.tenant_id == tenant.id && s.version == claims.ver)
+                .ok_or_else(|| {
+                    ApiError::unauthorized(
+                        "Sessione terminata: accedi di nuovo",
+                        "Session ended: sign in again",
+                    )
+                })?;
             Ok(AuthUser {
                 user_id: claims.sub,
-                role,
-                office_ids: claims.offices,
+                role: current.role,
+                office_ids: current.office_ids.clone(),
                 tenant,
             })
         })

@@ -55,6 +55,7 @@ pub struct UserRow {
     pub locked_until: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub session_version: i32,
 }
 
 impl UserRow {
@@ -92,6 +93,8 @@ pub struct RefreshTokenRow {
     pub expires_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// The absolute end of the sign-in this token was rotated from.
+    pub session_expires_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -239,6 +242,7 @@ pub struct AuditRow {
     pub before_state: Option<String>,
     pub after_state: Option<String>,
     pub created_at: NaiveDateTime,
+    pub ip: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -370,4 +374,16 @@ pub struct OutboxNoticeRow {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = password_resets, treat_none_as_default_value = false)]
+pub struct PasswordResetRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
 }

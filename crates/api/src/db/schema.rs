@@ -65,6 +65,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        session_version -> Integer,
     }
 }
 
@@ -104,6 +105,7 @@ diesel::table! {
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        session_expires_at -> Timestamp,
     }
 }
 
@@ -267,6 +269,7 @@ diesel::table! {
         before_state -> Nullable<Text>,
         after_state -> Nullable<Text>,
         created_at -> Timestamp,
+        ip -> Nullable<Text>,
     }
 }
 
@@ -401,7 +404,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    password_resets (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(registrations -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(tenant_hosts -> tenants (tenant_id));
 diesel::joinable!(messages -> requests (request_id));
 
@@ -413,6 +429,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_offices,
     registrations,
     refresh_tokens,
+    password_resets,
     request_types,
     routing_rules,
     protocol_counters,

@@ -35,6 +35,25 @@ impl Brand {
     }
 }
 
+impl Brand {
+    /// The portal page that asks for or sets a new password (a bare path when the portal
+    /// address is unknown).
+    pub fn password_reset_page(&self) -> String {
+        format!(
+            "{}/recupero-password",
+            self.public_url
+                .as_deref()
+                .unwrap_or("")
+                .trim_end_matches('/')
+        )
+    }
+
+    /// That page with the token of a reset link.
+    pub fn password_reset_link(&self, token: &str) -> String {
+        format!("{}?token={token}", self.password_reset_page())
+    }
+}
+
 /// The facts of a request that messages mention.
 #[derive(Debug, Clone)]
 pub struct RequestFacts {
@@ -456,6 +475,67 @@ pub fn app_io(rendered: &Rendered) -> (String, String) {
         }
     }
     (subject, markdown)
+}
+
+/// Someone tried to register with the e-mail or tax code of an existing account: its
+/// owner is told (the registrant got the same answer as for a new account).
+pub fn account_exists(lang: Lang, brand: &Brand, name: &str, reset_link: &str) -> Rendered {
+    let (subject, paragraphs) = match lang {
+        Lang::It => (
+            format!("Tentativo di registrazione — {}", brand.tenant_name),
+            vec![
+                "Qualcuno ha chiesto di registrarsi allo sportello online con il suo indirizzo e-mail o codice fiscale, ma lei ha già un account: non è stato creato un nuovo account.".to_owned(),
+                format!("Se è stato lei e non ricorda la password, può sceglierne una nuova da questa pagina: {reset_link}"),
+                "Se non è stato lei, può ignorare questo messaggio.".to_owned(),
+            ],
+        ),
+        Lang::En => (
+            format!("Registration attempt — {}", brand.tenant_name),
+            vec![
+                "Someone asked to register to the online desk with your e-mail address or tax code, but you already have an account: no new account was created.".to_owned(),
+                format!("If it was you and you forgot your password, you can choose a new one on this page: {reset_link}"),
+                "If it was not you, you can ignore this message.".to_owned(),
+            ],
+        ),
+    };
+    build(
+        lang,
+        brand,
+        subject,
+        &greeting(lang, name),
+        &paragraphs,
+        true,
+    )
+}
+
+/// The link that sets a new password, valid `minutes` and once.
+pub fn password_reset(lang: Lang, brand: &Brand, name: &str, link: &str, minutes: i64) -> Rendered {
+    let (subject, paragraphs) = match lang {
+        Lang::It => (
+            format!("Reimpostazione della password — {}", brand.tenant_name),
+            vec![
+                "È stata chiesta una nuova password per il suo account dello sportello online.".to_owned(),
+                format!("Per sceglierla apra questo collegamento entro {minutes} minuti (vale una sola volta): {link}"),
+                "Dopo il cambio, tutte le sessioni aperte dovranno accedere di nuovo. Se non ha chiesto lei il cambio, ignori questo messaggio: la password attuale resta valida.".to_owned(),
+            ],
+        ),
+        Lang::En => (
+            format!("Password reset — {}", brand.tenant_name),
+            vec![
+                "A new password was requested for your account on the online desk.".to_owned(),
+                format!("To choose it, open this link within {minutes} minutes (it works once): {link}"),
+                "After the change every open session must sign in again. If you did not ask for it, ignore this message: your current password stays valid.".to_owned(),
+            ],
+        ),
+    };
+    build(
+        lang,
+        brand,
+        subject,
+        &greeting(lang, name),
+        &paragraphs,
+        true,
+    )
 }
 
 #[cfg(test)]

@@ -19,7 +19,9 @@ use crate::db::DbConn;
 use crate::db::models::{
     DeliveryRow, MailMessageRow, MailThreadRow, MailboxRow, OutboxNoticeRow, RequestRow, UserRow,
 };
-use crate::db::repo::{catalogue, mail, new_id, registrations, requests, tenants, users};
+use crate::db::repo::{
+    catalogue, mail, new_id, password_resets, registrations, requests, tenants, users,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::services::notify::Notice;
 use crate::state::AppState;
@@ -327,6 +329,30 @@ pub fn expand(c: &mut DbConn, config: &Config, row: &OutboxNoticeRow) -> ApiResu
         | Notice::StatusChanged { request_id, .. } => {
             if let Some(request) = requests::find(c, &tenant.id, request_id)? {
                 count += expand_request(c, config, &tenant, &brand, &request, &notice, row)?;
+            }
+        }
+        Notice::AccountExists { user_id } => {
+            if let Some(user) = users::find(c, &tenant.id, user_id)?
+                && let Some(email) = user.email.as_deref().filter(|e| address::is_valid(e))
+            {
+                let lang = prefs_of(c, Some(&user.id))?.lang;
+                let page = brand.password_reset_page();
+                let r = compose::account_exists(lang, &brand, &user.full_name(), &page);
+                queue_plain_mail(c, config, &tenant, email, r, &row.id)?;
+                count += 1;
+            }
+        }
+        Notice::PasswordReset { reset_id, token } => {
+            // A link that can no longer work (used, expired) is not sent.
+            if let Some((reset, user)) = password_resets::find_live(c, &tenant.id, reset_id, now)?
+                && let Some(email) = user.email.as_deref().filter(|e| address::is_valid(e))
+            {
+                let lang = prefs_of(c, Some(&user.id))?.lang;
+                let minutes = (reset.expires_at - reset.created_at).num_minutes();
+                let link = brand.password_reset_link(token);
+                let r = compose::password_reset(lang, &brand, &user.full_name(), &link, minutes);
+                queue_plain_mail(c, config, &tenant, email, r, &row.id)?;
+                count += 1;
             }
         }
     }

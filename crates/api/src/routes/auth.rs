@@ -3,10 +3,14 @@
 use actix_multipart::Multipart;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use domain::api::{LoginRequest, Me, Problem, RegisterData, RegistrationAccepted, TokenResponse};
+use domain::api::{
+    LoginRequest, Me, PasswordResetConfirm, PasswordResetRequest, Problem, RegisterData,
+    RegistrationAccepted, TokenResponse,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
+use crate::client::ClientInfo;
 use crate::error::{ApiError, ApiResult, blocking};
 use crate::services::{accounts, registrations};
 use crate::state::AppState;
@@ -21,6 +25,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(login)
         .service(refresh)
         .service(logout)
+        .service(password_reset)
+        .service(password_reset_confirm)
         .service(me);
 }
 
@@ -36,13 +42,13 @@ struct RegisterForm {
 }
 
 /// Register as a citizen: the account stays `pending` until an operator checks the
-/// identity document.
+/// identity document. A tax code or e-mail that already has an account gets the same
+/// answer (nothing is stored; the account's owner is told by e-mail).
 #[utoipa::path(
     tag = "auth",
     request_body(content = RegisterForm, content_type = "multipart/form-data"),
     responses(
         (status = 202, body = RegistrationAccepted),
-        (status = 409, description = "Tax code or e-mail already registered", body = Problem),
         (status = 413, body = Problem),
         (status = 422, body = Problem),
         (status = 429, body = Problem),
@@ -52,13 +58,10 @@ struct RegisterForm {
 async fn register(
     state: web::Data<AppState>,
     tenant: Tenant,
-    req: HttpRequest,
+    client: ClientInfo,
     payload: Multipart,
 ) -> ApiResult<HttpResponse> {
-    state
-        .limits
-        .register
-        .check(req.peer_addr().map(|a| a.ip()))?;
+    state.limits.register.check(client.ip)?;
     let form = upload::read_form(payload, Limits::DOCUMENT, &["identity_document"]).await?;
     let data: RegisterData = serde_json::from_slice(form.data.as_deref().ok_or_else(|| {
         ApiError::invalid(
@@ -86,20 +89,23 @@ async fn register(
     Ok(HttpResponse::Accepted().json(accepted))
 }
 
-fn refresh_cookie(state: &AppState, value: String, max_age_days: i64) -> Cookie<'static> {
+fn refresh_cookie(state: &AppState, value: String, max_age_secs: i64) -> Cookie<'static> {
     Cookie::build(REFRESH_COOKIE, value)
         .path(REFRESH_PATH)
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(state.config.secure_cookies)
-        .max_age(actix_web::cookie::time::Duration::days(max_age_days))
+        .max_age(actix_web::cookie::time::Duration::seconds(max_age_secs))
         .finish()
 }
 
 fn session_response(state: &AppState, session: accounts::Session) -> HttpResponse {
-    let days = i64::try_from(state.config.refresh_token_days).unwrap_or(30);
     HttpResponse::Ok()
-        .cookie(refresh_cookie(state, session.refresh_token, days))
+        .cookie(refresh_cookie(
+            state,
+            session.refresh_token,
+            session.refresh_expires_in,
+        ))
         .insert_header(("Cache-Control", "no-store"))
         .json(session.token)
 }
@@ -112,20 +118,21 @@ fn session_response(state: &AppState, session: accounts::Session) -> HttpRespons
         (status = 200, body = TokenResponse, headers(("Set-Cookie" = String, description = "HttpOnly refresh token"))),
         (status = 401, description = "Wrong credentials", body = Problem),
         (status = 403, description = "Registration pending or rejected, account disabled", body = Problem),
-        (status = 429, description = "Too many attempts or account locked", body = Problem),
+        (status = 429, description = "Too many attempts from this client", body = Problem),
     )
 )]
 #[post("/auth/login")]
 async fn login(
     state: web::Data<AppState>,
     tenant: Tenant,
-    req: HttpRequest,
+    client: ClientInfo,
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    state.limits.login.check(req.peer_addr().map(|a| a.ip()))?;
+    state.limits.login.check(client.ip)?;
     let LoginRequest { username, password } = body.into_inner();
     let st = state.clone();
-    let session = blocking(move || accounts::login(&st, &tenant, &username, &password)).await?;
+    let session =
+        blocking(move || accounts::login(&st, &tenant, &client, &username, &password)).await?;
     Ok(session_response(&state, session))
 }
 
@@ -138,6 +145,7 @@ async fn login(
 async fn refresh(
     state: web::Data<AppState>,
     tenant: Tenant,
+    client: ClientInfo,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let presented = req
@@ -150,7 +158,7 @@ async fn refresh(
             )
         })?;
     let st = state.clone();
-    let session = blocking(move || accounts::refresh(&st, &tenant, &presented)).await?;
+    let session = blocking(move || accounts::refresh(&st, &tenant, &client, &presented)).await?;
     Ok(session_response(&state, session))
 }
 
@@ -165,6 +173,61 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpR
     let mut gone = refresh_cookie(&state, String::new(), 0);
     gone.make_removal();
     Ok(HttpResponse::NoContent().cookie(gone).finish())
+}
+
+/// Forgotten password: mails a link (valid 30 minutes, once) to the address if it belongs
+/// to an account that can sign in. The answer is the same, and as quick, either way.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordResetRequest,
+    responses(
+        (status = 202, description = "Accepted: a link is mailed if the address has an account"),
+        (status = 422, description = "Not an e-mail address", body = Problem),
+        (status = 429, body = Problem),
+    )
+)]
+#[post("/auth/password-reset")]
+async fn password_reset(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+    client: ClientInfo,
+    body: web::Json<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    state.limits.public_forms.check(client.ip)?;
+    let email = body.into_inner().email;
+    accounts::check_reset_email(&email)?;
+    // Answer first: whether an account exists must not show in the response time.
+    actix_web::rt::spawn(async move {
+        let outcome =
+            blocking(move || accounts::request_reset(&state, &tenant, &client, &email)).await;
+        if let Err(e) = outcome {
+            tracing::error!(error = %e, "password reset request failed");
+        }
+    });
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Sets a new password with the token of a reset link. Every session of the account ends.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordResetConfirm,
+    responses(
+        (status = 204, description = "Password changed: sign in with it"),
+        (status = 422, description = "Invalid or expired token, or a weak password", body = Problem),
+        (status = 429, body = Problem),
+    )
+)]
+#[post("/auth/password-reset/confirm")]
+async fn password_reset_confirm(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+    client: ClientInfo,
+    body: web::Json<PasswordResetConfirm>,
+) -> ApiResult<HttpResponse> {
+    state.limits.public_forms.check(client.ip)?;
+    let PasswordResetConfirm { token, password } = body.into_inner();
+    blocking(move || accounts::confirm_reset(&state, &tenant, &client, &token, &password)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The signed-in user.

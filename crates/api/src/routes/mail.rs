@@ -10,8 +10,9 @@ use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
+use crate::client::ClientInfo;
 use crate::error::{ApiResult, blocking};
-use crate::services::{mail, mail_desk};
+use crate::services::{admin, mail, mail_desk};
 use crate::state::AppState;
 use crate::upload;
 
@@ -100,10 +101,16 @@ async fn list(
 async fn eml(
     state: web::Data<AppState>,
     user: AuthUser,
+    client: ClientInfo,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (id, mail_id) = path.into_inner();
-    let (bytes, filename) = blocking(move || mail_desk::eml(&state, &user, &id, &mail_id)).await?;
+    let (bytes, filename) = blocking(move || {
+        let file = mail_desk::eml(&state, &user, &id, &mail_id)?;
+        admin::audit_access(&state, &user, &client, "mail.download", "mail", &mail_id)?;
+        Ok(file)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("message/rfc822")
         .insert_header((

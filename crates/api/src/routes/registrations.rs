@@ -8,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::page_limit;
 use crate::auth::AuthUser;
+use crate::client::ClientInfo;
 use crate::error::{ApiResult, blocking};
 use crate::services::registrations;
 use crate::state::AppState;
@@ -84,10 +85,11 @@ async fn get_one(
 async fn document(
     state: web::Data<AppState>,
     user: AuthUser,
+    client: ClientInfo,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let (bytes, content_type, filename) =
-        blocking(move || registrations::document(&state, &user, &id)).await?;
+        blocking(move || registrations::document(&state, &user, &client, &id)).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((

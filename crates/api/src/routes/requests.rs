@@ -10,7 +10,9 @@ use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
+use crate::client::ClientInfo;
 use crate::error::{ApiError, ApiResult, blocking};
+use crate::services::admin;
 use crate::services::desk::{self, ListQuery};
 use crate::state::AppState;
 use crate::tenancy::Tenant;
@@ -203,11 +205,23 @@ async fn post_message(
 async fn attachment(
     state: web::Data<AppState>,
     user: AuthUser,
+    client: ClientInfo,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (id, attachment_id) = path.into_inner();
-    let (bytes, content_type, filename) =
-        blocking(move || desk::attachment(&state, &user, &id, &attachment_id)).await?;
+    let (bytes, content_type, filename) = blocking(move || {
+        let file = desk::attachment(&state, &user, &id, &attachment_id)?;
+        admin::audit_access(
+            &state,
+            &user,
+            &client,
+            "attachment.download",
+            "attachment",
+            &attachment_id,
+        )?;
+        Ok(file)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((

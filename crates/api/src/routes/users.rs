@@ -8,8 +8,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::page_limit;
 use crate::auth::AuthUser;
+use crate::client::ClientInfo;
 use crate::error::{ApiResult, blocking};
-use crate::services::admin;
+use crate::services::{accounts, admin};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -17,7 +18,32 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(create)
         .service(get_one)
         .service(update)
-        .service(replace);
+        .service(replace)
+        .service(password_reset);
+}
+
+/// Mail the account (staff or citizen) a link to choose a new password, valid 30 minutes
+/// (administrators). The current password keeps working until the link is used.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "The link is on its way"),
+        (status = 403, body = Problem),
+        (status = 404, body = Problem),
+        (status = 409, description = "The account has no e-mail address", body = Problem),
+        (status = 429, description = "Already sent three links in the last 30 minutes", body = Problem),
+    )
+)]
+#[post("/users/{id}/password-reset")]
+async fn password_reset(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    client: ClientInfo,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    blocking(move || accounts::admin_reset(&state, &user, &client, &id)).await?;
+    Ok(HttpResponse::Accepted().finish())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

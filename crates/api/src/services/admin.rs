@@ -235,17 +235,17 @@ pub fn update_settings(
         )?;
         Ok::<_, ApiError>(after)
     })?;
-    // Deadlines and the public page must see the new calendar at once.
-    state.tenants.invalidate();
+    // Deadlines and the public page must see the new calendar at once, on every node.
+    state.tenant_changed(user.tenant_id());
     Ok(after)
 }
 
 // ---- offices ---------------------------------------------------------------------------
 
 /// Offices and routing rules are cached with the tenant: drop the cache after a change.
-fn directory_changed<T>(state: &AppState, result: ApiResult<T>) -> ApiResult<T> {
+fn directory_changed<T>(state: &AppState, user: &AuthUser, result: ApiResult<T>) -> ApiResult<T> {
     if result.is_ok() {
-        state.tenants.invalidate();
+        state.tenant_changed(user.tenant_id());
     }
     result
 }
@@ -317,7 +317,7 @@ pub fn create_office(state: &AppState, user: &AuthUser, body: &SaveOffice) -> Ap
         )?;
         Ok::<_, ApiError>(office)
     });
-    directory_changed(state, result)
+    directory_changed(state, user, result)
 }
 
 pub fn update_office(
@@ -349,7 +349,7 @@ pub fn update_office(
         audit(user, "office.update", "office", Some(id)).record(c, Some(&before), Some(&after))?;
         Ok::<_, ApiError>(after)
     });
-    directory_changed(state, result)
+    directory_changed(state, user, result)
 }
 
 pub fn delete_office(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<()> {
@@ -378,15 +378,20 @@ pub fn delete_office(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<(
             ));
         }
         // Memberships (`user_offices`) go with the office.
+        let members = users::members_of(c, id)?;
         offices::delete(c, user.tenant_id(), id)?;
         audit(user, "office.delete", "office", Some(id)).record(
             c,
             Some(&office_dto(before)),
             None::<&Office>,
         )?;
-        Ok(())
+        Ok(members)
     });
-    directory_changed(state, result)
+    // Its members' rights change with it.
+    for member in result.iter().flatten() {
+        state.session_changed(member);
+    }
+    directory_changed(state, user, result.map(|_| ()))
 }
 
 // ---- users -------------------------------------------------------------------------------
@@ -560,6 +565,7 @@ pub fn create_user(state: &AppState, user: &AuthUser, body: &CreateUser) -> ApiR
             locked_until: None,
             created_at: now,
             updated_at: now,
+            session_version: 0,
         };
         users::insert(c, &row).map_err(|e| {
             unique_or(
@@ -629,7 +635,7 @@ pub fn update_user(
     errors.finish()?;
     let new_hash = body.password.as_deref().map(password::hash).transpose()?;
     let now = Utc::now().naive_utc();
-    state.db.write_tx(|c| {
+    let updated = state.db.write_tx(|c| {
         let before = load_user(c, user.tenant_id(), id)?;
         if let Some(r) = role {
             admin_users::set_role(c, id, r.code(), now)?;
@@ -644,6 +650,8 @@ pub fn update_user(
         if let Some(hash) = &new_hash {
             admin_users::set_password(c, id, hash, now)?;
         }
+        // Deactivation and a new password also move the session version on
+        // (`admin_users`): access tokens issued before are refused.
         if body.active == Some(false) || new_hash.is_some() {
             tokens::revoke_user(c, id, now)?;
         }
@@ -660,7 +668,10 @@ pub fn update_user(
             }),
         )?;
         Ok::<_, ApiError>(after)
-    })
+    })?;
+    // The next request with any of the account's tokens sees the change, on every node.
+    state.session_changed(id);
+    Ok(updated)
 }
 
 // ---- routing rules ---------------------------------------------------------------------
@@ -730,10 +741,30 @@ pub fn set_routing_rules(
         )?;
         Ok::<_, ApiError>(after)
     });
-    directory_changed(state, result)
+    directory_changed(state, user, result)
 }
 
 // ---- audit log -------------------------------------------------------------------------
+
+/// Records that `user` read something sensitive (a file, a mail's source), with the
+/// client's address.
+pub fn audit_access(
+    state: &AppState,
+    user: &AuthUser,
+    client: &crate::client::ClientInfo,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+) -> ApiResult<()> {
+    state.db.write_tx(|c| {
+        audit(user, action, entity, Some(entity_id)).record_from(
+            c,
+            Some(client.ip),
+            None::<&()>,
+            None::<&()>,
+        )
+    })
+}
 
 fn audit_dto(row: AuditRow) -> AuditEntry {
     // States are objects; an older entry holding a bare value reads as {"value": …}.
@@ -753,6 +784,7 @@ fn audit_dto(row: AuditRow) -> AuditEntry {
         before: json(row.before_state),
         after: json(row.after_state),
         created_at: row.created_at.and_utc(),
+        ip: row.ip,
     }
 }
 

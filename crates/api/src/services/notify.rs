@@ -35,6 +35,16 @@ pub enum Notice {
         request_id: String,
         status: String,
     },
+    /// A registration used the e-mail or tax code of this existing account.
+    AccountExists {
+        user_id: String,
+    },
+    /// A password-reset link. The token travels only in this notice and the mail made
+    /// from it; the database keeps its hash (`password_resets`).
+    PasswordReset {
+        reset_id: String,
+        token: String,
+    },
 }
 
 pub fn enqueue(conn: &mut DbConn, tenant_id: &str, notice: &Notice) -> QueryResult<()> {

@@ -7,6 +7,7 @@ use domain::types::{CodiceFiscale, Email, PersonName, PhoneNumber, check_passwor
 
 use crate::auth::AuthUser;
 use crate::auth::password;
+use crate::client::ClientInfo;
 use crate::db::DbConn;
 use crate::db::models::{RegistrationRow, UserRow};
 use crate::db::repo::audit::Audit;
@@ -127,6 +128,7 @@ pub fn register(
                     locked_until: None,
                     created_at: now,
                     updated_at: now,
+                    session_version: 0,
                 };
                 users::insert(c, &user).map_err(|e| {
                     if crate::db::is_unique_violation(&e) {
@@ -142,10 +144,25 @@ pub fn register(
                     (Some(x), Some(y)) => x.id == y.id,
                     _ => true,
                 };
-                let user = a.or(b).ok_or_else(duplicate)?;
-                if !same || user.status != "rejected" || user.role != "citizen" {
-                    return Err(duplicate());
+                let reapplying = same
+                    && a.as_ref()
+                        .or(b.as_ref())
+                        .is_some_and(|u| u.status == "rejected" && u.role == "citizen");
+                if !reapplying {
+                    // Taken: the registrant gets the answer a new registration gets (who
+                    // has an account is nobody else's business); the owners hear of it.
+                    let mut owners: Vec<UserRow> = a.into_iter().chain(b).collect();
+                    owners.dedup_by(|x, y| x.id == y.id);
+                    for owner in owners {
+                        notify::enqueue(
+                            c,
+                            &tenant.id,
+                            &Notice::AccountExists { user_id: owner.id },
+                        )?;
+                    }
+                    return Ok(false);
                 }
+                let user = a.or(b).ok_or_else(duplicate)?;
                 reapply(c, &user, &valid, &hash, now)?;
                 user.id
             }
@@ -175,12 +192,24 @@ pub fn register(
                 registration_id: registration_id.clone(),
             },
         )?;
-        Ok::<_, ApiError>(())
+        Ok::<_, ApiError>(true)
     });
-    if let Err(e) = result {
-        // Nothing half-stored: the document goes if the account was not written.
-        let _ = state.files.delete(&key);
-        return Err(e);
+    match result {
+        Ok(true) => {}
+        Ok(false) => {
+            // Nothing kept of a registration that was not stored.
+            let _ = state.files.delete(&key);
+            tracing::info!("registration with identifiers of an existing account: owner notified");
+            return Ok(RegistrationAccepted {
+                id: registration_id,
+                status: RegistrationStatus::Pending,
+            });
+        }
+        Err(e) => {
+            // Nothing half-stored: the document goes if the account was not written.
+            let _ = state.files.delete(&key);
+            return Err(e);
+        }
     }
     tracing::info!(registration_id = %registration_id, "registration received");
     Ok(RegistrationAccepted {
@@ -264,10 +293,12 @@ pub fn get(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<Registratio
     Ok(to_dto(r, u))
 }
 
-/// The identity document: bytes and content type.
+/// The identity document: bytes and content type. Every view is audited with the
+/// viewer's address (it is personal data of the most sensitive kind the desk holds).
 pub fn document(
     state: &AppState,
     user: &AuthUser,
+    client: &ClientInfo,
     id: &str,
 ) -> ApiResult<(Vec<u8>, String, String)> {
     user.require_staff()?;
@@ -275,6 +306,16 @@ pub fn document(
         .db
         .read(|c| registrations::find(c, user.tenant_id(), id))?
         .ok_or(ApiError::NotFound)?;
+    state.db.write_tx(|c| {
+        Audit {
+            tenant_id: user.tenant_id(),
+            actor_id: Some(&user.user_id),
+            action: "registration.document_view",
+            entity: "registration",
+            entity_id: Some(id),
+        }
+        .record_from(c, Some(client.ip), None::<&()>, None::<&()>)
+    })?;
     let bytes = state
         .files
         .get(&r.document_key)

@@ -166,25 +166,91 @@ async fn registration_input_is_validated(app: TestApp) {
     let problem: Value = res.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "identity_document");
 
-    // Duplicates: same codice fiscale or same e-mail.
+    // Duplicates (same codice fiscale or same e-mail) get the answer a new registration
+    // gets, so nobody learns who has an account; nothing is stored and the owner is told.
+    let res = app
+        .register(&citizen_data(CF_A, "anna@example.it"), PDF)
+        .await;
+    assert_eq!(res.status(), 202);
+    let first: Value = res.json().await.unwrap();
+    let rows = |app: &TestApp| {
+        use api::db::schema::{registrations, users};
+        use diesel::prelude::*;
+        app.state
+            .db
+            .read(|c| {
+                Ok::<_, api::error::ApiError>((
+                    users::table.count().get_result::<i64>(c)?,
+                    registrations::table.count().get_result::<i64>(c)?,
+                ))
+            })
+            .unwrap()
+    };
+    let before = rows(&app);
+    for (cf, email) in [(CF_A, "altra@example.it"), (CF_B, "ANNA@example.it")] {
+        let res = app.register(&citizen_data(cf, email), PDF).await;
+        assert_eq!(res.status(), 202);
+        let again: Value = res.json().await.unwrap();
+        assert_eq!(again["status"], first["status"]);
+        assert_ne!(again["id"], first["id"]);
+        assert_eq!(
+            again.as_object().unwrap().keys().collect::<Vec<_>>(),
+            first.as_object().unwrap().keys().collect::<Vec<_>>()
+        );
+    }
+    assert_eq!(rows(&app), before);
+    // The owner hears of both attempts, by e-mail in Italian.
+    api::mail::outbound::expand_due(&app.state).await.unwrap();
+    let subjects: Vec<String> = {
+        use api::db::schema::deliveries;
+        use diesel::prelude::*;
+        app.state
+            .db
+            .read(|c| {
+                deliveries::table
+                    .filter(deliveries::recipient.eq("anna@example.it"))
+                    .select(deliveries::payload)
+                    .load::<String>(c)
+            })
+            .unwrap()
+            .iter()
+            .map(|p| {
+                serde_json::from_str::<Value>(p).unwrap()["subject"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
     assert_eq!(
-        app.register(&citizen_data(CF_A, "anna@example.it"), PDF)
-            .await
-            .status(),
-        202
+        subjects
+            .iter()
+            .filter(|s| s.starts_with("Tentativo di registrazione"))
+            .count(),
+        2,
+        "{subjects:?}"
     );
-    assert_eq!(
-        app.register(&citizen_data(CF_A, "altra@example.it"), PDF)
-            .await
-            .status(),
-        409
+    assert!(
+        stored_documents(&app) == 1,
+        "a duplicate's document was kept"
     );
-    assert_eq!(
-        app.register(&citizen_data(CF_B, "ANNA@example.it"), PDF)
-            .await
-            .status(),
-        409
-    );
+}
+
+fn stored_documents(app: &TestApp) -> usize {
+    fn walk(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |rd| {
+            rd.flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walk(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+    }
+    walk(&app.state.config.files_dir)
 }
 
 db_test!(sessions_refresh_rotate_and_revoke);
@@ -258,7 +324,7 @@ async fn sessions_refresh_rotate_and_revoke(app: TestApp) {
     assert_eq!(app.get("/me", Some("not.a.jwt")).await.status(), 401);
 }
 
-db_test!(failed_logins_lock_the_account);
+db_test!(failed_logins_lock_the_account, |c| c.lockout_after = 5);
 async fn failed_logins_lock_the_account(app: TestApp) {
     app.staff("op@comune.test", "operator", &[]);
     for _ in 0..5 {
@@ -269,10 +335,11 @@ async fn failed_logins_lock_the_account(app: TestApp) {
             401
         );
     }
-    // Locked: even the right password waits.
+    // Locked for this client: even the right password waits.
     let res = app.login("op@comune.test", PASSWORD).await;
     assert_eq!(res.status(), 429);
     assert!(res.headers().contains_key("retry-after"));
+    assert_problem_json(res).await;
 }
 
 fn cookie_value(res: &reqwest::Response) -> String {
@@ -285,4 +352,10 @@ fn cookie_value(res: &reqwest::Response) -> String {
                 .map(|v| v.split(';').next().unwrap_or("").to_owned())
         })
         .expect("refresh cookie")
+}
+
+async fn assert_problem_json(res: reqwest::Response) {
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["status"], 429, "{p}");
 }

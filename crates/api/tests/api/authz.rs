@@ -174,8 +174,9 @@ async fn world(app: &TestApp) -> World {
                 "Altrove",
             )?;
             api::db::repo::users::set_offices(c, &t.id, &id, &[office.id])?;
-            Ok::<_, api::error::ApiError>(())
+            Ok::<_, api::error::ApiError>(t.id)
         })
+        .map(|id| state.tenant_changed(&id))
         .unwrap();
     let res = reqwest::Client::new()
         .post(app.url("/auth/login"))
@@ -250,6 +251,20 @@ fn ops(w: &World) -> Vec<Op> {
             "/auth/refresh".into(),
             Body::None,
             [401; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/auth/password-reset",
+            "/auth/password-reset".into(),
+            Body::Json(json!({"email": "non-una-mail"})),
+            [422; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/auth/password-reset/confirm",
+            "/auth/password-reset/confirm".into(),
+            Body::Json(json!({"token": "inventato", "password": "Nuova-Parola-2027"})),
+            [422; 7],
         ),
         op(
             "POST",
@@ -648,6 +663,13 @@ fn ops(w: &World) -> Vec<Op> {
             format!("/users/{}", w.operator),
             Body::Json(json!({"password": "debole"})),
             [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "POST",
+            "/api/v1/users/{id}/password-reset",
+            format!("/users/{NONE_ID}/password-reset"),
+            Body::None,
+            [401, 403, 403, 403, 403, 404, 403],
         ),
         op(
             "PATCH",

@@ -265,6 +265,7 @@ async fn citizens_and_tenants_are_isolated(app: TestApp) {
             Ok::<_, api::error::ApiError>(t)
         })
         .unwrap();
+    state.tenant_changed(&other.id);
     let hash = api::auth::password::hash(PASSWORD).unwrap();
     state
         .db

@@ -10,8 +10,28 @@ use tempfile::TempDir;
 
 pub const PASSWORD: &str = "Sportello2026!";
 
-/// Runs a test body once per database backend.
+/// Runs a test body once per database backend (optionally with a tweaked configuration:
+/// `db_test!(name, |c| c.lockout_after = 5)`).
 macro_rules! db_test {
+    ($name:ident, $tweak:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = crate::helpers::spawn_with(crate::helpers::Backend::Sqlite, $tweak)
+                    .await
+                    .expect("sqlite");
+                super::$name(app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) =
+                    crate::helpers::spawn_with(crate::helpers::Backend::Postgres, $tweak).await
+                {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
     ($name:ident) => {
         mod $name {
             // Multi-threaded: the server runs on the same runtime as the test body.
@@ -72,8 +92,30 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
     };
     let mut config = Config::for_paths(database_url.clone(), dir.path().join("files"));
     config.rate_limit_per_minute = 10_000;
+    // Many tests sign in wrongly on purpose from one address; the lockout tests set it.
+    config.lockout_after = 1_000;
     config.web_dir = dir.path().join("no-web");
     tweak(&mut config);
+    Some(start(config, database_url, pg, dir).await)
+}
+
+/// A second server on the database of `other` (another node of a scale-out install).
+pub async fn spawn_node(other: &TestApp, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::for_paths(other.database_url.clone(), dir.path().join("files"));
+    config.rate_limit_per_minute = 10_000;
+    config.lockout_after = 1_000;
+    config.web_dir = dir.path().join("no-web");
+    tweak(&mut config);
+    start(config, other.database_url.clone(), None, dir).await
+}
+
+async fn start(
+    config: Config,
+    database_url: String,
+    pg: Option<PgDatabase>,
+    dir: TempDir,
+) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let app = tokio::task::spawn_blocking(move || Application::build(config, listener))
         .await
@@ -86,14 +128,14 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
         .cookie_store(true)
         .build()
         .unwrap();
-    Some(TestApp {
+    TestApp {
         address,
         client,
         state,
         database_url,
         _pg: pg,
         _dir: dir,
-    })
+    }
 }
 
 /// A throwaway PostgreSQL database on the server named by `TEST_DATABASE_URL`, dropped

@@ -124,4 +124,7 @@ pub struct AuditEntry {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub after: Option<serde_json::Value>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The client's address, for sign-ins, document views and downloads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
 }

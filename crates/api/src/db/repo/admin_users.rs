@@ -86,20 +86,27 @@ pub fn set_role(conn: &mut DbConn, id: &str, role: &str, at: NaiveDateTime) -> Q
         .map(|_| ())
 }
 
+/// Deactivating also ends every session of the account (its version moves on).
 pub fn set_active(conn: &mut DbConn, id: &str, active: bool, at: NaiveDateTime) -> QueryResult<()> {
+    let bump = i32::from(!active);
     diesel::update(users::table.find(id))
-        .set((users::active.eq(active), users::updated_at.eq(at)))
+        .set((
+            users::active.eq(active),
+            users::session_version.eq(users::session_version + bump),
+            users::updated_at.eq(at),
+        ))
         .execute(conn)
         .map(|_| ())
 }
 
-/// A new password hash; also lifts a login lockout.
+/// A new password hash; also lifts a login lockout and ends every session.
 pub fn set_password(conn: &mut DbConn, id: &str, hash: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(hash),
             users::failed_logins.eq(0),
             users::locked_until.eq(None::<NaiveDateTime>),
+            users::session_version.eq(users::session_version + 1),
             users::updated_at.eq(at),
         ))
         .execute(conn)
@@ -141,6 +148,7 @@ pub fn ensure_generic_citizen(conn: &mut DbConn, tenant_id: &str) -> QueryResult
         locked_until: None,
         created_at: now,
         updated_at: now,
+        session_version: 0,
     };
     diesel::insert_into(users::table)
         .values(&row)

@@ -1,5 +1,7 @@
 //! The audit log of operator and administrator writes: who, what, when, before/after.
 
+use std::net::IpAddr;
+
 use chrono::Utc;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -27,6 +29,17 @@ impl Audit<'_> {
         before: Option<&B>,
         after: Option<&A>,
     ) -> QueryResult<()> {
+        self.record_from(conn, None, before, after)
+    }
+
+    /// Like [`Audit::record`], with the client's address (sign-ins, views, downloads).
+    pub fn record_from<B: Serialize, A: Serialize>(
+        &self,
+        conn: &mut DbConn,
+        ip: Option<IpAddr>,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> QueryResult<()> {
         let row = AuditRow {
             id: new_id(),
             tenant_id: self.tenant_id.to_owned(),
@@ -37,6 +50,7 @@ impl Audit<'_> {
             before_state: before.and_then(|b| serde_json::to_string(b).ok()),
             after_state: after.and_then(|a| serde_json::to_string(a).ok()),
             created_at: Utc::now().naive_utc(),
+            ip: ip.map(|ip| ip.to_string()),
         };
         diesel::insert_into(audit_log::table)
             .values(&row)

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod content;
 pub mod mail;
 pub mod offices;
+pub mod password_resets;
 pub mod registrations;
 pub mod registry;
 pub mod requests;

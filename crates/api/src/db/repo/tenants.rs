@@ -74,23 +74,20 @@ pub fn ctx(conn: &mut DbConn, id: &str) -> QueryResult<TenantCtx> {
     load_ctx(conn, row)
 }
 
-/// The tenant serving `host`, else the default one.
-pub fn resolve_host(conn: &mut DbConn, host: &str) -> QueryResult<Option<TenantCtx>> {
-    let mapped: Option<TenantRow> = tenant_hosts::table
-        .inner_join(tenants::table)
-        .filter(tenant_hosts::host.eq(host))
-        .select(TenantRow::as_select())
+/// `(host, tenant id)` pairs and the default tenant's id.
+pub type HostMapping = (Vec<(String, String)>, Option<String>);
+
+/// Every mapped host name with its tenant, and the default tenant's id.
+pub fn host_map(conn: &mut DbConn) -> QueryResult<HostMapping> {
+    let hosts = tenant_hosts::table
+        .select((tenant_hosts::host, tenant_hosts::tenant_id))
+        .load(conn)?;
+    let default_id = tenants::table
+        .filter(tenants::is_default.eq(true))
+        .select(tenants::id)
         .first(conn)
         .optional()?;
-    let row = match mapped {
-        Some(r) => Some(r),
-        None => tenants::table
-            .filter(tenants::is_default.eq(true))
-            .select(TenantRow::as_select())
-            .first(conn)
-            .optional()?,
-    };
-    row.map(|r| load_ctx(conn, r)).transpose()
+    Ok((hosts, default_id))
 }
 
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<TenantRow> {

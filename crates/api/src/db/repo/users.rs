@@ -1,6 +1,6 @@
 //! Accounts: citizens and staff, their offices, login bookkeeping.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::Utc;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
@@ -12,6 +12,20 @@ pub fn find(conn: &mut DbConn, tenant_id: &str, id: &str) -> QueryResult<Option<
         .filter(users::tenant_id.eq(tenant_id))
         .filter(users::id.eq(id));
     crate::native!(conn, |c| q.select(UserRow::as_select()).load(c)).map(crate::db::at_most_one)
+}
+
+/// By id alone (the tenant is checked by the caller).
+pub fn find_by_id(conn: &mut DbConn, id: &str) -> QueryResult<Option<UserRow>> {
+    let q = users::table.find(id);
+    crate::native!(conn, |c| q.select(UserRow::as_select()).load(c)).map(crate::db::at_most_one)
+}
+
+/// Moves the session version on: every access token issued before is refused.
+pub fn bump_session_version(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::session_version.eq(users::session_version + 1))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// By e-mail or codice fiscale (both stored normalised).
@@ -97,6 +111,14 @@ pub fn office_ids(conn: &mut DbConn, user_id: &str) -> QueryResult<Vec<String>> 
         .load(conn)
 }
 
+/// Accounts that belong to an office.
+pub fn members_of(conn: &mut DbConn, office_id: &str) -> QueryResult<Vec<String>> {
+    user_offices::table
+        .filter(user_offices::office_id.eq(office_id))
+        .select(user_offices::user_id)
+        .load(conn)
+}
+
 pub fn set_offices(
     conn: &mut DbConn,
     tenant_id: &str,
@@ -121,30 +143,6 @@ pub fn set_status(conn: &mut DbConn, id: &str, status: &str) -> QueryResult<()> 
         .set((
             users::status.eq(status),
             users::updated_at.eq(Utc::now().naive_utc()),
-        ))
-        .execute(conn)
-        .map(|_| ())
-}
-
-pub fn record_failed_login(
-    conn: &mut DbConn,
-    id: &str,
-    locked_until: Option<NaiveDateTime>,
-) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::failed_logins.eq(users::failed_logins + 1),
-            users::locked_until.eq(locked_until),
-        ))
-        .execute(conn)
-        .map(|_| ())
-}
-
-pub fn reset_failed_logins(conn: &mut DbConn, id: &str) -> QueryResult<()> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)
         .map(|_| ())

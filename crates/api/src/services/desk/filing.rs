@@ -325,6 +325,7 @@ pub fn generic_citizen(c: &mut DbConn, tenant: &TenantCtx) -> ApiResult<String> 
         locked_until: None,
         created_at: now,
         updated_at: now,
+        session_version: 0,
     };
     users::insert(c, &user)?;
     row.generic_citizen_id = Some(user.id.clone());
