@@ -11,7 +11,9 @@ pub mod deadline;
 pub mod error;
 pub mod forms;
 pub mod lifecycle;
+pub mod pagopa;
 pub mod registry;
+pub mod tax;
 pub mod types;
 
 pub use calendar::{MonthDay, WorkingCalendar, rome_date};
