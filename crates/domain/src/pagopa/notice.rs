@@ -1,7 +1,7 @@
 //! What a payment notice (avviso di pagamento) carries: the QR code payload, the Poste
 //! DataMatrix payload, the ente's CBILL code, and the notice's state.
 
-use std::fmt;
+use std::fmt::{self, Write};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -102,9 +102,9 @@ pub fn poste_datamatrix(data: PosteDataMatrix<'_>) -> Result<String, DomainError
     out.push_str("18");
     out.push_str(data.nav.as_str());
     out.push_str("12");
-    out.push_str(&format!("{:0>12}", data.account.as_str()));
+    let _ = write!(out, "{:0>12}", data.account.as_str());
     out.push_str("10");
-    out.push_str(&format!("{:010}", data.amount.cents()));
+    let _ = write!(out, "{:010}", data.amount.cents());
     out.push_str("3896");
     out.push_str("1P1");
     out.push_str(data.creditor.as_str());
@@ -119,7 +119,7 @@ pub fn poste_datamatrix(data: PosteDataMatrix<'_>) -> Result<String, DomainError
 
 fn push_field(out: &mut String, text: &str, width: usize) {
     let folded: String = text.trim().chars().map(fold_ascii).take(width).collect();
-    out.push_str(&format!("{folded:<width$}"));
+    let _ = write!(out, "{folded:<width$}");
 }
 
 /// Italian and common Latin letters without their accents; anything else not printable
