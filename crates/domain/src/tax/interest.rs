@@ -49,16 +49,19 @@ pub fn accrued(
     points: Percent,
     rates: &LegalRates,
 ) -> Result<i128, MissingRate> {
-    let Some(mut day) = due.succ_opt() else {
+    let Some(first) = due.succ_opt() else {
         return Ok(0);
     };
-    if day > as_of {
+    if first > as_of {
         return Ok(0);
     }
-    let end = as_of.succ_opt().unwrap_or(NaiveDate::MAX);
+    // Runs are walked on day numbers: chrono's calendar arithmetic is kept out of the loop.
+    let day_of = |d: NaiveDate| d.num_days_from_ce();
+    let mut day = day_of(first);
+    let end = day_of(as_of) + 1;
     let mut next_alloc = 0;
     let mut residual = amount;
-    while next_alloc < allocations.len() && allocations[next_alloc].0 <= day {
+    while next_alloc < allocations.len() && day_of(allocations[next_alloc].0) <= day {
         residual -= allocations[next_alloc].1;
         next_alloc += 1;
     }
@@ -66,32 +69,40 @@ pub fn accrued(
         return Ok(0);
     }
     let entries = rates.entries();
-    let mut rate_idx = rates.index_on(day).ok_or(MissingRate(day))?;
+    let mut rate_idx = rates.index_on(first).ok_or(MissingRate(first))?;
+    let mut year = first.year();
+    let mut year_end = jan1(year + 1);
     let mut numerator: i128 = 0;
     while residual > 0 && day < end {
-        let year = day.year();
-        let mut next = NaiveDate::from_ymd_opt(year + 1, 1, 1)
-            .unwrap_or(NaiveDate::MAX)
-            .min(end);
+        let mut next = year_end.min(end);
         if let Some((d, _)) = allocations.get(next_alloc) {
-            next = next.min(*d);
+            next = next.min(day_of(*d));
         }
         if let Some((d, _)) = entries.get(rate_idx + 1) {
-            next = next.min(*d);
+            next = next.min(day_of(*d));
         }
-        let days = i128::from((next - day).num_days());
         let rate = i128::from(entries[rate_idx].1.units() + points.units());
-        numerator += i128::from(residual) * days * rate * year_weight(year);
+        numerator += i128::from(residual) * i128::from(next - day) * rate * year_weight(year);
         day = next;
-        while next_alloc < allocations.len() && allocations[next_alloc].0 <= day {
+        if day == year_end {
+            year += 1;
+            year_end = jan1(year + 1);
+        }
+        while next_alloc < allocations.len() && day_of(allocations[next_alloc].0) <= day {
             residual -= allocations[next_alloc].1;
             next_alloc += 1;
         }
-        while rate_idx + 1 < entries.len() && entries[rate_idx + 1].0 <= day {
+        while rate_idx + 1 < entries.len() && day_of(entries[rate_idx + 1].0) <= day {
             rate_idx += 1;
         }
     }
     Ok(numerator)
+}
+
+/// Day number (as `num_days_from_ce`) of 1 January of `year`.
+fn jan1(year: i32) -> i32 {
+    let y = year - 1;
+    365 * y + y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400) + 1
 }
 
 /// Exact numerator of what one more day adds: `residual` cents for the day after `as_of`,
@@ -146,6 +157,13 @@ mod tests {
             day = day.succ_opt().unwrap();
         }
         total
+    }
+
+    #[test]
+    fn first_of_january_day_numbers() {
+        for y in [1, 2, 1900, 2000, 2024, 2025, 2100, 2400] {
+            assert_eq!(jan1(y), d(y, 1, 1).num_days_from_ce(), "{y}");
+        }
     }
 
     #[test]
