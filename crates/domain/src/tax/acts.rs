@@ -146,7 +146,7 @@ pub enum ComponentKind {
     SpeseNotifica,
 }
 
-coded_enum!(ComponentKind, "component", "Componente", "component", {
+coded_enum!(ComponentKind, "component", "Tipo di componente", "component", {
     Tributo => "tributo",
     Sanzioni => "sanzioni",
     Interessi => "interessi",
