@@ -11,8 +11,10 @@ pub mod deadline;
 pub mod error;
 pub mod forms;
 pub mod lifecycle;
+pub mod pagopa;
 pub mod registry;
 pub mod sql;
+pub mod tax;
 pub mod types;
 
 pub use calendar::{MonthDay, WorkingCalendar, rome_date};

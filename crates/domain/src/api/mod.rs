@@ -5,16 +5,20 @@
 mod accounts;
 mod admin;
 mod mail;
+mod pagopa;
 mod problem;
 mod public;
 mod requests;
+mod taxpayer;
 
 pub use accounts::*;
 pub use admin::*;
 pub use mail::*;
+pub use pagopa::*;
 pub use problem::*;
 pub use public::*;
 pub use requests::*;
+pub use taxpayer::*;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,85 @@
+//! pagoPA payment notices as the API shows them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+use crate::pagopa::{NoticeNumber, NoticeStatus, qr_payload};
+use crate::types::{CodiceFiscale, Money};
+
+/// A notice for one instalment (`GET /me/notices`, `GET /acts/{id}/notices`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notice {
+    /// Numero avviso, 18 digits.
+    #[cfg_attr(feature = "openapi", schema(example = "301000000000012373"))]
+    pub nav: String,
+    #[cfg_attr(feature = "openapi", schema(example = "01000000000012373"))]
+    pub iuv: String,
+    pub act_id: String,
+    /// The instalment's number on the act.
+    pub instalment: u32,
+    pub amount: i64,
+    pub due_date: NaiveDate,
+    pub status: NoticeStatus,
+    /// What the notice's QR code encodes.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "PAGOPA|002|301000000000012373|15376371009|0000012000")
+    )]
+    pub qr_payload: String,
+}
+
+impl Notice {
+    pub fn new(
+        nav: &NoticeNumber,
+        creditor: &CodiceFiscale,
+        act_id: String,
+        instalment: u32,
+        amount: Money,
+        due_date: NaiveDate,
+        status: NoticeStatus,
+    ) -> Result<Self, DomainError> {
+        Ok(Self {
+            nav: nav.as_str().to_owned(),
+            iuv: nav.iuv().as_str().to_owned(),
+            act_id,
+            instalment,
+            amount: amount.cents(),
+            due_date,
+            status,
+            qr_payload: qr_payload(nav, creditor, amount)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pagopa::SegregationCode;
+
+    #[test]
+    fn notice_json() {
+        let nav = NoticeNumber::generate(SegregationCode::new(1).unwrap(), 123).unwrap();
+        let cf = CodiceFiscale::parse("15376371009").unwrap();
+        let due = NaiveDate::from_ymd_opt(2025, 5, 31).unwrap();
+        let n = Notice::new(
+            &nav,
+            &cf,
+            "a1".into(),
+            1,
+            Money::from_cents(12_000),
+            due,
+            NoticeStatus::Unpaid,
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::to_value(&n).unwrap(),
+            serde_json::json!({
+                "nav": "301000000000012373", "iuv": "01000000000012373", "act_id": "a1",
+                "instalment": 1, "amount": 12000, "due_date": "2025-05-31", "status": "unpaid",
+                "qr_payload": "PAGOPA|002|301000000000012373|15376371009|0000012000"
+            })
+        );
+    }
+}

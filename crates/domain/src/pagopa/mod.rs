@@ -1,0 +1,10 @@
+//! pagoPA identifiers and payloads: the IUV and numero avviso with their check digits, the
+//! QR code and Poste DataMatrix contents of a notice, the CBILL code.
+
+pub mod iuv;
+pub mod notice;
+
+pub use iuv::{Iuv, NoticeNumber, SegregationCode};
+pub use notice::{
+    CbillCode, NoticeStatus, PosteAccount, PosteDataMatrix, poste_datamatrix, qr_payload,
+};
