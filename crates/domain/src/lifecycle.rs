@@ -427,6 +427,21 @@ impl RequestCase {
         self.citizen_id.as_deref() == Some(actor.id.as_str())
     }
 
+    /// Whether the request is the actor's business: its citizen's, an operator's of its
+    /// office (or its assignee's), any supervisor's, administrator's or the system's.
+    pub fn is_within_remit_of(&self, actor: &Actor) -> bool {
+        match actor.role {
+            Role::Supervisor | Role::Admin | Role::System => true,
+            Role::Citizen => self.is_owned_by(actor),
+            Role::Operator => {
+                self.office_id
+                    .as_ref()
+                    .is_none_or(|o| actor.office_ids.contains(o))
+                    || self.assignee_id.as_deref() == Some(actor.id.as_str())
+            }
+        }
+    }
+
     /// Working days taken up to `answered_at`, gross and net of suspensions.
     pub fn elapsed(&self, answered_at: DateTime<Utc>, calendar: &WorkingCalendar) -> Elapsed {
         let running = self.suspended_since.map_or(0, |s| {
@@ -678,22 +693,17 @@ fn end_suspension(
 
 /// Ownership and office checks, after the role and the state allowed the action.
 fn check_scope(case: &RequestCase, kind: ActionKind, actor: &Actor) -> Result<(), DomainError> {
-    let allowed = match actor.role {
-        Role::Supervisor | Role::Admin | Role::System => true,
-        Role::Citizen => case.is_owned_by(actor),
-        Role::Operator => {
+    let allowed = match (actor.role, kind) {
+        // Taking needs the request unassigned (or already mine) in one of my offices.
+        (Role::Operator, ActionKind::Take) => {
             let in_office = case
                 .office_id
                 .as_ref()
                 .is_none_or(|o| actor.office_ids.contains(o));
             let assigned_to_me = case.assignee_id.as_deref() == Some(actor.id.as_str());
-            let free = case.assignee_id.is_none() || assigned_to_me;
-            match kind {
-                // Taking needs the request unassigned (or already mine) in one of my offices.
-                ActionKind::Take => in_office && free,
-                _ => in_office || assigned_to_me,
-            }
+            in_office && (case.assignee_id.is_none() || assigned_to_me)
         }
+        _ => case.is_within_remit_of(actor),
     };
     if allowed {
         Ok(())

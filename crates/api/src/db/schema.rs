@@ -166,6 +166,7 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sender_unverified -> Bool,
     }
 }
 
@@ -313,6 +314,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        authserv_id -> Nullable<Text>,
+        pec_certificates -> Nullable<Text>,
     }
 }
 
@@ -350,6 +353,7 @@ diesel::table! {
         pec_meta -> Nullable<Text>,
         pec_status -> Nullable<Text>,
         created_at -> Timestamp,
+        acked_at -> Nullable<Timestamp>,
     }
 }
 

@@ -411,6 +411,23 @@ pub fn recent_deliveries_to(
         .get_result(conn)
 }
 
+/// Acknowledgements a mailbox queued since `since` (its hourly cap).
+pub fn acks_since(conn: &mut DbConn, mailbox_id: &str, since: NaiveDateTime) -> QueryResult<i64> {
+    mail_messages::table
+        .filter(mail_messages::mailbox_id.eq(mailbox_id))
+        .filter(mail_messages::acked_at.ge(since))
+        .count()
+        .get_result(conn)
+}
+
+/// Moves the mails of one request to another (a merge).
+pub fn move_mails(conn: &mut DbConn, from_request: &str, to_request: &str) -> QueryResult<()> {
+    diesel::update(mail_messages::table.filter(mail_messages::request_id.eq(from_request)))
+        .set(mail_messages::request_id.eq(to_request))
+        .execute(conn)
+        .map(|_| ())
+}
+
 // ---- preferences and channel settings ------------------------------------------------------
 
 pub fn prefs(conn: &mut DbConn, user_id: &str) -> QueryResult<Option<NotificationPrefsRow>> {

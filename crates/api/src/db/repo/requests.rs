@@ -336,6 +336,21 @@ pub fn messages(
     q.load(conn)
 }
 
+/// Moves the conversation (messages and attachments) of one request to another (a merge).
+pub fn move_conversation(
+    conn: &mut DbConn,
+    from_request: &str,
+    to_request: &str,
+) -> QueryResult<()> {
+    diesel::update(messages::table.filter(messages::request_id.eq(from_request)))
+        .set(messages::request_id.eq(to_request))
+        .execute(conn)?;
+    diesel::update(attachments::table.filter(attachments::request_id.eq(from_request)))
+        .set(attachments::request_id.eq(to_request))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn insert_attachment(conn: &mut DbConn, row: &AttachmentRow) -> QueryResult<()> {
     diesel::insert_into(attachments::table)
         .values(row)

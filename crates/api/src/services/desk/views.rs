@@ -95,6 +95,7 @@ impl People {
             closed_at: row.closed_at.map(|t| t.and_utc()),
             lateness_cause: row.lateness_cause.as_deref().and_then(|c| c.parse().ok()),
             updated_at: row.updated_at.and_utc(),
+            sender_unverified: row.sender_unverified,
             id: row.id,
             protocol_number: row.protocol_number,
             type_code: row.type_code,
