@@ -211,13 +211,15 @@ pub fn mails_by_message_ids(
         .load(conn)
 }
 
-/// Whether this mailbox already stored a mail with this Message-ID.
+/// Whether this mailbox already stored a mail with this Message-ID. Refused mail does not
+/// count: a forgery must not shadow the real mail that comes with the same Message-ID.
 pub fn seen_in_mailbox(conn: &mut DbConn, mailbox_id: &str, message_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         mail_messages::table
             .filter(mail_messages::mailbox_id.eq(mailbox_id))
             .filter(mail_messages::direction.eq("in"))
-            .filter(mail_messages::message_id.eq(message_id)),
+            .filter(mail_messages::message_id.eq(message_id))
+            .filter(mail_messages::outcome.ne("ignored")),
     ))
     .get_result(conn)
 }
