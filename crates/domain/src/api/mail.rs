@@ -140,8 +140,8 @@ pub struct SaveMailboxSettings {
     #[serde(flatten)]
     pub mailbox: SaveMailbox,
     /// What the Comune's mail provider writes as authserv-id in the `Authentication-Results`
-    /// headers it adds on arrival, e.g. `mx.provider.it`. Only its topmost headers with
-    /// this id are believed, and a sender counts as verified when DMARC (or an aligned DKIM
+    /// header it adds on arrival, e.g. `mx.provider.it`. Only the topmost header, with this
+    /// id, is believed, and a sender counts as verified when DMARC (or an aligned DKIM
     /// signature) passed for the `From` domain.
     #[serde(default)]
     pub authserv_id: Option<String>,
