@@ -230,6 +230,16 @@ pub struct Config {
         global = true
     )]
     pub mail_poll_lease_seconds: u64,
+
+    /// Acknowledgements one mailbox sends per hour at most (on top of 5 per sender and
+    /// hour): a flood of mail, forged or not, cannot turn it into a mass mailer.
+    #[arg(
+        long,
+        env = "SPORTELLO_MAIL_ACKS_PER_HOUR",
+        default_value_t = 100,
+        global = true
+    )]
+    pub mail_acks_per_hour: u32,
 }
 
 impl Config {
@@ -274,6 +284,7 @@ impl Config {
             mail_max_attachment_mb: 10,
             mail_poll_batch: 25,
             mail_poll_lease_seconds: 300,
+            mail_acks_per_hour: 100,
         }
     }
 }

@@ -442,6 +442,21 @@ impl RequestCase {
         self.citizen_id.as_deref() == Some(actor.id.as_str())
     }
 
+    /// Whether the request is the actor's business: its citizen's, an operator's of its
+    /// office (or its assignee's), any supervisor's, administrator's or the system's.
+    pub fn is_within_remit_of(&self, actor: &Actor) -> bool {
+        match actor.role {
+            Role::Supervisor | Role::Admin | Role::System => true,
+            Role::Citizen => self.is_owned_by(actor),
+            Role::Operator => {
+                self.office_id
+                    .as_ref()
+                    .is_none_or(|o| actor.office_ids.contains(o))
+                    || self.assignee_id.as_deref() == Some(actor.id.as_str())
+            }
+        }
+    }
+
     /// Working days taken up to `answered_at`, gross and net of suspensions.
     pub fn elapsed(&self, answered_at: DateTime<Utc>, calendar: &WorkingCalendar) -> Elapsed {
         let running = self.suspended_since.map_or(0, |s| {
@@ -711,35 +726,19 @@ fn check_reopen_window(
     Ok(())
 }
 
-/// Whether an operator works on this request: it is in one of their offices (or not yet
-/// routed), or assigned to them.
-fn in_remit(case: &RequestCase, actor: &Actor) -> bool {
-    let in_office = case
-        .office_id
-        .as_ref()
-        .is_none_or(|o| actor.office_ids.contains(o));
-    in_office || case.assignee_id.as_deref() == Some(actor.id.as_str())
-}
-
 /// Ownership and office checks, after the role and the state allowed the action.
 fn check_scope(case: &RequestCase, kind: ActionKind, actor: &Actor) -> Result<(), DomainError> {
-    let allowed = match actor.role {
-        Role::Supervisor | Role::Admin | Role::System => true,
-        Role::Citizen => case.is_owned_by(actor),
-        Role::Operator => {
+    let allowed = match (actor.role, kind) {
+        // Taking needs the request unassigned (or already mine) in one of my offices.
+        (Role::Operator, ActionKind::Take) => {
+            let in_office = case
+                .office_id
+                .as_ref()
+                .is_none_or(|o| actor.office_ids.contains(o));
             let assigned_to_me = case.assignee_id.as_deref() == Some(actor.id.as_str());
-            let free = case.assignee_id.is_none() || assigned_to_me;
-            match kind {
-                // Taking needs the request unassigned (or already mine) in one of my offices.
-                ActionKind::Take => {
-                    free && case
-                        .office_id
-                        .as_ref()
-                        .is_none_or(|o| actor.office_ids.contains(o))
-                }
-                _ => in_remit(case, actor),
-            }
+            in_office && (case.assignee_id.is_none() || assigned_to_me)
         }
+        _ => case.is_within_remit_of(actor),
     };
     if allowed { Ok(()) } else { Err(not_in_remit()) }
 }
@@ -770,7 +769,7 @@ pub enum DeskOp {
 pub fn check_op(case: &RequestCase, op: DeskOp, actor: &Actor) -> Result<(), DomainError> {
     match actor.role {
         Role::Supervisor | Role::Admin | Role::System => Ok(()),
-        Role::Operator if in_remit(case, actor) => Ok(()),
+        Role::Operator if case.is_within_remit_of(actor) => Ok(()),
         Role::Operator => Err(not_in_remit()),
         Role::Citizen => match op {
             DeskOp::Reply if !case.is_owned_by(actor) => Err(not_in_remit()),

@@ -141,6 +141,8 @@ pub struct RequestRow {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Filed from a mail whose sender could not be authenticated.
+    pub sender_unverified: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -274,6 +276,10 @@ pub struct MailboxRow {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// RFC 8601 authserv-id of the provider's Authentication-Results headers.
+    pub authserv_id: Option<String>,
+    /// PEC: PEM certificates that sign authentic envelopes.
+    pub pec_certificates: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -311,6 +317,8 @@ pub struct MailMessageRow {
     pub pec_meta: Option<String>,
     pub pec_status: Option<String>,
     pub created_at: NaiveDateTime,
+    /// Incoming mail: when its acknowledgement was queued.
+    pub acked_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

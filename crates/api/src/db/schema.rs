@@ -168,6 +168,7 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sender_unverified -> Bool,
     }
 }
 
@@ -316,6 +317,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        authserv_id -> Nullable<Text>,
+        pec_certificates -> Nullable<Text>,
     }
 }
 
@@ -353,6 +356,7 @@ diesel::table! {
         pec_meta -> Nullable<Text>,
         pec_status -> Nullable<Text>,
         created_at -> Timestamp,
+        acked_at -> Nullable<Timestamp>,
     }
 }
 

@@ -1,6 +1,12 @@
 //! Turning one fetched mail into a request or a message, exactly once.
 //!
-//! Threading, in this order (and never onto a stranger's request):
+//! First the sender is authenticated ([`sender`]). A mail whose sender is not verified never
+//! joins an existing request, is never filed under anyone's account and is never answered:
+//! it becomes a new request of the generic contribuente marked "mittente non verificato",
+//! which an operator links to the right citizen after checking. PEC receipts count only
+//! from an authentic envelope.
+//!
+//! Threading of verified mail, in this order (and never onto a stranger's request):
 //! 1. the reply token of a `local+token@domain` recipient;
 //! 2. `In-Reply-To`, then `References`, matching a Message-ID we sent or stored;
 //! 3. the protocol number in the subject, only if the sender is the request's citizen.
@@ -12,27 +18,31 @@
 //! kind `altro`, type `comunicazione`, channel `email` or `pec`, received at the mail's
 //! arrival, attached to the sender's citizen account or to the generic contribuente.
 //!
+//! Requests are filed, messages threaded and suspended requests resumed through the desk's
+//! own functions, as for every other channel.
+//!
 //! The mailbox's last UID is advanced in the same transaction that stores the outcome, so a
 //! crash before the commit leaves the mail to be processed again, and after it never again.
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Datelike, Duration, Utc};
-use domain::calendar::rome_date;
-use domain::catalogue::RequestKind;
-use domain::lifecycle::{self, Action, Actor, RequestCase, Rules, Status};
+use chrono::{DateTime, Duration, Utc};
+use domain::api::MailboxKind;
+use domain::catalogue::{Channel, RequestKind};
+use domain::lifecycle::{Action, Actor, Status};
 
 use super::address::{self, normalize};
 use super::imap::Fetched;
 use super::parse::{self, Inbound};
 use super::pec::PecKind;
+use super::sender::{self, Envelope, Trust};
 use crate::db::DbConn;
 use crate::db::models::{
-    AttachmentRow, MailMessageRow, MailThreadRow, MailboxRow, MessageRow, RequestRow, TransitionRow,
+    AttachmentRow, MailMessageRow, MailThreadRow, MailboxRow, MessageRow, RequestRow,
 };
 use crate::db::repo::{catalogue, mail, new_id, requests, tenants, users};
 use crate::error::{ApiError, ApiResult};
-use crate::services::desk;
+use crate::services::desk::{self, NewRequest, Step};
 use crate::services::notify::{self, Notice};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
@@ -51,6 +61,8 @@ pub enum Outcome {
     NewRequest(String),
     Appended(String),
     Receipt(Option<String>),
+    /// A PEC receipt whose envelope is not authentic: kept, believed by nobody.
+    Refused,
     /// Already stored (same Message-ID in this mailbox, e.g. after a UIDVALIDITY change).
     Duplicate,
     /// Another poller processed this UID first.
@@ -63,7 +75,7 @@ impl Outcome {
             Self::NewRequest(_) => "new_request",
             Self::Appended(_) => "appended",
             Self::Receipt(_) => "receipt",
-            Self::Duplicate | Self::AlreadyDone => "ignored",
+            Self::Refused | Self::Duplicate | Self::AlreadyDone => "ignored",
         }
     }
 }
@@ -135,7 +147,11 @@ pub fn process(
     )
     .unwrap_or(usize::MAX);
     let arrived_at = fetched.arrived_at.unwrap_or_else(Utc::now);
-    let parsed = parse::parse(&fetched.raw, max);
+    let pec_mailbox = mailbox.kind == MailboxKind::Pec.code();
+    let parsed = parse::parse(&fetched.raw, max, pec_mailbox);
+    let trust = parsed
+        .as_ref()
+        .map(|m| sender::assess(mailbox, &fetched.raw, m, arrived_at));
     let (raw_key, files) = match &parsed {
         Some(m) => store_files(state, &mailbox.tenant_id, m, &fetched.raw)?,
         None => (String::new(), Vec::new()),
@@ -145,7 +161,7 @@ pub fn process(
         if !mail::advance_uid(c, &mailbox.id, validity, uid)? {
             return Ok(Outcome::AlreadyDone);
         }
-        let Some(m) = &parsed else {
+        let (Some(m), Some(trust)) = (&parsed, &trust) else {
             tracing::warn!(mailbox = %mailbox.id, uid, "unreadable mail skipped");
             return Ok(Outcome::Duplicate);
         };
@@ -162,24 +178,25 @@ pub fn process(
             raw_size: i64::try_from(fetched.raw.len()).unwrap_or(i64::MAX),
             uid,
             files: &files,
+            trust,
+            acks_per_hour: i64::from(state.config.mail_acks_per_hour),
         };
         store(c, &ctx)
     });
-    let keep_files = matches!(
-        result,
-        Ok(Outcome::NewRequest(_) | Outcome::Appended(_) | Outcome::Receipt(_))
-    );
-    if !keep_files {
+    // Requests and messages keep everything; receipts (believed or not) keep the original
+    // only; anything else keeps nothing.
+    let (keep_raw, keep_attachments) = match &result {
+        Ok(Outcome::NewRequest(_) | Outcome::Appended(_)) => (true, true),
+        Ok(Outcome::Receipt(_) | Outcome::Refused) => (true, false),
+        _ => (false, false),
+    };
+    if !keep_attachments {
         for f in &files {
             let _ = state.files.delete(&f.key);
         }
-        if !matches!(result, Ok(Outcome::Receipt(_))) && !raw_key.is_empty() {
-            let _ = state.files.delete(&raw_key);
-        }
-    } else if matches!(result, Ok(Outcome::Receipt(_))) {
-        for f in &files {
-            let _ = state.files.delete(&f.key);
-        }
+    }
+    if !keep_raw && !raw_key.is_empty() {
+        let _ = state.files.delete(&raw_key);
     }
     result
 }
@@ -193,6 +210,9 @@ struct Ctx<'a> {
     raw_size: i64,
     uid: i64,
     files: &'a [Stored],
+    trust: &'a Trust,
+    /// The mailbox's hourly cap of acknowledgements.
+    acks_per_hour: i64,
 }
 
 impl Ctx<'_> {
@@ -226,14 +246,15 @@ impl Ctx<'_> {
             pec_meta: m.pec.as_ref().map(|p| p.meta.to_string()),
             pec_status: None,
             created_at: self.arrived_at.naive_utc(),
+            acked_at: None,
         }
     }
 
-    fn channel(&self) -> &'static str {
-        if self.mailbox.kind == "pec" || self.mail.pec.is_some() {
-            "pec"
+    fn channel(&self) -> Channel {
+        if self.mailbox.kind == MailboxKind::Pec.code() {
+            Channel::Pec
         } else {
-            "email"
+            Channel::Email
         }
     }
 
@@ -268,7 +289,13 @@ fn store(c: &mut DbConn, ctx: &Ctx<'_>) -> ApiResult<Outcome> {
     if let Some(pec) = &ctx.mail.pec
         && let PecKind::Receipt(kind) = &pec.kind
     {
-        return receipt(c, ctx, kind, pec.refers_to.as_deref());
+        return match &ctx.trust.envelope {
+            Ok(envelope) => receipt(c, ctx, envelope, kind, pec.refers_to.as_deref()),
+            Err(why) => refuse_receipt(c, ctx, why),
+        };
+    }
+    if let Err(why) = &ctx.trust.sender {
+        return new_request(c, ctx, Filing::Unverified(why));
     }
     match find_thread(c, ctx)? {
         Thread::Owner(row) if is_open_for_mail(&row) => append(c, ctx, row, Party::Citizen),
@@ -278,9 +305,9 @@ fn store(c: &mut DbConn, ctx: &Ctx<'_>) -> ApiResult<Outcome> {
                 "In riferimento alla pratica prot. {} (conclusa).",
                 row.protocol_number
             );
-            new_request(c, ctx, Some(note))
+            new_request(c, ctx, Filing::Verified(Some(note)))
         }
-        Thread::None => new_request(c, ctx, None),
+        Thread::None => new_request(c, ctx, Filing::Verified(None)),
     }
 }
 
@@ -421,7 +448,10 @@ fn attach_files(
 /// Appends the mail to the request's thread. The citizen's reply resumes a request that
 /// waits for them (from the mail's arrival); automatic mail and third parties' mail are
 /// internal notes and change nothing.
-fn append(c: &mut DbConn, ctx: &Ctx<'_>, mut row: RequestRow, party: Party) -> ApiResult<Outcome> {
+fn append(c: &mut DbConn, ctx: &Ctx<'_>, row: RequestRow, party: Party) -> ApiResult<Outcome> {
+    // Re-read under the row lock: the resume below decides from the current state, which an
+    // operator may have just changed.
+    let mut row = requests::lock(c, &ctx.tenant.id, &row.id)?.ok_or(ApiError::NotFound)?;
     let internal = party == Party::Other || ctx.mail.automatic;
     let citizen_account = match &row.citizen_id {
         Some(id) if Some(id) != ctx.tenant.generic_citizen_id.as_ref() => Some(id.clone()),
@@ -449,7 +479,18 @@ fn append(c: &mut DbConn, ctx: &Ctx<'_>, mut row: RequestRow, party: Party) -> A
     )?;
     attach_files(c, ctx, &row.id, &message_id)?;
     if !internal && row.status == Status::WaitingCitizen.code() {
-        resume(c, ctx.tenant, &mut row, &name, ctx.arrived_at)?;
+        // The suspension ends when the mail arrived (not before it began).
+        let at = desk::case_of(&row)
+            .suspended_since
+            .map_or(ctx.arrived_at, |s| s.max(ctx.arrived_at));
+        let step = Step {
+            action: Action::Resume,
+            actor: &Actor::system(),
+            actor_name: &name,
+            note: Some("Risposta del cittadino ricevuta per e-mail"),
+            now: at,
+        };
+        desk::transition_in_tx(c, ctx.tenant, &mut row, step)?;
     }
     let outcome = Outcome::Appended(row.id.clone());
     mail::insert_mail(
@@ -457,63 +498,6 @@ fn append(c: &mut DbConn, ctx: &Ctx<'_>, mut row: RequestRow, party: Party) -> A
         &ctx.mail_row(&outcome, Some(row.id.clone()), Some(message_id)),
     )?;
     Ok(outcome)
-}
-
-fn store_case(row: &mut RequestRow, case: &RequestCase, now: DateTime<Utc>) {
-    row.kind = case.kind.code().to_owned();
-    row.standard_days = case.standard_days.and_then(|d| i32::try_from(d).ok());
-    row.status = case.status.code().to_owned();
-    row.due_date = case.due_date;
-    row.office_id.clone_from(&case.office_id);
-    row.assignee_id.clone_from(&case.assignee_id);
-    row.has_public_reply = case.has_public_reply;
-    row.suspended_since = case.suspended_since.map(|t| t.naive_utc());
-    row.suspended_working_days = i32::try_from(case.suspended_working_days).unwrap_or(i32::MAX);
-    row.resolved_at = case.resolved_at.map(|t| t.naive_utc());
-    row.closed_at = case.closed_at.map(|t| t.naive_utc());
-    row.lateness_cause = case.lateness_cause.map(|c| c.code().to_owned());
-    row.updated_at = now.naive_utc();
-}
-
-/// The citizen answered by mail: the suspension ends when the mail arrived.
-fn resume(
-    c: &mut DbConn,
-    tenant: &TenantCtx,
-    row: &mut RequestRow,
-    name: &str,
-    arrived_at: DateTime<Utc>,
-) -> ApiResult<()> {
-    let before = crate::services::desk::case_of(row);
-    let at = before
-        .suspended_since
-        .map_or(arrived_at, |s| s.max(arrived_at));
-    let (after, events) = lifecycle::apply(
-        &before,
-        Action::Resume,
-        &Actor::system(),
-        at,
-        Rules::new(&tenant.calendar),
-    )?;
-    store_case(row, &after, Utc::now());
-    requests::update_case(c, row)?;
-    requests::insert_transition(
-        c,
-        &TransitionRow {
-            id: new_id(),
-            tenant_id: tenant.id.clone(),
-            request_id: row.id.clone(),
-            action: "resume".into(),
-            from_status: before.status.code().to_owned(),
-            to_status: after.status.code().to_owned(),
-            actor_id: None,
-            actor_role: "system".into(),
-            actor_name: name.to_owned(),
-            note: Some("Risposta del cittadino ricevuta per e-mail".into()),
-            events: serde_json::to_string(&events).unwrap_or_else(|_| "[]".into()),
-            created_at: at.naive_utc(),
-        },
-    )?;
-    Ok(())
 }
 
 /// The citizen account of a sender, else the mailbox's default contribuente, else the
@@ -566,7 +550,8 @@ fn description(text: &str, note: Option<&str>) -> String {
 }
 
 /// Whether to acknowledge: not for automatic or no-reply senders, not for our own
-/// addresses (a loop), and not beyond a few per sender and hour (a loop we cannot see).
+/// addresses (a loop), not beyond a few per sender and hour (a loop we cannot see), and not
+/// beyond the mailbox's hourly cap (a flood).
 fn should_ack(c: &mut DbConn, ctx: &Ctx<'_>) -> ApiResult<bool> {
     let m = ctx.mail;
     if m.no_ack || !address::is_valid(&m.from) {
@@ -580,10 +565,21 @@ fn should_ack(c: &mut DbConn, ctx: &Ctx<'_>) -> ApiResult<bool> {
         return Ok(false);
     }
     let since = (Utc::now() - Duration::hours(1)).naive_utc();
-    Ok(mail::recent_deliveries_to(c, &ctx.tenant.id, &m.from, since)? < ACKS_PER_HOUR)
+    Ok(
+        mail::recent_deliveries_to(c, &ctx.tenant.id, &m.from, since)? < ACKS_PER_HOUR
+            && mail::acks_since(c, &ctx.mailbox.id, since)? < ctx.acks_per_hour,
+    )
 }
 
-fn new_request(c: &mut DbConn, ctx: &Ctx<'_>, note: Option<String>) -> ApiResult<Outcome> {
+/// How a new request from a mail is filed.
+enum Filing<'a> {
+    /// The sender is authenticated; the note (if any) opens the description.
+    Verified(Option<String>),
+    /// The sender is not: why, for the operators.
+    Unverified(&'a str),
+}
+
+fn new_request(c: &mut DbConn, ctx: &Ctx<'_>, filing: Filing<'_>) -> ApiResult<Outcome> {
     let tenant = ctx.tenant;
     catalogue::ensure_defaults(c, &tenant.id)?;
     let request_type = match catalogue::find(c, &tenant.id, "comunicazione")?.filter(|t| t.active) {
@@ -596,50 +592,31 @@ fn new_request(c: &mut DbConn, ctx: &Ctx<'_>, note: Option<String>) -> ApiResult
             })?,
     };
     let kind: RequestKind = request_type.kind.parse()?;
-    let standard_days = tenant.standard_days.get(kind);
-    let office_id = catalogue::office_for(c, &tenant.id, kind)?;
-    let citizen_id = citizen_for(c, ctx)?;
-    let case = RequestCase::new(
-        Some(citizen_id.clone()),
-        kind,
-        standard_days,
-        ctx.arrived_at,
-        office_id,
-        &tenant.calendar,
-    );
-    let now = Utc::now();
-    let protocol_number = requests::next_protocol_number(c, &tenant.id, rome_date(now).year())?;
-    let mut row = RequestRow {
-        id: new_id(),
-        tenant_id: tenant.id.clone(),
-        protocol_number,
-        type_code: request_type.code,
-        kind: String::new(),
-        channel: ctx.channel().into(),
-        citizen_id: Some(citizen_id.clone()),
-        utenza_id: None,
-        contact_email: (!ctx.mail.from.is_empty()).then(|| ctx.mail.from.clone()),
-        subject: subject_line(&ctx.mail.subject),
-        description: description(&ctx.mail.text, note.as_deref()),
-        fields: "{}".into(),
-        status: String::new(),
-        office_id: None,
-        assignee_id: None,
-        received_at: ctx.arrived_at.naive_utc(),
-        standard_days: None,
-        due_date: None,
-        has_public_reply: false,
-        suspended_since: None,
-        suspended_working_days: 0,
-        resolved_at: None,
-        closed_at: None,
-        lateness_cause: None,
-        created_by: None,
-        created_at: now.naive_utc(),
-        updated_at: now.naive_utc(),
+    let (citizen_id, note, unverified) = match filing {
+        Filing::Verified(note) => (citizen_for(c, ctx)?, note, None),
+        // Nobody's account: the mail could be anyone's.
+        Filing::Unverified(why) => (desk::generic_citizen(c, tenant)?, None, Some(why)),
     };
-    store_case(&mut row, &case, now);
-    requests::insert(c, &row)?;
+    let now = Utc::now();
+    let row = desk::store_request(
+        c,
+        tenant,
+        NewRequest {
+            type_code: request_type.code,
+            kind,
+            channel: ctx.channel(),
+            citizen_id: citizen_id.clone(),
+            utenza_id: None,
+            contact_email: (!ctx.mail.from.is_empty()).then(|| ctx.mail.from.clone()),
+            subject: subject_line(&ctx.mail.subject),
+            description: description(&ctx.mail.text, note.as_deref()),
+            fields: "{}".into(),
+            received_at: ctx.arrived_at,
+            created_by: None,
+            sender_unverified: unverified.is_some(),
+        },
+        now,
+    )?;
     let citizen_account = (Some(&citizen_id) != tenant.generic_citizen_id.as_ref()
         && users::find(c, &tenant.id, &citizen_id)?.is_some_and(|u| {
             u.email.as_deref().map(normalize).as_deref() == Some(ctx.mail.from.as_str())
@@ -666,6 +643,26 @@ fn new_request(c: &mut DbConn, ctx: &Ctx<'_>, note: Option<String>) -> ApiResult
         },
     )?;
     attach_files(c, ctx, &row.id, &message_id)?;
+    if let Some(why) = unverified {
+        requests::insert_message(
+            c,
+            &MessageRow {
+                id: new_id(),
+                tenant_id: tenant.id.clone(),
+                request_id: row.id.clone(),
+                author_id: None,
+                author_role: "system".into(),
+                author_name: "Sportello".into(),
+                body: format!(
+                    "Mittente non verificato: {why}. La pratica è intestata al contribuente \
+                     generico e non è stata inviata alcuna conferma al mittente. Verificato chi \
+                     l'ha scritta, collegarla al cittadino o unirla a una sua pratica."
+                ),
+                internal: true,
+                created_at: ctx.arrived_at.naive_utc(),
+            },
+        )?;
+    }
     mail::insert_thread(
         c,
         &MailThreadRow {
@@ -676,12 +673,12 @@ fn new_request(c: &mut DbConn, ctx: &Ctx<'_>, note: Option<String>) -> ApiResult
             created_at: now.naive_utc(),
         },
     )?;
+    let ack = unverified.is_none() && should_ack(c, ctx)?;
     let outcome = Outcome::NewRequest(row.id.clone());
-    mail::insert_mail(
-        c,
-        &ctx.mail_row(&outcome, Some(row.id.clone()), Some(message_id)),
-    )?;
-    if should_ack(c, ctx)? {
+    let mut mail_row = ctx.mail_row(&outcome, Some(row.id.clone()), Some(message_id));
+    mail_row.acked_at = ack.then(|| now.naive_utc());
+    mail::insert_mail(c, &mail_row)?;
+    if ack {
         notify::enqueue(
             c,
             &tenant.id,
@@ -693,15 +690,44 @@ fn new_request(c: &mut DbConn, ctx: &Ctx<'_>, note: Option<String>) -> ApiResult
     Ok(outcome)
 }
 
-/// A PEC receipt: recorded on the outgoing mail it certifies (and noted in its thread),
-/// never turned into a request.
+/// A PEC receipt whose envelope is not authentic: kept with the mailbox's mail, applied to
+/// nothing.
+fn refuse_receipt(c: &mut DbConn, ctx: &Ctx<'_>, why: &str) -> ApiResult<Outcome> {
+    tracing::warn!(mailbox = %ctx.mailbox.id, message_id = %ctx.mail.message_id, reason = %why, "PEC receipt not authentic: ignored");
+    let outcome = Outcome::Refused;
+    mail::insert_mail(c, &ctx.mail_row(&outcome, None, None))?;
+    Ok(outcome)
+}
+
+/// A PEC receipt from an authentic envelope: recorded on the outgoing mail it certifies
+/// (and noted in its thread), never turned into a request. What it certifies comes from the
+/// certification data the envelope vouches for; the transport headers count only when the
+/// provider authenticated them too (S/MIME signs the body, not the headers).
 fn receipt(
     c: &mut DbConn,
     ctx: &Ctx<'_>,
-    kind: &str,
-    refers_to: Option<&str>,
+    envelope: &Envelope,
+    header_kind: &str,
+    header_refers_to: Option<&str>,
 ) -> ApiResult<Outcome> {
-    let original = match refers_to {
+    let trusted_headers = envelope.headers_authentic;
+    let kind = envelope
+        .get("tipo")
+        .map(|t| t.trim().to_ascii_lowercase())
+        .or_else(|| trusted_headers.then(|| header_kind.to_owned()));
+    let refers_to = envelope
+        .get("msgid")
+        .and_then(|v| address::message_ids(v).into_iter().next())
+        .or_else(|| {
+            header_refers_to
+                .filter(|_| trusted_headers)
+                .map(str::to_owned)
+        });
+    let Some(kind) = kind else {
+        return refuse_receipt(c, ctx, "la busta non indica il tipo di ricevuta");
+    };
+    let kind = kind.as_str();
+    let original = match refers_to.as_deref() {
         Some(id) => mail::mails_by_message_ids(c, &ctx.tenant.id, &[id.to_owned()])?
             .into_iter()
             .find(|m| m.direction == "out"),
@@ -712,17 +738,9 @@ fn receipt(
         mail::set_pec_status(c, &o.id, kind)?;
         if let Some(request_id) = &o.request_id {
             let id = new_id();
-            let who = ctx
-                .mail
-                .pec
-                .as_ref()
-                .and_then(|p| {
-                    p.meta
-                        .get("consegna")
-                        .and_then(|v| v.as_str())
-                        .map(str::to_owned)
-                })
-                .unwrap_or_else(|| o.to_addrs.clone());
+            let who = envelope
+                .get("consegna")
+                .map_or_else(|| o.to_addrs.clone(), str::to_owned);
             requests::insert_message(
                 c,
                 &MessageRow {

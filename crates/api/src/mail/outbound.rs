@@ -686,6 +686,7 @@ async fn deliver_email(
         pec_type: None,
         pec_meta: None,
         pec_status: None,
+        acked_at: None,
         created_at: Utc::now().naive_utc(),
     };
     Ok(Sent {

@@ -1,5 +1,6 @@
 //! Reading an incoming mail: addresses, threading headers, text (HTML turned into safe
-//! text), attachments within the size limit, automatic-mail markers, PEC unwrapping.
+//! text), attachments within the size limit, automatic-mail markers, the provider's
+//! authentication results, and (on PEC mailboxes only) PEC unwrapping.
 
 use chrono::{DateTime, Utc};
 use mail_parser::{HeaderValue, Message, MessageParser, MimeHeaders};
@@ -25,6 +26,8 @@ pub struct PecInfo {
     pub refers_to: Option<String>,
     /// `daticert.xml`, plus the envelope's own Message-ID.
     pub meta: serde_json::Value,
+    /// The envelope's sender (the provider's address), normalised.
+    pub envelope_from: String,
 }
 
 /// An incoming mail, ready to be threaded and stored.
@@ -37,6 +40,10 @@ pub struct Inbound {
     /// The sender's address, normalised (for PEC, the certified sender).
     pub from: String,
     pub from_name: Option<String>,
+    /// How many addresses the `From` header names (a mail with several has no one sender).
+    pub from_count: usize,
+    /// The values of the outer `Authentication-Results` headers, top to bottom, unfolded.
+    pub auth_results: Vec<String>,
     /// Every address the mail was delivered to (To, Cc, Delivered-To, X-Original-To).
     pub recipients: Vec<String>,
     pub to_display: String,
@@ -216,6 +223,24 @@ fn attachments(msg: &Message<'_>, max_bytes: usize) -> (Vec<InAttachment>, Vec<S
     (kept, skipped)
 }
 
+/// The raw values of the top-level headers called `name`, in order, unfolded.
+fn raw_values(msg: &Message<'_>, name: &str) -> Vec<String> {
+    let raw = msg.raw_message();
+    msg.headers()
+        .iter()
+        .filter(|h| h.name.as_str().eq_ignore_ascii_case(name))
+        .filter_map(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+        .map(|v| {
+            String::from_utf8_lossy(v)
+                .split(['\r', '\n'])
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
 fn synthetic_id(raw: &[u8]) -> String {
     format!(
         "{}@sportello.generated",
@@ -223,12 +248,13 @@ fn synthetic_id(raw: &[u8]) -> String {
     )
 }
 
-/// Parses a raw mail. PEC envelopes are unwrapped: the certified message (`postacert.eml`)
-/// gives sender, subject, text, attachments and threading headers; `daticert.xml` is kept.
-pub fn parse(raw: &[u8], max_attachment_bytes: usize) -> Option<Inbound> {
+/// Parses a raw mail. On a PEC mailbox (`pec`) envelopes are unwrapped: the certified
+/// message (`postacert.eml`) gives sender, subject, text, attachments and threading
+/// headers; `daticert.xml` is kept. Elsewhere PEC headers are just headers.
+pub fn parse(raw: &[u8], max_attachment_bytes: usize, pec: bool) -> Option<Inbound> {
     let outer = MessageParser::default().parse(raw)?;
     let headers = header_section(&outer);
-    let pec_kind = pec::kind(|n| text_header(&outer, n));
+    let pec_kind = pec.then(|| pec::kind(|n| text_header(&outer, n))).flatten();
     let mut pec_info = None;
     let mut inner_holder = None;
     if let Some(kind) = pec_kind {
@@ -262,6 +288,12 @@ pub fn parse(raw: &[u8], max_attachment_bytes: usize) -> Option<Inbound> {
             kind,
             refers_to,
             meta,
+            envelope_from: outer
+                .from()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .map(normalize)
+                .unwrap_or_default(),
         });
     }
     let inner_parsed = inner_holder
@@ -269,6 +301,7 @@ pub fn parse(raw: &[u8], max_attachment_bytes: usize) -> Option<Inbound> {
         .and_then(|bytes| MessageParser::default().parse(bytes));
     let msg = inner_parsed.as_ref().unwrap_or(&outer);
 
+    let from_count = msg.from().map_or(0, |a| a.iter().count());
     let from_addr = msg.from().and_then(|a| a.first());
     let mut from = from_addr
         .and_then(|a| a.address())
@@ -305,6 +338,8 @@ pub fn parse(raw: &[u8], max_attachment_bytes: usize) -> Option<Inbound> {
         message_id,
         from,
         from_name,
+        from_count,
+        auth_results: raw_values(&outer, "Authentication-Results"),
         recipients,
         to_display,
         subject: msg
@@ -342,7 +377,7 @@ Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
 --b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Ciao <script>x()</script>mondo</p>\r\n\
 --b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"../../a.pdf\"\r\n\
 Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n";
-        let m = parse(raw.as_bytes(), 1024).unwrap();
+        let m = parse(raw.as_bytes(), 1024, false).unwrap();
         assert_eq!(m.from, "anna@example.it");
         assert_eq!(m.message_id, "m1@example.it");
         assert_eq!(m.in_reply_to, vec!["o1@comune.example.it"]);
@@ -357,5 +392,29 @@ Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n";
             m.recipients
                 .contains(&"protocollo+abc@comune.example.it".to_owned())
         );
+    }
+
+    #[test]
+    fn pec_headers_count_only_on_pec_mailboxes_and_auth_results_keep_their_order() {
+        let raw = "Authentication-Results: mx.comune.it; dmarc=pass\r\n header.from=example.it\r\n\
+Authentication-Results: altro; dkim=pass\r\n\
+From: a@example.it, b@example.it\r\nTo: protocollo@comune.example.it\r\n\
+Subject: Ricevuta\r\nX-Trasporto: posta-certificata\r\nX-Ricevuta: avvenuta-consegna\r\n\
+Message-ID: <p1@example.it>\r\n\r\nTesto\r\n";
+        let m = parse(raw.as_bytes(), 1024, false).unwrap();
+        assert!(m.pec.is_none());
+        assert_eq!(m.from_count, 2);
+        assert_eq!(
+            m.auth_results,
+            [
+                "mx.comune.it; dmarc=pass header.from=example.it",
+                "altro; dkim=pass"
+            ]
+        );
+        let p = parse(raw.as_bytes(), 1024, true).unwrap();
+        assert!(matches!(
+            p.pec.map(|p| p.kind),
+            Some(PecKind::Receipt(k)) if k == "avvenuta-consegna"
+        ));
     }
 }

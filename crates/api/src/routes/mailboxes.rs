@@ -3,7 +3,8 @@
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use domain::api::{
-    ConnectionTest, Mailbox, NotificationChannels, Problem, SaveMailbox, SaveNotificationChannels,
+    ConnectionTest, Mailbox, NotificationChannels, Problem, SaveMailboxSettings,
+    SaveNotificationChannels,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -35,12 +36,13 @@ async fn list(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json
         .map(web::Json)
 }
 
-/// Add an e-mail or PEC mailbox: IMAP to receive, SMTP to send (administrators).
+/// Add an e-mail or PEC mailbox: IMAP to receive, SMTP to send, and how senders are
+/// authenticated (the provider's authserv-id, PEC certificates) (administrators).
 /// Unencrypted connections are accepted for loopback servers only.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
-    request_body = SaveMailbox,
+    request_body = SaveMailboxSettings,
     responses(
         (status = 201, body = Mailbox),
         (status = 403, body = Problem),
@@ -52,17 +54,18 @@ async fn list(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json
 async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<SaveMailbox>,
+    body: web::Json<SaveMailboxSettings>,
 ) -> ApiResult<HttpResponse> {
     let m = blocking(move || mail::create_mailbox(&state, &user, &body)).await?;
     Ok(HttpResponse::Created().json(m))
 }
 
-/// Change a mailbox; passwords left out are kept (administrators).
+/// Change a mailbox; passwords and authentication settings left out are kept
+/// (administrators).
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
-    request_body = SaveMailbox,
+    request_body = SaveMailboxSettings,
     responses(
         (status = 200, body = Mailbox),
         (status = 403, body = Problem),
@@ -76,7 +79,7 @@ async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
-    body: web::Json<SaveMailbox>,
+    body: web::Json<SaveMailboxSettings>,
 ) -> ApiResult<web::Json<Mailbox>> {
     blocking(move || mail::update_mailbox(&state, &user, &id, &body))
         .await

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use domain::api::{
-    CreateMessage, CreateRequest, MessageView, Page, Problem, QueueCounts, RequestType,
+    CreateMessage, CreateRequest, LinkSender, MessageView, Page, Problem, QueueCounts, RequestType,
     RequestView, TransitionRequest, TransitionView,
 };
 use serde::Deserialize;
@@ -28,7 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(post_message)
         .service(attachment)
         .service(transition)
-        .service(history);
+        .service(history)
+        .service(link_sender);
 }
 
 /// The tenant's catalogue of request types, with their TQRIF kind, standard and form.
@@ -271,6 +272,35 @@ async fn history(
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Vec<TransitionView>>> {
     blocking(move || desk::history(&state, &user, &id))
+        .await
+        .map(web::Json)
+}
+
+/// A request from an unverified mail sender ("mittente non verificato"), checked by an
+/// operator: assign it to the citizen who wrote it (who then gets the acknowledgement), or
+/// merge its mail into an open request of theirs (this one is then rejected as merged).
+/// Operators of the request's office, supervisors and administrators; audited.
+#[utoipa::path(
+    tag = "requests",
+    security(("bearer" = [])),
+    request_body = LinkSender,
+    responses(
+        (status = 200, description = "The request assigned, or the one merged into", body = RequestView),
+        (status = 401, body = Problem),
+        (status = 403, body = Problem),
+        (status = 404, body = Problem),
+        (status = 409, description = "The sender needs no checking, or the request merged into (or this one) can no longer change", body = Problem),
+        (status = 422, body = Problem),
+    )
+)]
+#[post("/requests/{id}/sender")]
+async fn link_sender(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<LinkSender>,
+) -> ApiResult<web::Json<RequestView>> {
+    blocking(move || desk::link_sender(&state, &user, &id, &body))
         .await
         .map(web::Json)
 }

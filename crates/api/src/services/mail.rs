@@ -5,7 +5,7 @@
 use chrono::Utc;
 use domain::api::{
     ConnectionCheck, ConnectionTest, MailSecurity, Mailbox, MailboxKind, NotificationChannels,
-    NotificationPreferences, SaveMailbox, SaveNotificationChannels,
+    NotificationPreferences, SaveMailboxSettings, SaveNotificationChannels,
 };
 use domain::error::{DomainError, Errors, FieldError};
 use serde::Serialize;
@@ -63,6 +63,8 @@ pub fn mailbox_dto(m: &MailboxRow) -> Mailbox {
         inbound_enabled: m.inbound_enabled,
         outbound_default: m.outbound_default,
         default_citizen_id: m.default_citizen_id.clone(),
+        authserv_id: m.authserv_id.clone(),
+        pec_certificates: m.pec_certificates.clone(),
         last_uid: u64::try_from(m.last_uid).unwrap_or(0),
         last_polled_at: m.last_polled_at.map(|t| t.and_utc()),
         last_error: m.last_error.clone(),
@@ -79,6 +81,9 @@ struct Audited<'a> {
     smtp_host: Option<&'a str>,
     inbound_enabled: bool,
     outbound_default: bool,
+    authserv_id: Option<&'a str>,
+    /// SHA-256 of the PEC certificates: which ones were trusted, without the whole text.
+    pec_certificates_sha256: Option<String>,
 }
 
 fn audited(m: &MailboxRow) -> Audited<'_> {
@@ -90,6 +95,11 @@ fn audited(m: &MailboxRow) -> Audited<'_> {
         smtp_host: m.smtp_host.as_deref(),
         inbound_enabled: m.inbound_enabled,
         outbound_default: m.outbound_default,
+        authserv_id: m.authserv_id.as_deref(),
+        pec_certificates_sha256: m
+            .pec_certificates
+            .as_deref()
+            .map(|p| crate::upload::hex_digest(p.as_bytes())),
     }
 }
 
@@ -117,8 +127,61 @@ fn host(field: &'static str, value: Option<&str>, errors: &mut Errors) -> Option
     }
 }
 
-/// Validates the body onto `row` (passwords left out keep the stored ones).
-fn apply(body: &SaveMailbox, row: &mut MailboxRow) -> ApiResult<()> {
+/// The longest PEC certificates text accepted (a handful of certificates).
+const MAX_CERTIFICATES_CHARS: usize = 64 * 1024;
+
+/// The sender-authentication settings onto `row`: left out keeps, `""` clears.
+fn apply_authentication(body: &SaveMailboxSettings, row: &mut MailboxRow, errors: &mut Errors) {
+    if let Some(id) = &body.authserv_id {
+        let id = id.trim();
+        // An RFC 8601 authserv-id is a token (in practice a host name).
+        let token = id.len() <= 255
+            && id
+                .chars()
+                .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c));
+        if token {
+            row.authserv_id = (!id.is_empty()).then(|| id.to_owned());
+        } else {
+            errors.push(FieldError::new(
+                "authserv_id",
+                "authserv-id non valido: il nome che il gestore scrive negli Authentication-Results (es. mx.gestore.it)",
+                "Invalid authserv-id: the name the provider writes in Authentication-Results (e.g. mx.provider.it)",
+            ));
+        }
+    }
+    if let Some(pem) = &body.pec_certificates {
+        let pem = pem.trim();
+        if pem.is_empty() {
+            row.pec_certificates = None;
+        } else if row.kind != MailboxKind::Pec.code() {
+            errors.push(FieldError::new(
+                "pec_certificates",
+                "I certificati PEC si configurano solo su caselle PEC",
+                "PEC certificates apply to PEC mailboxes only",
+            ));
+        } else if pem.len() > MAX_CERTIFICATES_CHARS {
+            errors.push(FieldError::new(
+                "pec_certificates",
+                "Troppi certificati (al massimo 64 KB di testo PEM)",
+                "Too many certificates (at most 64 KB of PEM text)",
+            ));
+        } else {
+            match crate::mail::smime::certificates(pem) {
+                Ok(_) => row.pec_certificates = Some(pem.to_owned()),
+                Err(e) => errors.push(FieldError::new(
+                    "pec_certificates",
+                    format!("Certificati PEC non validi ({e}): incollare uno o più blocchi -----BEGIN CERTIFICATE-----"),
+                    "Invalid PEC certificates: paste one or more -----BEGIN CERTIFICATE----- blocks",
+                )),
+            }
+        }
+    }
+}
+
+/// Validates the body onto `row` (passwords and authentication settings left out keep the
+/// stored ones).
+fn apply(settings: &SaveMailboxSettings, row: &mut MailboxRow) -> ApiResult<()> {
+    let body = &settings.mailbox;
     let mut errors = Errors::new();
     if let Some(name) = errors.check(text("name", &body.name, ("Nome", "Name"), 100, false)) {
         row.name = name;
@@ -196,6 +259,7 @@ fn apply(body: &SaveMailbox, row: &mut MailboxRow) -> ApiResult<()> {
     row.inbound_enabled = body.inbound_enabled;
     row.outbound_default = body.outbound_default;
     row.default_citizen_id = body.default_citizen_id.clone().filter(|s| !s.is_empty());
+    apply_authentication(settings, row, &mut errors);
     errors.finish()?;
     Ok(())
 }
@@ -228,7 +292,11 @@ pub fn list_mailboxes(state: &AppState, user: &AuthUser) -> ApiResult<Vec<Mailbo
     Ok(rows.iter().map(mailbox_dto).collect())
 }
 
-pub fn create_mailbox(state: &AppState, user: &AuthUser, body: &SaveMailbox) -> ApiResult<Mailbox> {
+pub fn create_mailbox(
+    state: &AppState,
+    user: &AuthUser,
+    body: &SaveMailboxSettings,
+) -> ApiResult<Mailbox> {
     user.require_admin()?;
     let now = Utc::now().naive_utc();
     let mut row = MailboxRow {
@@ -258,6 +326,8 @@ pub fn create_mailbox(state: &AppState, user: &AuthUser, body: &SaveMailbox) -> 
         last_error: None,
         created_at: now,
         updated_at: now,
+        authserv_id: None,
+        pec_certificates: None,
     };
     apply(body, &mut row)?;
     state.db.write_tx(|c| {
@@ -285,7 +355,7 @@ pub fn update_mailbox(
     state: &AppState,
     user: &AuthUser,
     id: &str,
-    body: &SaveMailbox,
+    body: &SaveMailboxSettings,
 ) -> ApiResult<Mailbox> {
     user.require_admin()?;
     state.db.write_tx(|c| {

@@ -491,6 +491,14 @@ fn ops(w: &World) -> Vec<Op> {
             Body::Json(json!({"action": "resolve", "note": "x"})),
             [401, 403, 404, 409, 409, 409, 404],
         ),
+        // A request whose sender needs no checking: a state conflict for those in remit.
+        op(
+            "POST",
+            "/api/v1/requests/{id}/sender",
+            format!("/requests/{r}/sender"),
+            Body::Json(json!({"citizen_id": NONE_ID})),
+            [401, 403, 403, 403, 409, 409, 404],
+        ),
         // Mail, PEC and notification channels.
         op(
             "GET",

@@ -255,6 +255,151 @@ async fn malformed_fields_and_bodies(app: TestApp) {
     assert_eq!(counts(&app), before, "a refused request left rows behind");
 }
 
+db_test!(linking_a_sender_checks_citizen_and_request);
+async fn linking_a_sender_checks_citizen_and_request(app: TestApp) {
+    use api::db::schema::requests;
+    use diesel::prelude::*;
+    let op_id = app.staff("op@comune.test", "operator", &[]);
+    let op = app.token("op@comune.test").await;
+    let (anna_id, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    let (_, bruno) = app.citizen(CF_B, "bruno@example.it", &op).await;
+    let body = json!({"type": "tari_reclamo", "subject": "Oggetto", "description": "Descrizione", "fields": {"servizio": "raccolta"}});
+    let file = |token: String| {
+        let app = &app;
+        let body = body.clone();
+        async move {
+            app.post_json("/requests", Some(&token), &body)
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let unverified = file(anna.clone()).await;
+    let hers = file(anna.clone()).await;
+    let his = file(bruno.clone()).await;
+    // As an unverified mail would have been filed (mail itself is in the mail tests).
+    app.state
+        .db
+        .write_tx(|c| {
+            diesel::update(requests::table.find(&unverified))
+                .set(requests::sender_unverified.eq(true))
+                .execute(c)
+        })
+        .unwrap();
+    let before = counts(&app);
+    let url = format!("/requests/{unverified}/sender");
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            json!({"citizen_id": "00000000-0000-7000-8000-000000000000"}),
+            "citizen_id",
+        ),
+        (json!({"citizen_id": op_id}), "citizen_id"),
+        (
+            json!({"citizen_id": anna_id, "merge_into": his}),
+            "merge_into",
+        ),
+        (
+            json!({"citizen_id": anna_id, "merge_into": unverified}),
+            "merge_into",
+        ),
+        (
+            json!({"citizen_id": anna_id, "merge_into": "nessuna"}),
+            "merge_into",
+        ),
+    ];
+    for (body, field) in cases {
+        let p = assert_problem(app.post_json(&url, Some(&op), &body).await, 422, field).await;
+        assert_eq!(p["errors"][0]["field"], field, "{p}");
+        assert!(!p["errors"][0]["message"].as_str().unwrap().is_empty());
+    }
+    for body in [json!({}), json!({"citizen_id": 5}), json!("testo")] {
+        assert_problem(
+            app.post_json(&url, Some(&op), &body).await,
+            422,
+            &body.to_string(),
+        )
+        .await;
+    }
+    assert_problem(
+        app.post_json(
+            &format!("/requests/{hers}/sender"),
+            Some(&op),
+            &json!({"citizen_id": anna_id}),
+        )
+        .await,
+        409,
+        "a verified request",
+    )
+    .await;
+    assert_eq!(counts(&app), before, "a refused link left rows behind");
+}
+
+db_test!(mailbox_authentication_settings);
+async fn mailbox_authentication_settings(app: TestApp) {
+    app.staff("admin@comune.test", "admin", &[]);
+    let admin = app.token("admin@comune.test").await;
+    let ca = include_str!("../fixtures/pec/ca.pem");
+    let pec = json!({"name": "PEC", "kind": "pec", "address": "protocollo@pec.comune.test",
+        "inbound_enabled": false, "authserv_id": "mx.gestore.it", "pec_certificates": ca});
+    let res = app.post_json("/mailboxes", Some(&admin), &pec).await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(created["authserv_id"], "mx.gestore.it");
+    assert_eq!(created["pec_certificates"], ca.trim());
+    let url = format!("/mailboxes/{}", created["id"].as_str().unwrap());
+    // Left out: kept (a client that does not know the settings keeps them); "": cleared.
+    let mut plain = pec.clone();
+    plain.as_object_mut().unwrap().remove("authserv_id");
+    plain.as_object_mut().unwrap().remove("pec_certificates");
+    let kept: Value = app
+        .put_json(&url, Some(&admin), &plain)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept["authserv_id"], "mx.gestore.it");
+    assert!(kept["pec_certificates"].is_string());
+    let mut cleared = plain.clone();
+    cleared["authserv_id"] = json!("");
+    let cleared: Value = app
+        .put_json(&url, Some(&admin), &cleared)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(cleared["authserv_id"].is_null());
+    let with = |k: &str, v: Value| {
+        let mut b = plain.clone();
+        b[k] = v;
+        b
+    };
+    let mut email = with("pec_certificates", json!(ca));
+    email["kind"] = json!("email");
+    for (body, field) in [
+        (with("authserv_id", json!("mx gestore;it")), "authserv_id"),
+        (with("authserv_id", json!("x".repeat(256))), "authserv_id"),
+        (
+            with("pec_certificates", json!("non un certificato")),
+            "pec_certificates",
+        ),
+        (
+            with(
+                "pec_certificates",
+                json!("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"),
+            ),
+            "pec_certificates",
+        ),
+        (email, "pec_certificates"),
+    ] {
+        let p = assert_problem(app.put_json(&url, Some(&admin), &body).await, 422, field).await;
+        assert_eq!(p["errors"][0]["field"], field, "{p}");
+    }
+}
+
 db_test!(bad_password_reset_input);
 async fn bad_password_reset_input(app: TestApp) {
     app.staff("admin@comune.test", "admin", &[]);

@@ -11,16 +11,20 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 use crate::mail_servers::*;
 
-/// Like `db_test!`, with fast retries and leases, and the mail servers required.
+/// Like `db_test!`, with fast retries and leases, and the mail servers required; a second
+/// argument tweaks the configuration further.
 macro_rules! mail_test {
     ($name:ident) => {
+        mail_test!($name, |_: &mut api::config::Config| {});
+    };
+    ($name:ident, $tweak:expr) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let Some(s) = crate::mail_servers::servers() else {
                     return;
                 };
-                let app = super::spawn(crate::helpers::Backend::Sqlite)
+                let app = super::spawn(crate::helpers::Backend::Sqlite, $tweak)
                     .await
                     .expect("sqlite");
                 super::$name(app, s).await;
@@ -30,7 +34,7 @@ macro_rules! mail_test {
                 let Some(s) = crate::mail_servers::servers() else {
                     return;
                 };
-                if let Some(app) = super::spawn(crate::helpers::Backend::Postgres).await {
+                if let Some(app) = super::spawn(crate::helpers::Backend::Postgres, $tweak).await {
                     super::$name(app, s).await;
                 }
             }
@@ -38,13 +42,14 @@ macro_rules! mail_test {
     };
 }
 
-async fn spawn(backend: Backend) -> Option<TestApp> {
+async fn spawn(backend: Backend, tweak: impl FnOnce(&mut api::config::Config)) -> Option<TestApp> {
     spawn_with(backend, |c| {
         c.retry_base_seconds = 1;
         c.worker_interval_ms = 50;
         c.mail_poll_lease_seconds = 1;
         c.mail_poll_batch = 10;
         c.public_url = Some("https://sportello.comune.test".into());
+        tweak(c);
     })
     .await
 }
@@ -58,6 +63,11 @@ struct Env {
     address: String,
     tag: String,
 }
+
+/// The authserv-id the test provider stamps on its `Authentication-Results` headers.
+const AUTHSERV_ID: &str = "mx.comune.test";
+/// The test PEC provider's CA, configured on PEC mailboxes.
+const PEC_CA: &str = include_str!("../fixtures/pec/ca.pem");
 
 async fn env(app: &TestApp, s: &Servers, kind: &str, smtp_port: u16) -> Env {
     app.staff("op@comune.test", "operator", &[]);
@@ -80,7 +90,8 @@ async fn env(app: &TestApp, s: &Servers, kind: &str, smtp_port: u16) -> Env {
                 "imap_host": "127.0.0.1", "imap_port": s.imap_port, "imap_security": "plain",
                 "imap_username": imap_user, "imap_password": s.imap_password,
                 "smtp_host": "127.0.0.1", "smtp_port": smtp_port, "smtp_security": "plain",
-                "outbound_default": true
+                "outbound_default": true, "authserv_id": AUTHSERV_ID,
+                "pec_certificates": (kind == "pec").then_some(PEC_CA)
             }),
         )
         .await;
@@ -120,6 +131,27 @@ fn raw(from: &str, to: &str, subject: &str, extra: &str, body: &str) -> Vec<u8> 
         tag()
     )
     .into_bytes()
+}
+
+/// The provider's verdict on top of a mail: DMARC passed for the `From` domain.
+fn authenticated(mail: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8(mail).unwrap();
+    let from = text
+        .lines()
+        .find_map(|l| l.strip_prefix("From: "))
+        .map(addr_of)
+        .unwrap();
+    let domain = from.rsplit_once('@').unwrap().1.to_owned();
+    format!(
+        "Authentication-Results: {AUTHSERV_ID};\r\n spf=pass smtp.mailfrom={domain};\r\n \
+         dkim=pass header.d={domain}; dmarc=pass header.from={domain}\r\n{text}"
+    )
+    .into_bytes()
+}
+
+/// A mail whose sender the provider authenticated.
+fn raw_ok(from: &str, to: &str, subject: &str, extra: &str, body: &str) -> Vec<u8> {
+    authenticated(raw(from, to, subject, extra, body))
 }
 
 fn request_count(app: &TestApp) -> i64 {
@@ -272,7 +304,7 @@ async fn confirmation_reply_and_threading(app: TestApp, s: Servers) {
 
     // The citizen answers to the Reply-To address: the mail lands in the right thread and
     // resumes the request.
-    let citizen_reply = raw(
+    let citizen_reply = raw_ok(
         &format!("Anna Bianchi <{anna_mail}>"),
         &reply_to,
         &format!("Re: {subject}"),
@@ -303,13 +335,37 @@ async fn confirmation_reply_and_threading(app: TestApp, s: Servers) {
         view["status"], "in_progress",
         "the reply resumed the request"
     );
-    // The citizen sees it in the portal too.
+    // The citizen sees it in the portal too, and hears that the office resumed it (as when
+    // answering from the portal): a second "taken in charge" after the one of `take`.
     assert!(
         messages(&app, &anna, &id)
             .await
             .iter()
             .any(|m| m["body"].as_str().unwrap().contains("Ecco la foto"))
     );
+    outbox(&app).await;
+    eventually(10, "the notice of the resumed request", || {
+        (mails_to(&s, &anna_mail)
+            .iter()
+            .filter(|m| header(m, "Subject").is_some_and(|s| s.contains("presa in carico")))
+            .count()
+            >= 2)
+            .then_some(())
+    })
+    .await;
+    let transitions: Value = app
+        .get(&format!("/requests/{id}/transitions"), Some(&e.op))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let resumed = transitions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["action"] == "resume")
+        .expect("the resume is in the history");
+    assert_eq!(resumed["actor"]["role"], "system");
     let count_before = request_count(&app);
 
     // A stranger replying with the same subject gets a new request, never this thread.
@@ -319,7 +375,7 @@ async fn confirmation_reply_and_threading(app: TestApp, s: Servers) {
         &e.imap_user,
         &[(
             None,
-            raw(
+            raw_ok(
                 &stranger,
                 &e.address,
                 &format!("Re: {subject}"),
@@ -335,7 +391,7 @@ async fn confirmation_reply_and_threading(app: TestApp, s: Servers) {
         &e.imap_user,
         &[(
             None,
-            raw(
+            raw_ok(
                 &stranger,
                 &reply_to,
                 &format!("Re: {subject}"),
@@ -359,7 +415,7 @@ async fn confirmation_reply_and_threading(app: TestApp, s: Servers) {
         &e.imap_user,
         &[(
             None,
-            raw(
+            raw_ok(
                 "Operatore <op@comune.test>",
                 &e.address,
                 &format!("Re: {subject}"),
@@ -392,6 +448,10 @@ async fn confirmation_reply_and_threading(app: TestApp, s: Servers) {
         assert_eq!(r["kind"], "altro");
         assert_eq!(r["citizen"]["name"], "Contribuente generico");
         assert_ne!(r["protocol_number"], protocol.as_str());
+        assert_eq!(
+            r["sender_unverified"], false,
+            "the provider vouched for them"
+        );
     }
 
     // The thread's mails: headers and the original .eml downloadable.
@@ -502,10 +562,13 @@ MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
         &s,
         &e.imap_user,
         &[
-            (Some("10-Nov-2026 09:30:00 +0100"), html.into_bytes()),
+            (
+                Some("10-Nov-2026 09:30:00 +0100"),
+                authenticated(html.into_bytes()),
+            ),
             (
                 None,
-                raw(
+                raw_ok(
                     &format!("Bea <{bea_mail}>"),
                     &e.address,
                     "Variazione indirizzo",
@@ -608,7 +671,7 @@ async fn automatic_mail_gets_no_acknowledgement(app: TestApp, s: Servers) {
         &[
             (
                 None,
-                raw(
+                raw_ok(
                     &robot,
                     &e.address,
                     "Risposta automatica: fuori sede",
@@ -618,7 +681,7 @@ async fn automatic_mail_gets_no_acknowledgement(app: TestApp, s: Servers) {
             ),
             (
                 None,
-                raw(
+                raw_ok(
                     &noreply,
                     &e.address,
                     "Notifica",
@@ -648,40 +711,41 @@ async fn automatic_mail_gets_no_acknowledgement(app: TestApp, s: Servers) {
     let _ = e.admin;
 }
 
+/// Signed PEC envelopes made by `tests/fixtures/pec/make.sh`.
+const PEC_CERTIFIED: &[u8] = include_bytes!("../fixtures/pec/certified.eml");
+const PEC_RECEIPT: &[u8] = include_bytes!("../fixtures/pec/receipt.eml");
+const PEC_RECEIPT_ROGUE: &[u8] = include_bytes!("../fixtures/pec/receipt-rogue.eml");
+/// The Message-ID the fixture receipts certify.
+const PEC_RECEIPT_OF: &str = "ack.fixture@pec.comune.test";
+
+fn pec_status(app: &TestApp, message_id: &str) -> Option<String> {
+    app.state
+        .db
+        .read(|c| {
+            mail_messages::table
+                .filter(mail_messages::message_id.eq(message_id))
+                .filter(mail_messages::direction.eq("out"))
+                .select(mail_messages::pec_status)
+                .first::<Option<String>>(c)
+        })
+        .unwrap()
+}
+
 mail_test!(pec_is_unwrapped_and_receipts_are_matched);
 async fn pec_is_unwrapped_and_receipts_are_matched(app: TestApp, s: Servers) {
     let e = env(&app, &s, "pec", s.smtp_port).await;
-    let mario = format!("mario.rossi.{}@pec.example.it", e.tag);
-    let daticert = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<postacert tipo=\"posta-certificata\" errore=\"nessuno\">\
-<intestazione><mittente>{mario}</mittente><destinatari tipo=\"certificato\">{}</destinatari>\
-<risposte>{mario}</risposte><oggetto>Richiesta rimborso TARI</oggetto></intestazione>\
-<dati><gestore-emittente>Gestore PEC di prova</gestore-emittente><data zona=\"+0100\"><giorno>23/11/2026</giorno><ora>10:15:02</ora></data>\
-<identificativo>opec.{}@pec.provider.it</identificativo><msgid>&lt;orig.{}@pec.example.it&gt;</msgid></dati></postacert>",
-        e.address, e.tag, e.tag
-    );
-    let envelope = format!(
-        "From: \"Per conto di: {mario}\" <posta-certificata@pec.provider.it>\r\nTo: {}\r\n\
-Subject: POSTA CERTIFICATA: Richiesta rimborso TARI\r\nMessage-ID: <opec.{}@pec.provider.it>\r\n\
-X-Trasporto: posta-certificata\r\nX-Riferimento-Message-ID: <orig.{}@pec.example.it>\r\nMIME-Version: 1.0\r\n\
-Content-Type: multipart/signed; protocol=\"application/x-pkcs7-signature\"; micalg=sha-256; boundary=\"s1\"\r\n\r\n\
---s1\r\nContent-Type: multipart/mixed; boundary=\"m1\"\r\n\r\n\
---m1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMessaggio di posta certificata inviato da {mario}.\r\n\
---m1\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\nContent-Disposition: inline; filename=\"daticert.xml\"\r\n\r\n{daticert}\r\n\
---m1\r\nContent-Type: message/rfc822; name=\"postacert.eml\"\r\nContent-Disposition: attachment; filename=\"postacert.eml\"\r\n\r\n\
-From: Mario Rossi <{mario}>\r\nTo: {}\r\nSubject: Richiesta rimborso TARI\r\nMessage-ID: <orig.{}@pec.example.it>\r\n\
-Content-Type: text/plain; charset=utf-8\r\n\r\nChiedo il rimborso della TARI 2025 pagata due volte.\r\n\
---m1--\r\n--s1\r\nContent-Type: application/x-pkcs7-signature; name=\"smime.p7s\"\r\nContent-Disposition: attachment; filename=\"smime.p7s\"\r\n\
-Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQE=\r\n--s1--\r\n",
-        e.address, e.tag, e.tag, e.address, e.tag
-    );
-    append(&s, &e.imap_user, &[(None, envelope.into_bytes())]).await;
+    let mario = "mario.rossi@pec.example.it";
+    append(&s, &e.imap_user, &[(None, PEC_CERTIFIED.to_vec())]).await;
     assert_eq!(poll(&app).await, 1);
-    let theirs = list_requests(&app, &e.op, &mario).await;
+    let theirs = list_requests(&app, &e.op, mario).await;
     assert_eq!(theirs.len(), 1, "one request, from the certified sender");
     let r = &theirs[0];
     assert_eq!(r["channel"], "pec");
     assert_eq!(r["subject"], "Richiesta rimborso TARI");
+    assert_eq!(
+        r["sender_unverified"], false,
+        "the provider signed the envelope"
+    );
     assert!(
         r["description"]
             .as_str()
@@ -701,60 +765,129 @@ Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHAqCAMIACAQE=\r\n--s1--\
         .await
         .unwrap();
     assert_eq!(mails[0]["pec_type"], "posta-certificata");
-    assert_eq!(mails[0]["pec_meta"]["mittente"], mario.as_str());
+    assert_eq!(mails[0]["pec_meta"]["mittente"], mario);
     assert_eq!(
         mails[0]["pec_meta"]["gestore_emittente"],
         "Gestore PEC di prova"
     );
-    assert_eq!(
-        mails[0]["message_id"],
-        format!("orig.{}@pec.example.it", e.tag)
-    );
+    assert_eq!(mails[0]["message_id"], "orig.fixture@pec.example.it");
 
-    // The acknowledgement goes out from the PEC mailbox…
+    // The acknowledgement goes out from the PEC mailbox… (the sink is shared: this run's
+    // is the one recorded here)
     outbox(&app).await;
+    let ack_id = eventually(10, "the acknowledgement's record", || {
+        app.state
+            .db
+            .read(|c| {
+                mail_messages::table
+                    .filter(mail_messages::request_id.eq(&id))
+                    .filter(mail_messages::direction.eq("out"))
+                    .select(mail_messages::message_id)
+                    .first::<String>(c)
+                    .optional()
+            })
+            .unwrap()
+    })
+    .await;
     let ack = eventually(10, "the PEC acknowledgement", || {
-        mails_to(&s, &mario).into_iter().next()
+        mails_to(&s, mario)
+            .into_iter()
+            .find(|m| header(m, "Message-ID").is_some_and(|h| addr_of(&h) == ack_id))
     })
     .await;
     assert_eq!(addr_of(&header(&ack, "From").unwrap()), e.address);
-    let ack_id = addr_of(&header(&ack, "Message-ID").unwrap());
-    // …and its delivery receipt is matched to it, not turned into a request.
-    let receipt = format!(
-        "From: posta-certificata@pec.provider.it\r\nTo: {}\r\nSubject: CONSEGNA: {}\r\n\
-Message-ID: <cons.{}@pec.provider.it>\r\nX-Ricevuta: avvenuta-consegna\r\nX-Riferimento-Message-ID: <{ack_id}>\r\n\
-MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"r1\"\r\n\r\n\
---r1\r\nContent-Type: text/plain\r\n\r\nIl messaggio e' stato consegnato.\r\n\
---r1\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\nContent-Disposition: inline; filename=\"daticert.xml\"\r\n\r\n\
-<postacert tipo=\"avvenuta-consegna\" errore=\"nessuno\"><dati><consegna>{mario}</consegna><msgid>&lt;{ack_id}&gt;</msgid></dati></postacert>\r\n--r1--\r\n",
-        e.address,
-        header(&ack, "Subject").unwrap(),
-        e.tag
-    );
+    // (The fixture receipts were signed for a fixed Message-ID: the acknowledgement gets it.)
+    app.state
+        .db
+        .write_tx(|c| {
+            diesel::update(mail_messages::table.filter(mail_messages::message_id.eq(&ack_id)))
+                .set(mail_messages::message_id.eq(PEC_RECEIPT_OF))
+                .execute(c)
+        })
+        .unwrap();
     let before = request_count(&app);
-    append(&s, &e.imap_user, &[(None, receipt.into_bytes())]).await;
+
+    // Receipts the provider did not sign change nothing: signed by another CA, altered after
+    // signing, unsigned, or signed for another mail with forged transport headers.
+    let receipt = String::from_utf8_lossy(PEC_RECEIPT).into_owned();
+    let tampered = receipt.replace(
+        "Il messaggio e' stato consegnato",
+        "Il messaggio e' stato respinto",
+    );
+    let unsigned = format!(
+        "From: posta-certificata@pec.provider.it\r\nTo: {}\r\nSubject: CONSEGNA: falsa\r\n\
+Message-ID: <cons.falsa.{}@pec.provider.it>\r\nX-Ricevuta: avvenuta-consegna\r\nX-Riferimento-Message-ID: <{PEC_RECEIPT_OF}>\r\n\
+MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"r1\"\r\n\r\n\
+--r1\r\nContent-Type: application/xml; name=\"daticert.xml\"\r\nContent-Disposition: inline; filename=\"daticert.xml\"\r\n\r\n\
+<postacert tipo=\"avvenuta-consegna\" errore=\"nessuno\"><dati><consegna>{mario}</consegna><msgid>&lt;{PEC_RECEIPT_OF}&gt;</msgid></dati></postacert>\r\n--r1--\r\n",
+        e.address, e.tag
+    );
+    append(
+        &s,
+        &e.imap_user,
+        &[
+            (None, PEC_RECEIPT_ROGUE.to_vec()),
+            (None, tampered.into_bytes()),
+            (None, unsigned.into_bytes()),
+        ],
+    )
+    .await;
+    assert_eq!(poll(&app).await, 3);
+    assert_eq!(
+        pec_status(&app, PEC_RECEIPT_OF),
+        None,
+        "no forged receipt counted"
+    );
+    assert_eq!(request_count(&app), before, "a receipt is never a request");
+
+    // The provider's receipt is matched to it, not turned into a request.
+    append(&s, &e.imap_user, &[(None, PEC_RECEIPT.to_vec())]).await;
     assert_eq!(poll(&app).await, 1);
     assert_eq!(request_count(&app), before, "a receipt is not a request");
+    assert_eq!(
+        pec_status(&app, PEC_RECEIPT_OF).as_deref(),
+        Some("avvenuta-consegna")
+    );
     let mails: Vec<Value> = app
         .get(&format!("/requests/{id}/mails"), Some(&e.op))
         .await
         .json()
         .await
         .unwrap();
-    let out = mails
-        .iter()
-        .find(|m| m["direction"] == "out")
-        .expect("the acknowledgement");
-    assert_eq!(out["pec_status"], "avvenuta-consegna");
     assert!(
         mails
             .iter()
             .any(|m| m["outcome"] == "receipt" && m["pec_type"] == "avvenuta-consegna")
     );
     let notes = messages(&app, &e.op, &id).await;
-    assert!(notes.iter().any(
-        |m| m["internal"] == true && m["body"].as_str().unwrap().contains("avvenuta-consegna")
-    ));
+    let receipt_notes: Vec<&Value> = notes
+        .iter()
+        .filter(|m| {
+            m["internal"] == true && m["body"].as_str().unwrap().contains("avvenuta-consegna")
+        })
+        .collect();
+    assert_eq!(
+        receipt_notes.len(),
+        1,
+        "only the authentic receipt is noted"
+    );
+
+    // A certified message whose envelope is not the provider's is not a verified sender.
+    let forged = String::from_utf8_lossy(PEC_CERTIFIED)
+        .replace(
+            "orig.fixture@pec.example.it",
+            "altro.fixture@pec.example.it",
+        )
+        .replace("Chiedo il rimborso", "Chiedo due volte il rimborso");
+    append(&s, &e.imap_user, &[(None, forged.into_bytes())]).await;
+    assert_eq!(poll(&app).await, 1);
+    let theirs = list_requests(&app, &e.op, mario).await;
+    let forged = theirs
+        .iter()
+        .find(|r| r["description"].as_str().unwrap().contains("due volte"))
+        .expect("the forged envelope is filed");
+    assert_eq!(forged["sender_unverified"], true);
+    assert_eq!(forged["citizen"]["name"], "Contribuente generico");
 }
 
 mail_test!(hundred_mails_exactly_once_across_a_crash);
@@ -1098,4 +1231,449 @@ async fn mailbox_administration_and_test_connection(app: TestApp, s: Servers) {
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
+}
+
+async fn get_request(app: &TestApp, token: &str, id: &str) -> Value {
+    app.get(&format!("/requests/{id}"), Some(token))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Files a reclamo as the citizen and has the operator ask for information: the request
+/// waits for the citizen. Returns its id and protocol number.
+async fn waiting_request(app: &TestApp, citizen: &str, op: &str) -> (String, String) {
+    let created: Value = app
+        .post_json("/requests", Some(citizen), &reclamo())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    for body in [
+        json!({"action": "take"}),
+        json!({"action": "request_info", "note": "Ci invii una foto del cassonetto."}),
+    ] {
+        let res = app
+            .post_json(&format!("/requests/{id}/transitions"), Some(op), &body)
+            .await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    }
+    (id, created["protocol_number"].as_str().unwrap().to_owned())
+}
+
+mail_test!(forged_senders_never_thread_file_or_get_answers);
+async fn forged_senders_never_thread_file_or_get_answers(app: TestApp, s: Servers) {
+    let e = env(&app, &s, "email", s.smtp_port).await;
+    let anna_mail = format!("anna.{}@example.it", e.tag);
+    let (anna_id, anna) = app.citizen(CF_A, &anna_mail, &e.op).await;
+    let (id, protocol) = waiting_request(&app, &anna, &e.op).await;
+    outbox(&app).await;
+    let confirmation = eventually(10, "the confirmation", || {
+        mails_to(&s, &anna_mail)
+            .into_iter()
+            .find(|m| header(m, "Subject").is_some_and(|s| s.contains("Richiesta ricevuta")))
+    })
+    .await;
+    let reply_to = addr_of(&header(&confirmation, "Reply-To").unwrap());
+    let confirmation_id = addr_of(&header(&confirmation, "Message-ID").unwrap());
+    let thread_before = messages(&app, &e.op, &id).await.len();
+    let mails_to_anna = mails_to(&s, &anna_mail).len();
+    let mails_to_staff = mails_to(&s, "op@comune.test").len();
+    let count_before = request_count(&app);
+    // Each subject names the mail ("Falso N"): the queue's search finds it.
+    let subject = |i: u32| format!("Re: [Prot. {protocol}] Falso {i}");
+    let stranger = format!("sconosciuto.{}@example.net", e.tag);
+    let domain = anna_mail.rsplit_once('@').unwrap().1.to_owned();
+    let mut forged = vec![
+        // The citizen's address with the protocol number, and nothing vouching for it.
+        raw(&anna_mail, &e.address, &subject(1), "", "La foto."),
+        // …with a verdict of someone else on top.
+        raw(
+            &anna_mail,
+            &reply_to,
+            &subject(2),
+            &format!("In-Reply-To: <{confirmation_id}>\r\n"),
+            "La foto.",
+        ),
+        // …with the provider's id, but below the provider's own verdict (a failure).
+        format!(
+            "Authentication-Results: {AUTHSERV_ID}; dmarc=fail header.from={domain}\r\n\
+             Authentication-Results: {AUTHSERV_ID}; dmarc=pass header.from={domain}\r\n{}",
+            String::from_utf8(raw(&anna_mail, &e.address, &subject(3), "", "La foto.")).unwrap()
+        )
+        .into_bytes(),
+        // A stranger without a protocol number.
+        raw(&stranger, &e.address, "Falso 4", "", "Una segnalazione."),
+        // Staff answering in the thread: no internal note from a forged address.
+        raw(
+            "Operatore <op@comune.test>",
+            &reply_to,
+            &subject(5),
+            &format!("In-Reply-To: <{confirmation_id}>\r\n"),
+            "Nota interna.",
+        ),
+        // PEC transport headers on an ordinary mailbox are just headers.
+        raw(
+            &stranger,
+            &e.address,
+            "POSTA CERTIFICATA: Falso 6",
+            &format!(
+                "X-Trasporto: posta-certificata\r\nX-Riferimento-Message-ID: <{confirmation_id}>\r\n"
+            ),
+            "Busta PEC.",
+        ),
+        raw(
+            &stranger,
+            &e.address,
+            "CONSEGNA: Falso 7",
+            &format!(
+                "X-Ricevuta: avvenuta-consegna\r\nX-Riferimento-Message-ID: <{confirmation_id}>\r\n"
+            ),
+            "Ricevuta.",
+        ),
+    ];
+    // Mail 2: a verdict with another authserv-id on top.
+    let second = String::from_utf8(forged[1].clone()).unwrap();
+    forged[1] = format!(
+        "Authentication-Results: mx.altrove.example; dmarc=pass header.from={domain}\r\n\
+         Authentication-Results: {AUTHSERV_ID}; dmarc=pass header.from={domain}\r\n{second}"
+    )
+    .into_bytes();
+    let n = forged.len();
+    let batch: Vec<(Option<&str>, Vec<u8>)> = forged.into_iter().map(|m| (None, m)).collect();
+    append(&s, &e.imap_user, &batch).await;
+    assert_eq!(poll(&app).await, n);
+
+    // Every mail is a new request; the citizen's request is untouched and still waits.
+    assert_eq!(
+        request_count(&app),
+        count_before + i64::try_from(n).unwrap()
+    );
+    assert_eq!(messages(&app, &e.op, &id).await.len(), thread_before);
+    assert_eq!(
+        get_request(&app, &e.op, &id).await["status"],
+        "waiting_citizen"
+    );
+    // Nothing lands in the citizen's account.
+    let own: Value = app
+        .get("/requests", Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["items"].as_array().unwrap().len(), 1);
+    for i in 1..=n {
+        let found = list_requests(&app, &e.op, &format!("Falso%20{i}")).await;
+        assert_eq!(found.len(), 1, "mail {i}");
+        let r = &found[0];
+        assert_eq!(r["sender_unverified"], true, "mail {i}");
+        assert_eq!(r["citizen"]["name"], "Contribuente generico", "mail {i}");
+        assert_ne!(r["citizen"]["id"], anna_id.as_str());
+        assert_eq!(r["channel"], "email", "mail {i}");
+        let thread = messages(&app, &e.op, r["id"].as_str().unwrap()).await;
+        assert!(
+            thread.iter().any(|m| m["internal"] == true
+                && m["body"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Mittente non verificato")),
+            "mail {i}: the desk is told why"
+        );
+        let author = &thread.iter().find(|m| m["internal"] == false).unwrap()["author"];
+        assert!(author["id"].is_null(), "mail {i}: nobody's message");
+    }
+    // The PEC-looking mail was not unwrapped; the receipt changed no delivery status.
+    let pec_like = &list_requests(&app, &e.op, "Falso%206").await[0];
+    assert_eq!(pec_like["subject"], "POSTA CERTIFICATA: Falso 6");
+    let mails: Vec<Value> = app
+        .get(
+            &format!("/requests/{}/mails", pec_like["id"].as_str().unwrap()),
+            Some(&e.op),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(mails.iter().all(|m| m["pec_type"].is_null()));
+    let statuses: Vec<Option<String>> = app
+        .state
+        .db
+        .read(|c| {
+            mail_messages::table
+                .filter(mail_messages::direction.eq("out"))
+                .select(mail_messages::pec_status)
+                .load(c)
+        })
+        .unwrap();
+    assert!(!statuses.is_empty() && statuses.iter().all(Option::is_none));
+    assert!(
+        !list_requests(&app, &e.op, "Falso%207").await.is_empty(),
+        "the forged receipt is a request like any mail"
+    );
+
+    // No acknowledgement to anyone.
+    outbox(&app).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    outbox(&app).await;
+    assert_eq!(mails_to(&s, &anna_mail).len(), mails_to_anna);
+    assert!(mails_to(&s, &stranger).is_empty());
+    assert_eq!(mails_to(&s, "op@comune.test").len(), mails_to_staff);
+
+    // The same citizen's mail with the provider's verdict threads and resumes the request.
+    append(
+        &s,
+        &e.imap_user,
+        &[(
+            None,
+            raw_ok(
+                &anna_mail,
+                &e.address,
+                &subject(8),
+                "",
+                "Ecco la vera foto.",
+            ),
+        )],
+    )
+    .await;
+    assert_eq!(poll(&app).await, 1);
+    assert_eq!(messages(&app, &e.op, &id).await.len(), thread_before + 1);
+    assert_eq!(get_request(&app, &e.op, &id).await["status"], "in_progress");
+}
+
+mail_test!(acknowledgements_are_capped_per_mailbox, |c| c
+    .mail_acks_per_hour =
+    2);
+async fn acknowledgements_are_capped_per_mailbox(app: TestApp, s: Servers) {
+    let e = env(&app, &s, "email", s.smtp_port).await;
+    let senders: Vec<String> = (0..4)
+        .map(|i| format!("mittente{i}.{}@example.net", e.tag))
+        .collect();
+    let batch: Vec<(Option<&str>, Vec<u8>)> = senders
+        .iter()
+        .map(|m| {
+            (
+                None,
+                raw_ok(m, &e.address, "Segnalazione", "", "Un cassonetto rotto."),
+            )
+        })
+        .collect();
+    append(&s, &e.imap_user, &batch).await;
+    assert_eq!(poll(&app).await, 4);
+    assert_eq!(request_count(&app), 4, "every mail is filed");
+    outbox(&app).await;
+    eventually(10, "two acknowledgements", || {
+        (senders
+            .iter()
+            .filter(|m| !mails_to(&s, m).is_empty())
+            .count()
+            >= 2)
+            .then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    outbox(&app).await;
+    let answered: Vec<bool> = senders
+        .iter()
+        .map(|m| !mails_to(&s, m).is_empty())
+        .collect();
+    assert_eq!(
+        answered,
+        [true, true, false, false],
+        "two an hour from this mailbox"
+    );
+}
+
+mail_test!(operators_link_unverified_requests);
+async fn operators_link_unverified_requests(app: TestApp, s: Servers) {
+    let e = env(&app, &s, "email", s.smtp_port).await;
+    // Mail requests go to the Ufficio Tributi; the Ufficio Tecnico's operator is not theirs.
+    let tributi = app.office("Ufficio Tributi");
+    let tecnico = app.office("Ufficio Tecnico");
+    let tributi_id = app.staff("op.tributi@comune.test", "operator", &[&tributi]);
+    app.staff("op.tecnico@comune.test", "operator", &[&tecnico]);
+    let res = app
+        .put_json(
+            "/routing-rules",
+            Some(&e.admin),
+            &json!([{"kind": "altro", "office_id": tributi}, {"kind": "reclamo", "office_id": tributi}]),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let tributi_op = app.token("op.tributi@comune.test").await;
+    let tecnico_op = app.token("op.tecnico@comune.test").await;
+    let anna_mail = format!("anna.{}@example.it", e.tag);
+    let (anna_id, anna) = app.citizen(CF_A, &anna_mail, &e.op).await;
+    let (bruno_id, bruno) = app
+        .citizen(CF_B, &format!("bruno.{}@example.it", e.tag), &e.op)
+        .await;
+    let (waiting, protocol) = waiting_request(&app, &anna, &tributi_op).await;
+    let bruno_request: Value = app
+        .post_json("/requests", Some(&bruno), &reclamo())
+        .await
+        .json()
+        .await
+        .unwrap();
+    append(
+        &s,
+        &e.imap_user,
+        &[
+            (
+                None,
+                raw(&anna_mail, &e.address, "Falso A", "", "Da collegare."),
+            ),
+            (
+                None,
+                raw(
+                    &anna_mail,
+                    &e.address,
+                    &format!("Re: [Prot. {protocol}] Falso B"),
+                    "",
+                    "Ecco la foto del cassonetto.",
+                ),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(poll(&app).await, 2);
+    let first = list_requests(&app, &e.op, "Falso%20A").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = list_requests(&app, &e.op, "Falso%20B").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    outbox(&app).await;
+    let acks_before = mails_to(&s, &anna_mail).len();
+
+    // Who may: the office's operators, supervisors and administrators.
+    let post = |id: String, token: String, body: Value| {
+        let app = &app;
+        async move {
+            app.post_json(&format!("/requests/{id}/sender"), Some(&token), &body)
+                .await
+        }
+    };
+    let to_anna = json!({"citizen_id": anna_id});
+    assert_eq!(
+        post(first.clone(), anna.clone(), to_anna.clone())
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        post(first.clone(), tecnico_op.clone(), to_anna.clone())
+            .await
+            .status(),
+        403
+    );
+    // Bad input: 422 naming the field, 404 and 409 for the request itself.
+    for (body, field) in [
+        (json!({"citizen_id": "nessuno"}), "citizen_id"),
+        (json!({"citizen_id": tributi_id}), "citizen_id"),
+        (
+            json!({"citizen_id": anna_id, "merge_into": bruno_request["id"]}),
+            "merge_into",
+        ),
+        (
+            json!({"citizen_id": anna_id, "merge_into": first}),
+            "merge_into",
+        ),
+        (
+            json!({"citizen_id": bruno_id, "merge_into": waiting}),
+            "merge_into",
+        ),
+    ] {
+        let res = post(first.clone(), tributi_op.clone(), body).await;
+        assert_eq!(res.status(), 422);
+        let p: Value = res.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], field, "{p}");
+    }
+    assert_eq!(
+        post("nessuna".into(), tributi_op.clone(), to_anna.clone())
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        post(waiting.clone(), tributi_op.clone(), to_anna.clone())
+            .await
+            .status(),
+        409
+    );
+    assert_eq!(
+        get_request(&app, &e.op, &first).await["sender_unverified"],
+        true,
+        "nothing changed"
+    );
+
+    // Assigned to Anna: hers now, verified, and she gets the acknowledgement she did not.
+    let res = post(first.clone(), tributi_op.clone(), to_anna.clone()).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let linked: Value = res.json().await.unwrap();
+    assert_eq!(linked["sender_unverified"], false);
+    assert_eq!(linked["citizen"]["id"], anna_id.as_str());
+    assert_eq!(get_request(&app, &anna, &first).await["id"], first.as_str());
+    outbox(&app).await;
+    eventually(10, "the acknowledgement after linking", || {
+        (mails_to(&s, &anna_mail).len() > acks_before).then_some(())
+    })
+    .await;
+    // Once linked, there is nothing left to check.
+    assert_eq!(
+        post(first.clone(), tributi_op.clone(), to_anna.clone())
+            .await
+            .status(),
+        409
+    );
+
+    // Merged into her waiting request: the mail is a message there and resumes it.
+    let res = post(
+        second.clone(),
+        e.admin.clone(),
+        json!({"citizen_id": anna_id, "merge_into": waiting}),
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let merged: Value = res.json().await.unwrap();
+    assert_eq!(merged["id"], waiting.as_str());
+    assert_eq!(merged["status"], "in_progress");
+    assert!(messages(&app, &anna, &waiting).await.iter().any(|m| {
+        m["body"]
+            .as_str()
+            .unwrap()
+            .contains("Ecco la foto del cassonetto")
+    }));
+    let old = get_request(&app, &e.op, &second).await;
+    assert_eq!(old["status"], "rejected");
+    assert_eq!(old["sender_unverified"], false);
+    let mails: Vec<Value> = app
+        .get(&format!("/requests/{waiting}/mails"), Some(&e.op))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        mails.iter().any(|m| m["direction"] == "in"),
+        "the mail moved along"
+    );
+    // Both are in the audit log.
+    let audit: Value = app
+        .get("/audit-log?limit=100", Some(&e.admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"request.link_sender") && actions.contains(&"request.merge"),
+        "{actions:?}"
+    );
 }

@@ -85,8 +85,15 @@ pub struct Mailbox {
     pub inbound_enabled: bool,
     /// Sends the tenant's notifications.
     pub outbound_default: bool,
-    /// Contribuente of new requests from unknown senders (default: the generic one).
+    /// Contribuente of new requests from verified senders without an account (default: the
+    /// generic one).
     pub default_citizen_id: Option<String>,
+    /// The authserv-id (RFC 8601) the mailbox's provider stamps on its
+    /// `Authentication-Results` headers; without it no sender counts as verified.
+    pub authserv_id: Option<String>,
+    /// PEC: the providers' certificates (PEM) whose S/MIME signature makes an envelope
+    /// authentic.
+    pub pec_certificates: Option<String>,
     /// Highest IMAP UID processed.
     pub last_uid: u64,
     pub last_polled_at: Option<DateTime<Utc>>,
@@ -132,6 +139,28 @@ pub struct SaveMailbox {
 
 fn yes() -> bool {
     true
+}
+
+/// `POST /mailboxes`, `PUT /mailboxes/{id}`: the mailbox and how its senders are
+/// authenticated. An authentication setting left out (or null) keeps the stored one; `""`
+/// clears it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SaveMailboxSettings {
+    #[serde(flatten)]
+    pub mailbox: SaveMailbox,
+    /// What the Comune's mail provider writes as authserv-id in the `Authentication-Results`
+    /// header it adds on arrival, e.g. `mx.provider.it`. Only the topmost header, with this
+    /// id, is believed, and a sender counts as verified when DMARC (or an aligned DKIM
+    /// signature) passed for the `From` domain.
+    #[serde(default)]
+    pub authserv_id: Option<String>,
+    /// PEC mailboxes: one or more PEM certificates (`-----BEGIN CERTIFICATE-----`) of the
+    /// PEC providers or of their CAs. An envelope (certified message or receipt) is
+    /// authentic when its S/MIME signature is made by one of them, or by a certificate
+    /// they issued.
+    #[serde(default)]
+    pub pec_certificates: Option<String>,
 }
 
 /// The outcome of one check of "test connection".

@@ -128,6 +128,23 @@ pub struct RequestView {
     /// What the caller may do with it now (the server enforces the same rule).
     #[serde(default)]
     pub allowed: crate::lifecycle::Allowed,
+    /// "Mittente non verificato": filed from a mail whose sender could not be
+    /// authenticated, so under the generic contribuente and unanswered until an operator
+    /// links it to a citizen (`POST /requests/{id}/sender`).
+    pub sender_unverified: bool,
+}
+
+/// `POST /requests/{id}/sender`: the operator has checked who wrote an unverified mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkSender {
+    /// The citizen account the mail belongs to.
+    pub citizen_id: String,
+    /// An open request of that citizen to merge the mail into (its messages move there and
+    /// this request is rejected as merged into it); without it the request itself is assigned to the
+    /// citizen.
+    #[serde(default)]
+    pub merge_into: Option<String>,
 }
 
 /// Per-status counters of the operator queue.

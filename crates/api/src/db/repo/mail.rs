@@ -211,13 +211,15 @@ pub fn mails_by_message_ids(
         .load(conn)
 }
 
-/// Whether this mailbox already stored a mail with this Message-ID.
+/// Whether this mailbox already stored a mail with this Message-ID. Refused mail does not
+/// count: a forgery must not shadow the real mail that comes with the same Message-ID.
 pub fn seen_in_mailbox(conn: &mut DbConn, mailbox_id: &str, message_id: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         mail_messages::table
             .filter(mail_messages::mailbox_id.eq(mailbox_id))
             .filter(mail_messages::direction.eq("in"))
-            .filter(mail_messages::message_id.eq(message_id)),
+            .filter(mail_messages::message_id.eq(message_id))
+            .filter(mail_messages::outcome.ne("ignored")),
     ))
     .get_result(conn)
 }
@@ -409,6 +411,23 @@ pub fn recent_deliveries_to(
         .filter(deliveries::created_at.ge(since))
         .count()
         .get_result(conn)
+}
+
+/// Acknowledgements a mailbox queued since `since` (its hourly cap).
+pub fn acks_since(conn: &mut DbConn, mailbox_id: &str, since: NaiveDateTime) -> QueryResult<i64> {
+    mail_messages::table
+        .filter(mail_messages::mailbox_id.eq(mailbox_id))
+        .filter(mail_messages::acked_at.ge(since))
+        .count()
+        .get_result(conn)
+}
+
+/// Moves the mails of one request to another (a merge).
+pub fn move_mails(conn: &mut DbConn, from_request: &str, to_request: &str) -> QueryResult<()> {
+    diesel::update(mail_messages::table.filter(mail_messages::request_id.eq(from_request)))
+        .set(mail_messages::request_id.eq(to_request))
+        .execute(conn)
+        .map(|_| ())
 }
 
 // ---- preferences and channel settings ------------------------------------------------------

@@ -101,6 +101,24 @@ pub fn update_case(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// Gives a request filed under the generic contribuente to the citizen an operator
+/// identified as its sender.
+pub fn assign_citizen(
+    conn: &mut DbConn,
+    id: &str,
+    citizen_id: &str,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(requests::table.find(id))
+        .set((
+            requests::citizen_id.eq(citizen_id),
+            requests::sender_unverified.eq(false),
+            requests::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Records that the office has sent a written reply, whatever else changes concurrently.
 pub fn mark_public_reply(
     conn: &mut DbConn,
@@ -407,6 +425,21 @@ pub fn messages(
         q = q.filter(messages::internal.eq(false));
     }
     q.load(conn)
+}
+
+/// Moves the conversation (messages and attachments) of one request to another (a merge).
+pub fn move_conversation(
+    conn: &mut DbConn,
+    from_request: &str,
+    to_request: &str,
+) -> QueryResult<()> {
+    diesel::update(messages::table.filter(messages::request_id.eq(from_request)))
+        .set(messages::request_id.eq(to_request))
+        .execute(conn)?;
+    diesel::update(attachments::table.filter(attachments::request_id.eq(from_request)))
+        .set(attachments::request_id.eq(to_request))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn insert_attachment(conn: &mut DbConn, row: &AttachmentRow) -> QueryResult<()> {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use domain::api::{CreateRequest, RequestType};
 use domain::calendar::rome_date;
-use domain::catalogue::Channel;
+use domain::catalogue::{Channel, RequestKind};
 use domain::error::Errors;
 use domain::lifecycle::RequestCase;
 use domain::types::{Description, Subject};
@@ -156,51 +156,26 @@ pub(super) fn file_request(
         )));
     };
 
-    let kind = request_type.kind;
-    let standard_days = tenant.standard_days.get(kind);
-    let office_id = tenant.directory.office_for(kind).cloned();
-    let case = RequestCase::new(
-        Some(citizen_id.clone()),
-        kind,
-        standard_days,
-        received_at,
-        office_id,
-        &tenant.calendar,
-    );
-    let protocol_number = requests::next_protocol_number(c, &tenant.id, rome_date(now).year())?;
     let citizen = users::find(c, &tenant.id, &citizen_id)?;
-    let contact_email = citizen.as_ref().and_then(|u| u.email.clone());
-    let mut row = RequestRow {
-        id: new_id(),
-        tenant_id: tenant.id.clone(),
-        protocol_number,
-        type_code: request_type.code.clone(),
-        kind: String::new(),
-        channel: channel.code().to_owned(),
-        citizen_id: Some(citizen_id),
-        utenza_id: body.utenza_id.clone(),
-        contact_email,
-        subject: subject.into_inner(),
-        description: description.into_inner(),
-        fields: serde_json::to_string(&fields).unwrap_or_else(|_| "{}".into()),
-        status: String::new(),
-        office_id: None,
-        assignee_id: None,
-        received_at: received_at.naive_utc(),
-        standard_days: None,
-        due_date: None,
-        has_public_reply: false,
-        suspended_since: None,
-        suspended_working_days: 0,
-        resolved_at: None,
-        closed_at: None,
-        lateness_cause: None,
-        created_by: Some(user.user_id.clone()),
-        created_at: now.naive_utc(),
-        updated_at: now.naive_utc(),
-    };
-    store_case(&mut row, &case, now);
-    requests::insert(c, &row)?;
+    let row = store_request(
+        c,
+        tenant,
+        NewRequest {
+            type_code: request_type.code.clone(),
+            kind: request_type.kind,
+            channel,
+            contact_email: citizen.as_ref().and_then(|u| u.email.clone()),
+            citizen_id,
+            utenza_id: body.utenza_id.clone(),
+            subject: subject.into_inner(),
+            description: description.into_inner(),
+            fields: serde_json::to_string(&fields).unwrap_or_else(|_| "{}".into()),
+            received_at,
+            created_by: Some(user.user_id.clone()),
+            sender_unverified: false,
+        },
+        now,
+    )?;
     notify::enqueue(
         c,
         &tenant.id,
@@ -226,6 +201,78 @@ pub(super) fn file_request(
         )?;
     }
     Ok((row, citizen))
+}
+
+/// A validated request, from any channel, ready to be stored.
+pub struct NewRequest {
+    pub type_code: String,
+    pub kind: RequestKind,
+    pub channel: Channel,
+    pub citizen_id: String,
+    pub utenza_id: Option<String>,
+    pub contact_email: Option<String>,
+    pub subject: String,
+    pub description: String,
+    /// The form fields as JSON.
+    pub fields: String,
+    pub received_at: DateTime<Utc>,
+    pub created_by: Option<String>,
+    /// Filed from a mail whose sender could not be authenticated.
+    pub sender_unverified: bool,
+}
+
+/// Stores a new request with its protocol number, the office its kind is routed to and its
+/// due date from the receipt date: the one way every channel files.
+pub fn store_request(
+    c: &mut DbConn,
+    tenant: &TenantCtx,
+    new: NewRequest,
+    now: DateTime<Utc>,
+) -> ApiResult<RequestRow> {
+    let standard_days = tenant.standard_days.get(new.kind);
+    let office_id = tenant.directory.office_for(new.kind).cloned();
+    let case = RequestCase::new(
+        Some(new.citizen_id.clone()),
+        new.kind,
+        standard_days,
+        new.received_at,
+        office_id,
+        &tenant.calendar,
+    );
+    let protocol_number = requests::next_protocol_number(c, &tenant.id, rome_date(now).year())?;
+    let mut row = RequestRow {
+        id: new_id(),
+        tenant_id: tenant.id.clone(),
+        protocol_number,
+        type_code: new.type_code,
+        kind: String::new(),
+        channel: new.channel.code().to_owned(),
+        citizen_id: Some(new.citizen_id),
+        utenza_id: new.utenza_id,
+        contact_email: new.contact_email,
+        subject: new.subject,
+        description: new.description,
+        fields: new.fields,
+        status: String::new(),
+        office_id: None,
+        assignee_id: None,
+        received_at: new.received_at.naive_utc(),
+        standard_days: None,
+        due_date: None,
+        has_public_reply: false,
+        suspended_since: None,
+        suspended_working_days: 0,
+        resolved_at: None,
+        closed_at: None,
+        lateness_cause: None,
+        created_by: new.created_by,
+        created_at: now.naive_utc(),
+        updated_at: now.naive_utc(),
+        sender_unverified: new.sender_unverified,
+    };
+    store_case(&mut row, &case, now);
+    requests::insert(c, &row)?;
+    Ok(row)
 }
 
 /// Who files, through which channel, received when. Citizens file for themselves now;

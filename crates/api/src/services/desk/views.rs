@@ -101,6 +101,7 @@ impl People {
             lateness_cause: row.lateness_cause.as_deref().and_then(|c| c.parse().ok()),
             updated_at: row.updated_at.and_utc(),
             allowed,
+            sender_unverified: row.sender_unverified,
             id: row.id,
             protocol_number: row.protocol_number,
             type_code: row.type_code,
