@@ -6,6 +6,8 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::Limits;
 use crate::config::Config;
 use crate::db::Db;
+use crate::egress::Egress;
+use crate::secret_key::SecretKey;
 use crate::storage::FileStore;
 use crate::tenancy::TenantCache;
 
@@ -16,6 +18,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub tenants: TenantCache,
     pub limits: Limits,
+    /// Seals and opens the stored secrets.
+    pub secret_key: Arc<SecretKey>,
+    /// The one way out to tenants' integrations (policy and HTTP client).
+    pub egress: Egress,
 }
 
 impl std::fmt::Debug for AppState {

@@ -71,6 +71,10 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
         }
     };
     let mut config = Config::for_paths(database_url.clone(), dir.path().join("files"));
+    if backend == Backend::Postgres {
+        // PostgreSQL needs an explicit key (SQLite makes one next to the database).
+        config.secret_key = Some(api::secret_key::SecretKey::generate().to_text());
+    }
     config.rate_limit_per_minute = 10_000;
     config.web_dir = dir.path().join("no-web");
     tweak(&mut config);
@@ -169,6 +173,12 @@ fn uuid_simple() -> String {
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
 impl TestApp {
+    /// The SQLite test database's key file (next to it, made on first start).
+    pub fn key_file(&self) -> std::path::PathBuf {
+        let db = self.database_url.trim_start_matches("sqlite://");
+        std::path::Path::new(db).with_file_name("secret.key")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/v1{}", self.address, path)
     }

@@ -45,6 +45,8 @@ async fn spawn(backend: Backend) -> Option<TestApp> {
         c.mail_poll_lease_seconds = 1;
         c.mail_poll_batch = 10;
         c.public_url = Some("https://sportello.comune.test".into());
+        // The test servers listen on loopback, without TLS.
+        c.allow_loopback_integrations = true;
     })
     .await
 }
