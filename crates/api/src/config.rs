@@ -203,17 +203,32 @@ pub struct Config {
 
     // ---- secrets at rest and tenants' integrations (see README, "Secrets and integrations")
     /// Key sealing the stored secrets: 32 bytes as base64 or 64 hex digits.
-    #[arg(long, env = "SPORTELLO_SECRET_KEY", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "SPORTELLO_SECRET_KEY",
+        hide_env_values = true,
+        global = true
+    )]
     pub secret_key: Option<String>,
     /// File holding that key; default `secret.key` next to the SQLite database (created on
     /// first start). PostgreSQL needs this or `SPORTELLO_SECRET_KEY`.
     #[arg(long, env = "SPORTELLO_SECRET_KEY_FILE", global = true)]
     pub secret_key_file: Option<PathBuf>,
     /// Let tenants' integrations (mailboxes, SMS, App IO) reach loopback servers.
-    #[arg(long, env = "SPORTELLO_ALLOW_LOOPBACK_INTEGRATIONS", default_value_t = false, global = true)]
+    #[arg(
+        long,
+        env = "SPORTELLO_ALLOW_LOOPBACK_INTEGRATIONS",
+        default_value_t = false,
+        global = true
+    )]
     pub allow_loopback_integrations: bool,
     /// Let tenants' integrations reach private, shared and link-local networks.
-    #[arg(long, env = "SPORTELLO_ALLOW_PRIVATE_INTEGRATIONS", default_value_t = false, global = true)]
+    #[arg(
+        long,
+        env = "SPORTELLO_ALLOW_PRIVATE_INTEGRATIONS",
+        default_value_t = false,
+        global = true
+    )]
     pub allow_private_integrations: bool,
 }
 
@@ -286,8 +301,14 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "<set>"))
             .field("secret_key_file", &self.secret_key_file)
-            .field("allow_loopback_integrations", &self.allow_loopback_integrations)
-            .field("allow_private_integrations", &self.allow_private_integrations)
+            .field(
+                "allow_loopback_integrations",
+                &self.allow_loopback_integrations,
+            )
+            .field(
+                "allow_private_integrations",
+                &self.allow_private_integrations,
+            )
             .finish_non_exhaustive()
     }
 }

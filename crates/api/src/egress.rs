@@ -157,9 +157,8 @@ impl reqwest::dns::Resolve for Resolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let policy = self.policy;
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
-                .await?
-                .collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
             for a in &addrs {
                 policy.check_ip(a.ip())?;
             }
@@ -229,7 +228,10 @@ mod tests {
             e.check_mail_host("imap.example.it", MailSecurity::Plain),
             Err(Refusal::Unencrypted)
         );
-        assert!(e.check_mail_host("192.168.1.10", MailSecurity::Tls).is_err());
+        assert!(
+            e.check_mail_host("192.168.1.10", MailSecurity::Tls)
+                .is_err()
+        );
         assert!(e.check_mail_host("::1", MailSecurity::Tls).is_err());
         assert!(e.check_mail_host("[::1]", MailSecurity::Tls).is_err());
         assert!(e.check_mail_host("2130706433", MailSecurity::Tls).is_err());
@@ -238,7 +240,10 @@ mod tests {
             allow_private: false,
         })
         .unwrap();
-        assert!(open.check_mail_host("127.0.0.1", MailSecurity::Plain).is_ok());
+        assert!(
+            open.check_mail_host("127.0.0.1", MailSecurity::Plain)
+                .is_ok()
+        );
     }
 
     /// The resolver is the check at connect time: a name (not caught by the URL check)

@@ -69,7 +69,9 @@ pub struct SecretKey {
 
 impl std::fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SecretKey").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("SecretKey")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -344,9 +346,8 @@ pub fn rotate(
         new_key_file.display(),
         old.id()
     );
-    let done = db.write_tx(|c| {
-        crate::db::repo::secrets::reseal_all(c, &old, &new, discard_unreadable)
-    })?;
+    let done =
+        db.write_tx(|c| crate::db::repo::secrets::reseal_all(c, &old, &new, discard_unreadable))?;
     let mut report = format!(
         "{} stored secrets now sealed with key {} (was {}): {} re-sealed, {} sealed from clear text, \
          {} already done, {} discarded.\n",

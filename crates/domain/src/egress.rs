@@ -152,8 +152,8 @@ fn classify_v6(ip: Ipv6Addr) -> AddressClass {
     match s[0] {
         x if x & 0xfe00 == 0xfc00 => AddressClass::Private, // unique local
         x if x & 0xffc0 == 0xfe80 || x & 0xffc0 == 0xfec0 => AddressClass::Private, // link/site local
-        x if x & 0xff00 == 0xff00 => AddressClass::Reserved, // multicast
-        0x2001 if s[1] == 0x0db8 => AddressClass::Reserved,  // documentation
+        x if x & 0xff00 == 0xff00 => AddressClass::Reserved,                        // multicast
+        0x2001 if s[1] == 0x0db8 => AddressClass::Reserved,                         // documentation
         _ => AddressClass::Public,
     }
 }

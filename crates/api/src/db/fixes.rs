@@ -20,7 +20,10 @@ pub(super) fn apply_pending(db: &Db, key: Option<&SecretKey>) -> Result<(), DbEr
                 ("tqrif_receipt_day_zero", _) => receipt_day_zero(c)?,
                 ("seal_stored_secrets", Some(key)) => {
                     let done = secrets::reseal_all(c, key, key, false)?;
-                    tracing::info!(sealed = done.sealed, "stored secrets sealed with the secret key");
+                    tracing::info!(
+                        sealed = done.sealed,
+                        "stored secrets sealed with the secret key"
+                    );
                 }
                 ("seal_stored_secrets", None) => continue,
                 (other, _) => {

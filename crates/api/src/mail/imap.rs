@@ -127,8 +127,12 @@ fn tls_connector() -> anyhow::Result<TlsConnector> {
 }
 
 async fn tls(host: &str, tcp: TcpStream) -> Result<Stream, Failure> {
-    let name = ServerName::try_from(host.trim_start_matches('[').trim_end_matches(']').to_owned())
-        .map_err(|e| Failure::Tls.because("IMAP", &e))?;
+    let name = ServerName::try_from(
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned(),
+    )
+    .map_err(|e| Failure::Tls.because("IMAP", &e))?;
     let connector = tls_connector().map_err(|e| Failure::Tls.because("IMAP", &e))?;
     let s = connector
         .connect(name, tcp)

@@ -556,9 +556,8 @@ async fn deliver(
         Some(Channel::Sms) => {
             let p: SmsPayload = serde_json::from_str(&d.payload).map_err(bad)?;
             let token = channel_secret(state, &d.tenant_id, Column::SmsToken).await?;
-            let r =
-                channels::send_sms(&state.egress, &p, token.as_deref(), &d.recipient, &d.id)
-                    .await?;
+            let r = channels::send_sms(&state.egress, &p, token.as_deref(), &d.recipient, &d.id)
+                .await?;
             Ok(Sent {
                 provider_ref: r,
                 mail: None,

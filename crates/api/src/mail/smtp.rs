@@ -201,7 +201,11 @@ pub async fn transport(
         .check_mail_host(&server.host, server.security)
         .map_err(Failure::Refused)?;
     let addr = egress.resolve(&server.host, server.port).await?[0];
-    let name = server.host.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let name = server
+        .host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
     let params = || TlsParameters::new(name.clone()).map_err(|e| Failure::Tls.because("SMTP", &e));
     let tls = match server.security {
         MailSecurity::Plain => Tls::None,

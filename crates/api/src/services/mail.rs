@@ -179,12 +179,10 @@ fn apply(
         row.smtp_username = u;
     }
     if let Some(p) = &body.imap_password {
-        row.imap_password =
-            (!p.is_empty()).then(|| key.seal(p, Column::ImapPassword, &row.id));
+        row.imap_password = (!p.is_empty()).then(|| key.seal(p, Column::ImapPassword, &row.id));
     }
     if let Some(p) = &body.smtp_password {
-        row.smtp_password =
-            (!p.is_empty()).then(|| key.seal(p, Column::SmtpPassword, &row.id));
+        row.smtp_password = (!p.is_empty()).then(|| key.seal(p, Column::SmtpPassword, &row.id));
     }
     match errors.check(optional_text(
         "imap_folder",
@@ -462,7 +460,12 @@ pub fn save_channels(
 ) -> ApiResult<NotificationChannels> {
     user.require_admin()?;
     let mut errors = Errors::new();
-    let sms_url = integration_url("sms_url", body.sms_url.as_deref(), &state.egress, &mut errors);
+    let sms_url = integration_url(
+        "sms_url",
+        body.sms_url.as_deref(),
+        &state.egress,
+        &mut errors,
+    );
     let io_url = integration_url("io_url", body.io_url.as_deref(), &state.egress, &mut errors);
     let public_url = url("public_url", body.public_url.as_deref(), &mut errors);
     let sender = match &body.sms_sender {

@@ -33,6 +33,27 @@ macro_rules! db_test {
 }
 pub(crate) use db_test;
 
+/// `db_test!` with a tweaked configuration.
+macro_rules! db_test_with {
+    ($name:ident, $tweak:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = crate::helpers::spawn_with(crate::helpers::Backend::Sqlite, $tweak);
+                super::$name(app.await.expect("sqlite")).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = crate::helpers::spawn_with(crate::helpers::Backend::Postgres, $tweak);
+                if let Some(app) = app.await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}
+pub(crate) use db_test_with;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
