@@ -54,6 +54,7 @@ pub enum Failure {
 
 impl Failure {
     /// Logs what really happened (for the installation's operators) and returns the category.
+    #[must_use]
     pub fn because(self, what: &str, detail: &dyn std::fmt::Display) -> Self {
         tracing::warn!(integration = what, failure = %self, detail = %detail, "integration failed");
         self

@@ -7,7 +7,7 @@
 //! associated data naming its table, column and row, so a ciphertext copied into another
 //! row or column does not open.
 
-use std::io::Write as _;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -82,7 +82,7 @@ impl SecretKey {
             .chain_update(b"sportello secret key id\0")
             .chain_update(bytes)
             .finalize();
-        let id = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+        let id = hex(&digest[..4]);
         Self {
             id,
             bytes,
@@ -177,6 +177,13 @@ impl SecretKey {
     ) -> Result<Option<String>, SealError> {
         stored.map(|s| self.open(s, column, row)).transpose()
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// `(key id, nonce ‖ ciphertext)` of a sealed value, or `None` for anything else.
@@ -296,7 +303,7 @@ pub fn write_key_file(path: &Path, key: &SecretKey) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut f = options.open(path)?;
-    writeln!(f, "{}", key.to_text())?;
+    std::io::Write::write_all(&mut f, format!("{}\n", key.to_text()).as_bytes())?;
     f.sync_all()
 }
 
@@ -360,10 +367,11 @@ pub fn rotate(
         done.discarded,
     );
     if created {
-        report.push_str(&format!(
-            "The new key was written to {}.\n",
+        let _ = writeln!(
+            report,
+            "The new key was written to {}.",
             new_key_file.display()
-        ));
+        );
     }
     let next = match source(config) {
         Ok(KeySource::File {
@@ -431,8 +439,7 @@ mod tests {
         let key = SecretKey::generate();
         let again = SecretKey::parse(&format!("{}\n", key.to_text())).unwrap();
         assert_eq!(again.id(), key.id());
-        let hex: String = key.bytes.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(SecretKey::parse(&hex).unwrap().id(), key.id());
+        assert_eq!(SecretKey::parse(&hex(&key.bytes)).unwrap().id(), key.id());
         assert_eq!(
             SecretKey::parse(&URL_SAFE_NO_PAD.encode(key.bytes))
                 .unwrap()
