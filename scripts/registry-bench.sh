@@ -24,6 +24,8 @@ trap cleanup EXIT
 if [ "$BACKEND" = postgres ]; then
   PGDIR="$(mktemp -d /tmp/sportello-pg.XXXXXX)"
   export DATABASE_URL="$(pg_start "$PGDIR" $((PORT + 1)))"
+  # PostgreSQL needs an explicit secret key (SQLite makes one next to its database).
+  export SPORTELLO_SECRET_KEY="$(head -c 32 /dev/urandom | base64)"
 else
   export DATABASE_URL="sqlite://$WORK/sportello.db"
 fi

@@ -90,6 +90,8 @@ export async function startServer() {
     SPORTELLO_BIND: `127.0.0.1:${port}`,
     // Each test logs in several times from the same address.
     SPORTELLO_RATE_LIMIT_PER_MINUTE: '1000',
+    // The mail tests point a mailbox at local ports.
+    SPORTELLO_ALLOW_LOOPBACK_INTEGRATIONS: 'true',
     SPORTELLO_LOG: process.env.SPORTELLO_LOG || 'warn',
     // Mail goes to the real SMTP sink, where the tests read it; the workers run often.
     SPORTELLO_SMTP_URL: `smtp://${sink().smtp}?tls=none`,

@@ -49,6 +49,19 @@ enum Command {
     Backup { file: std::path::PathBuf },
     /// Replace the SQLite database with the snapshot FILE (stop the server first).
     Restore { file: std::path::PathBuf },
+    /// Re-seal every stored secret with a new secret key, in one transaction. The current
+    /// key is the configured one (SPORTELLO_SECRET_KEY or SPORTELLO_SECRET_KEY_FILE); the
+    /// new one is read from --new-key-file, which is created with a fresh key if missing.
+    /// Then start every node with the new key.
+    RotateSecretKey {
+        /// File with the new key (32 bytes as base64 or hex); created (mode 0600) if missing.
+        #[arg(long)]
+        new_key_file: std::path::PathBuf,
+        /// Drop the secrets the current key cannot open (a lost key): they must be entered
+        /// again; a generated JWT key is generated again (everyone signs in again).
+        #[arg(long)]
+        discard_unreadable: bool,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -68,10 +81,16 @@ pub fn main() -> ExitCode {
         } => crate::seed::create_admin(&cli.config, &email, &password, tenant.as_deref())
             .map(|id| println!("admin {email} ready ({id})")),
         Command::SeedDemo => crate::seed::demo(&cli.config).map(|report| println!("{report}")),
-        Command::Backup { file } => crate::db::Db::connect(&cli.config.database_url, 1, false)
-            .map_err(anyhow::Error::from)
-            .and_then(|db| crate::backup::backup(&db, &file).map_err(Into::into))
+        // Through the secret key, so clear text left from an older version is sealed
+        // before it could land in the snapshot.
+        Command::Backup { file } => crate::startup::open_database(&cli.config)
+            .and_then(|(db, _)| crate::backup::backup(&db, &file).map_err(Into::into))
             .map(|()| println!("backup written to {}", file.display())),
+        Command::RotateSecretKey {
+            new_key_file,
+            discard_unreadable,
+        } => crate::secret_key::rotate(&cli.config, &new_key_file, discard_unreadable)
+            .map(|report| println!("{report}")),
         Command::Restore { file } => crate::backup::restore(&cli.config.database_url, &file)
             .map(|target| println!("{} restored from {}", target.display(), file.display()))
             .map_err(Into::into),

@@ -240,9 +240,45 @@ pub struct Config {
         global = true
     )]
     pub mail_acks_per_hour: u32,
+    // ---- secrets at rest and tenants' integrations (see README, "Secrets and integrations")
+    /// Key sealing the stored secrets: 32 bytes as base64 or 64 hex digits.
+    #[arg(
+        long,
+        env = "SPORTELLO_SECRET_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret_key: Option<String>,
+    /// File holding that key; default `secret.key` next to the SQLite database (created on
+    /// first start). PostgreSQL needs this or `SPORTELLO_SECRET_KEY`.
+    #[arg(long, env = "SPORTELLO_SECRET_KEY_FILE", global = true)]
+    pub secret_key_file: Option<PathBuf>,
+    /// Let tenants' integrations (mailboxes, SMS, App IO) reach loopback servers.
+    #[arg(
+        long,
+        env = "SPORTELLO_ALLOW_LOOPBACK_INTEGRATIONS",
+        default_value_t = false,
+        global = true
+    )]
+    pub allow_loopback_integrations: bool,
+    /// Let tenants' integrations reach private, shared and link-local networks.
+    #[arg(
+        long,
+        env = "SPORTELLO_ALLOW_PRIVATE_INTEGRATIONS",
+        default_value_t = false,
+        global = true
+    )]
+    pub allow_private_integrations: bool,
 }
 
 impl Config {
+    pub fn egress_policy(&self) -> domain::egress::EgressPolicy {
+        domain::egress::EgressPolicy {
+            allow_loopback: self.allow_loopback_integrations,
+            allow_private: self.allow_private_integrations,
+        }
+    }
+
     pub fn access_token_ttl(&self) -> Duration {
         Duration::from_secs(self.access_token_seconds)
     }
@@ -285,6 +321,10 @@ impl Config {
             mail_poll_batch: 25,
             mail_poll_lease_seconds: 300,
             mail_acks_per_hour: 100,
+            secret_key: None,
+            secret_key_file: None,
+            allow_loopback_integrations: false,
+            allow_private_integrations: false,
         }
     }
 }
@@ -311,6 +351,16 @@ impl std::fmt::Debug for Config {
             .field("background_workers", &self.background_workers)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))
             .field("mail_from", &self.mail_from)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<set>"))
+            .field("secret_key_file", &self.secret_key_file)
+            .field(
+                "allow_loopback_integrations",
+                &self.allow_loopback_integrations,
+            )
+            .field(
+                "allow_private_integrations",
+                &self.allow_private_integrations,
+            )
             .finish_non_exhaustive()
     }
 }

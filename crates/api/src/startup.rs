@@ -20,9 +20,11 @@ use crate::client::ClientInfo;
 use crate::config::Config;
 use crate::db::repo::{secrets, tenants};
 use crate::db::{Backend, Db};
+use crate::egress::Egress;
 use crate::error::{self, ApiError};
 use crate::events::Events;
 use crate::openapi::ApiDoc;
+use crate::secret_key::{self, SecretKey};
 use crate::state::AppState;
 use crate::storage::LocalFiles;
 use crate::tenancy::{self, TenantCache};
@@ -123,16 +125,12 @@ impl Application {
 }
 
 fn build_state(config: Config) -> anyhow::Result<AppState> {
-    let db = Db::connect(
-        &config.database_url,
-        config.db_connections,
-        config.sqlite_sync_full,
-    )?;
+    let (db, key) = open_database(&config)?;
     let secret = match &config.jwt_secret {
         Some(s) if s.len() >= 32 => s.clone().into_bytes(),
         Some(_) => anyhow::bail!("SPORTELLO_JWT_SECRET must be at least 32 characters"),
         None => db
-            .write_tx(|c| secrets::get_or_create(c, "jwt_secret"))?
+            .write_tx(|c| secrets::get_or_create(c, &key, "jwt_secret"))?
             .into_bytes(),
     };
     db.write_tx::<_, diesel::result::Error>(|c| {
@@ -157,6 +155,8 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
         tenants,
         sessions,
         events,
+        secret_key: Arc::new(key),
+        egress: Egress::new(config.egress_policy())?,
         config: Arc::new(config),
     })
 }
@@ -229,6 +229,29 @@ async fn metrics_guard(
 fn same_secret(given: &str, expected: &str) -> bool {
     use sha2::{Digest, Sha256};
     Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes())
+}
+
+/// Connects (running migrations), loads the secret key, applies the data fixes that need
+/// it and checks that every stored secret is sealed with it: a node started with another
+/// key refuses to start instead of failing on each mail it sends.
+pub fn open_database(config: &Config) -> anyhow::Result<(Db, SecretKey)> {
+    let db = Db::connect(
+        &config.database_url,
+        config.db_connections,
+        config.sqlite_sync_full,
+    )?;
+    let sealed = db.read(secrets::sealing_keys)?;
+    let key = secret_key::load(config, sealed.first().map(String::as_str))?;
+    db.apply_fixes(&key)?;
+    let sealed = db.read(secrets::sealing_keys)?;
+    if let Some(other) = sealed.iter().find(|k| *k != key.id()) {
+        anyhow::bail!(
+            "the stored secrets are sealed with key {other}, but the configured secret key is {}: \
+             start with the key they were sealed with (SPORTELLO_SECRET_KEY or SPORTELLO_SECRET_KEY_FILE)",
+            key.id()
+        );
+    }
+    Ok((db, key))
 }
 
 /// The OpenAPI document of the public API, as served at `/api/v1/openapi.json`.

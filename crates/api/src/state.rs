@@ -7,7 +7,9 @@ use crate::auth::session::{self, SessionCache};
 use crate::auth::throttle::Limits;
 use crate::config::Config;
 use crate::db::Db;
+use crate::egress::Egress;
 use crate::events::Events;
+use crate::secret_key::SecretKey;
 use crate::storage::FileStore;
 use crate::tenancy::{self, TenantCache};
 
@@ -22,6 +24,10 @@ pub struct AppState {
     /// Changes every process must hear of (cache invalidations).
     pub events: Events,
     pub limits: Limits,
+    /// Seals and opens the stored secrets.
+    pub secret_key: Arc<SecretKey>,
+    /// The one way out to tenants' integrations (policy and HTTP client).
+    pub egress: Egress,
 }
 
 impl AppState {

@@ -8,6 +8,7 @@ pub mod api;
 pub mod calendar;
 pub mod catalogue;
 pub mod deadline;
+pub mod egress;
 pub mod error;
 pub mod forms;
 pub mod lifecycle;

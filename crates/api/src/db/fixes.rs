@@ -8,16 +8,28 @@ use domain::deadline;
 
 use super::schema::{data_fixes, requests, tenants};
 use super::{Db, DbConn, DbError};
-use crate::db::repo::tenants as tenant_repo;
+use crate::db::repo::{secrets, tenants as tenant_repo};
+use crate::secret_key::SecretKey;
 
-pub(super) fn apply_pending(db: &Db) -> Result<(), DbError> {
+pub(super) fn apply_pending(db: &Db, key: Option<&SecretKey>) -> Result<(), DbError> {
     let mut conn = db.writer()?;
     conn.transaction::<_, DbError, _>(|c| {
         let pending: Vec<String> = data_fixes::table.select(data_fixes::name).load(c)?;
         for name in pending {
-            match name.as_str() {
-                "tqrif_receipt_day_zero" => receipt_day_zero(c)?,
-                other => tracing::warn!(fix = other, "unknown data fix left in place"),
+            match (name.as_str(), key) {
+                ("tqrif_receipt_day_zero", _) => receipt_day_zero(c)?,
+                ("seal_stored_secrets", Some(key)) => {
+                    let done = secrets::reseal_all(c, key, key, false)?;
+                    tracing::info!(
+                        sealed = done.sealed,
+                        "stored secrets sealed with the secret key"
+                    );
+                }
+                ("seal_stored_secrets", None) => continue,
+                (other, _) => {
+                    tracing::warn!(fix = other, "unknown data fix left in place");
+                    continue;
+                }
             }
             diesel::delete(data_fixes::table.find(&name)).execute(c)?;
             tracing::info!(fix = %name, "data fix applied");

@@ -66,6 +66,8 @@ pub enum DbError {
     UnsupportedUrl,
     #[error("creating the database folder: {0}")]
     Io(#[from] std::io::Error),
+    #[error("stored secrets: {0}")]
+    Secret(String),
 }
 
 /// SQLite settings applied to every new connection.
@@ -126,7 +128,7 @@ impl Db {
                 write,
             };
             db.migrate()?;
-            fixes::apply_pending(&db)?;
+            fixes::apply_pending(&db, None)?;
             let read = Pool::builder()
                 .max_size(max_connections.max(2))
                 .min_idle(Some(1))
@@ -146,7 +148,7 @@ impl Db {
                 group: None,
             };
             db.migrate()?;
-            fixes::apply_pending(&db)?;
+            fixes::apply_pending(&db, None)?;
             Ok(db)
         } else {
             Err(DbError::UnsupportedUrl)
@@ -160,6 +162,11 @@ impl Db {
             DbConn::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
         };
         result.map_err(|e| DbError::Migration(e.to_string()))
+    }
+
+    /// Applies the queued data fixes, those that need the secret key too.
+    pub fn apply_fixes(&self, key: &crate::secret_key::SecretKey) -> Result<(), DbError> {
+        fixes::apply_pending(self, Some(key))
     }
 
     pub fn reader(&self) -> Result<PooledConn, DbError> {
@@ -203,7 +210,7 @@ impl Db {
 }
 
 /// `sqlite://path`, `sqlite:path` or a bare file path → the path.
-fn sqlite_path(url: &str) -> Option<String> {
+pub(crate) fn sqlite_path(url: &str) -> Option<String> {
     if let Some(rest) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))

@@ -1,11 +1,12 @@
 //! The notification channels besides e-mail: an HTTP SMS gateway and App IO. Both are
-//! JSON over HTTPS (`reqwest`, rustls); the delivery id travels as an idempotency key.
-
-use std::time::Duration;
+//! JSON over HTTPS through the egress policy's shared client ([`crate::egress`]); the
+//! delivery id travels as an idempotency key. What the remote answers is read for its
+//! message id only: errors are recorded as a status and a category, never its body.
 
 use serde::{Deserialize, Serialize};
 
 use super::smtp::SendError;
+use crate::egress::{self, Egress};
 
 /// The channels a notice can go out on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,27 +51,20 @@ pub struct IoPayload {
     pub markdown: String,
 }
 
-fn client() -> reqwest::Client {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .connect_timeout(Duration::from_secs(10))
-                .user_agent(concat!("Sportello/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .unwrap_or_default()
-        })
-        .clone()
-}
-
-/// 429 and 5xx are worth retrying; other 4xx are not.
-fn classify(status: reqwest::StatusCode, body: &str, what: &str) -> SendError {
-    let detail = format!(
-        "{what}: HTTP {status}: {}",
-        body.chars().take(300).collect::<String>()
-    );
-    if status.as_u16() == 429 || status.is_server_error() {
+/// A response that is not a success, by status: 429 and 5xx are worth retrying; other
+/// 4xx are not, nor are redirects (never followed: the gateway's address is the one saved).
+fn classify(status: reqwest::StatusCode, what: &str) -> SendError {
+    let code = status.as_u16();
+    let category = match code {
+        300..=399 => "redirect not followed",
+        401 | 403 => "credentials refused",
+        404 => "address not found on the server",
+        429 => "rate limited",
+        500..=599 => "server error",
+        _ => "request refused",
+    };
+    let detail = format!("{what}: HTTP {code} ({category})");
+    if code == 429 || status.is_server_error() {
         SendError::Transient(detail)
     } else {
         SendError::Permanent(detail)
@@ -78,19 +72,43 @@ fn classify(status: reqwest::StatusCode, body: &str, what: &str) -> SendError {
 }
 
 fn transport_error(e: &reqwest::Error, what: &str) -> SendError {
-    SendError::Transient(format!("{what}: {e}"))
+    if let Some(refusal) = egress::refusal_in(e) {
+        return SendError::Permanent(format!("{what}: {refusal}"));
+    }
+    let category = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "transport error"
+    };
+    // The cause without the URL, which may carry a key in its query.
+    let cause = std::error::Error::source(e).map(ToString::to_string);
+    tracing::warn!(integration = what, failure = category, cause = ?cause, "integration failed");
+    SendError::Transient(format!("{what}: {category}"))
+}
+
+/// The URL, checked again at send time: the installation's policy may have changed since
+/// it was saved, and addresses written in the URL never reach the client's resolver.
+fn checked(egress: &Egress, url: &str, what: &str) -> Result<reqwest::Url, SendError> {
+    egress
+        .check_url(url)
+        .map_err(|r| SendError::Permanent(format!("{what}: {r}")))
 }
 
 /// Sends an SMS: `POST url` with `{from, to, text, reference}` and `Authorization: Bearer`.
 /// Returns the gateway's message id when it gives one.
 pub async fn send_sms(
+    egress: &Egress,
     p: &SmsPayload,
     token: Option<&str>,
     to: &str,
     reference: &str,
 ) -> Result<Option<String>, SendError> {
-    let mut req = client()
-        .post(&p.url)
+    let url = checked(egress, &p.url, "SMS")?;
+    let mut req = egress
+        .client()
+        .post(url)
         .header("Idempotency-Key", reference)
         .json(&serde_json::json!({
             "from": p.sender, "to": to, "text": p.text, "reference": reference,
@@ -100,10 +118,10 @@ pub async fn send_sms(
     }
     let res = req.send().await.map_err(|e| transport_error(&e, "SMS"))?;
     let status = res.status();
-    let body = res.text().await.unwrap_or_default();
     if !status.is_success() {
-        return Err(classify(status, &body, "SMS"));
+        return Err(classify(status, "SMS"));
     }
+    let body = res.text().await.unwrap_or_default();
     Ok(serde_json::from_str::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| {
@@ -114,13 +132,19 @@ pub async fn send_sms(
 
 /// Sends an App IO message to a codice fiscale; returns IO's message id.
 pub async fn send_io(
+    egress: &Egress,
     p: &IoPayload,
     api_key: &str,
     fiscal_code: &str,
 ) -> Result<Option<String>, SendError> {
-    let url = format!("{}/messages", p.url.trim_end_matches('/'));
-    let res = client()
-        .post(&url)
+    let url = checked(
+        egress,
+        &format!("{}/messages", p.url.trim_end_matches('/')),
+        "App IO",
+    )?;
+    let res = egress
+        .client()
+        .post(url)
         .header("Ocp-Apim-Subscription-Key", api_key)
         .json(&serde_json::json!({
             "fiscal_code": fiscal_code,
@@ -131,10 +155,10 @@ pub async fn send_io(
         .await
         .map_err(|e| transport_error(&e, "App IO"))?;
     let status = res.status();
-    let body = res.text().await.unwrap_or_default();
     if !status.is_success() {
-        return Err(classify(status, &body, "App IO"));
+        return Err(classify(status, "App IO"));
     }
+    let body = res.text().await.unwrap_or_default();
     Ok(serde_json::from_str::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| v.get("id").and_then(|id| id.as_str()).map(str::to_owned)))

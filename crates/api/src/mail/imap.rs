@@ -1,13 +1,15 @@
 //! Reading mailboxes over IMAP (`async-imap` on tokio, TLS by rustls): implicit TLS,
 //! STARTTLS, or plain text for servers on loopback. The folder is opened read-only
 //! (`EXAMINE`) and bodies are fetched with `BODY.PEEK[]`, so the mailbox is left as it was.
+//! Every connection goes through the egress policy ([`crate::egress`]), and failures are
+//! reported as a [`Failure`] category, never with the server's own words.
 
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use anyhow::{Context as _, anyhow};
+use anyhow::anyhow;
 use chrono::{DateTime, Utc};
 use domain::api::MailSecurity;
 use futures_util::StreamExt;
@@ -18,6 +20,8 @@ use tokio_rustls::client::TlsStream;
 use tokio_rustls::rustls::{self, pki_types::ServerName};
 
 use crate::db::models::MailboxRow;
+use crate::egress::{Egress, Failure};
+use crate::secret_key::{Column, SecretKey};
 
 /// Where and how to connect.
 #[derive(Clone)]
@@ -42,15 +46,22 @@ impl std::fmt::Debug for ImapServer {
 }
 
 impl ImapServer {
-    pub fn of_mailbox(m: &MailboxRow) -> Option<Self> {
-        Some(Self {
-            host: m.imap_host.clone()?,
+    /// The mailbox's IMAP server, with its password opened; `None` without one.
+    pub fn of_mailbox(m: &MailboxRow, key: &SecretKey) -> Result<Option<Self>, Failure> {
+        let Some(host) = m.imap_host.clone() else {
+            return Ok(None);
+        };
+        let password = key
+            .open_opt(m.imap_password.as_deref(), Column::ImapPassword, &m.id)
+            .map_err(|e| Failure::Secret.because("IMAP", &e))?;
+        Ok(Some(Self {
+            host,
             port: u16::try_from(m.imap_port).unwrap_or(993),
             security: MailSecurity::parse(&m.imap_security).unwrap_or(MailSecurity::Tls),
             username: m.imap_username.clone().unwrap_or_else(|| m.address.clone()),
-            password: m.imap_password.clone().unwrap_or_default(),
+            password: password.unwrap_or_default(),
             folder: m.imap_folder.clone(),
-        })
+        }))
     }
 }
 
@@ -115,46 +126,64 @@ fn tls_connector() -> anyhow::Result<TlsConnector> {
     Ok(TlsConnector::from(Arc::new(config)))
 }
 
-async fn tls(host: &str, tcp: TcpStream) -> anyhow::Result<Stream> {
-    let name = ServerName::try_from(host.to_owned()).map_err(|e| anyhow!("{host}: {e}"))?;
-    let s = tls_connector()?.connect(name, tcp).await?;
+async fn tls(host: &str, tcp: TcpStream) -> Result<Stream, Failure> {
+    let name = ServerName::try_from(
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned(),
+    )
+    .map_err(|e| Failure::Tls.because("IMAP", &e))?;
+    let connector = tls_connector().map_err(|e| Failure::Tls.because("IMAP", &e))?;
+    let s = connector
+        .connect(name, tcp)
+        .await
+        .map_err(|e| Failure::Tls.because("IMAP", &e))?;
     Ok(Stream::Tls(Box::new(s)))
 }
 
-/// Connects, logs in and opens the folder read-only. Returns the session and UIDVALIDITY.
-pub async fn connect(server: &ImapServer) -> anyhow::Result<(Session, u32)> {
-    tokio::time::timeout(TIMEOUT, connect_inner(server))
-        .await
-        .map_err(|_| anyhow!("IMAP {}:{}: timed out", server.host, server.port))?
+async fn greeting(c: &mut async_imap::Client<Stream>) -> Result<(), Failure> {
+    match c.read_response().await {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(Failure::Protocol.because("IMAP", &"no greeting")),
+        Err(e) => Err(Failure::Protocol.because("IMAP", &e)),
+    }
 }
 
-async fn connect_inner(server: &ImapServer) -> anyhow::Result<(Session, u32)> {
-    let tcp = TcpStream::connect((server.host.as_str(), server.port))
+/// Connects, logs in and opens the folder read-only. Returns the session and UIDVALIDITY.
+pub async fn connect(server: &ImapServer, egress: &Egress) -> Result<(Session, u32), Failure> {
+    tokio::time::timeout(TIMEOUT, connect_inner(server, egress))
         .await
-        .with_context(|| format!("IMAP {}:{}", server.host, server.port))?;
+        .map_err(|_| Failure::Timeout)?
+}
+
+async fn connect_inner(server: &ImapServer, egress: &Egress) -> Result<(Session, u32), Failure> {
+    // Checked again at each use: the installation's policy may have changed since saving.
+    egress
+        .check_mail_host(&server.host, server.security)
+        .map_err(Failure::Refused)?;
+    let addrs = egress.resolve(&server.host, server.port).await?;
+    let tcp = TcpStream::connect(&addrs[..])
+        .await
+        .map_err(|e| Failure::Connect.because("IMAP", &e))?;
     let client = match server.security {
         MailSecurity::Tls => {
             let mut c = async_imap::Client::new(tls(&server.host, tcp).await?);
-            c.read_response()
-                .await?
-                .ok_or_else(|| anyhow!("IMAP: no greeting"))?;
+            greeting(&mut c).await?;
             c
         }
         MailSecurity::Plain => {
             let mut c = async_imap::Client::new(Stream::Plain(tcp));
-            c.read_response()
-                .await?
-                .ok_or_else(|| anyhow!("IMAP: no greeting"))?;
+            greeting(&mut c).await?;
             c
         }
         MailSecurity::Starttls => {
             let mut c = async_imap::Client::new(Stream::Plain(tcp));
-            c.read_response()
-                .await?
-                .ok_or_else(|| anyhow!("IMAP: no greeting"))?;
-            c.run_command_and_check_ok("STARTTLS", None).await?;
+            greeting(&mut c).await?;
+            c.run_command_and_check_ok("STARTTLS", None)
+                .await
+                .map_err(|e| Failure::Tls.because("IMAP", &e))?;
             let Stream::Plain(tcp) = c.into_inner() else {
-                return Err(anyhow!("IMAP: unexpected stream"));
+                return Err(Failure::Protocol);
             };
             async_imap::Client::new(tls(&server.host, tcp).await?)
         }
@@ -162,11 +191,11 @@ async fn connect_inner(server: &ImapServer) -> anyhow::Result<(Session, u32)> {
     let mut session = client
         .login(&server.username, &server.password)
         .await
-        .map_err(|(e, _)| anyhow!("IMAP login: {e}"))?;
+        .map_err(|(e, _)| Failure::Login.because("IMAP", &e))?;
     let mailbox = session
         .examine(&server.folder)
         .await
-        .with_context(|| format!("IMAP folder {}", server.folder))?;
+        .map_err(|e| Failure::Folder.because("IMAP", &e))?;
     Ok((session, mailbox.uid_validity.unwrap_or(0)))
 }
 
@@ -218,8 +247,8 @@ pub async fn fetch(session: &mut Session, uid: u32) -> anyhow::Result<Option<Fet
 }
 
 /// "Test connection": log in, open the folder, count the mails.
-pub async fn test(server: &ImapServer) -> Result<String, String> {
-    match connect(server).await {
+pub async fn test(server: &ImapServer, egress: &Egress) -> Result<String, String> {
+    match connect(server, egress).await {
         Ok((mut s, validity)) => {
             let n = new_uids(&mut s, 0, usize::MAX).await.map(|u| u.len());
             let _ = s.logout().await;
@@ -228,9 +257,9 @@ pub async fn test(server: &ImapServer) -> Result<String, String> {
                     "IMAP OK: folder {} with {n} messages (UIDVALIDITY {validity})",
                     server.folder
                 )),
-                Err(e) => Err(format!("IMAP: {e}")),
+                Err(e) => Err(format!("IMAP: {}", Failure::Protocol.because("IMAP", &e))),
             }
         }
-        Err(e) => Err(format!("{e:#}")),
+        Err(f) => Err(format!("IMAP: {f}")),
     }
 }

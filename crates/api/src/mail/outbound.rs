@@ -22,7 +22,9 @@ use crate::db::models::{
 use crate::db::repo::{
     catalogue, mail, new_id, password_resets, registrations, requests, tenants, users,
 };
+use crate::egress::Failure;
 use crate::error::{ApiError, ApiResult};
+use crate::secret_key::Column;
 use crate::services::notify::Notice;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
@@ -579,8 +581,9 @@ async fn deliver(
         }
         Some(Channel::Sms) => {
             let p: SmsPayload = serde_json::from_str(&d.payload).map_err(bad)?;
-            let token = channel_secret(state, &d.tenant_id, |s| s.sms_token.clone()).await;
-            let r = channels::send_sms(&p, token.as_deref(), &d.recipient, &d.id).await?;
+            let token = channel_secret(state, &d.tenant_id, Column::SmsToken).await?;
+            let r = channels::send_sms(&state.egress, &p, token.as_deref(), &d.recipient, &d.id)
+                .await?;
             Ok(Sent {
                 provider_ref: r,
                 mail: None,
@@ -588,10 +591,10 @@ async fn deliver(
         }
         Some(Channel::AppIo) => {
             let p: IoPayload = serde_json::from_str(&d.payload).map_err(bad)?;
-            let key = channel_secret(state, &d.tenant_id, |s| s.io_api_key.clone())
-                .await
+            let key = channel_secret(state, &d.tenant_id, Column::IoApiKey)
+                .await?
                 .ok_or_else(|| SendError::Transient("App IO: no API key configured".into()))?;
-            let r = channels::send_io(&p, &key, &d.recipient).await?;
+            let r = channels::send_io(&state.egress, &p, &key, &d.recipient).await?;
             Ok(Sent {
                 provider_ref: r,
                 mail: None,
@@ -604,18 +607,29 @@ async fn deliver(
     }
 }
 
+/// The tenant's SMS token or App IO key, opened.
 async fn channel_secret(
     state: &actix_web::web::Data<AppState>,
     tenant_id: &str,
-    pick: impl Fn(&crate::db::models::ChannelSettingsRow) -> Option<String> + Send + 'static,
-) -> Option<String> {
+    column: Column,
+) -> Result<Option<String>, SendError> {
     let st = state.clone();
-    let tenant_id = tenant_id.to_owned();
-    crate::error::blocking(move || st.db.read(|c| mail::channel_settings(c, &tenant_id)))
+    let tenant = tenant_id.to_owned();
+    let row = crate::error::blocking(move || st.db.read(|c| mail::channel_settings(c, &tenant)))
         .await
-        .ok()
-        .flatten()
-        .and_then(|s| pick(&s))
+        .map_err(|e| SendError::Transient(e.to_string()))?;
+    let Some(row) = row else { return Ok(None) };
+    let stored = match column {
+        Column::SmsToken => row.sms_token,
+        _ => row.io_api_key,
+    };
+    state
+        .secret_key
+        .open_opt(stored.as_deref(), column, tenant_id)
+        .map_err(|e| {
+            tracing::error!(tenant = tenant_id, error = %e, "stored channel secret unreadable");
+            SendError::Transient(Failure::Secret.to_string())
+        })
 }
 
 async fn deliver_email(
@@ -640,14 +654,24 @@ async fn deliver_email(
     let helo = address::split(&p.from)
         .map_or("localhost", |(_, d)| d)
         .to_owned();
-    let transport = match mailbox.as_ref().and_then(SmtpServer::of_mailbox) {
-        Some(server) => smtp::transport(&server, &helo),
+    let server = match &mailbox {
+        Some(m) => SmtpServer::of_mailbox(m, &state.secret_key)
+            .map_err(|f| SendError::Transient(format!("SMTP: {f}")))?,
+        None => None,
+    };
+    let transport = match server {
+        Some(server) => smtp::transport(&server, &helo, &state.egress)
+            .await
+            .map_err(|f| match f {
+                Failure::Refused(_) | Failure::Tls => SendError::Permanent(format!("SMTP: {f}")),
+                _ => SendError::Transient(format!("SMTP: {f}")),
+            })?,
         None => match &state.config.smtp_url {
-            Some(url) => smtp::transport_from_url(url),
+            Some(url) => smtp::transport_from_url(url)
+                .map_err(|e| SendError::Permanent(format!("SMTP configuration: {e}")))?,
             None => return Err(SendError::Transient("no SMTP server configured".into())),
         },
-    }
-    .map_err(|e| SendError::Permanent(format!("SMTP configuration: {e}")))?;
+    };
     let message = smtp::build(p, &message_id, state.files.as_ref())
         .map_err(|e| SendError::Permanent(format!("building the mail: {e}")))?;
     let response = smtp::send(&transport, &message).await?;

@@ -15,6 +15,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 
 use crate::db::models::MailboxRow;
+use crate::egress::{Egress, Failure};
+use crate::secret_key::{Column, SecretKey};
 use crate::storage::FileStore;
 
 /// A file attached to an outgoing mail, read from the file store when sending.
@@ -165,14 +167,21 @@ impl std::fmt::Debug for SmtpServer {
 }
 
 impl SmtpServer {
-    pub fn of_mailbox(m: &MailboxRow) -> Option<Self> {
-        Some(Self {
-            host: m.smtp_host.clone()?,
+    /// The mailbox's SMTP server, with its password opened; `None` without one.
+    pub fn of_mailbox(m: &MailboxRow, key: &SecretKey) -> Result<Option<Self>, Failure> {
+        let Some(host) = m.smtp_host.clone() else {
+            return Ok(None);
+        };
+        let password = key
+            .open_opt(m.smtp_password.as_deref(), Column::SmtpPassword, &m.id)
+            .map_err(|e| Failure::Secret.because("SMTP", &e))?;
+        Ok(Some(Self {
+            host,
             port: u16::try_from(m.smtp_port).unwrap_or(465),
             security: MailSecurity::parse(&m.smtp_security).unwrap_or(MailSecurity::Tls),
             username: m.smtp_username.clone().filter(|u| !u.is_empty()),
-            password: m.smtp_password.clone(),
-        })
+            password,
+        }))
     }
 }
 
@@ -180,13 +189,30 @@ pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-pub fn transport(server: &SmtpServer, helo_domain: &str) -> anyhow::Result<Transport> {
+/// A transport to a tenant's SMTP server, through the egress policy: the host is resolved
+/// and checked here, and the connection goes to the checked address (TLS still verifies
+/// the certificate against the host name), so a second lookup cannot land elsewhere.
+pub async fn transport(
+    server: &SmtpServer,
+    helo_domain: &str,
+    egress: &Egress,
+) -> Result<Transport, Failure> {
+    egress
+        .check_mail_host(&server.host, server.security)
+        .map_err(Failure::Refused)?;
+    let addr = egress.resolve(&server.host, server.port).await?[0];
+    let name = server
+        .host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    let params = || TlsParameters::new(name.clone()).map_err(|e| Failure::Tls.because("SMTP", &e));
     let tls = match server.security {
         MailSecurity::Plain => Tls::None,
-        MailSecurity::Tls => Tls::Wrapper(TlsParameters::new(server.host.clone())?),
-        MailSecurity::Starttls => Tls::Required(TlsParameters::new(server.host.clone())?),
+        MailSecurity::Tls => Tls::Wrapper(params()?),
+        MailSecurity::Starttls => Tls::Required(params()?),
     };
-    let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(server.host.clone())
+    let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(addr.ip().to_string())
         .port(server.port)
         .tls(tls)
         .timeout(Some(TIMEOUT))
@@ -216,13 +242,27 @@ pub enum SendError {
     Permanent(String),
 }
 
+/// What an SMTP error says, in our words: the reply code, never the server's text.
+fn describe(e: &lettre::transport::smtp::Error) -> String {
+    let what = match e.status() {
+        Some(code) if e.is_permanent() => format!("refused by the server (code {code})"),
+        Some(code) => format!("temporarily refused by the server (code {code})"),
+        None if e.is_timeout() => "timed out".to_owned(),
+        None if e.is_tls() => Failure::Tls.to_string(),
+        None if e.is_response() => Failure::Protocol.to_string(),
+        None => Failure::Connect.to_string(),
+    };
+    tracing::warn!(integration = "SMTP", failure = %what, detail = %e, "integration failed");
+    format!("SMTP: {what}")
+}
+
 pub async fn send(transport: &Transport, message: &Message) -> Result<String, SendError> {
     let envelope = message.envelope().clone();
     let bytes = message.formatted();
     match transport.send_raw(&envelope, &bytes).await {
-        Ok(resp) => Ok(resp.message().collect::<Vec<_>>().join(" ")),
-        Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
-        Err(e) => Err(SendError::Transient(e.to_string())),
+        Ok(resp) => Ok(format!("SMTP {}", resp.code())),
+        Err(e) if e.is_permanent() => Err(SendError::Permanent(describe(&e))),
+        Err(e) => Err(SendError::Transient(describe(&e))),
     }
 }
 
@@ -230,7 +270,7 @@ pub async fn send(transport: &Transport, message: &Message) -> Result<String, Se
 pub async fn test(transport: &Transport) -> Result<String, String> {
     match transport.test_connection().await {
         Ok(true) => Ok("SMTP OK".to_owned()),
-        Ok(false) => Err("SMTP: the server did not answer NOOP".to_owned()),
-        Err(e) => Err(format!("SMTP: {e}")),
+        Ok(false) => Err(format!("SMTP: {}", Failure::Protocol)),
+        Err(e) => Err(describe(&e)),
     }
 }

@@ -15,6 +15,7 @@ use super::inbound::{self, Outcome};
 use super::outbound;
 use crate::db::models::MailboxRow;
 use crate::db::repo::mail;
+use crate::egress::Failure;
 use crate::error::{ApiError, ApiResult, blocking};
 use crate::state::AppState;
 
@@ -130,8 +131,10 @@ pub async fn poll_mailbox(
     mailbox: &MailboxRow,
     stop: &watch::Receiver<bool>,
 ) -> ApiResult<usize> {
-    let Some(server) = ImapServer::of_mailbox(mailbox) else {
-        return Ok(0);
+    let server = match ImapServer::of_mailbox(mailbox, &state.secret_key) {
+        Ok(Some(server)) => Some(server),
+        Ok(None) => return Ok(0),
+        Err(_) => None,
     };
     let st = state.clone();
     let id = mailbox.id.clone();
@@ -151,11 +154,19 @@ pub async fn poll_mailbox(
     if !leased {
         return Ok(0);
     }
-    let result = poll_leased(state, mailbox, &server, stop).await;
-    let error = result.as_ref().err().map(|e| format!("{e:#}"));
-    if let Some(e) = &error {
-        tracing::warn!(mailbox = %mailbox.id, error = %e, "mail poll failed");
-    }
+    let result = match &server {
+        Some(server) => poll_leased(state, mailbox, server, stop).await,
+        None => Err(Failure::Secret.into()),
+    };
+    // Administrators see the category of a failure (never the server's own words); the
+    // log has the whole chain.
+    let error = result.as_ref().err().map(|e| {
+        tracing::warn!(mailbox = %mailbox.id, error = %format!("{e:#}"), "mail poll failed");
+        e.downcast_ref::<Failure>().map_or_else(
+            || "IMAP: processing failed (see the server log)".to_owned(),
+            |f| format!("IMAP: {f}"),
+        )
+    });
     let st = state.clone();
     let id = mailbox.id.clone();
     blocking(move || {
@@ -172,7 +183,7 @@ async fn poll_leased(
     server: &ImapServer,
     stop: &watch::Receiver<bool>,
 ) -> anyhow::Result<usize> {
-    let (mut session, validity) = imap::connect(server).await?;
+    let (mut session, validity) = imap::connect(server, &state.egress).await?;
     let validity = i64::from(validity);
     // Re-read the position: another node may have advanced it since the list was loaded.
     let st = state.clone();
@@ -194,13 +205,18 @@ async fn poll_leased(
     }
     let after = u32::try_from(current.last_uid).unwrap_or(u32::MAX);
     let batch = usize::try_from(state.config.mail_poll_batch.max(1)).unwrap_or(25);
-    let uids = imap::new_uids(&mut session, after, batch).await?;
+    let uids = imap::new_uids(&mut session, after, batch)
+        .await
+        .map_err(|e| Failure::Protocol.because("IMAP", &e))?;
     let mut done = 0;
     for uid in uids {
         if *stop.borrow() {
             break;
         }
-        let Some(fetched) = imap::fetch(&mut session, uid).await? else {
+        let Some(fetched) = imap::fetch(&mut session, uid)
+            .await
+            .map_err(|e| Failure::Protocol.because("IMAP", &e))?
+        else {
             continue;
         };
         let st = state.clone();

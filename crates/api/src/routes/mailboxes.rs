@@ -38,7 +38,8 @@ async fn list(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json
 
 /// Add an e-mail or PEC mailbox: IMAP to receive, SMTP to send, and how senders are
 /// authenticated (the provider's authserv-id, PEC certificates) (administrators).
-/// Unencrypted connections are accepted for loopback servers only.
+/// Servers need TLS or STARTTLS; loopback and private networks only where the installation
+/// allows them (unencrypted: loopback only). Passwords are stored sealed.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -103,6 +104,7 @@ async fn remove(
 }
 
 /// "Test connection": logs in to the mailbox's IMAP and SMTP servers (administrators).
+/// Failures are reported as a category, never with the server's own answer.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -137,7 +139,8 @@ async fn get_channels(
 }
 
 /// Change the SMS gateway, App IO service or portal address; fields left out are kept,
-/// `""` clears them (administrators).
+/// `""` clears them (administrators). Gateway addresses are `https://`, on loopback or
+/// private networks only where the installation allows them.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),

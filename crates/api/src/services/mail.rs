@@ -7,6 +7,7 @@ use domain::api::{
     ConnectionCheck, ConnectionTest, MailSecurity, Mailbox, MailboxKind, NotificationChannels,
     NotificationPreferences, SaveMailboxSettings, SaveNotificationChannels,
 };
+use domain::egress::Refusal;
 use domain::error::{DomainError, Errors, FieldError};
 use serde::Serialize;
 
@@ -15,10 +16,12 @@ use crate::db::is_unique_violation;
 use crate::db::models::{ChannelSettingsRow, MailboxRow, NotificationPrefsRow};
 use crate::db::repo::audit::Audit;
 use crate::db::repo::{mail, new_id, users};
+use crate::egress::Egress;
 use crate::error::{ApiError, ApiResult, blocking};
 use crate::mail::address;
 use crate::mail::imap::{self, ImapServer};
 use crate::mail::smtp::{self, SmtpServer};
+use crate::secret_key::{Column, SecretKey};
 use crate::services::admin::{optional_text, text};
 use crate::state::AppState;
 
@@ -103,13 +106,6 @@ fn audited(m: &MailboxRow) -> Audited<'_> {
     }
 }
 
-fn is_loopback(host: &str) -> bool {
-    let h = host.trim().trim_start_matches('[').trim_end_matches(']');
-    h.eq_ignore_ascii_case("localhost")
-        || h.parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 fn host(field: &'static str, value: Option<&str>, errors: &mut Errors) -> Option<String> {
     let v = value.map(str::trim).filter(|v| !v.is_empty())?;
     let ok = v.len() <= 253
@@ -118,11 +114,7 @@ fn host(field: &'static str, value: Option<&str>, errors: &mut Errors) -> Option
     if ok {
         Some(v.to_ascii_lowercase())
     } else {
-        errors.push(FieldError::new(
-            field,
-            "Nome del server non valido",
-            "Invalid server name",
-        ));
+        errors.push(Refusal::Invalid.field_error(field, true));
         None
     }
 }
@@ -179,8 +171,13 @@ fn apply_authentication(body: &SaveMailboxSettings, row: &mut MailboxRow, errors
 }
 
 /// Validates the body onto `row` (passwords and authentication settings left out keep the
-/// stored ones).
-fn apply(settings: &SaveMailboxSettings, row: &mut MailboxRow) -> ApiResult<()> {
+/// stored ones; new passwords are sealed for this row).
+fn apply(
+    settings: &SaveMailboxSettings,
+    row: &mut MailboxRow,
+    key: &SecretKey,
+    egress: &Egress,
+) -> ApiResult<()> {
     let body = &settings.mailbox;
     let mut errors = Errors::new();
     if let Some(name) = errors.check(text("name", &body.name, ("Nome", "Name"), 100, false)) {
@@ -201,16 +198,19 @@ fn apply(settings: &SaveMailboxSettings, row: &mut MailboxRow) -> ApiResult<()> 
     row.smtp_host = host("smtp_host", body.smtp_host.as_deref(), &mut errors);
     let imap_security = body.imap_security.unwrap_or(MailSecurity::Tls);
     let smtp_security = body.smtp_security.unwrap_or(MailSecurity::Tls);
-    for (field, h, sec) in [
-        ("imap_security", &row.imap_host, imap_security),
-        ("smtp_security", &row.smtp_host, smtp_security),
+    for (host_field, security_field, h, sec) in [
+        ("imap_host", "imap_security", &row.imap_host, imap_security),
+        ("smtp_host", "smtp_security", &row.smtp_host, smtp_security),
     ] {
-        if sec == MailSecurity::Plain && h.as_deref().is_some_and(|h| !is_loopback(h)) {
-            errors.push(FieldError::new(
-                field,
-                "Senza cifratura solo per server locali (127.0.0.1): usare tls o starttls",
-                "Unencrypted only for local servers (127.0.0.1): use tls or starttls",
-            ));
+        if let Some(h) = h
+            && let Err(refusal) = egress.check_mail_host(h, sec)
+        {
+            let field = if refusal == Refusal::Unencrypted {
+                security_field
+            } else {
+                host_field
+            };
+            errors.push(refusal.field_error(field, true));
         }
     }
     row.imap_security = imap_security.code().to_owned();
@@ -241,10 +241,10 @@ fn apply(settings: &SaveMailboxSettings, row: &mut MailboxRow) -> ApiResult<()> 
         row.smtp_username = u;
     }
     if let Some(p) = &body.imap_password {
-        row.imap_password = (!p.is_empty()).then(|| p.clone());
+        row.imap_password = (!p.is_empty()).then(|| key.seal(p, Column::ImapPassword, &row.id));
     }
     if let Some(p) = &body.smtp_password {
-        row.smtp_password = (!p.is_empty()).then(|| p.clone());
+        row.smtp_password = (!p.is_empty()).then(|| key.seal(p, Column::SmtpPassword, &row.id));
     }
     match errors.check(optional_text(
         "imap_folder",
@@ -329,7 +329,7 @@ pub fn create_mailbox(
         authserv_id: None,
         pec_certificates: None,
     };
-    apply(body, &mut row)?;
+    apply(body, &mut row, &state.secret_key, &state.egress)?;
     state.db.write_tx(|c| {
         check_citizen(c, user, &row)?;
         mail::insert_mailbox(c, &row).map_err(|e| {
@@ -361,7 +361,7 @@ pub fn update_mailbox(
     state.db.write_tx(|c| {
         let before = mail::find_mailbox(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
         let mut row = before.clone();
-        apply(body, &mut row)?;
+        apply(body, &mut row, &state.secret_key, &state.egress)?;
         check_citizen(c, user, &row)?;
         // Another server or folder: start from its current first mail again.
         if row.imap_host != before.imap_host
@@ -417,42 +417,35 @@ pub async fn test_mailbox(
     let row = blocking(move || st.db.read(|c| mail::find_mailbox(c, &tenant, &id)))
         .await?
         .ok_or(ApiError::NotFound)?;
-    let imap = match ImapServer::of_mailbox(&row) {
-        Some(server) => Some(match imap::test(&server).await {
-            Ok(d) => ConnectionCheck {
-                ok: true,
-                detail: Some(d),
-            },
-            Err(d) => ConnectionCheck {
-                ok: false,
-                detail: Some(d),
-            },
-        }),
-        None => None,
+    let key = &state.secret_key;
+    let egress = &state.egress;
+    let check = |r: Result<String, String>| match r {
+        Ok(d) => ConnectionCheck {
+            ok: true,
+            detail: Some(d),
+        },
+        Err(d) => ConnectionCheck {
+            ok: false,
+            detail: Some(d),
+        },
     };
-    let smtp = match SmtpServer::of_mailbox(&row) {
-        Some(server) => {
+    let imap = match ImapServer::of_mailbox(&row, key) {
+        Ok(Some(server)) => Some(check(imap::test(&server, egress).await)),
+        Ok(None) => None,
+        Err(f) => Some(check(Err(format!("IMAP: {f}")))),
+    };
+    let smtp = match SmtpServer::of_mailbox(&row, key) {
+        Ok(Some(server)) => {
             let helo = address::split(&row.address)
                 .map_or("localhost", |(_, d)| d)
                 .to_owned();
-            Some(match smtp::transport(&server, &helo) {
-                Ok(t) => match smtp::test(&t).await {
-                    Ok(d) => ConnectionCheck {
-                        ok: true,
-                        detail: Some(d),
-                    },
-                    Err(d) => ConnectionCheck {
-                        ok: false,
-                        detail: Some(d),
-                    },
-                },
-                Err(e) => ConnectionCheck {
-                    ok: false,
-                    detail: Some(format!("SMTP: {e}")),
-                },
-            })
+            Some(check(match smtp::transport(&server, &helo, egress).await {
+                Ok(t) => smtp::test(&t).await,
+                Err(f) => Err(format!("SMTP: {f}")),
+            }))
         }
-        None => None,
+        Ok(None) => None,
+        Err(f) => Some(check(Err(format!("SMTP: {f}")))),
     };
     Ok(ConnectionTest { imap, smtp })
 }
@@ -497,13 +490,27 @@ fn url(field: &'static str, value: Option<&str>, errors: &mut Errors) -> Option<
     if ok {
         Some(Some(v.trim_end_matches('/').to_owned()))
     } else {
-        errors.push(FieldError::new(
-            field,
-            "Indirizzo non valido: usare https://…",
-            "Invalid address: use https://…",
-        ));
+        errors.push(Refusal::Invalid.field_error(field, false));
         None
     }
+}
+
+/// The URL of an integration Sportello calls: also the installation's egress policy.
+#[allow(clippy::option_option)]
+fn integration_url(
+    field: &'static str,
+    value: Option<&str>,
+    egress: &Egress,
+    errors: &mut Errors,
+) -> Option<Option<String>> {
+    let checked = url(field, value, errors)?;
+    if let Some(u) = &checked
+        && let Err(refusal) = egress.check_url(u)
+    {
+        errors.push(refusal.field_error(field, false));
+        return None;
+    }
+    Some(checked)
 }
 
 pub fn get_channels(state: &AppState, user: &AuthUser) -> ApiResult<NotificationChannels> {
@@ -522,8 +529,13 @@ pub fn save_channels(
 ) -> ApiResult<NotificationChannels> {
     user.require_admin()?;
     let mut errors = Errors::new();
-    let sms_url = url("sms_url", body.sms_url.as_deref(), &mut errors);
-    let io_url = url("io_url", body.io_url.as_deref(), &mut errors);
+    let sms_url = integration_url(
+        "sms_url",
+        body.sms_url.as_deref(),
+        &state.egress,
+        &mut errors,
+    );
+    let io_url = integration_url("io_url", body.io_url.as_deref(), &state.egress, &mut errors);
     let public_url = url("public_url", body.public_url.as_deref(), &mut errors);
     let sender = match &body.sms_sender {
         Some(s) => errors.check(optional_text(
@@ -552,11 +564,12 @@ pub fn save_channels(
         if let Some(v) = sender {
             row.sms_sender = v;
         }
+        let key = &state.secret_key;
         if let Some(t) = &body.sms_token {
-            row.sms_token = (!t.is_empty()).then(|| t.clone());
+            row.sms_token = (!t.is_empty()).then(|| key.seal(t, Column::SmsToken, &row.tenant_id));
         }
         if let Some(k) = &body.io_api_key {
-            row.io_api_key = (!k.is_empty()).then(|| k.clone());
+            row.io_api_key = (!k.is_empty()).then(|| key.seal(k, Column::IoApiKey, &row.tenant_id));
         }
         row.updated_at = Utc::now().naive_utc();
         mail::save_channel_settings(c, &row)?;

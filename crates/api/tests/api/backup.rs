@@ -97,9 +97,14 @@ async fn backup_under_load_restores_an_identical_register() {
         restored_dir.path().join("restored.db").display()
     );
     api::backup::restore(&url, &during).unwrap();
-    let snapshot = spawn_with(Backend::Sqlite, |c| c.database_url = url.clone())
-        .await
-        .unwrap();
+    // A backup opens with the key its secrets are sealed with, kept apart from it.
+    let key_file = app.key_file();
+    let snapshot = spawn_with(Backend::Sqlite, |c| {
+        c.database_url = url.clone();
+        c.secret_key_file = Some(key_file.clone());
+    })
+    .await
+    .unwrap();
     let numbers = protocols(&snapshot, &op).await;
     assert!(!numbers.is_empty());
     assert_eq!(
@@ -123,9 +128,12 @@ async fn backup_under_load_restores_an_identical_register() {
         restored_dir.path().join("restored2.db").display()
     );
     api::backup::restore(&url2, &after).unwrap();
-    let copy = spawn_with(Backend::Sqlite, |c| c.database_url = url2.clone())
-        .await
-        .unwrap();
+    let copy = spawn_with(Backend::Sqlite, |c| {
+        c.database_url = url2.clone();
+        c.secret_key_file = Some(key_file.clone());
+    })
+    .await
+    .unwrap();
     // The signing key lives in the database, so the same session works on the copy.
     for path in ["/registry", "/registry/entries.csv"] {
         let original = app.get(path, Some(&op)).await.text().await.unwrap();

@@ -113,6 +113,10 @@ async fn crash_and_recover(database_url: String) {
             ("SPORTELLO_RATE_LIMIT_PER_MINUTE".into(), "1000000".into()),
             ("SPORTELLO_LOG".into(), "error".into()),
             ("SPORTELLO_WORKERS".into(), "2".into()),
+            (
+                "SPORTELLO_SECRET_KEY".into(),
+                api::secret_key::SecretKey::generate().to_text(),
+            ),
         ],
     };
     assert!(

@@ -53,6 +53,27 @@ macro_rules! db_test {
 }
 pub(crate) use db_test;
 
+/// `db_test!` with a tweaked configuration.
+macro_rules! db_test_with {
+    ($name:ident, $tweak:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = crate::helpers::spawn_with(crate::helpers::Backend::Sqlite, $tweak);
+                super::$name(app.await.expect("sqlite")).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = crate::helpers::spawn_with(crate::helpers::Backend::Postgres, $tweak);
+                if let Some(app) = app.await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}
+pub(crate) use db_test_with;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -91,6 +112,10 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
         }
     };
     let mut config = Config::for_paths(database_url.clone(), dir.path().join("files"));
+    if backend == Backend::Postgres {
+        // PostgreSQL needs an explicit key (SQLite makes one next to the database).
+        config.secret_key = Some(api::secret_key::SecretKey::generate().to_text());
+    }
     config.rate_limit_per_minute = 10_000;
     // Many tests sign in wrongly on purpose from one address; the lockout tests set it.
     config.lockout_after = 1_000;
@@ -211,6 +236,12 @@ fn uuid_simple() -> String {
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
 impl TestApp {
+    /// The SQLite test database's key file (next to it, made on first start).
+    pub fn key_file(&self) -> std::path::PathBuf {
+        let db = self.database_url.trim_start_matches("sqlite://");
+        std::path::Path::new(db).with_file_name("secret.key")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}/api/v1{}", self.address, path)
     }

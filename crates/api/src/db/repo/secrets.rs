@@ -1,27 +1,201 @@
-//! Server secrets kept in the database, so every node and restart shares them.
+//! Server secrets kept in the database, so every node and restart shares them, and the
+//! sweep over every sealed column (sealing clear text left from before, rotating keys).
 
 use base64::Engine;
 use diesel::prelude::*;
 use rand::RngCore;
 
-use crate::db::DbConn;
-use crate::db::schema::app_secrets;
+use crate::db::schema::{app_secrets, channel_settings, mailboxes};
+use crate::db::{DbConn, DbError};
+use crate::secret_key::{Column, SealError, SecretKey, sealed_with};
 
-/// The named secret, generated (48 random bytes, base64) on first use.
-pub fn get_or_create(conn: &mut DbConn, name: &str) -> QueryResult<String> {
+/// The named secret, generated (48 random bytes, base64) on first use; stored sealed.
+pub fn get_or_create(conn: &mut DbConn, key: &SecretKey, name: &str) -> Result<String, DbError> {
     let existing: Option<String> = app_secrets::table
         .find(name)
         .select(app_secrets::value)
         .first(conn)
         .optional()?;
     if let Some(v) = existing {
-        return Ok(v);
+        return key
+            .open(&v, Column::AppSecret, name)
+            .map_err(|e| DbError::Secret(e.to_string()));
     }
     let mut bytes = [0u8; 48];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let value = base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes);
     diesel::insert_into(app_secrets::table)
-        .values((app_secrets::name.eq(name), app_secrets::value.eq(&value)))
+        .values((
+            app_secrets::name.eq(name),
+            app_secrets::value.eq(key.seal(&value, Column::AppSecret, name)),
+        ))
         .execute(conn)?;
     Ok(value)
+}
+
+/// What a sweep did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Resealed {
+    /// Clear text sealed for the first time.
+    pub sealed: usize,
+    /// Sealed with the old key, now with the new one.
+    pub rotated: usize,
+    /// Already sealed with the new key: left alone.
+    pub kept: usize,
+    /// Unreadable (sealed with neither key) and dropped, when asked to.
+    pub discarded: usize,
+}
+
+impl Resealed {
+    pub fn total(&self) -> usize {
+        self.sealed + self.rotated + self.kept + self.discarded
+    }
+}
+
+/// One stored value: `None` to clear it.
+fn reseal_value(
+    value: &str,
+    column: Column,
+    row: &str,
+    from: &SecretKey,
+    to: &SecretKey,
+    discard_unreadable: bool,
+    done: &mut Resealed,
+) -> Result<Option<String>, SealError> {
+    match sealed_with(value) {
+        Some(kid) if kid == to.id() => {
+            // Proves it opens; a value altered or moved between rows is not kept silently.
+            match to.open(value, column, row) {
+                Ok(_) => {
+                    done.kept += 1;
+                    Ok(Some(value.to_owned()))
+                }
+                Err(_) if discard_unreadable => {
+                    done.discarded += 1;
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Some(_) => match from.open(value, column, row) {
+            Ok(plain) => {
+                done.rotated += 1;
+                Ok(Some(to.seal(&plain, column, row)))
+            }
+            Err(_) if discard_unreadable => {
+                done.discarded += 1;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        },
+        None => {
+            done.sealed += 1;
+            Ok(Some(to.seal(value, column, row)))
+        }
+    }
+}
+
+/// Seals every stored secret with `to`: clear text is sealed, values sealed with `from`
+/// are re-sealed, values already sealed with `to` are kept (so it can run again). Run it
+/// in one transaction: all columns change together or none does.
+pub fn reseal_all(
+    conn: &mut DbConn,
+    from: &SecretKey,
+    to: &SecretKey,
+    discard_unreadable: bool,
+) -> Result<Resealed, DbError> {
+    let mut done = Resealed::default();
+    let err = |e: SealError| DbError::Secret(e.to_string());
+    let boxes: Vec<(String, Option<String>, Option<String>)> = mailboxes::table
+        .select((
+            mailboxes::id,
+            mailboxes::imap_password,
+            mailboxes::smtp_password,
+        ))
+        .load(conn)?;
+    for (id, imap, smtp) in boxes {
+        let mut reseal = |v: Option<String>, c| match v {
+            Some(v) => reseal_value(&v, c, &id, from, to, discard_unreadable, &mut done),
+            None => Ok(None),
+        };
+        let imap = reseal(imap, Column::ImapPassword).map_err(err)?;
+        let smtp = reseal(smtp, Column::SmtpPassword).map_err(err)?;
+        diesel::update(mailboxes::table.find(&id))
+            .set((
+                mailboxes::imap_password.eq(imap),
+                mailboxes::smtp_password.eq(smtp),
+            ))
+            .execute(conn)?;
+    }
+    let channels: Vec<(String, Option<String>, Option<String>)> = channel_settings::table
+        .select((
+            channel_settings::tenant_id,
+            channel_settings::sms_token,
+            channel_settings::io_api_key,
+        ))
+        .load(conn)?;
+    for (tenant, sms, io) in channels {
+        let mut reseal = |v: Option<String>, c| match v {
+            Some(v) => reseal_value(&v, c, &tenant, from, to, discard_unreadable, &mut done),
+            None => Ok(None),
+        };
+        let sms = reseal(sms, Column::SmsToken).map_err(err)?;
+        let io = reseal(io, Column::IoApiKey).map_err(err)?;
+        diesel::update(channel_settings::table.find(&tenant))
+            .set((
+                channel_settings::sms_token.eq(sms),
+                channel_settings::io_api_key.eq(io),
+            ))
+            .execute(conn)?;
+    }
+    let secrets: Vec<(String, String)> = app_secrets::table
+        .select((app_secrets::name, app_secrets::value))
+        .load(conn)?;
+    for (name, value) in secrets {
+        match reseal_value(
+            &value,
+            Column::AppSecret,
+            &name,
+            from,
+            to,
+            discard_unreadable,
+            &mut done,
+        )
+        .map_err(err)?
+        {
+            // A lost generated secret is generated again (signed-in users sign in again).
+            None => diesel::delete(app_secrets::table.find(&name)).execute(conn)?,
+            Some(v) => diesel::update(app_secrets::table.find(&name))
+                .set(app_secrets::value.eq(v))
+                .execute(conn)?,
+        };
+    }
+    Ok(done)
+}
+
+/// The ids of the keys the stored secrets are sealed with (clear text is not counted).
+pub fn sealing_keys(conn: &mut DbConn) -> Result<Vec<String>, DbError> {
+    let mut values: Vec<Option<String>> = Vec::new();
+    let boxes: Vec<(Option<String>, Option<String>)> = mailboxes::table
+        .select((mailboxes::imap_password, mailboxes::smtp_password))
+        .load(conn)?;
+    for (a, b) in boxes {
+        values.extend([a, b]);
+    }
+    let channels: Vec<(Option<String>, Option<String>)> = channel_settings::table
+        .select((channel_settings::sms_token, channel_settings::io_api_key))
+        .load(conn)?;
+    for (a, b) in channels {
+        values.extend([a, b]);
+    }
+    let secrets: Vec<String> = app_secrets::table.select(app_secrets::value).load(conn)?;
+    values.extend(secrets.into_iter().map(Some));
+    let mut ids: Vec<String> = values
+        .iter()
+        .flatten()
+        .filter_map(|v| sealed_with(v).map(str::to_owned))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }

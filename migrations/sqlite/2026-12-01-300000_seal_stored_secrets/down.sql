@@ -1,0 +1,1 @@
+DELETE FROM data_fixes WHERE name = 'seal_stored_secrets';
