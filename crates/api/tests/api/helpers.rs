@@ -128,6 +128,8 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
 pub async fn spawn_node(other: &TestApp, tweak: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::for_paths(other.database_url.clone(), dir.path().join("files"));
+    // Every node of an installation shares its secret key.
+    config.secret_key.clone_from(&other.state.config.secret_key);
     config.rate_limit_per_minute = 10_000;
     config.lockout_after = 1_000;
     config.web_dir = dir.path().join("no-web");
