@@ -1,7 +1,9 @@
 //! Administrators and the demo Comune.
 
 use chrono::Utc;
+use domain::api::RegistrationStatus;
 use domain::catalogue::RequestKind;
+use domain::lifecycle::Role;
 use domain::types::{Email, check_password_strength};
 
 use crate::auth::password;
@@ -81,14 +83,14 @@ pub fn upsert_staff(
     let row = UserRow {
         id: new_id(),
         tenant_id: tenant_id.to_owned(),
-        role: role.to_owned(),
+        role: role.parse()?,
         email: Some(email.to_owned()),
         fiscal_code: None,
         first_name: first_name.to_owned(),
         last_name: last_name.to_owned(),
         phone: None,
         password_hash: Some(hash.to_owned()),
-        status: "approved".into(),
+        status: RegistrationStatus::Approved,
         active: true,
         failed_logins: 0,
         locked_until: None,
@@ -293,14 +295,14 @@ fn upsert_demo_citizen(
     let row = UserRow {
         id: new_id(),
         tenant_id: tenant_id.to_owned(),
-        role: "citizen".into(),
+        role: Role::Citizen,
         email: Some(DEMO_CITIZEN_EMAIL.into()),
         fiscal_code: Some(DEMO_CITIZEN_CF.into()),
         first_name: "Mario".into(),
         last_name: "Rossi".into(),
         phone: Some("+393331234567".into()),
         password_hash: Some(hash.to_owned()),
-        status: "approved".into(),
+        status: RegistrationStatus::Approved,
         active: true,
         failed_logins: 0,
         locked_until: None,

@@ -5,6 +5,8 @@ use std::time::Duration;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use domain::lifecycle::Role;
+
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -60,7 +62,7 @@ impl JwtKeys {
         &self,
         sub: &str,
         tid: &str,
-        role: &str,
+        role: Role,
         offices: Vec<String>,
         ver: i32,
     ) -> Result<String, ApiError> {
@@ -68,7 +70,7 @@ impl JwtKeys {
         let claims = Claims {
             sub: sub.to_owned(),
             tid: tid.to_owned(),
-            role: role.to_owned(),
+            role: role.code().to_owned(),
             offices,
             ver,
             iat: now,
@@ -99,7 +101,7 @@ mod tests {
     fn issue_and_verify() {
         let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(60));
         let token = keys
-            .issue("u1", "t1", "operator", vec!["o1".into()], 3)
+            .issue("u1", "t1", Role::Operator, vec!["o1".into()], 3)
             .unwrap();
         let claims = keys.verify(&token).unwrap();
         assert_eq!(

@@ -3,6 +3,7 @@
 //! Entries are dropped at once when the account changes, here or (through the event bus)
 //! in another process, and in any case trusted for [`TTL`] at most.
 
+use domain::api::RegistrationStatus;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -105,8 +106,8 @@ pub async fn current(state: &AppState, user_id: &str) -> ApiResult<Option<Arc<Se
             };
             let office_ids = users::office_ids(c, &id)?;
             Ok(Some(SessionState {
-                can_sign_in: row.active && row.status == "approved",
-                role: row.role.parse().unwrap_or(Role::Citizen),
+                can_sign_in: row.active && row.status == RegistrationStatus::Approved,
+                role: row.role,
                 tenant_id: row.tenant_id,
                 office_ids,
                 version: row.session_version,

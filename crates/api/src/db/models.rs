@@ -2,6 +2,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use domain::api::RegistrationStatus;
+use domain::catalogue::{Channel, RequestKind};
+use domain::deadline::LatenessCause;
+use domain::lifecycle::{ActionKind, Role, Status};
 
 // Every table of the schema has its row struct here. Inserts bind `None` as NULL
 // (`treat_none_as_default_value = false`): the column list is then the same on every
@@ -42,14 +46,14 @@ pub struct OfficeRow {
 pub struct UserRow {
     pub id: String,
     pub tenant_id: String,
-    pub role: String,
+    pub role: Role,
     pub email: Option<String>,
     pub fiscal_code: Option<String>,
     pub first_name: String,
     pub last_name: String,
     pub phone: Option<String>,
     pub password_hash: Option<String>,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub active: bool,
     pub failed_logins: i32,
     pub locked_until: Option<NaiveDateTime>,
@@ -70,7 +74,7 @@ pub struct RegistrationRow {
     pub id: String,
     pub tenant_id: String,
     pub user_id: String,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub document_key: String,
     pub document_filename: String,
     pub document_content_type: String,
@@ -103,7 +107,7 @@ pub struct RequestTypeRow {
     pub id: String,
     pub tenant_id: String,
     pub code: String,
-    pub kind: String,
+    pub kind: RequestKind,
     pub name: String,
     pub description: String,
     pub fields: String,
@@ -118,15 +122,15 @@ pub struct RequestRow {
     pub tenant_id: String,
     pub protocol_number: String,
     pub type_code: String,
-    pub kind: String,
-    pub channel: String,
+    pub kind: RequestKind,
+    pub channel: Channel,
     pub citizen_id: Option<String>,
     pub utenza_id: Option<String>,
     pub contact_email: Option<String>,
     pub subject: String,
     pub description: String,
     pub fields: String,
-    pub status: String,
+    pub status: Status,
     pub office_id: Option<String>,
     pub assignee_id: Option<String>,
     pub received_at: NaiveDateTime,
@@ -137,7 +141,7 @@ pub struct RequestRow {
     pub suspended_working_days: i32,
     pub resolved_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
-    pub lateness_cause: Option<String>,
+    pub lateness_cause: Option<LatenessCause>,
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -152,7 +156,7 @@ pub struct MessageRow {
     pub tenant_id: String,
     pub request_id: String,
     pub author_id: Option<String>,
-    pub author_role: String,
+    pub author_role: Role,
     pub author_name: String,
     pub body: String,
     pub internal: bool,
@@ -181,11 +185,11 @@ pub struct TransitionRow {
     pub id: String,
     pub tenant_id: String,
     pub request_id: String,
-    pub action: String,
-    pub from_status: String,
-    pub to_status: String,
+    pub action: ActionKind,
+    pub from_status: Status,
+    pub to_status: Status,
     pub actor_id: Option<String>,
-    pub actor_role: String,
+    pub actor_role: Role,
     pub actor_name: String,
     pub note: Option<String>,
     pub events: String,

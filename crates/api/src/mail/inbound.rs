@@ -24,6 +24,7 @@
 //! The mailbox's last UID is advanced in the same transaction that stores the outcome, so a
 //! crash before the commit leaves the mail to be processed again, and after it never again.
 
+use domain::lifecycle::Role;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, Utc};
@@ -312,7 +313,10 @@ fn store(c: &mut DbConn, ctx: &Ctx<'_>) -> ApiResult<Outcome> {
 }
 
 fn is_open_for_mail(row: &RequestRow) -> bool {
-    !matches!(row.status.as_str(), "closed" | "rejected" | "withdrawn")
+    !matches!(
+        row.status,
+        Status::Closed | Status::Rejected | Status::Withdrawn
+    )
 }
 
 enum Thread {
@@ -351,10 +355,8 @@ fn is_staff(c: &mut DbConn, tenant_id: &str, sender: &str) -> ApiResult<bool> {
     if sender.is_empty() {
         return Ok(false);
     }
-    Ok(
-        users::find_by_email(c, tenant_id, sender)?
-            .is_some_and(|u| u.role != "citizen" && u.active),
-    )
+    Ok(users::find_by_email(c, tenant_id, sender)?
+        .is_some_and(|u| u.role != Role::Citizen && u.active))
 }
 
 fn find_thread(c: &mut DbConn, ctx: &Ctx<'_>) -> ApiResult<Thread> {
@@ -459,9 +461,9 @@ fn append(c: &mut DbConn, ctx: &Ctx<'_>, row: RequestRow, party: Party) -> ApiRe
     };
     let message_id = new_id();
     let (role, name) = if internal {
-        ("system", format!("E-mail da {}", ctx.sender_name()))
+        (Role::System, format!("E-mail da {}", ctx.sender_name()))
     } else {
-        ("citizen", ctx.sender_name())
+        (Role::Citizen, ctx.sender_name())
     };
     requests::insert_message(
         c,
@@ -470,7 +472,7 @@ fn append(c: &mut DbConn, ctx: &Ctx<'_>, row: RequestRow, party: Party) -> ApiRe
             tenant_id: ctx.tenant.id.clone(),
             request_id: row.id.clone(),
             author_id: if internal { None } else { citizen_account },
-            author_role: role.into(),
+            author_role: role,
             author_name: name.clone(),
             body: ctx.body(),
             internal,
@@ -478,7 +480,7 @@ fn append(c: &mut DbConn, ctx: &Ctx<'_>, row: RequestRow, party: Party) -> ApiRe
         },
     )?;
     attach_files(c, ctx, &row.id, &message_id)?;
-    if !internal && row.status == Status::WaitingCitizen.code() {
+    if !internal && row.status == Status::WaitingCitizen {
         // The suspension ends when the mail arrived (not before it began).
         let at = desk::case_of(&row)
             .suspended_since
@@ -505,12 +507,12 @@ fn append(c: &mut DbConn, ctx: &Ctx<'_>, row: RequestRow, party: Party) -> ApiRe
 fn citizen_for(c: &mut DbConn, ctx: &Ctx<'_>) -> ApiResult<String> {
     if !ctx.mail.from.is_empty()
         && let Some(u) = users::find_by_email(c, &ctx.tenant.id, &ctx.mail.from)?
-        && u.role == "citizen"
+        && u.role == Role::Citizen
     {
         return Ok(u.id);
     }
     if let Some(id) = &ctx.mailbox.default_citizen_id
-        && users::find(c, &ctx.tenant.id, id)?.is_some_and(|u| u.role == "citizen")
+        && users::find(c, &ctx.tenant.id, id)?.is_some_and(|u| u.role == Role::Citizen)
     {
         return Ok(id.clone());
     }
@@ -586,12 +588,12 @@ fn new_request(c: &mut DbConn, ctx: &Ctx<'_>, filing: Filing<'_>) -> ApiResult<O
         Some(t) => t,
         None => catalogue::list_active(c, &tenant.id)?
             .into_iter()
-            .find(|t| t.kind == RequestKind::Altro.code())
+            .find(|t| t.kind == RequestKind::Altro)
             .ok_or_else(|| {
                 ApiError::Internal(anyhow::anyhow!("no active request type of kind altro"))
             })?,
     };
-    let kind: RequestKind = request_type.kind.parse()?;
+    let kind: RequestKind = request_type.kind;
     let (citizen_id, note, unverified) = match filing {
         Filing::Verified(note) => (citizen_for(c, ctx)?, note, None),
         // Nobody's account: the mail could be anyone's.
@@ -631,11 +633,10 @@ fn new_request(c: &mut DbConn, ctx: &Ctx<'_>, filing: Filing<'_>) -> ApiResult<O
             request_id: row.id.clone(),
             author_id: citizen_account,
             author_role: if ctx.mail.automatic {
-                "system"
+                Role::System
             } else {
-                "citizen"
-            }
-            .into(),
+                Role::Citizen
+            },
             author_name: ctx.sender_name(),
             body: ctx.body(),
             internal: false,
@@ -651,7 +652,7 @@ fn new_request(c: &mut DbConn, ctx: &Ctx<'_>, filing: Filing<'_>) -> ApiResult<O
                 tenant_id: tenant.id.clone(),
                 request_id: row.id.clone(),
                 author_id: None,
-                author_role: "system".into(),
+                author_role: Role::System,
                 author_name: "Sportello".into(),
                 body: format!(
                     "Mittente non verificato: {why}. La pratica è intestata al contribuente \
@@ -748,7 +749,7 @@ fn receipt(
                     tenant_id: ctx.tenant.id.clone(),
                     request_id: request_id.clone(),
                     author_id: None,
-                    author_role: "system".into(),
+                    author_role: Role::System,
                     author_name: "PEC".into(),
                     body: format!(
                         "Ricevuta PEC «{kind}» per il messaggio «{}» a {who}.",

@@ -293,7 +293,7 @@ fn latest_office_message(
         .into_iter()
         .rev()
         .filter(|m| m.created_at <= until)
-        .find(|m| matches!(m.author_role.as_str(), "operator" | "supervisor" | "admin"))
+        .find(|m| m.author_role.is_staff())
         .map(|m| m.body))
 }
 

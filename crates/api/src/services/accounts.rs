@@ -2,8 +2,8 @@
 
 use base64::Engine;
 use chrono::{Duration, NaiveDateTime, Utc};
+use domain::api::RegistrationStatus;
 use domain::api::{Me, TokenResponse};
-use domain::lifecycle::Role;
 use domain::types::{Email, check_password_strength};
 use rand::RngCore;
 use serde_json::json;
@@ -122,17 +122,17 @@ pub fn login(
 
 /// Only approved, active accounts sign in; the others get a clear reason.
 fn check_can_sign_in(user: &UserRow) -> ApiResult<()> {
-    match user.status.as_str() {
-        "approved" if user.active => Ok(()),
-        "approved" => Err(ApiError::forbidden(
+    match user.status {
+        RegistrationStatus::Approved if user.active => Ok(()),
+        RegistrationStatus::Approved => Err(ApiError::forbidden(
             "Account disattivato",
             "Account disabled",
         )),
-        "pending" => Err(ApiError::forbidden(
+        RegistrationStatus::Pending => Err(ApiError::forbidden(
             "Registrazione in attesa di verifica: riceverai una e-mail quando l'ufficio avrà controllato il documento",
             "Registration awaiting verification: you will get an e-mail once the office has checked your document",
         )),
-        _ => Err(ApiError::forbidden(
+        RegistrationStatus::Rejected => Err(ApiError::forbidden(
             "Registrazione respinta: contatta l'ufficio o registrati di nuovo",
             "Registration rejected: contact the office or register again",
         )),
@@ -151,7 +151,7 @@ fn start_session(
     let access = state.jwt.issue(
         &user.id,
         &tenant.id,
-        &user.role,
+        user.role,
         offices,
         user.session_version,
     )?;
@@ -283,7 +283,7 @@ pub fn me(state: &AppState, tenant_id: &str, user_id: &str) -> ApiResult<Me> {
     Ok(Me {
         id: user.id,
         tenant_id: user.tenant_id,
-        role: user.role.parse().unwrap_or(Role::Citizen),
+        role: user.role,
         first_name: user.first_name,
         last_name: user.last_name,
         email: user.email,
@@ -340,7 +340,7 @@ pub fn request_reset(
         let Some(user) = users::find_by_email(c, &tenant.id, email.as_str())? else {
             return Ok(());
         };
-        if !(user.active && user.status == "approved") {
+        if !(user.active && user.status == RegistrationStatus::Approved) {
             return Ok(());
         }
         if queue_reset(c, &tenant.id, &user)? {

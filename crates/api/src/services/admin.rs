@@ -2,6 +2,7 @@
 //! audit log. Staff may read what they need at the desk; only administrators write, and
 //! every write is audited in its own transaction.
 
+use domain::api::RegistrationStatus;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{NaiveDate, Utc};
@@ -398,7 +399,7 @@ pub fn delete_office(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<(
 
 pub fn user_dto(row: UserRow, office_ids: Vec<String>) -> User {
     User {
-        role: row.role.parse().unwrap_or(Role::Citizen),
+        role: row.role,
         id: row.id,
         first_name: row.first_name,
         last_name: row.last_name,
@@ -552,14 +553,14 @@ pub fn create_user(state: &AppState, user: &AuthUser, body: &CreateUser) -> ApiR
         let row = UserRow {
             id: new_id(),
             tenant_id: user.tenant_id().to_owned(),
-            role: valid.role.code().to_owned(),
+            role: valid.role,
             email: Some(valid.email.as_str().to_owned()),
             fiscal_code: None,
             first_name: valid.first_name.as_str().to_owned(),
             last_name: valid.last_name.as_str().to_owned(),
             phone: None,
             password_hash: Some(hash),
-            status: "approved".into(),
+            status: RegistrationStatus::Approved,
             active: true,
             failed_logins: 0,
             locked_until: None,

@@ -9,6 +9,7 @@ use domain::api::{
 };
 use domain::egress::Refusal;
 use domain::error::{DomainError, Errors, FieldError};
+use domain::lifecycle::Role;
 use serde::Serialize;
 
 use crate::auth::AuthUser;
@@ -273,7 +274,7 @@ fn duplicate() -> ApiError {
 
 fn check_citizen(c: &mut crate::db::DbConn, user: &AuthUser, row: &MailboxRow) -> ApiResult<()> {
     if let Some(id) = &row.default_citizen_id
-        && users::find(c, user.tenant_id(), id)?.is_none_or(|u| u.role != "citizen")
+        && users::find(c, user.tenant_id(), id)?.is_none_or(|u| u.role != Role::Citizen)
     {
         return Err(ApiError::Domain(DomainError::invalid(
             "default_citizen_id",

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use chrono::Utc;
 use domain::api::{DeliveryView, MailExport, MailMode, MailQueued, MailView, SendMail};
-use domain::lifecycle::{DeskOp, Status};
+use domain::lifecycle::{DeskOp, Role, Status};
 use domain::types::Description;
 
 use crate::auth::AuthUser;
@@ -303,7 +303,7 @@ pub fn send_mail(
                 tenant_id: tenant.id.clone(),
                 request_id: row.id.clone(),
                 author_id: Some(user.user_id.clone()),
-                author_role: user.role.code().to_owned(),
+                author_role: user.role,
                 author_name: author,
                 body: stored_body,
                 internal: forward,
@@ -416,18 +416,17 @@ pub fn send_mail(
 
 // ---- the conversation as a PDF -----------------------------------------------------------
 
-fn status_label(s: &str) -> String {
-    s.parse::<Status>()
-        .map_or_else(|_| s.to_owned(), |s| s.label_it().to_owned())
+fn status_label(s: Status) -> String {
+    s.label_it().to_owned()
 }
 
-fn role_label(r: &str) -> &'static str {
+fn role_label(r: Role) -> &'static str {
     match r {
-        "citizen" => "cittadino",
-        "operator" => "operatore",
-        "supervisor" => "responsabile",
-        "admin" => "amministratore",
-        _ => "sistema",
+        Role::Citizen => "cittadino",
+        Role::Operator => "operatore",
+        Role::Supervisor => "responsabile",
+        Role::Admin => "amministratore",
+        Role::System => "sistema",
     }
 }
 
@@ -457,8 +456,8 @@ fn pdf_blocks(
         Block::Title(format!("Pratica prot. {}", row.protocol_number)),
         Block::Field("Oggetto".into(), row.subject.clone()),
         Block::Field("Tipo".into(), facts.type_name.clone()),
-        Block::Field("Canale".into(), row.channel.clone()),
-        Block::Field("Stato".into(), status_label(&row.status)),
+        Block::Field("Canale".into(), row.channel.code().to_owned()),
+        Block::Field("Stato".into(), status_label(row.status)),
         Block::Field(
             "Ricevuta il".into(),
             format_instant(row.received_at.and_utc()),
@@ -507,7 +506,7 @@ fn pdf_blocks(
             "{} — {} ({})",
             format_instant(m.created_at.and_utc()),
             m.author_name,
-            role_label(&m.author_role)
+            role_label(m.author_role)
         );
         if m.internal {
             head.push_str(" — nota interna");
@@ -530,8 +529,8 @@ fn pdf_blocks(
             "{} — {}: {} → {} ({})",
             format_instant(t.created_at.and_utc()),
             t.action,
-            status_label(&t.from_status),
-            status_label(&t.to_status),
+            status_label(t.from_status),
+            status_label(t.to_status),
             t.actor_name
         )));
     }
@@ -628,7 +627,7 @@ pub fn mail_export(
                 tenant_id: tenant.id.clone(),
                 request_id: row.id.clone(),
                 author_id: Some(user.user_id.clone()),
-                author_role: user.role.code().to_owned(),
+                author_role: user.role,
                 author_name: author,
                 body: format!(
                     "Conversazione esportata in PDF e inviata a {}.",

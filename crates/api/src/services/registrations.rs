@@ -3,6 +3,7 @@
 use chrono::Utc;
 use domain::api::{Page, RegisterData, Registration, RegistrationAccepted, RegistrationStatus};
 use domain::error::Errors;
+use domain::lifecycle::Role;
 use domain::types::{CodiceFiscale, Email, PersonName, PhoneNumber, check_password_strength};
 
 use crate::auth::AuthUser;
@@ -115,14 +116,14 @@ pub fn register(
                 let user = UserRow {
                     id: new_id(),
                     tenant_id: tenant.id.clone(),
-                    role: "citizen".into(),
+                    role: Role::Citizen,
                     email: Some(valid.email.as_str().to_owned()),
                     fiscal_code: Some(valid.fiscal_code.as_str().to_owned()),
                     first_name: valid.first_name.as_str().to_owned(),
                     last_name: valid.last_name.as_str().to_owned(),
                     phone: valid.phone.as_ref().map(|p| p.as_str().to_owned()),
                     password_hash: Some(hash.clone()),
-                    status: "pending".into(),
+                    status: RegistrationStatus::Pending,
                     active: true,
                     failed_logins: 0,
                     locked_until: None,
@@ -145,9 +146,9 @@ pub fn register(
                     _ => true,
                 };
                 let reapplying = same
-                    && a.as_ref()
-                        .or(b.as_ref())
-                        .is_some_and(|u| u.status == "rejected" && u.role == "citizen");
+                    && a.as_ref().or(b.as_ref()).is_some_and(|u| {
+                        u.status == RegistrationStatus::Rejected && u.role == Role::Citizen
+                    });
                 if !reapplying {
                     // Taken: the registrant gets the answer a new registration gets (who
                     // has an account is nobody else's business); the owners hear of it.
@@ -173,7 +174,7 @@ pub fn register(
                 id: registration_id.clone(),
                 tenant_id: tenant.id.clone(),
                 user_id,
-                status: "pending".into(),
+                status: RegistrationStatus::Pending,
                 document_key: key.clone(),
                 document_filename: document.filename.clone(),
                 document_content_type: document.kind.content_type().into(),
@@ -251,7 +252,7 @@ pub fn to_dto(r: RegistrationRow, u: UserRow) -> Registration {
         last_name: u.last_name,
         email: u.email.unwrap_or_default(),
         phone: u.phone,
-        status: RegistrationStatus::parse(&r.status).unwrap_or(RegistrationStatus::Pending),
+        status: r.status,
         created_at: r.created_at.and_utc(),
         reviewed_at: r.reviewed_at.map(|t| t.and_utc()),
         rejection_reason: r.rejection_reason,
@@ -366,7 +367,7 @@ pub fn review(
     state.db.write_tx(|c| {
         let (before, account) =
             registrations::find(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
-        if before.status != "pending" {
+        if before.status != RegistrationStatus::Pending {
             return Err(already_reviewed());
         }
         // Conditional on "pending": of two reviewers deciding at once, one wins.

@@ -778,3 +778,41 @@ async fn stored_due_dates_are_recomputed_from_receipt_day_zero(app: TestApp) {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+db_test!(a_corrupt_stored_state_is_an_error_not_a_default);
+async fn a_corrupt_stored_state_is_an_error_not_a_default(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let office = app.office("Ufficio Tributi");
+    app.staff("op@comune.test", "operator", &[&office]);
+    let op = app.token("op@comune.test").await;
+    let created: Value = app
+        .post_json("/requests", Some(&op), &reclamo())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let stored = id.clone();
+    app.state
+        .db
+        .write_tx(|c| {
+            diesel::sql_query(format!(
+                "UPDATE requests SET status = 'chiusa' WHERE id = '{stored}'"
+            ))
+            .execute(c)
+        })
+        .unwrap();
+    // Read as "received" it would be answered and transitioned as if new: it is refused.
+    let res = app.get(&format!("/requests/{id}"), Some(&op)).await;
+    assert_eq!(res.status(), 500);
+    let problem: Value = res.json().await.unwrap();
+    assert_ne!(problem["status"], "received");
+    let res = app
+        .post_json(
+            &format!("/requests/{id}/transitions"),
+            Some(&op),
+            &json!({"action": "take"}),
+        )
+        .await;
+    assert_eq!(res.status(), 500);
+}

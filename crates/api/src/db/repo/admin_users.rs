@@ -3,6 +3,8 @@
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::api::RegistrationStatus;
+use domain::lifecycle::Role;
 
 use crate::db::DbConn;
 use crate::db::models::UserRow;
@@ -135,14 +137,14 @@ pub fn ensure_generic_citizen(conn: &mut DbConn, tenant_id: &str) -> QueryResult
     let row = UserRow {
         id: new_id(),
         tenant_id: tenant_id.to_owned(),
-        role: "citizen".into(),
+        role: Role::Citizen,
         email: None,
         fiscal_code: None,
         first_name: "Contribuente".into(),
         last_name: "generico".into(),
         phone: None,
         password_hash: None,
-        status: "approved".into(),
+        status: RegistrationStatus::Approved,
         active: false,
         failed_logins: 0,
         locked_until: None,

@@ -11,7 +11,7 @@ use crate::db::schema::{request_types, routing_rules};
 use super::new_id;
 
 pub fn to_dto(row: RequestTypeRow, standard: &StandardDays) -> RequestType {
-    let kind: RequestKind = row.kind.parse().unwrap_or(RequestKind::Altro);
+    let kind: RequestKind = row.kind;
     RequestType {
         code: row.code,
         kind,
@@ -66,7 +66,7 @@ pub fn ensure_defaults(conn: &mut DbConn, tenant_id: &str) -> QueryResult<()> {
             id: new_id(),
             tenant_id: tenant_id.to_owned(),
             code: t.code,
-            kind: t.kind.code().to_owned(),
+            kind: t.kind,
             name: t.name,
             description: t.description,
             fields: serde_json::to_string(&t.fields).unwrap_or_else(|_| "[]".into()),

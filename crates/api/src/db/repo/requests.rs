@@ -63,8 +63,8 @@ pub fn insert(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
 #[diesel(table_name = requests, treat_none_as_null = true)]
 struct CaseColumns<'a> {
     type_code: &'a str,
-    kind: &'a str,
-    status: &'a str,
+    kind: domain::catalogue::RequestKind,
+    status: domain::lifecycle::Status,
     office_id: Option<String>,
     assignee_id: Option<String>,
     standard_days: Option<i32>,
@@ -74,7 +74,7 @@ struct CaseColumns<'a> {
     suspended_working_days: i32,
     resolved_at: Option<chrono::NaiveDateTime>,
     closed_at: Option<chrono::NaiveDateTime>,
-    lateness_cause: Option<String>,
+    lateness_cause: Option<domain::deadline::LatenessCause>,
     updated_at: chrono::NaiveDateTime,
 }
 
@@ -83,8 +83,8 @@ pub fn update_case(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
     diesel::update(requests::table.find(&row.id))
         .set(CaseColumns {
             type_code: &row.type_code,
-            kind: &row.kind,
-            status: &row.status,
+            kind: row.kind,
+            status: row.status,
             office_id: row.office_id.clone(),
             assignee_id: row.assignee_id.clone(),
             standard_days: row.standard_days,
@@ -94,7 +94,7 @@ pub fn update_case(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
             suspended_working_days: row.suspended_working_days,
             resolved_at: row.resolved_at,
             closed_at: row.closed_at,
-            lateness_cause: row.lateness_cause.clone(),
+            lateness_cause: row.lateness_cause,
             updated_at: row.updated_at,
         })
         .execute(conn)

@@ -43,7 +43,7 @@ pub fn load_ctx(conn: &mut DbConn, row: TenantRow) -> QueryResult<TenantCtx> {
     let types = super::catalogue::list_all(conn, &row.id)?
         .into_iter()
         .map(|t| TypeEntry {
-            kind: t.kind.parse().unwrap_or(RequestKind::Altro),
+            kind: t.kind,
             fields: serde_json::from_str(&t.fields).unwrap_or_default(),
             code: t.code,
             name: t.name,

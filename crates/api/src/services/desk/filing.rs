@@ -1,11 +1,13 @@
 //! Filing requests from every channel: validation, protocol number, routing, due date.
 
 use chrono::{DateTime, Datelike, Utc};
+use domain::api::RegistrationStatus;
 use domain::api::{CreateRequest, RequestType};
 use domain::calendar::rome_date;
 use domain::catalogue::{Channel, RequestKind};
 use domain::error::Errors;
-use domain::lifecycle::RequestCase;
+use domain::lifecycle::Role;
+use domain::lifecycle::{RequestCase, Status};
 use domain::types::{Description, Subject};
 
 use super::lifecycle::store_case;
@@ -245,15 +247,15 @@ pub fn store_request(
         tenant_id: tenant.id.clone(),
         protocol_number,
         type_code: new.type_code,
-        kind: String::new(),
-        channel: new.channel.code().to_owned(),
+        kind: new.kind,
+        channel: new.channel,
         citizen_id: Some(new.citizen_id),
         utenza_id: new.utenza_id,
         contact_email: new.contact_email,
         subject: new.subject,
         description: new.description,
         fields: new.fields,
-        status: String::new(),
+        status: Status::Received,
         office_id: None,
         assignee_id: None,
         received_at: new.received_at.naive_utc(),
@@ -333,7 +335,7 @@ pub(super) fn intake(
     }
     let citizen_id = match &body.citizen_id {
         Some(id) => match users::find(c, &tenant.id, id)? {
-            Some(u) if u.role == "citizen" => u.id,
+            Some(u) if u.role == Role::Citizen => u.id,
             _ => {
                 errors.push(FieldError::new(
                     "citizen_id",
@@ -359,14 +361,14 @@ pub fn generic_citizen(c: &mut DbConn, tenant: &TenantCtx) -> ApiResult<String> 
     let user = UserRow {
         id: new_id(),
         tenant_id: tenant.id.clone(),
-        role: "citizen".into(),
+        role: Role::Citizen,
         email: None,
         fiscal_code: None,
         first_name: "Contribuente".into(),
         last_name: "generico".into(),
         phone: None,
         password_hash: None,
-        status: "approved".into(),
+        status: RegistrationStatus::Approved,
         active: false,
         failed_logins: 0,
         locked_until: None,

@@ -2,7 +2,6 @@
 //! transition row, events and notices.
 
 use chrono::{DateTime, Utc};
-use domain::catalogue::RequestKind;
 use domain::lifecycle::{self, Action, Actor, RequestCase, Role, Rules, Status};
 
 use crate::auth::AuthUser;
@@ -17,9 +16,9 @@ use crate::tenancy::TenantCtx;
 pub fn case_of(row: &RequestRow) -> RequestCase {
     RequestCase {
         citizen_id: row.citizen_id.clone(),
-        kind: row.kind.parse().unwrap_or(RequestKind::Altro),
+        kind: row.kind,
         standard_days: row.standard_days.and_then(|d| u32::try_from(d).ok()),
-        status: row.status.parse().unwrap_or(Status::Received),
+        status: row.status,
         received_at: row.received_at.and_utc(),
         due_date: row.due_date,
         office_id: row.office_id.clone(),
@@ -29,14 +28,14 @@ pub fn case_of(row: &RequestRow) -> RequestCase {
         suspended_working_days: u32::try_from(row.suspended_working_days).unwrap_or(0),
         resolved_at: row.resolved_at.map(|t| t.and_utc()),
         closed_at: row.closed_at.map(|t| t.and_utc()),
-        lateness_cause: row.lateness_cause.as_deref().and_then(|c| c.parse().ok()),
+        lateness_cause: row.lateness_cause,
     }
 }
 
 pub(super) fn store_case(row: &mut RequestRow, case: &RequestCase, now: DateTime<Utc>) {
-    row.kind = case.kind.code().to_owned();
+    row.kind = case.kind;
     row.standard_days = case.standard_days.and_then(|d| i32::try_from(d).ok());
-    row.status = case.status.code().to_owned();
+    row.status = case.status;
     row.due_date = case.due_date;
     row.office_id.clone_from(&case.office_id);
     row.assignee_id.clone_from(&case.assignee_id);
@@ -45,7 +44,7 @@ pub(super) fn store_case(row: &mut RequestRow, case: &RequestCase, now: DateTime
     row.suspended_working_days = i32::try_from(case.suspended_working_days).unwrap_or(i32::MAX);
     row.resolved_at = case.resolved_at.map(|t| t.naive_utc());
     row.closed_at = case.closed_at.map(|t| t.naive_utc());
-    row.lateness_cause = case.lateness_cause.map(|c| c.code().to_owned());
+    row.lateness_cause = case.lateness_cause;
     row.updated_at = now.naive_utc();
 }
 
@@ -84,11 +83,11 @@ pub fn transition_in_tx(
             id: new_id(),
             tenant_id: tenant.id.clone(),
             request_id: row.id.clone(),
-            action: kind.code().to_owned(),
-            from_status: before.status.code().to_owned(),
-            to_status: after.status.code().to_owned(),
+            action: kind,
+            from_status: before.status,
+            to_status: after.status,
             actor_id: (actor.role != Role::System).then(|| actor.id.clone()),
-            actor_role: actor.role.code().to_owned(),
+            actor_role: actor.role,
             actor_name: actor_name.to_owned(),
             note: note.map(str::to_owned),
             events: serde_json::to_string(&events).unwrap_or_else(|_| "[]".into()),

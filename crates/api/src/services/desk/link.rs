@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use domain::api::{LinkSender, RequestView};
+use domain::lifecycle::Role;
 use domain::lifecycle::{Action, Actor, Status};
 
 use super::lifecycle::{Step, case_of, display_name, transition_in_tx};
@@ -32,7 +33,7 @@ fn note(
             tenant_id: row.tenant_id.clone(),
             request_id: row.id.clone(),
             author_id: by.map(|(u, _)| u.user_id.clone()),
-            author_role: by.map_or("system", |(u, _)| u.role.code()).into(),
+            author_role: by.map_or(Role::System, |(u, _)| u.role),
             author_name: by.map_or("Sportello", |(_, n)| n).into(),
             body,
             internal: by.is_none(),
@@ -44,7 +45,7 @@ fn note(
 
 fn citizen(c: &mut DbConn, tenant: &TenantCtx, id: &str) -> ApiResult<UserRow> {
     users::find(c, &tenant.id, id)?
-        .filter(|u| u.role == "citizen" && tenant.generic_citizen_id.as_deref() != Some(&u.id))
+        .filter(|u| u.role == Role::Citizen && tenant.generic_citizen_id.as_deref() != Some(&u.id))
         .ok_or_else(|| {
             ApiError::invalid("citizen_id", "Cittadino non trovato", "Citizen not found")
         })
@@ -89,7 +90,7 @@ pub fn link_sender(
                 None,
             )?;
             // The acknowledgement withheld from an unverified sender.
-            if row.status.parse::<Status>()?.is_open() {
+            if row.status.is_open() {
                 notify::enqueue(c, &tenant.id, &Notice::RequestFiled { request_id: row.id.clone() })?;
             }
             audit(c, user, "request.link_sender", &row.id, &before, &serde_json::json!({"citizen_id": person.id}))?;
@@ -119,7 +120,7 @@ fn merge(
                 "The request given is not another request of this citizen",
             )
         })?;
-    let status: Status = target.status.parse()?;
+    let status: Status = target.status;
     if matches!(
         status,
         Status::Closed | Status::Rejected | Status::Withdrawn

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use domain::api::{Attachment, CreateMessage, MessageAuthor, MessageView, Page};
-use domain::lifecycle::{Action, DeskOp, Role, Status};
+use domain::lifecycle::{Action, DeskOp, Status};
 use domain::types::Description;
 
 use super::lifecycle::{Step, display_name, transition_in_tx};
@@ -37,7 +37,7 @@ pub(super) fn message_view(
         author: MessageAuthor {
             id: m.author_id,
             name: m.author_name,
-            role: m.author_role.parse().unwrap_or(Role::System),
+            role: m.author_role,
         },
         id: m.id,
         body: m.body,
@@ -102,7 +102,7 @@ pub fn post_message(
     let result = state.db.write_tx(|c| {
         let mut row = lock_visible(c, user, request_id)?;
         check_op(user, &row, op)?;
-        let status: Status = row.status.parse()?;
+        let status: Status = row.status;
         let name = display_name(c, user)?;
         requests::insert_message(
             c,
@@ -111,7 +111,7 @@ pub fn post_message(
                 tenant_id: tenant.id.clone(),
                 request_id: row.id.clone(),
                 author_id: Some(user.user_id.clone()),
-                author_role: user.role.code().to_owned(),
+                author_role: user.role,
                 author_name: name.clone(),
                 body: text.as_str().to_owned(),
                 internal: body.internal,
@@ -171,7 +171,7 @@ pub fn post_message(
             tenant_id: tenant.id.clone(),
             request_id: row.id.clone(),
             author_id: Some(user.user_id.clone()),
-            author_role: user.role.code().to_owned(),
+            author_role: user.role,
             author_name: name,
             body: text.as_str().to_owned(),
             internal: body.internal,

@@ -63,7 +63,7 @@ pub fn transition(
                         tenant_id: tenant.id.clone(),
                         request_id: row.id.clone(),
                         author_id: Some(user.user_id.clone()),
-                        author_role: user.role.code().to_owned(),
+                        author_role: user.role,
                         author_name: name.clone(),
                         body: text.to_owned(),
                         internal: false,
@@ -112,7 +112,7 @@ pub(super) fn to_action<'a>(
             }
             if let Some(a) = &body.assignee_id {
                 let staff =
-                    users::find(c, &tenant.id, a)?.filter(|u| u.role != "citizen" && u.active);
+                    users::find(c, &tenant.id, a)?.filter(|u| u.role != Role::Citizen && u.active);
                 let in_office = staff.is_some() && users::office_ids(c, a)?.contains(&office_id);
                 if !in_office {
                     return Err(ApiError::invalid(
@@ -194,13 +194,13 @@ pub fn history(
             .into_iter()
             .filter_map(|t| {
                 Some(TransitionView {
-                    action: t.action.parse().ok()?,
-                    from_status: t.from_status.parse().ok()?,
-                    to_status: t.to_status.parse().ok()?,
+                    action: t.action,
+                    from_status: t.from_status,
+                    to_status: t.to_status,
                     actor: MessageAuthor {
                         id: t.actor_id,
                         name: t.actor_name,
-                        role: t.actor_role.parse().unwrap_or(Role::System),
+                        role: t.actor_role,
                     },
                     // Citizens see the public part only: replies are in the thread.
                     note: if user.is_staff() { t.note } else { None },

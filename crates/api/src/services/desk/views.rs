@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use domain::api::{CitizenSummary, NamedRef, RequestView};
 use domain::calendar::rome_date;
-use domain::catalogue::{Channel, RequestKind};
 use domain::deadline;
 use domain::lifecycle::{self, Actor, DeskOp, Rules, Status};
 
@@ -54,7 +53,7 @@ impl People {
     ) -> RequestView {
         let today = rome_date(now);
         let allowed = lifecycle::allowed(&case_of(&row), actor, now, Rules::new(&tenant.calendar));
-        let status: Status = row.status.parse().unwrap_or(Status::Received);
+        let status: Status = row.status;
         let (deadline_status, working_days_left) = match row.due_date.filter(|_| status.is_open()) {
             Some(due) => {
                 let (s, left) = deadline::deadline_status(due, today, &tenant.calendar);
@@ -78,8 +77,8 @@ impl People {
             type_name: directory
                 .request_type(&row.type_code)
                 .map_or_else(|| row.type_code.clone(), |t| t.name.clone()),
-            kind: row.kind.parse().unwrap_or(RequestKind::Altro),
-            channel: row.channel.parse().unwrap_or(Channel::Portal),
+            kind: row.kind,
+            channel: row.channel,
             status,
             fields: serde_json::from_str(&row.fields).unwrap_or_default(),
             citizen,
@@ -98,7 +97,7 @@ impl People {
             working_days_left,
             resolved_at: row.resolved_at.map(|t| t.and_utc()),
             closed_at: row.closed_at.map(|t| t.and_utc()),
-            lateness_cause: row.lateness_cause.as_deref().and_then(|c| c.parse().ok()),
+            lateness_cause: row.lateness_cause,
             updated_at: row.updated_at.and_utc(),
             allowed,
             sender_unverified: row.sender_unverified,
