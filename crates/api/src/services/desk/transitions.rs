@@ -192,21 +192,19 @@ pub fn history(
         let row = load_visible(c, user, request_id)?;
         let items = requests::transitions(c, &row.id)?
             .into_iter()
-            .filter_map(|t| {
-                Some(TransitionView {
-                    action: t.action,
-                    from_status: t.from_status,
-                    to_status: t.to_status,
-                    actor: MessageAuthor {
-                        id: t.actor_id,
-                        name: t.actor_name,
-                        role: t.actor_role,
-                    },
-                    // Citizens see the public part only: replies are in the thread.
-                    note: if user.is_staff() { t.note } else { None },
-                    created_at: t.created_at.and_utc(),
-                    id: t.id,
-                })
+            .map(|t| TransitionView {
+                action: t.action,
+                from_status: t.from_status,
+                to_status: t.to_status,
+                actor: MessageAuthor {
+                    id: t.actor_id,
+                    name: t.actor_name,
+                    role: t.actor_role,
+                },
+                // Citizens see the public part only: replies are in the thread.
+                note: if user.is_staff() { t.note } else { None },
+                created_at: t.created_at.and_utc(),
+                id: t.id,
             })
             .collect();
         Ok::<_, ApiError>(items)
