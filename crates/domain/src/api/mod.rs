@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin;
+mod agenda;
 mod mail;
 mod problem;
 mod public;
@@ -11,6 +12,7 @@ mod requests;
 
 pub use accounts::*;
 pub use admin::*;
+pub use agenda::*;
 pub use mail::*;
 pub use problem::*;
 pub use public::*;
