@@ -118,6 +118,8 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
         if tenants::default_tenant(c)?.is_none() {
             tenants::create(c, "default", "Sportello")?;
         }
+        // The key the booking links are derived from, shared by every node.
+        secrets::get_or_create(c, crate::services::agenda::CODE_KEY)?;
         Ok(())
     })?;
     let files = LocalFiles::new(&config.files_dir)?;
@@ -125,7 +127,10 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
         db,
         files: Arc::new(files),
         jwt: JwtKeys::new(&secret, config.access_token_ttl()),
-        limits: Limits::new(config.rate_limit_per_minute),
+        limits: Limits::with_booking_email(
+            config.rate_limit_per_minute,
+            config.bookings_per_email_per_hour,
+        ),
         tenants: TenantCache::default(),
         config: Arc::new(config),
     })

@@ -95,7 +95,7 @@ fn sender(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn new_delivery(
+pub(crate) fn new_delivery(
     tenant_id: &str,
     outbox_id: Option<&str>,
     request_id: Option<&str>,
@@ -201,6 +201,22 @@ fn queue_plain_mail(
     rendered: Rendered,
     outbox_id: &str,
 ) -> ApiResult<()> {
+    queue_notice_mail(c, config, tenant, to, rendered, vec![], outbox_id, None)
+}
+
+/// Queues an automatic mail that belongs to no request thread (or only refers to one), with
+/// attachments already in the file store.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn queue_notice_mail(
+    c: &mut DbConn,
+    config: &Config,
+    tenant: &TenantCtx,
+    to: &str,
+    rendered: Rendered,
+    attachments: Vec<PayloadFile>,
+    outbox_id: &str,
+    request_id: Option<&str>,
+) -> ApiResult<()> {
     let (mailbox, from) = sender(c, config, &tenant.id, None)?;
     let id = new_id();
     let message_id = address::message_id(&id, &from);
@@ -216,7 +232,7 @@ fn queue_plain_mail(
         html: Some(rendered.html),
         in_reply_to: None,
         references: vec![],
-        attachments: vec![],
+        attachments,
         auto_submitted: true,
         date: Utc::now(),
         thread_message_id: None,
@@ -224,7 +240,7 @@ fn queue_plain_mail(
     let row = new_delivery(
         &tenant.id,
         Some(outbox_id),
-        None,
+        request_id,
         Channel::Email,
         to,
         serde_json::to_string(&payload).map_err(|e| ApiError::Internal(e.into()))?,
@@ -328,6 +344,15 @@ pub fn expand(c: &mut DbConn, config: &Config, row: &OutboxNoticeRow) -> ApiResu
             if let Some(request) = requests::find(c, &tenant.id, request_id)? {
                 count += expand_request(c, config, &tenant, &brand, &request, &notice, row)?;
             }
+        }
+        Notice::BookingPending { .. }
+        | Notice::BookingConfirmed { .. }
+        | Notice::BookingRescheduled { .. }
+        | Notice::BookingCancelled { .. }
+        | Notice::BookingReminder { .. } => {
+            count += crate::services::agenda::notices::expand(
+                c, config, &tenant, &brand, &notice, &row.id,
+            )?;
         }
     }
     if !mail::finish_notice(c, &row.id, "sent", None, now)? {

@@ -72,6 +72,7 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
     };
     let mut config = Config::for_paths(database_url.clone(), dir.path().join("files"));
     config.rate_limit_per_minute = 10_000;
+    config.bookings_per_email_per_hour = 10_000;
     config.web_dir = dir.path().join("no-web");
     tweak(&mut config);
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod agenda;
 mod authz;
 mod backup;
 mod bad_input;
@@ -13,4 +14,5 @@ mod desk;
 mod mail;
 mod mail_servers;
 mod openapi;
+mod pickups;
 mod public;

@@ -544,6 +544,44 @@ pub fn count_pieces(
     e.finish().map(|()| (out, total))
 }
 
+/// The route sheet as CSV (semicolons, as Italian spreadsheets expect; formulas defused).
+pub fn route_sheet_csv(sheet: &crate::api::RouteSheet) -> String {
+    use crate::registry::{CSV_SEPARATOR, push_csv_field};
+    let mut out = String::from(
+        "ordine;indirizzo;tipo;voci;pezzi;telefono;note;protocollo;scadenza;stato;esito\r\n",
+    );
+    for (i, p) in sheet.items.iter().enumerate() {
+        let items = p
+            .items
+            .iter()
+            .map(|l| format!("{} × {}", l.qty, l.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let due = p.due_date.map(|d| d.to_string()).unwrap_or_default();
+        let fields = [
+            (i + 1).to_string(),
+            p.address.clone(),
+            p.kind.code().to_owned(),
+            items,
+            p.pieces.to_string(),
+            p.phone.clone(),
+            p.notes.clone().unwrap_or_default(),
+            p.protocol_number.clone(),
+            due,
+            p.status.code().to_owned(),
+            p.outcome_note.clone().unwrap_or_default(),
+        ];
+        for (j, f) in fields.iter().enumerate() {
+            if j > 0 {
+                out.push(CSV_SEPARATOR);
+            }
+            push_csv_field(&mut out, f);
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,11 +2,13 @@
 //! them inside `Db::read` / `Db::write_tx` on a blocking thread.
 
 pub mod admin_users;
+pub mod agenda;
 pub mod audit;
 pub mod catalogue;
 pub mod content;
 pub mod mail;
 pub mod offices;
+pub mod pickups;
 pub mod registrations;
 pub mod registry;
 pub mod requests;

@@ -108,11 +108,7 @@ pub(super) fn today() -> chrono::NaiveDate {
     rome_date(Utc::now())
 }
 
-pub(super) fn render(
-    c: &mut DbConn,
-    tenant: &TenantCtx,
-    row: RequestRow,
-) -> ApiResult<RequestView> {
+pub fn render(c: &mut DbConn, tenant: &TenantCtx, row: RequestRow) -> ApiResult<RequestView> {
     let people = People::load(c, std::slice::from_ref(&row))?;
     Ok(people.view(row, tenant, today()))
 }
