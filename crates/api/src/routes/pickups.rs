@@ -22,15 +22,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(delete_zone)
         .service(list_items)
         .service(create_item)
-        .service(slots)
-        .service(list)
-        .service(create)
+        .service(pickup_slots)
+        .service(list_pickups)
+        .service(create_pickup)
         .service(route_sheet)
         .service(route_sheet_csv)
         .service(route_sheet_pdf)
-        .service(get_one)
-        .service(withdraw)
-        .service(action);
+        .service(get_pickup)
+        .service(withdraw_pickup)
+        .service(pickup_action);
 }
 
 /// Pickup zones (any signed-in user; citizens pick theirs).
@@ -154,7 +154,7 @@ async fn create_item(
     responses((status = 200, body = PickupDayList), (status = 400, body = Problem), (status = 401, body = Problem), (status = 422, body = Problem))
 )]
 #[get("/pickup-slots")]
-async fn slots(
+async fn pickup_slots(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<PickupSlotsQuery>,
@@ -172,7 +172,7 @@ async fn slots(
     responses((status = 200, body = Vec<PickupView>), (status = 400, body = Problem), (status = 401, body = Problem))
 )]
 #[get("/pickups")]
-async fn list(
+async fn list_pickups(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<PickupListQuery>,
@@ -211,7 +211,7 @@ struct PickupForm {
     )
 )]
 #[post("/pickups")]
-async fn create(
+async fn create_pickup(
     state: web::Data<AppState>,
     user: AuthUser,
     req: HttpRequest,
@@ -313,7 +313,7 @@ async fn route_sheet_pdf(
     responses((status = 200, body = PickupView), (status = 401, body = Problem), (status = 404, body = Problem))
 )]
 #[get("/pickups/{id}")]
-async fn get_one(
+async fn get_pickup(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -336,7 +336,7 @@ async fn get_one(
     )
 )]
 #[delete("/pickups/{id}")]
-async fn withdraw(
+async fn withdraw_pickup(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -362,7 +362,7 @@ async fn withdraw(
     )
 )]
 #[post("/pickups/{id}/actions")]
-async fn action(
+async fn pickup_action(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
