@@ -1296,3 +1296,104 @@ async fn staff_agenda_citizen_bookings_and_reminders(app: TestApp) {
     .await;
     assert_eq!((status, fields(&p)), (422, vec!["request_id".to_owned()]));
 }
+
+db_test!(demo_seed_has_a_desk_and_a_pickup_zone);
+async fn demo_seed_has_a_desk_and_a_pickup_zone(app: TestApp) {
+    use api::db::schema::{desks, pickup_items, pickup_zones};
+    let config = api::config::Config::for_paths(
+        app.database_url.clone(),
+        app.state.config.files_dir.clone(),
+    );
+    for _ in 0..2 {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || api::seed::demo(&config))
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let counts: (i64, i64, i64) = app
+        .state
+        .db
+        .read(|c| {
+            Ok::<_, diesel::result::Error>((
+                desks::table.count().get_result(c)?,
+                pickup_zones::table.count().get_result(c)?,
+                pickup_items::table.count().get_result(c)?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(counts, (1, 1, 9), "seeding twice adds nothing");
+    app.state.tenants.invalidate();
+    let (_, list) = call(&app, Method::GET, "/public/desks", None, None).await;
+    assert_eq!(list[0]["mode"], "both");
+    assert_eq!(list[0]["services"].as_array().unwrap().len(), 3);
+    let id = list[0]["id"].as_str().unwrap();
+    let (status, s) = call(
+        &app,
+        Method::GET,
+        &format!("/public/desks/{id}/slots?service=informazioni"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(!s["items"].as_array().unwrap().is_empty());
+    let op = app
+        .login(
+            "operatore.tributi@comune.esempio.it",
+            api::seed::DEMO_PASSWORD,
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let (_, check) = call(
+        &app,
+        Method::GET,
+        "/desks/opening-check",
+        op["access_token"].as_str(),
+        None,
+    )
+    .await;
+    // 5 × 3.5 hours of mornings and 2 × 2 of afternoons for 25,000 inhabitants (15 required).
+    assert_eq!(
+        (
+            check["weekly_hours"].clone(),
+            check["required_hours"].clone(),
+            check["ok"].clone()
+        ),
+        (json!(21.5), json!(15), json!(true)),
+        "{check}"
+    );
+    let citizen = app
+        .login("RSSMRA80A01H501U", api::seed::DEMO_PASSWORD)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let (_, zones) = call(
+        &app,
+        Method::GET,
+        "/pickup-zones",
+        citizen["access_token"].as_str(),
+        None,
+    )
+    .await;
+    let zone = zones[0]["id"].as_str().unwrap();
+    let (status, days) = call(
+        &app,
+        Method::GET,
+        &format!("/pickup-slots?zone_id={zone}&kind=raee"),
+        citizen["access_token"].as_str(),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        days["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["remaining"] == 20)
+    );
+}

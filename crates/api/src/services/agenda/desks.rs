@@ -473,3 +473,44 @@ pub fn slots(
         .collect();
     Ok(SlotList { items })
 }
+
+/// Stores a desk validated as the API does, or updates the tenant's desk of the same name
+/// (the demo seed runs more than once). Returns its id.
+pub fn seed_desk(c: &mut DbConn, tenant_id: &str, body: &SaveDesk) -> ApiResult<String> {
+    let valid = validate_desk(body)?;
+    let settings = normalized(&valid, &body.office_id);
+    let now = Utc::now().naive_utc();
+    let existing = agenda::list_desks(c, tenant_id)?
+        .into_iter()
+        .find(|d| d.name == settings.name);
+    let mut row = existing.clone().unwrap_or_else(|| DeskRow {
+        id: new_id(),
+        tenant_id: tenant_id.to_owned(),
+        office_id: String::new(),
+        name: String::new(),
+        mode: String::new(),
+        address: None,
+        services: String::new(),
+        weekly: String::new(),
+        overrides: String::new(),
+        capacity: 1,
+        buffer_minutes: 0,
+        booking_window_days: 1,
+        min_notice_minutes: 0,
+        cancel_until_minutes: 0,
+        confirm_by_email: false,
+        open_on_holidays: false,
+        max_open_bookings_per_person: 1,
+        deleted_at: None,
+        created_at: now,
+        updated_at: now,
+    });
+    write_row(&mut row, &settings);
+    row.updated_at = now;
+    if existing.is_some() {
+        agenda::update_desk(c, &row)?;
+    } else {
+        agenda::insert_desk(c, &row)?;
+    }
+    Ok(row.id)
+}

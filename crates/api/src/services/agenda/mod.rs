@@ -18,12 +18,13 @@ pub use bookings::{
 };
 pub use codes::CODE_KEY;
 pub use desks::{
-    SlotsQuery, create_desk, delete_desk, get_desk, list_desks, opening_check, public_desks, slots,
-    update_desk,
+    SlotsQuery, create_desk, delete_desk, get_desk, list_desks, opening_check, public_desks,
+    seed_desk, slots, update_desk,
 };
 pub use pickups::{
     PickupListQuery, RouteSheetQuery, SlotsQuery as PickupSlotsQuery, create_item, create_pickup,
     create_zone, delete_zone, get_pickup, list_items, list_pickups, list_zones, pickup_action,
-    pickup_slots, route_sheet, route_sheet_csv, route_sheet_pdf, update_zone, withdraw_pickup,
+    pickup_slots, route_sheet, route_sheet_csv, route_sheet_pdf, seed_item, seed_zone, update_zone,
+    withdraw_pickup,
 };
 pub use staff::{BookingQuery, booking_action, get_booking, list_bookings, update_booking};

@@ -1013,3 +1013,63 @@ pub fn pickup_action(
         one_view(c, &tenant, &row)
     })
 }
+
+/// Stores a zone validated as the API does, or updates the zone of the same name (the
+/// demo seed runs more than once).
+pub fn seed_zone(c: &mut DbConn, tenant_id: &str, body: &SavePickupZone) -> ApiResult<String> {
+    let rules = validate_zone(body)?;
+    let now = Utc::now().naive_utc();
+    let existing = pickups::list_zones(c, tenant_id)?
+        .into_iter()
+        .find(|z| z.name == rules.name);
+    let mut row = existing.clone().unwrap_or_else(|| PickupZoneRow {
+        id: new_id(),
+        tenant_id: tenant_id.to_owned(),
+        name: String::new(),
+        postcodes: String::new(),
+        streets: String::new(),
+        weekdays: String::new(),
+        kinds: String::new(),
+        overrides: String::new(),
+        daily_capacity: 1,
+        max_pieces_per_booking: 1,
+        min_notice_days: 1,
+        booking_window_days: 1,
+        cancel_until_days: 0,
+        deleted_at: None,
+        created_at: now,
+        updated_at: now,
+    });
+    write_zone(&mut row, body, &rules);
+    row.updated_at = now;
+    if existing.is_some() {
+        pickups::update_zone(c, &row)?;
+    } else {
+        pickups::insert_zone(c, &row)?;
+    }
+    Ok(row.id)
+}
+
+/// Adds a catalogue item unless one with its code exists.
+pub fn seed_item(c: &mut DbConn, tenant_id: &str, body: &SavePickupItem) -> ApiResult<()> {
+    let item = validate_item(body)?;
+    if pickups::list_items(c, tenant_id)?
+        .iter()
+        .any(|i| i.code == item.code)
+    {
+        return Ok(());
+    }
+    pickups::insert_item(
+        c,
+        &PickupItemRow {
+            id: new_id(),
+            tenant_id: tenant_id.to_owned(),
+            code: item.code.clone(),
+            name: item.name.clone(),
+            kind: item.kind.code().to_owned(),
+            pieces: i32::try_from(item.pieces).unwrap_or(1),
+            created_at: Utc::now().naive_utc(),
+        },
+    )
+    .map_err(Into::into)
+}
