@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod admin;
 mod agenda;
+mod agenda_bench;
 mod authz;
 mod backup;
 mod bad_input;
