@@ -1397,3 +1397,83 @@ async fn demo_seed_has_a_desk_and_a_pickup_zone(app: TestApp) {
             .all(|d| d["remaining"] == 20)
     );
 }
+
+/// The booking's e-mails reach a real SMTP server with the calendar file attached.
+async fn confirmation_mail_with_calendar_file(backend: Backend) {
+    let Some(s) = crate::mail_servers::servers() else {
+        return;
+    };
+    let Some(app) = spawn_with(backend, |c| {
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{}", s.smtp_port));
+        c.mail_from = Some("prenotazioni@comune.test".into());
+        c.public_url = Some("https://sportello.comune.test".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let a = setup(&app).await;
+    let id = create_desk(&app, &a.admin, &desk(&a.office, &json!({}))).await;
+    let start = slots(&app, &id, &day(2), None).await[20]["start"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let to = format!("visita{}@example.it", crate::mail_servers::tag());
+    let (status, b) = book(&app, None, &booking(&id, &start, &to)).await;
+    assert_eq!(status, 201, "{b}");
+    let code = b["code"].as_str().unwrap();
+    assert_eq!(
+        b["manage_url"],
+        format!("https://sportello.comune.test/prenotazioni/{code}")
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mail = loop {
+        api::mail::worker::run_outbox_once(&app.state)
+            .await
+            .unwrap();
+        if let Some(m) = crate::mail_servers::mails_to(&s, &to).into_iter().next() {
+            break m;
+        }
+        assert!(std::time::Instant::now() < deadline, "no mail for {to}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let parsed = mail_parser::MessageParser::default()
+        .parse(mail.as_bytes())
+        .unwrap();
+    assert!(
+        parsed
+            .subject()
+            .unwrap()
+            .starts_with("Appuntamento confermato")
+    );
+    let text = crate::mail_servers::text(&mail);
+    assert!(
+        text.contains(&format!(
+            "https://sportello.comune.test/prenotazioni/{code}"
+        )),
+        "{text}"
+    );
+    let ics = parsed
+        .attachments()
+        .find(|a| {
+            use mail_parser::MimeHeaders;
+            a.content_type()
+                .is_some_and(|ct| ct.ctype() == "text" && ct.subtype() == Some("calendar"))
+        })
+        .expect("a text/calendar attachment");
+    let body = String::from_utf8_lossy(ics.contents()).into_owned();
+    assert!(
+        body.contains("BEGIN:VEVENT") && body.contains("SEQUENCE:0") && body.contains("ORGANIZER"),
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirmation_mail_with_calendar_file_sqlite() {
+    confirmation_mail_with_calendar_file(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirmation_mail_with_calendar_file_postgres() {
+    confirmation_mail_with_calendar_file(Backend::Postgres).await;
+}
