@@ -144,6 +144,15 @@ pub struct Config {
     )]
     pub lockout_after: u32,
 
+    /// Public bookings per e-mail address and hour (each one mails that address).
+    #[arg(
+        long,
+        env = "SPORTELLO_BOOKINGS_PER_EMAIL_PER_HOUR",
+        default_value_t = 10,
+        global = true
+    )]
+    pub bookings_per_email_per_hour: u32,
+
     /// Number of HTTP worker threads (default: one per core).
     #[arg(long, env = "SPORTELLO_WORKERS", global = true)]
     pub workers: Option<usize>,
@@ -309,6 +318,7 @@ impl Config {
             log_json: false,
             rate_limit_per_minute: 20,
             lockout_after: 5,
+            bookings_per_email_per_hour: 10,
             workers: None,
             background_workers: false,
             worker_interval_ms: 5000,

@@ -21,6 +21,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         (name = "registry", description = "TQRIF register and compliance"),
         (name = "admin", description = "Tenant settings, offices, users, routing (administrators)"),
         (name = "public", description = "Public information, no sign-in"),
+        (name = "agenda", description = "Desks, public slots and bookings without an account, the staff's agenda"),
+        (name = "pickups", description = "Bulky-waste pickup zones, items, bookings and route sheets"),
     )
 )]
 pub struct ApiDoc;

@@ -170,6 +170,7 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
         tenant.fiscal_code = Some("00123450678".into());
         tenant.patron_saint = Some("06-24".into());
         tenant.closure_days = r#"["2026-12-24","2026-12-31","2027-08-14"]"#.into();
+        tenant.population = Some(25_000);
         settings::save(c, &tenant)?;
         catalogue::ensure_defaults(c, &tenant.id)?;
 
@@ -203,6 +204,7 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
             users::set_offices(c, &tenant.id, &id, &ids)?;
         }
         upsert_demo_citizen(c, &tenant.id, &hashes[DEMO_STAFF.len()], now)?;
+        demo_agenda(c, &tenant.id, tributi)?;
         admin_users::ensure_generic_citizen(c, &tenant.id)?;
 
         for (i, (title, filename, category, description, lines)) in
@@ -270,6 +272,137 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
         "citizen"
     );
     Ok(out)
+}
+
+/// The demo desk (weekday mornings, Tuesday and Friday afternoons, in person or by video),
+/// a pickup zone and the catalogue of what it collects.
+fn demo_agenda(
+    c: &mut crate::db::DbConn,
+    tenant_id: &str,
+    office_id: &str,
+) -> Result<(), ApiError> {
+    use crate::services::agenda;
+    use domain::agenda::{DeskMode, PickupKind};
+    use domain::api::{
+        DateOverrideDto, DeskServiceDto, SaveDesk, SavePickupItem, SavePickupZone, WeeklyRangeDto,
+    };
+
+    let range = |weekday: u8, start: &str, end: &str| WeeklyRangeDto {
+        weekday,
+        start: start.into(),
+        end: end.into(),
+    };
+    let mut weekly: Vec<WeeklyRangeDto> = (1..=5).map(|d| range(d, "09:00", "12:30")).collect();
+    weekly.extend([range(2, "16:00", "18:00"), range(5, "16:00", "18:00")]);
+    let service = |code: &str, name: &str, duration_minutes| DeskServiceDto {
+        code: code.into(),
+        name: name.into(),
+        duration_minutes,
+    };
+    agenda::seed_desk(
+        c,
+        tenant_id,
+        &SaveDesk {
+            name: "Sportello TARI".into(),
+            office_id: office_id.into(),
+            mode: DeskMode::Both,
+            address: Some("Piazza del Municipio 1, Esempio".into()),
+            services: vec![
+                service(
+                    "informazioni",
+                    "Informazioni TARI e avvisi di pagamento",
+                    20,
+                ),
+                service(
+                    "utenze",
+                    "Attivazione, variazione o cessazione dell'utenza",
+                    30,
+                ),
+                service("rateizzazioni", "Rateizzazioni e rimborsi", 30),
+            ],
+            capacity: 2,
+            buffer_minutes: 5,
+            booking_window_days: 30,
+            min_notice_minutes: 60,
+            cancel_until_minutes: 120,
+            confirm_by_email: false,
+            open_on_holidays: false,
+            max_open_bookings_per_person: 3,
+            weekly,
+            overrides: vec![DateOverrideDto {
+                date: chrono::NaiveDate::from_ymd_opt(2027, 1, 7).expect("valid"),
+                closed: false,
+                ranges: Some(vec![domain::api::TimeRangeDto {
+                    start: "09:00".into(),
+                    end: "11:00".into(),
+                }]),
+                note: Some("Giovedì 7 gennaio lo sportello chiude alle 11".into()),
+            }],
+        },
+    )?;
+    agenda::seed_zone(
+        c,
+        tenant_id,
+        &SavePickupZone {
+            name: "Centro e frazioni".into(),
+            postcodes: vec!["00010".into()],
+            streets: vec![
+                "Via Roma".into(),
+                "Via Garibaldi".into(),
+                "Piazza del Municipio".into(),
+            ],
+            weekdays: vec![2, 4],
+            daily_capacity: 20,
+            max_pieces_per_booking: 6,
+            kinds: vec![
+                PickupKind::Ingombranti,
+                PickupKind::Raee,
+                PickupKind::Sfalci,
+            ],
+            overrides: vec![],
+            min_notice_days: 2,
+            booking_window_days: 60,
+            cancel_until_days: 1,
+        },
+    )?;
+    for (code, name, kind, pieces) in [
+        ("divano", "Divano", PickupKind::Ingombranti, 2),
+        ("materasso", "Materasso", PickupKind::Ingombranti, 1),
+        ("armadio", "Armadio (smontato)", PickupKind::Ingombranti, 3),
+        ("sedia", "Sedia", PickupKind::Ingombranti, 1),
+        (
+            "frigorifero",
+            "Frigorifero o congelatore",
+            PickupKind::Raee,
+            2,
+        ),
+        (
+            "lavatrice",
+            "Lavatrice o lavastoviglie",
+            PickupKind::Raee,
+            2,
+        ),
+        ("televisore", "Televisore o monitor", PickupKind::Raee, 1),
+        (
+            "sfalci",
+            "Sacco di sfalci (fino a 100 litri)",
+            PickupKind::Sfalci,
+            1,
+        ),
+        ("potature", "Fascina di potature", PickupKind::Sfalci, 1),
+    ] {
+        agenda::seed_item(
+            c,
+            tenant_id,
+            &SavePickupItem {
+                code: code.into(),
+                name: name.into(),
+                kind,
+                pieces,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// The approved demo citizen, found by codice fiscale.

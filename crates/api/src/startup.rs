@@ -25,6 +25,7 @@ use crate::error::{self, ApiError};
 use crate::events::Events;
 use crate::openapi::ApiDoc;
 use crate::secret_key::{self, SecretKey};
+use crate::services::agenda::CodeKey;
 use crate::state::AppState;
 use crate::storage::LocalFiles;
 use crate::tenancy::{self, TenantCache};
@@ -139,6 +140,8 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
         }
         Ok(())
     })?;
+    // The key the booking links are derived from, shared by every node.
+    let booking_codes = db.write_tx(|c| CodeKey::load(c, &key))?;
     let files = LocalFiles::new(&config.files_dir)?;
     let events = match db.backend {
         Backend::Postgres => Events::postgres(&config.database_url),
@@ -151,11 +154,16 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
         db,
         files: Arc::new(files),
         jwt: JwtKeys::new(&secret, config.access_token_ttl()),
-        limits: Limits::new(config.rate_limit_per_minute, config.lockout_after),
+        limits: Limits::new(
+            config.rate_limit_per_minute,
+            config.lockout_after,
+            config.bookings_per_email_per_hour,
+        ),
         tenants,
         sessions,
         events,
         secret_key: Arc::new(key),
+        booking_codes,
         egress: Egress::new(config.egress_policy())?,
         config: Arc::new(config),
     })

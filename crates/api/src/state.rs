@@ -28,6 +28,8 @@ pub struct AppState {
     pub secret_key: Arc<SecretKey>,
     /// The one way out to tenants' integrations (policy and HTTP client).
     pub egress: Egress,
+    /// Derives the codes in booking links (the same on every node).
+    pub booking_codes: crate::services::agenda::CodeKey,
 }
 
 impl AppState {

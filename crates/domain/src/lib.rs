@@ -4,6 +4,7 @@
 //! persistence and transport live in `api`, and the crate compiles to WebAssembly so the
 //! SPA can show the same due dates the server will store.
 
+pub mod agenda;
 pub mod api;
 pub mod calendar;
 pub mod catalogue;

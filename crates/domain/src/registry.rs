@@ -117,7 +117,7 @@ data_ricevimento;ricevuta_il_utc;standard_giorni_lavorativi;data_scadenza;stato;
 giorni_lavorativi_lordi;giorni_lavorativi_netti;entro_standard;causa_mancato_rispetto";
 
 /// Quotes a field when needed and defuses spreadsheet formulas (`=`, `+`, `-`, `@`).
-fn push_csv_field(out: &mut String, value: &str) {
+pub(crate) fn push_csv_field(out: &mut String, value: &str) {
     let formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let needs_quotes = formula || value.contains([CSV_SEPARATOR, '"', '\n', '\r', ',']);
     if needs_quotes {

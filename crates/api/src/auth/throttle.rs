@@ -225,6 +225,42 @@ impl GuardMaps {
     }
 }
 
+/// A limiter keyed by a text, e.g. the e-mail address a public booking is for.
+pub struct KeyLimiter {
+    limiter: DefaultKeyedRateLimiter<String>,
+}
+
+impl std::fmt::Debug for KeyLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyLimiter")
+    }
+}
+
+impl KeyLimiter {
+    /// `per_hour` attempts per key, refilled evenly, with a burst of the same size.
+    pub fn per_hour(per_hour: u32) -> Self {
+        let n = NonZeroU32::new(per_hour.max(1)).expect("non-zero");
+        Self {
+            limiter: RateLimiter::keyed(Quota::per_hour(n)),
+        }
+    }
+
+    pub fn check(&self, key: &str) -> Result<(), ApiError> {
+        self.limiter
+            .check_key(&key.to_owned())
+            .map_err(|not_until| {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                ApiError::TooManyRequests {
+                    retry_after_secs: wait.as_secs().max(1),
+                }
+            })
+    }
+
+    pub fn prune(&self) {
+        self.limiter.retain_recent();
+    }
+}
+
 /// The limiters of one server.
 #[derive(Debug)]
 pub struct Limits {
@@ -232,16 +268,19 @@ pub struct Limits {
     pub register: IpLimiter,
     pub public_forms: IpLimiter,
     pub logins: LoginGuard,
+    /// Public bookings per e-mail address (they send mail to it).
+    pub booking_email: KeyLimiter,
 }
 
 impl Limits {
-    pub fn new(per_minute: u32, lockout_after: u32) -> Self {
+    pub fn new(per_minute: u32, lockout_after: u32, bookings_per_email_per_hour: u32) -> Self {
         Self {
             login: IpLimiter::per_minute(per_minute),
             // Registration carries a document upload: a tighter budget.
             register: IpLimiter::per_minute(per_minute.div_ceil(2)),
             public_forms: IpLimiter::per_minute(per_minute),
             logins: LoginGuard::new(lockout_after),
+            booking_email: KeyLimiter::per_hour(bookings_per_email_per_hour),
         }
     }
 
@@ -251,6 +290,7 @@ impl Limits {
         self.register.prune();
         self.public_forms.prune();
         self.logins.prune();
+        self.booking_email.prune();
     }
 }
 

@@ -29,6 +29,7 @@ pub struct TenantRow {
     pub generic_citizen_id: Option<String>,
     pub is_default: bool,
     pub created_at: NaiveDateTime,
+    pub population: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -398,4 +399,119 @@ pub struct PasswordResetRow {
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = desks, treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct DeskRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub office_id: String,
+    pub name: String,
+    pub mode: String,
+    pub address: Option<String>,
+    pub services: String,
+    pub weekly: String,
+    pub overrides: String,
+    pub capacity: i32,
+    pub buffer_minutes: i32,
+    pub booking_window_days: i32,
+    pub min_notice_minutes: i32,
+    pub cancel_until_minutes: i32,
+    pub confirm_by_email: bool,
+    pub open_on_holidays: bool,
+    pub max_open_bookings_per_person: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = bookings, treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct BookingRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub desk_id: String,
+    pub code_hash: String,
+    pub reference: String,
+    pub service_code: String,
+    pub service_name: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub mode: String,
+    pub status: String,
+    pub hold_until: Option<NaiveDateTime>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub fiscal_code: Option<String>,
+    pub subject: String,
+    pub lang: String,
+    pub citizen_id: Option<String>,
+    pub request_id: Option<String>,
+    pub notes: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub sequence: i32,
+    pub created_by: Option<String>,
+    pub privacy_accepted_at: NaiveDateTime,
+    pub checked_in_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = pickup_zones, treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct PickupZoneRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    pub postcodes: String,
+    pub streets: String,
+    pub weekdays: String,
+    pub kinds: String,
+    pub overrides: String,
+    pub daily_capacity: i32,
+    pub max_pieces_per_booking: i32,
+    pub min_notice_days: i32,
+    pub booking_window_days: i32,
+    pub cancel_until_days: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = pickup_items, treat_none_as_default_value = false)]
+pub struct PickupItemRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub pieces: i32,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = pickups, treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct PickupRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub zone_id: String,
+    pub request_id: String,
+    pub citizen_id: String,
+    pub kind: String,
+    pub day: NaiveDate,
+    pub address: String,
+    pub items: String,
+    pub pieces: i32,
+    pub phone: String,
+    pub notes: Option<String>,
+    pub status: String,
+    pub outcome_note: Option<String>,
+    pub agreed_beyond_standard: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }

@@ -28,6 +28,7 @@ diesel::table! {
         generic_citizen_id -> Nullable<Text>,
         is_default -> Bool,
         created_at -> Timestamp,
+        population -> Nullable<Integer>,
     }
 }
 
@@ -420,6 +421,147 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    desks (id) {
+        id -> Text,
+        tenant_id -> Text,
+        office_id -> Text,
+        name -> Text,
+        mode -> Text,
+        address -> Nullable<Text>,
+        services -> Text,
+        weekly -> Text,
+        overrides -> Text,
+        capacity -> Integer,
+        buffer_minutes -> Integer,
+        booking_window_days -> Integer,
+        min_notice_minutes -> Integer,
+        cancel_until_minutes -> Integer,
+        confirm_by_email -> Bool,
+        open_on_holidays -> Bool,
+        max_open_bookings_per_person -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bookings (id) {
+        id -> Text,
+        tenant_id -> Text,
+        desk_id -> Text,
+        code_hash -> Text,
+        reference -> Text,
+        service_code -> Text,
+        service_name -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        mode -> Text,
+        status -> Text,
+        hold_until -> Nullable<Timestamp>,
+        first_name -> Text,
+        last_name -> Text,
+        email -> Text,
+        phone -> Nullable<Text>,
+        fiscal_code -> Nullable<Text>,
+        subject -> Text,
+        lang -> Text,
+        citizen_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        sequence -> Integer,
+        created_by -> Nullable<Text>,
+        privacy_accepted_at -> Timestamp,
+        checked_in_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    desk_seats (desk_id, cell_start, seat_no) {
+        desk_id -> Text,
+        cell_start -> Timestamp,
+        seat_no -> Integer,
+        booking_id -> Text,
+        held_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    booking_people (desk_id, person) {
+        desk_id -> Text,
+        person -> Text,
+        touched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pickup_zones (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        postcodes -> Text,
+        streets -> Text,
+        weekdays -> Text,
+        kinds -> Text,
+        overrides -> Text,
+        daily_capacity -> Integer,
+        max_pieces_per_booking -> Integer,
+        min_notice_days -> Integer,
+        booking_window_days -> Integer,
+        cancel_until_days -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pickup_items (id) {
+        id -> Text,
+        tenant_id -> Text,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        pieces -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pickup_days (zone_id, day) {
+        zone_id -> Text,
+        day -> Date,
+        taken -> Integer,
+    }
+}
+
+diesel::table! {
+    pickups (id) {
+        id -> Text,
+        tenant_id -> Text,
+        zone_id -> Text,
+        request_id -> Text,
+        citizen_id -> Text,
+        kind -> Text,
+        day -> Date,
+        address -> Text,
+        items -> Text,
+        pieces -> Integer,
+        phone -> Text,
+        notes -> Nullable<Text>,
+        status -> Text,
+        outcome_note -> Nullable<Text>,
+        agreed_beyond_standard -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(registrations -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(tenant_hosts -> tenants (tenant_id));
@@ -452,4 +594,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     deliveries,
     notification_prefs,
     channel_settings,
+    desks,
+    bookings,
+    desk_seats,
+    booking_people,
+    pickup_zones,
+    pickup_items,
+    pickup_days,
+    pickups,
 );

@@ -109,7 +109,7 @@ fn escape(s: &str) -> String {
 
 /// A mail from paragraphs: the text part joins them; the HTML part escapes every one and
 /// shows the tenant's logo and name.
-fn build(
+pub(crate) fn build(
     lang: Lang,
     brand: &Brand,
     subject: String,
@@ -172,7 +172,7 @@ fn build(
     }
 }
 
-fn greeting(lang: Lang, name: &str) -> String {
+pub(crate) fn greeting(lang: Lang, name: &str) -> String {
     let name = name.trim();
     match (lang, name.is_empty()) {
         (Lang::It, true) => "Gentile contribuente,".into(),

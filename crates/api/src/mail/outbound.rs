@@ -99,7 +99,7 @@ fn sender(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn new_delivery(
+pub(crate) fn new_delivery(
     tenant_id: &str,
     outbox_id: Option<&str>,
     request_id: Option<&str>,
@@ -205,6 +205,22 @@ fn queue_plain_mail(
     rendered: Rendered,
     outbox_id: &str,
 ) -> ApiResult<()> {
+    queue_notice_mail(c, config, tenant, to, rendered, vec![], outbox_id, None)
+}
+
+/// Queues an automatic mail that belongs to no request thread (or only refers to one), with
+/// attachments already in the file store.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn queue_notice_mail(
+    c: &mut DbConn,
+    config: &Config,
+    tenant: &TenantCtx,
+    to: &str,
+    rendered: Rendered,
+    attachments: Vec<PayloadFile>,
+    outbox_id: &str,
+    request_id: Option<&str>,
+) -> ApiResult<()> {
     let (mailbox, from) = sender(c, config, &tenant.id, None)?;
     let id = new_id();
     let message_id = address::message_id(&id, &from);
@@ -220,7 +236,7 @@ fn queue_plain_mail(
         html: Some(rendered.html),
         in_reply_to: None,
         references: vec![],
-        attachments: vec![],
+        attachments,
         auto_submitted: true,
         date: Utc::now(),
         thread_message_id: None,
@@ -228,7 +244,7 @@ fn queue_plain_mail(
     let row = new_delivery(
         &tenant.id,
         Some(outbox_id),
-        None,
+        request_id,
         Channel::Email,
         to,
         serde_json::to_string(&payload).map_err(|e| ApiError::Internal(e.into()))?,
@@ -299,7 +315,8 @@ fn latest_office_message(
 
 /// Expands one notice into deliveries and marks it done, all in the caller's transaction.
 /// Returns how many deliveries it created.
-pub fn expand(c: &mut DbConn, config: &Config, row: &OutboxNoticeRow) -> ApiResult<usize> {
+pub fn expand(c: &mut DbConn, state: &AppState, row: &OutboxNoticeRow) -> ApiResult<usize> {
+    let config = &state.config;
     let now = Utc::now().naive_utc();
     let Ok(notice) = serde_json::from_str::<Notice>(&row.notice) else {
         mail::finish_notice(c, &row.id, "failed", Some("unreadable notice"), now)?;
@@ -356,6 +373,21 @@ pub fn expand(c: &mut DbConn, config: &Config, row: &OutboxNoticeRow) -> ApiResu
                 queue_plain_mail(c, config, &tenant, email, r, &row.id)?;
                 count += 1;
             }
+        }
+        Notice::BookingPending { .. }
+        | Notice::BookingConfirmed { .. }
+        | Notice::BookingRescheduled { .. }
+        | Notice::BookingCancelled { .. }
+        | Notice::BookingReminder { .. } => {
+            count += crate::services::agenda::notices::expand(
+                c,
+                config,
+                &state.booking_codes,
+                &tenant,
+                &brand,
+                &notice,
+                &row.id,
+            )?;
         }
     }
     if !mail::finish_notice(c, &row.id, "sent", None, now)? {
@@ -521,7 +553,7 @@ pub async fn expand_due(state: &actix_web::web::Data<AppState>) -> ApiResult<usi
             .read(|c| mail::due_notices(c, Utc::now().naive_utc(), 50))?;
         let mut total = 0;
         for n in notices {
-            match st.db.write_tx(|c| expand(c, &st.config, &n)) {
+            match st.db.write_tx(|c| expand(c, &st, &n)) {
                 Ok(k) => total += k,
                 Err(ApiError::Conflict(_)) => {}
                 Err(e) => tracing::error!(notice = %n.id, error = %e, "expanding a notice failed"),

@@ -1,6 +1,7 @@
 //! HTTP routes, one module per resource. Handlers are thin: extract, call a service on a
 //! blocking thread, map the result.
 
+mod agenda;
 mod audit;
 mod auth;
 mod documents;
@@ -9,6 +10,7 @@ mod health;
 mod mail;
 mod mailboxes;
 mod offices;
+mod pickups;
 mod public;
 mod registrations;
 mod registry;
@@ -37,6 +39,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         registry::configure(api);
         mailboxes::configure(api);
         mail::configure(api);
+        agenda::configure(api);
+        pickups::configure(api);
         // Inside the scope, or the scope would answer 404 for it.
         api.route("/openapi.json", web::get().to(openapi_json));
     }));

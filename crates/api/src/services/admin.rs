@@ -116,6 +116,7 @@ pub fn settings_dto(row: &TenantRow) -> Settings {
         standard_days: serde_json::from_str(&row.standard_days).unwrap_or_default(),
         tqrif_scheme: u8::try_from(row.tqrif_scheme).unwrap_or(1),
         target_percent: u8::try_from(row.target_percent).unwrap_or(70),
+        population: row.population.and_then(|p| u32::try_from(p).ok()),
     }
 }
 
@@ -211,6 +212,17 @@ fn apply_settings(row: &mut TenantRow, body: &UpdateSettings) -> Result<(), Doma
                 "target_percent",
                 "L'obiettivo è una percentuale tra 0 e 100",
                 "The target is a percentage between 0 and 100",
+            ));
+        }
+    }
+    if let Some(population) = body.population {
+        if (1..=5_000_000).contains(&population) {
+            row.population = i32::try_from(population).ok();
+        } else {
+            errors.push(FieldError::new(
+                "population",
+                "Popolazione: da 1 a 5.000.000 abitanti",
+                "Population: 1 to 5,000,000 inhabitants",
             ));
         }
     }
@@ -376,6 +388,13 @@ pub fn delete_office(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<(
                 format!(
                     "The office still receives {rules} request kinds through the routing rules: change them before deleting it"
                 ),
+            ));
+        }
+        let desks = crate::db::repo::agenda::desks_of_office(c, user.tenant_id(), id)?;
+        if desks > 0 {
+            return Err(ApiError::conflict(
+                format!("L'ufficio gestisce ancora {desks} sportelli: assegnarli a un altro ufficio prima di eliminarlo"),
+                format!("The office still runs {desks} desks: give them to another office before deleting it"),
             ));
         }
         // Memberships (`user_offices`) go with the office.
@@ -828,6 +847,7 @@ mod tests {
             generic_citizen_id: None,
             is_default: true,
             created_at: chrono::NaiveDateTime::default(),
+            population: None,
         }
     }
 
@@ -866,6 +886,7 @@ mod tests {
             standard_days: Some(BTreeMap::from([(RequestKind::Rimborso, Some(0))])),
             tqrif_scheme: Some(0),
             target_percent: Some(150),
+            population: Some(0),
             ..UpdateSettings::default()
         };
         let err = apply_settings(&mut row, &body).unwrap_err();
@@ -883,7 +904,8 @@ mod tests {
                 "patron_saint",
                 "standard_days.rimborso",
                 "tqrif_scheme",
-                "target_percent"
+                "target_percent",
+                "population"
             ]
         );
     }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod agenda;
 pub mod content;
 pub mod desk;
 pub mod mail;

@@ -45,17 +45,67 @@ pub enum Notice {
         reset_id: String,
         token: String,
     },
+    /// An appointment waiting for the e-mailed confirmation link.
+    BookingPending {
+        booking_id: String,
+    },
+    /// An appointment booked (or confirmed): details, calendar file and manage link.
+    BookingConfirmed {
+        booking_id: String,
+        sequence: i32,
+    },
+    /// An appointment moved to another time.
+    BookingRescheduled {
+        booking_id: String,
+        sequence: i32,
+    },
+    /// An appointment cancelled by its holder or by the office (with the reason).
+    BookingCancelled {
+        booking_id: String,
+        sequence: i32,
+        by_office: bool,
+    },
+    /// The day before: sent only if the booking still stands at that time.
+    BookingReminder {
+        booking_id: String,
+        sequence: i32,
+    },
+}
+
+impl Notice {
+    /// The booking a notice is about.
+    pub fn booking_id(&self) -> Option<&str> {
+        match self {
+            Self::BookingPending { booking_id }
+            | Self::BookingConfirmed { booking_id, .. }
+            | Self::BookingRescheduled { booking_id, .. }
+            | Self::BookingCancelled { booking_id, .. }
+            | Self::BookingReminder { booking_id, .. } => Some(booking_id),
+            _ => None,
+        }
+    }
 }
 
 pub fn enqueue(conn: &mut DbConn, tenant_id: &str, notice: &Notice) -> QueryResult<()> {
+    enqueue_at(conn, tenant_id, notice, Utc::now())
+}
+
+/// Queues a notice to be expanded at `at` (a reminder) rather than at once.
+pub fn enqueue_at(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    notice: &Notice,
+    at: chrono::DateTime<Utc>,
+) -> QueryResult<()> {
     let now = Utc::now().naive_utc();
+    let at = at.naive_utc().max(now);
     let row = (
         outbox::id.eq(new_id()),
         outbox::tenant_id.eq(tenant_id),
         outbox::notice.eq(serde_json::to_string(notice).unwrap_or_default()),
         outbox::status.eq("pending"),
         outbox::attempts.eq(0),
-        outbox::next_attempt_at.eq(now),
+        outbox::next_attempt_at.eq(at),
         outbox::created_at.eq(now),
     );
     crate::native!(conn, |c| diesel::insert_into(outbox::table)

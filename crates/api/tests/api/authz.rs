@@ -59,6 +59,88 @@ struct World {
     office: String,
     document: String,
     faq: String,
+    agenda: AgendaWorld,
+}
+
+/// A desk of the request's office with a cancelled booking, and a pickup zone with a
+/// withdrawn pickup of citizen A: rows whose operations then fail on their state.
+struct AgendaWorld {
+    desk: String,
+    code: String,
+    booking: String,
+    zone: String,
+    pickup: String,
+}
+
+async fn agenda_world(app: &TestApp, admin: &str, citizen_a: &str, office: &str) -> AgendaWorld {
+    use crate::admin::call;
+    use crate::agenda::{book, booking, create_desk, day, desk, slots};
+    use reqwest::Method;
+    let desk_id = create_desk(app, admin, &desk(office, &json!({}))).await;
+    let start = slots(app, &desk_id, &day(2), None).await[10]["start"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, b) = book(app, None, &booking(&desk_id, &start, "visita@example.it")).await;
+    assert_eq!(status, 201, "{b}");
+    let code = b["code"].as_str().unwrap().to_owned();
+    let (status, _) = call(
+        app,
+        Method::DELETE,
+        &format!("/public/bookings/{code}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, list) = call(
+        app,
+        Method::GET,
+        &format!("/bookings?from={}", day(2)),
+        Some(admin),
+        None,
+    )
+    .await;
+    let booking_id = list[0]["id"].as_str().unwrap().to_owned();
+    let zone = json!({"name": "Centro", "weekdays": [1, 2, 3, 4, 5, 6, 7], "daily_capacity": 10, "max_pieces_per_booking": 5, "kinds": ["ingombranti"]});
+    let (status, z) = call(app, Method::POST, "/pickup-zones", Some(admin), Some(&zone)).await;
+    assert_eq!(status, 201, "{z}");
+    let zone_id = z["id"].as_str().unwrap().to_owned();
+    let item = json!({"code": "sedia", "name": "Sedia", "kind": "ingombranti"});
+    assert_eq!(
+        call(app, Method::POST, "/pickup-items", Some(admin), Some(&item))
+            .await
+            .0,
+        201
+    );
+    let cal = domain::WorkingCalendar::national();
+    let mut date = domain::rome_date(chrono::Utc::now()) + chrono::Duration::days(3);
+    while cal.is_holiday(date) {
+        date += chrono::Duration::days(1);
+    }
+    let body = json!({"zone_id": zone_id, "kind": "ingombranti", "date": date, "address": "Via Roma 1", "items": [{"code": "sedia", "qty": 1}], "phone": "333 1234567"});
+    let (status, p) = call(app, Method::POST, "/pickups", Some(citizen_a), Some(&body)).await;
+    assert_eq!(status, 201, "{p}");
+    let pickup = p["pickup"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        call(
+            app,
+            Method::DELETE,
+            &format!("/pickups/{pickup}"),
+            Some(citizen_a),
+            None
+        )
+        .await
+        .0,
+        200
+    );
+    AgendaWorld {
+        desk: desk_id,
+        code,
+        booking: booking_id,
+        zone: zone_id,
+        pickup,
+    }
 }
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
@@ -190,6 +272,7 @@ async fn world(app: &TestApp) -> World {
         .unwrap()
         .to_owned();
 
+    let agenda = agenda_world(app, &admin, &a, &tributi).await;
     let tokens = vec![
         None,
         Some(a),
@@ -208,6 +291,7 @@ async fn world(app: &TestApp) -> World {
         office: tributi,
         document: doc["id"].as_str().unwrap().to_owned(),
         faq: faq["id"].as_str().unwrap().to_owned(),
+        agenda,
     }
 }
 
@@ -220,6 +304,7 @@ fn ops(w: &World) -> Vec<Op> {
         expect,
     };
     let r = &w.request_a;
+    let g = &w.agenda;
     let reclamo = json!({"type": "tari_reclamo", "subject": "Prova", "description": "Prova di accesso.", "fields": {"servizio": "raccolta"}});
     let mailbox = json!({"name": "Posta", "kind": "email", "address": "posta@comune.test", "inbound_enabled": false, "outbound_default": false});
     let bad_registration = json!({"fiscal_code": CF_C, "first_name": "X", "last_name": "Y", "email": "x@example.it", "password": PASSWORD, "privacy_accepted": false});
@@ -685,6 +770,256 @@ fn ops(w: &World) -> Vec<Op> {
             format!("/users/{}", w.operator),
             Body::Json(json!({"password": "debole"})),
             [401, 403, 403, 403, 403, 422, 403],
+        ),
+        // The agenda: desks (admin writes, the desk's office reads), public booking.
+        op(
+            "GET",
+            "/api/v1/desks",
+            "/desks".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "POST",
+            "/api/v1/desks",
+            "/desks".into(),
+            Body::Json(
+                json!({"name": "", "office_id": NONE_ID, "mode": "in_person", "services": []}),
+            ),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/desks/opening-check",
+            "/desks/opening-check".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/desks/{id}",
+            format!("/desks/{}", g.desk),
+            Body::None,
+            [401, 403, 403, 403, 200, 200, 404],
+        ),
+        op(
+            "PATCH",
+            "/api/v1/desks/{id}",
+            format!("/desks/{}", g.desk),
+            Body::Json(json!({"capacity": 0})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "DELETE",
+            "/api/v1/desks/{id}",
+            format!("/desks/{NONE_ID}"),
+            Body::None,
+            [401, 403, 403, 403, 403, 404, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/desks",
+            "/public/desks".into(),
+            Body::None,
+            [200; 7],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/desks/{id}/slots",
+            format!("/public/desks/{}/slots", g.desk),
+            Body::None,
+            [200, 200, 200, 200, 200, 200, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/public/bookings",
+            "/public/bookings".into(),
+            Body::Json(
+                json!({"desk_id": g.desk, "service": "tari", "start": "2020-01-01T10:00:00Z", "mode": "in_person", "first_name": "A", "last_name": "B", "email": "a@example.it", "subject": "Prova", "privacy_accepted": false}),
+            ),
+            [422; 7],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/bookings/{code}",
+            format!("/public/bookings/{}", g.code),
+            Body::None,
+            [200, 200, 200, 200, 200, 200, 404],
+        ),
+        op(
+            "DELETE",
+            "/api/v1/public/bookings/{code}",
+            format!("/public/bookings/{}", g.code),
+            Body::None,
+            [409, 409, 409, 409, 409, 409, 404],
+        ),
+        op(
+            "PATCH",
+            "/api/v1/public/bookings/{code}",
+            format!("/public/bookings/{}", g.code),
+            Body::Json(json!({"start": "2020-01-01T10:00:00Z"})),
+            [409, 409, 409, 409, 409, 409, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/public/bookings/{code}/confirm",
+            format!("/public/bookings/{}/confirm", g.code),
+            Body::Json(json!({"token": "sbagliato"})),
+            [422, 422, 422, 422, 422, 422, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/bookings/{code}/calendar.ics",
+            format!("/public/bookings/{}/calendar.ics", g.code),
+            Body::None,
+            [200, 200, 200, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/bookings",
+            "/me/bookings".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/bookings",
+            "/bookings".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/bookings/{id}",
+            format!("/bookings/{}", g.booking),
+            Body::None,
+            [401, 403, 403, 403, 200, 200, 404],
+        ),
+        op(
+            "PATCH",
+            "/api/v1/bookings/{id}",
+            format!("/bookings/{}", g.booking),
+            Body::Json(json!({"request_id": NONE_ID})),
+            [401, 403, 403, 403, 422, 422, 404],
+        ),
+        // Checking in a cancelled booking: a state conflict for the desk's staff.
+        op(
+            "POST",
+            "/api/v1/bookings/{id}/actions",
+            format!("/bookings/{}/actions", g.booking),
+            Body::Json(json!({"action": "check_in"})),
+            [401, 403, 403, 403, 409, 409, 404],
+        ),
+        // Pickups.
+        op(
+            "GET",
+            "/api/v1/pickup-zones",
+            "/pickup-zones".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "POST",
+            "/api/v1/pickup-zones",
+            "/pickup-zones".into(),
+            Body::Json(
+                json!({"name": "", "weekdays": [], "daily_capacity": 0, "max_pieces_per_booking": 0, "kinds": []}),
+            ),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "PATCH",
+            "/api/v1/pickup-zones/{id}",
+            format!("/pickup-zones/{}", g.zone),
+            Body::Json(json!({"daily_capacity": 0})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "DELETE",
+            "/api/v1/pickup-zones/{id}",
+            format!("/pickup-zones/{NONE_ID}"),
+            Body::None,
+            [401, 403, 403, 403, 403, 404, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/pickup-items",
+            "/pickup-items".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "POST",
+            "/api/v1/pickup-items",
+            "/pickup-items".into(),
+            Body::Json(json!({"code": "", "name": "", "kind": "ingombranti"})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/pickup-slots",
+            format!("/pickup-slots?zone_id={}&kind=ingombranti", g.zone),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 422],
+        ),
+        op(
+            "GET",
+            "/api/v1/pickups",
+            "/pickups".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "POST",
+            "/api/v1/pickups",
+            "/pickups".into(),
+            Body::Json(
+                json!({"zone_id": g.zone, "kind": "ingombranti", "date": "2020-01-01", "address": "", "items": [], "phone": "x"}),
+            ),
+            [401, 422, 422, 403, 403, 403, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/pickups/route-sheet",
+            format!("/pickups/route-sheet?zone_id={}", g.zone),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 422],
+        ),
+        op(
+            "GET",
+            "/api/v1/pickups/route-sheet.csv",
+            format!("/pickups/route-sheet.csv?zone_id={}", g.zone),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 422],
+        ),
+        op(
+            "GET",
+            "/api/v1/pickups/route-sheet.pdf",
+            format!("/pickups/route-sheet.pdf?zone_id={}", g.zone),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 422],
+        ),
+        op(
+            "GET",
+            "/api/v1/pickups/{id}",
+            format!("/pickups/{}", g.pickup),
+            Body::None,
+            [401, 200, 404, 200, 200, 200, 404],
+        ),
+        // Withdrawing a pickup already withdrawn: a conflict for its citizen.
+        op(
+            "DELETE",
+            "/api/v1/pickups/{id}",
+            format!("/pickups/{}", g.pickup),
+            Body::None,
+            [401, 409, 404, 403, 403, 403, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/pickups/{id}/actions",
+            format!("/pickups/{}/actions", g.pickup),
+            Body::Json(json!({"action": "not_done"})),
+            [401, 403, 403, 422, 422, 422, 422],
         ),
     ]
 }

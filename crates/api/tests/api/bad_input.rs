@@ -608,3 +608,506 @@ async fn security_headers_on_the_app_and_the_api() {
         .unwrap();
     assert_problem(res, 404, "unknown api path").await;
 }
+
+/// Row counts of the agenda's tables.
+fn agenda_counts(app: &TestApp) -> Vec<i64> {
+    use api::db::schema::{
+        bookings, desk_seats, desks, pickup_days, pickup_items, pickup_zones, pickups, requests,
+    };
+    use diesel::prelude::*;
+    app.state
+        .db
+        .read(|c| {
+            Ok::<_, api::error::ApiError>(vec![
+                desks::table.count().get_result::<i64>(c)?,
+                bookings::table.count().get_result::<i64>(c)?,
+                desk_seats::table.count().get_result::<i64>(c)?,
+                pickup_zones::table.count().get_result::<i64>(c)?,
+                pickup_items::table.count().get_result::<i64>(c)?,
+                pickups::table.count().get_result::<i64>(c)?,
+                pickup_days::table
+                    .filter(pickup_days::taken.gt(0))
+                    .count()
+                    .get_result::<i64>(c)?,
+                requests::table.count().get_result::<i64>(c)?,
+            ])
+        })
+        .unwrap()
+}
+
+async fn send_json(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: &Value,
+) -> reqwest::Response {
+    let mut req = app.client.request(method, app.url(path)).json(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.unwrap()
+}
+
+db_test!(agenda_and_pickup_bad_input);
+async fn agenda_and_pickup_bad_input(app: TestApp) {
+    use reqwest::Method;
+    let a = crate::agenda::setup(&app).await;
+    let (_, anna) = app.citizen(CF_A, "anna@example.it", &a.op).await;
+    let desk_id =
+        crate::agenda::create_desk(&app, &a.admin, &crate::agenda::desk(&a.office, &json!({})))
+            .await;
+    let start =
+        crate::agenda::slots(&app, &desk_id, &crate::agenda::day(2), None).await[4]["start"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let (_, b) = crate::agenda::book(
+        &app,
+        None,
+        &crate::agenda::booking(&desk_id, &start, "anna@example.it"),
+    )
+    .await;
+    let code = b["code"].as_str().unwrap().to_owned();
+    let (_, list) = crate::admin::call(
+        &app,
+        Method::GET,
+        &format!("/bookings?from={}", crate::agenda::day(2)),
+        Some(&a.admin),
+        None,
+    )
+    .await;
+    let booking_id = list[0]["id"].as_str().unwrap().to_owned();
+    let zone = json!({"name": "Centro", "weekdays": [1, 2, 3, 4, 5, 6, 7], "daily_capacity": 10, "max_pieces_per_booking": 5, "kinds": ["ingombranti"]});
+    let (_, z) = crate::admin::call(
+        &app,
+        Method::POST,
+        "/pickup-zones",
+        Some(&a.admin),
+        Some(&zone),
+    )
+    .await;
+    let zone_id = z["id"].as_str().unwrap().to_owned();
+    let item = json!({"code": "sedia", "name": "Sedia", "kind": "ingombranti"});
+    crate::admin::call(
+        &app,
+        Method::POST,
+        "/pickup-items",
+        Some(&a.admin),
+        Some(&item),
+    )
+    .await;
+    let before = agenda_counts(&app);
+
+    let good_desk = crate::agenda::desk(&a.office, &json!({}));
+    let with = |base: &Value, k: &str, v: Value| {
+        let mut b = base.clone();
+        b[k] = v;
+        b
+    };
+    let good_booking = crate::agenda::booking(&desk_id, &start, "bruno@example.it");
+    let good_zone = with(&zone, "postcodes", json!(["59100"]));
+    let date = (domain::rome_date(chrono::Utc::now()) + chrono::Duration::days(3)).to_string();
+    let good_pickup = json!({"zone_id": zone_id, "kind": "ingombranti", "date": date, "address": "Via Roma 1", "items": [{"code": "sedia", "qty": 1}], "phone": "333 1234567"});
+    // (method, path, token, body, status, the field named)
+    let cases: Vec<(Method, String, &str, Value, u16, &str)> = vec![
+        (
+            Method::POST,
+            "/desks".into(),
+            &a.admin,
+            with(&good_desk, "name", json!(" ")),
+            422,
+            "name",
+        ),
+        (
+            Method::POST,
+            "/desks".into(),
+            &a.admin,
+            with(&good_desk, "office_id", json!("nessuno")),
+            422,
+            "office_id",
+        ),
+        (
+            Method::POST,
+            "/desks".into(),
+            &a.admin,
+            with(&good_desk, "mode", json!("telepatia")),
+            422,
+            "body",
+        ),
+        (
+            Method::POST,
+            "/desks".into(),
+            &a.admin,
+            with(&good_desk, "capacity", json!(-1)),
+            422,
+            "body",
+        ),
+        (
+            Method::POST,
+            "/desks".into(),
+            &a.admin,
+            with(&good_desk, "buffer_minutes", json!(7)),
+            422,
+            "buffer_minutes",
+        ),
+        (
+            Method::POST,
+            "/desks".into(),
+            &a.admin,
+            with(
+                &good_desk,
+                "weekly",
+                json!([{"weekday": 9, "start": "09:00", "end": "10:00"}]),
+            ),
+            422,
+            "weekly[0].weekday",
+        ),
+        (
+            Method::POST,
+            "/desks".into(),
+            &a.admin,
+            with(
+                &good_desk,
+                "weekly",
+                json!([{"weekday": 1, "start": "9", "end": "10:00"}]),
+            ),
+            422,
+            "weekly[0].start",
+        ),
+        (
+            Method::POST,
+            "/desks".into(),
+            &a.admin,
+            with(
+                &good_desk,
+                "services",
+                json!([{"code": "A B", "name": "x", "duration_minutes": 0}]),
+            ),
+            422,
+            "services[0].code",
+        ),
+        (
+            Method::POST,
+            "/desks".into(),
+            &a.admin,
+            with(
+                &good_desk,
+                "overrides",
+                json!([{"date": "2026-02-30", "closed": true}]),
+            ),
+            422,
+            "body",
+        ),
+        (
+            Method::POST,
+            "/desks".into(),
+            &a.admin,
+            with(
+                &good_desk,
+                "overrides",
+                json!([{"date": "2026-12-24", "closed": false, "ranges": [{"start": "12:00", "end": "10:00"}]}]),
+            ),
+            422,
+            "overrides[0].ranges[0].end",
+        ),
+        (
+            Method::PATCH,
+            format!("/desks/{desk_id}"),
+            &a.admin,
+            json!({"booking_window_days": 0}),
+            422,
+            "booking_window_days",
+        ),
+        (
+            Method::PATCH,
+            format!("/desks/{desk_id}"),
+            &a.admin,
+            json!({"name": "x".repeat(101)}),
+            422,
+            "name",
+        ),
+        (
+            Method::POST,
+            "/public/bookings".into(),
+            "",
+            with(&good_booking, "fiscal_code", json!("RSSMRA80A01H501X")),
+            422,
+            "fiscal_code",
+        ),
+        (
+            Method::POST,
+            "/public/bookings".into(),
+            "",
+            with(&good_booking, "email", json!("bruno@")),
+            422,
+            "email",
+        ),
+        (
+            Method::POST,
+            "/public/bookings".into(),
+            "",
+            with(&good_booking, "phone", json!("12")),
+            422,
+            "phone",
+        ),
+        (
+            Method::POST,
+            "/public/bookings".into(),
+            "",
+            with(&good_booking, "subject", json!("x".repeat(201))),
+            422,
+            "subject",
+        ),
+        (
+            Method::POST,
+            "/public/bookings".into(),
+            "",
+            with(&good_booking, "first_name", json!("riga\u{0}nulla")),
+            422,
+            "first_name",
+        ),
+        (
+            Method::POST,
+            "/public/bookings".into(),
+            "",
+            with(&good_booking, "start", json!("domani")),
+            422,
+            "body",
+        ),
+        (
+            Method::POST,
+            "/public/bookings".into(),
+            "",
+            with(&good_booking, "mode", json!("fax")),
+            422,
+            "body",
+        ),
+        (
+            Method::POST,
+            "/public/bookings".into(),
+            "",
+            json!({"desk_id": desk_id}),
+            422,
+            "service",
+        ),
+        (
+            Method::POST,
+            "/public/bookings".into(),
+            "",
+            with(&good_booking, "start", json!("2027-12-31T10:00:00Z")),
+            422,
+            "start",
+        ),
+        (
+            Method::PATCH,
+            format!("/public/bookings/{code}"),
+            "",
+            json!({"start": "ieri"}),
+            422,
+            "body",
+        ),
+        (
+            Method::PATCH,
+            format!("/public/bookings/{code}"),
+            "",
+            json!({"start": start}),
+            422,
+            "start",
+        ),
+        (
+            Method::POST,
+            format!("/public/bookings/{code}/confirm"),
+            "",
+            json!({}),
+            422,
+            "token",
+        ),
+        (
+            Method::POST,
+            format!("/bookings/{booking_id}/actions"),
+            &a.op,
+            json!({"action": "teletrasporto"}),
+            422,
+            "body",
+        ),
+        (
+            Method::POST,
+            format!("/bookings/{booking_id}/actions"),
+            &a.op,
+            json!({"action": "cancel", "note": "x".repeat(4001)}),
+            422,
+            "note",
+        ),
+        (
+            Method::PATCH,
+            format!("/bookings/{booking_id}"),
+            &a.op,
+            json!({"notes": "x".repeat(4001)}),
+            422,
+            "notes",
+        ),
+        (
+            Method::PATCH,
+            format!("/bookings/{booking_id}"),
+            &a.op,
+            json!({"citizen_id": "nessuno"}),
+            422,
+            "citizen_id",
+        ),
+        (
+            Method::POST,
+            "/pickup-zones".into(),
+            &a.admin,
+            with(&good_zone, "postcodes", json!(["5910A"])),
+            422,
+            "postcodes[0]",
+        ),
+        (
+            Method::POST,
+            "/pickup-zones".into(),
+            &a.admin,
+            with(&good_zone, "kinds", json!(["amianto"])),
+            422,
+            "body",
+        ),
+        (
+            Method::POST,
+            "/pickup-zones".into(),
+            &a.admin,
+            with(&good_zone, "overrides", json!([{"date": "2026-12-24"}])),
+            422,
+            "overrides[0].capacity",
+        ),
+        (
+            Method::PATCH,
+            format!("/pickup-zones/{zone_id}"),
+            &a.admin,
+            json!({"weekdays": [8]}),
+            422,
+            "weekdays[0]",
+        ),
+        (
+            Method::POST,
+            "/pickup-items".into(),
+            &a.admin,
+            json!({"code": "Sedia!", "name": "Sedia", "kind": "ingombranti", "pieces": 0}),
+            422,
+            "code",
+        ),
+        (
+            Method::POST,
+            "/pickups".into(),
+            &anna,
+            with(&good_pickup, "date", json!("31/12/2026")),
+            422,
+            "body",
+        ),
+        (
+            Method::POST,
+            "/pickups".into(),
+            &anna,
+            with(&good_pickup, "items", json!([{"code": "nave", "qty": 1}])),
+            422,
+            "items[0].code",
+        ),
+        (
+            Method::POST,
+            "/pickups".into(),
+            &anna,
+            with(&good_pickup, "items", json!([{"code": "sedia", "qty": 0}])),
+            422,
+            "items[0].qty",
+        ),
+        (
+            Method::POST,
+            "/pickups".into(),
+            &anna,
+            with(&good_pickup, "phone", json!("telefono")),
+            422,
+            "phone",
+        ),
+        (
+            Method::POST,
+            "/pickups".into(),
+            &anna,
+            with(&good_pickup, "address", json!("")),
+            422,
+            "address",
+        ),
+        (
+            Method::POST,
+            "/pickups".into(),
+            &anna,
+            with(&good_pickup, "zone_id", json!("nessuna")),
+            422,
+            "zone_id",
+        ),
+        (
+            Method::POST,
+            "/pickups".into(),
+            &anna,
+            with(&good_pickup, "date", json!("2020-01-01")),
+            422,
+            "date",
+        ),
+    ];
+    for (method, path, token, body, status, field) in cases {
+        let token = (!token.is_empty()).then_some(token);
+        let what = format!("{method} {path} {body}");
+        let p = assert_problem(
+            send_json(&app, method, &path, token, &body).await,
+            status,
+            &what,
+        )
+        .await;
+        let named: Vec<&str> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(named.contains(&field), "{what}: {field} not in {p}");
+    }
+    // Bad query strings.
+    for (path, status) in [
+        (format!("/public/desks/{desk_id}/slots?from=ieri"), 400),
+        (
+            format!("/public/desks/{desk_id}/slots?from=2026-12-10&to=2026-12-01"),
+            422,
+        ),
+        (
+            format!("/public/desks/{desk_id}/slots?from=2026-01-01&to=2026-12-31"),
+            422,
+        ),
+        (
+            format!("/public/desks/{desk_id}/slots?service=nessuno"),
+            422,
+        ),
+        ("/bookings?status=volata".to_owned(), 422),
+        ("/bookings?from=2026-13-01".to_owned(), 400),
+        (format!("/pickup-slots?zone_id={zone_id}&kind=nave"), 400),
+        (
+            format!(
+                "/pickup-slots?zone_id={zone_id}&kind=ingombranti&from=2026-12-10&to=2026-01-01"
+            ),
+            422,
+        ),
+        ("/pickups/route-sheet?zone_id=nessuna".to_owned(), 422),
+        ("/pickups/route-sheet".to_owned(), 400),
+    ] {
+        let res = app
+            .client
+            .get(app.url(&path))
+            .bearer_auth(&a.op)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, status, &path).await;
+    }
+    assert_eq!(
+        agenda_counts(&app),
+        before,
+        "a refused request left rows behind"
+    );
+}

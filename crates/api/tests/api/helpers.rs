@@ -119,6 +119,7 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
     config.rate_limit_per_minute = 10_000;
     // Many tests sign in wrongly on purpose from one address; the lockout tests set it.
     config.lockout_after = 1_000;
+    config.bookings_per_email_per_hour = 10_000;
     config.web_dir = dir.path().join("no-web");
     tweak(&mut config);
     Some(start(config, database_url, pg, dir).await)

@@ -5,6 +5,8 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod agenda;
+mod agenda_bench;
 mod authz;
 mod backup;
 mod bad_input;
@@ -15,6 +17,7 @@ mod integrations;
 mod mail;
 mod mail_servers;
 mod openapi;
+mod pickups;
 mod public;
 mod races;
 mod secrets;

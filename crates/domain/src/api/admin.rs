@@ -22,6 +22,8 @@ pub struct Settings {
     pub tqrif_scheme: u8,
     /// Target % within standard for the register chart.
     pub target_percent: u8,
+    /// Inhabitants: sets the weekly opening hours the desks must reach.
+    pub population: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +45,8 @@ pub struct UpdateSettings {
     pub tqrif_scheme: Option<u8>,
     #[serde(default)]
     pub target_percent: Option<u8>,
+    #[serde(default)]
+    pub population: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

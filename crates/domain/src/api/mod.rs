@@ -4,6 +4,7 @@
 
 mod accounts;
 mod admin;
+mod agenda;
 mod mail;
 mod pagopa;
 mod problem;
@@ -13,6 +14,7 @@ mod taxpayer;
 
 pub use accounts::*;
 pub use admin::*;
+pub use agenda::*;
 pub use mail::*;
 pub use pagopa::*;
 pub use problem::*;

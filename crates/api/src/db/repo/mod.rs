@@ -2,12 +2,14 @@
 //! them inside `Db::read` / `Db::write_tx` on a blocking thread.
 
 pub mod admin_users;
+pub mod agenda;
 pub mod audit;
 pub mod catalogue;
 pub mod content;
 pub mod mail;
 pub mod offices;
 pub mod password_resets;
+pub mod pickups;
 pub mod registrations;
 pub mod registry;
 pub mod requests;

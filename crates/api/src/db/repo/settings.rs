@@ -19,6 +19,7 @@ pub fn save(conn: &mut DbConn, row: &TenantRow) -> QueryResult<()> {
             tenants::standard_days.eq(&row.standard_days),
             tenants::tqrif_scheme.eq(row.tqrif_scheme),
             tenants::target_percent.eq(row.target_percent),
+            tenants::population.eq(row.population),
         ))
         .execute(conn)
         .map(|_| ())

@@ -130,6 +130,7 @@ pub fn create(conn: &mut DbConn, slug: &str, name: &str) -> QueryResult<TenantRo
         generic_citizen_id: None,
         is_default: !has_default,
         created_at: Utc::now().naive_utc(),
+        population: None,
     };
     diesel::insert_into(tenants::table)
         .values(&row)

@@ -125,7 +125,7 @@ pub fn create(
 }
 
 /// Validates and stores one request with its protocol number, office and due date.
-pub(super) fn file_request(
+pub fn file_request(
     c: &mut DbConn,
     tenant: &TenantCtx,
     user: &AuthUser,

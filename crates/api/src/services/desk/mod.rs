@@ -9,10 +9,12 @@ mod thread;
 mod transitions;
 mod views;
 
-pub use filing::{Filed, NewRequest, create, generic_citizen, request_types, store_request};
+pub use filing::{
+    Filed, NewRequest, create, file_request, generic_citizen, request_types, store_request,
+};
 pub use lifecycle::{Step, case_of, transition_in_tx};
 pub use link::link_sender;
 pub use queue::{ListQuery, counts, get, list};
 pub use thread::{attachment, messages, post_message, store_files};
 pub use transitions::{history, transition};
-pub use views::check_op;
+pub use views::{check_op, render as render_request};

@@ -110,7 +110,7 @@ impl People {
     }
 }
 
-pub(super) fn render(c: &mut DbConn, user: &AuthUser, row: RequestRow) -> ApiResult<RequestView> {
+pub fn render(c: &mut DbConn, user: &AuthUser, row: RequestRow) -> ApiResult<RequestView> {
     let people = People::load(c, std::slice::from_ref(&row))?;
     Ok(people.view(row, &user.tenant, &user.actor(), Utc::now()))
 }

@@ -109,6 +109,7 @@ fn SettingsForm(s: Settings) -> impl IntoView {
             standard_days: Some(standard_days),
             tqrif_scheme: scheme.get_untracked().parse().ok(),
             target_percent: target.get_untracked().parse().ok(),
+            population: None,
         };
         form.start();
         spawn_local(async move {
