@@ -104,7 +104,11 @@ async fn secrets_are_stored_sealed(app: TestApp) {
     let (admin, mailbox) = configured(&app).await;
     let key = app.state.secret_key.clone();
     let all = stored(&app);
-    assert_eq!(all.len(), 5, "four secrets and the JWT key: {all:?}");
+    assert_eq!(
+        all.len(),
+        6,
+        "four secrets, the JWT key and the booking-code key: {all:?}"
+    );
     for (column, row, value) in &all {
         assert!(
             value.starts_with(&format!("sv1:{}:", key.id())),
@@ -177,10 +181,16 @@ db_test!(clear_text_from_before_is_sealed_at_start_up);
 async fn clear_text_from_before_is_sealed_at_start_up(app: TestApp) {
     let (_, mailbox) = configured(&app).await;
     let key = app.state.secret_key.clone();
-    let jwt = opened(&app, &key)
+    // The installation's own keys (JWT, booking codes) by name, in clear.
+    let keys: Vec<(String, String)> = stored(&app)
         .into_iter()
-        .find(|v| !v.contains("Chiaro"))
-        .unwrap();
+        .filter(|(c, _, _)| *c == Column::AppSecret)
+        .map(|(c, name, v)| {
+            let clear = key.open(&v, c, &name).unwrap();
+            (name, clear)
+        })
+        .collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
     // What an older version left: clear text, and the fix its migration queued.
     app.state
         .db
@@ -197,9 +207,11 @@ async fn clear_text_from_before_is_sealed_at_start_up(app: TestApp) {
                     channel_settings::io_api_key.eq(IO_KEY),
                 ))
                 .execute(c)?;
-            diesel::update(app_secrets::table)
-                .set(app_secrets::value.eq(&jwt))
-                .execute(c)?;
+            for (name, clear) in &keys {
+                diesel::update(app_secrets::table.filter(app_secrets::name.eq(name)))
+                    .set(app_secrets::value.eq(clear))
+                    .execute(c)?;
+            }
             diesel::insert_into(data_fixes::table)
                 .values(data_fixes::name.eq("seal_stored_secrets"))
                 .execute(c)
@@ -225,7 +237,7 @@ async fn clear_text_from_before_is_sealed_at_start_up(app: TestApp) {
         v
     };
     let first = stored(&app);
-    assert_eq!(first.len(), 5);
+    assert_eq!(first.len(), 6);
     for (column, _, value) in &first {
         assert!(value.starts_with("sv1:"), "{column:?} still clear: {value}");
     }
@@ -234,8 +246,8 @@ async fn clear_text_from_before_is_sealed_at_start_up(app: TestApp) {
         IO_KEY.to_owned(),
         SMS_TOKEN.to_owned(),
         SMTP_PW.to_owned(),
-        jwt,
     ];
+    want.extend(keys.iter().map(|(_, clear)| clear.clone()));
     want.sort();
     assert_eq!(opened(&app, &key), want);
     let left: i64 = app
@@ -288,7 +300,7 @@ async fn rotate_secret_key_reseals_every_secret(app: TestApp) {
     let new = SecretKey::parse(&std::fs::read_to_string(&new_file).unwrap()).unwrap();
     assert!(
         report.contains(&format!(
-            "5 stored secrets now sealed with key {} (was {}): 5 re-sealed",
+            "6 stored secrets now sealed with key {} (was {}): 6 re-sealed",
             new.id(),
             old.id()
         )),
@@ -341,7 +353,7 @@ async fn rotate_secret_key_reseals_every_secret(app: TestApp) {
     );
     let report = String::from_utf8_lossy(&again.stdout);
     assert!(
-        again.status.success() && report.contains("5 already done"),
+        again.status.success() && report.contains("6 already done"),
         "{report}"
     );
 }
@@ -352,10 +364,11 @@ async fn backups_hold_no_secret_in_clear() {
     let app = spawn_app(Backend::Sqlite).await;
     let (_, mailbox) = configured(&app).await;
     let key = app.state.secret_key.clone();
-    let jwt = opened(&app, &key)
+    let own_keys: Vec<String> = opened(&app, &key)
         .into_iter()
-        .find(|v| !v.contains("Chiaro"))
-        .unwrap();
+        .filter(|v| !v.contains("Chiaro"))
+        .collect();
+    assert_eq!(own_keys.len(), 2, "the JWT and booking-code keys");
     let left_over = "pw-lasciata-in-chiaro";
     app.state
         .db
@@ -378,7 +391,8 @@ async fn backups_hold_no_secret_in_clear() {
     );
     let bytes = std::fs::read(&file).unwrap();
     let contains = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-    for secret in [IMAP_PW, SMTP_PW, SMS_TOKEN, IO_KEY, left_over, jwt.as_str()] {
+    let clear = [IMAP_PW, SMTP_PW, SMS_TOKEN, IO_KEY, left_over];
+    for secret in clear.iter().copied().chain(own_keys.iter().map(String::as_str)) {
         assert!(!contains(secret), "{secret} in clear in the backup");
     }
     assert!(
