@@ -109,6 +109,8 @@ fn SettingsForm(s: Settings) -> impl IntoView {
             standard_days: Some(standard_days),
             tqrif_scheme: scheme.get_untracked().parse().ok(),
             target_percent: target.get_untracked().parse().ok(),
+            interest: None,
+            instalments: None,
         };
         form.start();
         spawn_local(async move {
