@@ -230,6 +230,24 @@ pub struct Config {
         global = true
     )]
     pub mail_poll_lease_seconds: u64,
+
+    /// Largest CSV accepted by `POST /imports`, in MB.
+    #[arg(
+        long,
+        env = "SPORTELLO_IMPORT_MAX_MB",
+        default_value_t = 200,
+        global = true
+    )]
+    pub import_max_mb: u64,
+
+    /// Rows an import checks and writes per transaction.
+    #[arg(
+        long,
+        env = "SPORTELLO_IMPORT_BATCH_ROWS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub import_batch_rows: usize,
 }
 
 impl Config {
@@ -274,6 +292,8 @@ impl Config {
             mail_max_attachment_mb: 10,
             mail_poll_batch: 25,
             mail_poll_lease_seconds: 300,
+            import_max_mb: 200,
+            import_batch_rows: 1000,
         }
     }
 }

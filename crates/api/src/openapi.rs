@@ -21,6 +21,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         (name = "registry", description = "TQRIF register and compliance"),
         (name = "admin", description = "Tenant settings, offices, users, routing (administrators)"),
         (name = "public", description = "Public information, no sign-in"),
+        (name = "taxpayer", description = "The taxpayer's account: contribuenti, utenze, acts, payments, the estratto conto, instalment plans"),
+        (name = "imports", description = "Imports from the Comune's tax system (CSV, background jobs)"),
     )
 )]
 pub struct ApiDoc;

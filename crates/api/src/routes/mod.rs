@@ -6,8 +6,10 @@ mod auth;
 mod documents;
 mod faq;
 mod health;
+mod imports;
 mod mail;
 mod mailboxes;
+mod my_account;
 mod offices;
 mod public;
 mod registrations;
@@ -15,6 +17,7 @@ mod registry;
 mod requests;
 mod routing;
 mod settings;
+mod taxpayer;
 mod users;
 
 use actix_web::web;
@@ -37,6 +40,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         registry::configure(api);
         mailboxes::configure(api);
         mail::configure(api);
+        // The taxpayer's account.
+        taxpayer::configure(api);
+        my_account::configure(api);
+        imports::configure(api);
         // Inside the scope, or the scope would answer 404 for it.
         api.route("/openapi.json", web::get().to(openapi_json));
     }));

@@ -201,6 +201,10 @@ pub(super) fn file_request(
     };
     store_case(&mut row, &case, now);
     requests::insert(c, &row)?;
+    if kind == domain::catalogue::RequestKind::Rateizzazione {
+        // The plan the citizen saw travels with the request.
+        crate::services::account::plans::attach(c, &tenant.id, &row, &fields, now)?;
+    }
     notify::enqueue(
         c,
         &tenant.id,
