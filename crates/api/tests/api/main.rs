@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod account;
 mod accounts;
 mod admin;
 mod authz;
@@ -11,6 +12,7 @@ mod bad_input;
 mod crash;
 mod desk;
 mod edge;
+mod imports;
 mod mail;
 mod mail_servers;
 mod openapi;

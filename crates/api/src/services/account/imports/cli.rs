@@ -53,12 +53,15 @@ pub fn run(
     let kind = ImportKind::from_str(kind).map_err(|e| anyhow::anyhow!("{e}"))?;
     let db = Db::connect(&config.database_url, 2, config.sqlite_sync_full)?;
     let files = LocalFiles::new(&config.files_dir)?;
-    let tenant = db.read(|c| {
-        match tenant {
-            Some(slug) => tenants::find_by_slug(c, slug),
-            None => tenants::default_tenant(c),
-        }
-        .map_err(ApiError::from)
+    let tenant = db.write_tx(|c| {
+        Ok::<_, ApiError>(match tenant {
+            Some(slug) => tenants::find_by_slug(c, slug)?,
+            // A fresh database has its default tenant once the server started; make it here.
+            None => match tenants::default_tenant(c)? {
+                Some(t) => Some(t),
+                None => Some(tenants::create(c, "default", "Sportello")?),
+            },
+        })
     })?;
     let tenant = tenant.ok_or_else(|| anyhow::anyhow!("tenant not found"))?;
     let mut input = std::fs::File::open(file)?;
