@@ -19,10 +19,10 @@ use crate::state::AppState;
 use crate::upload::sanitize_filename;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create)
-        .service(list)
-        .service(get_one)
-        .service(errors_csv);
+    cfg.service(create_import)
+        .service(list_imports)
+        .service(get_import)
+        .service(import_errors_csv);
 }
 
 /// Multipart body of an import, for the documentation.
@@ -156,7 +156,7 @@ async fn read_upload(
     )
 )]
 #[post("/imports")]
-async fn create(
+async fn create_import(
     state: web::Data<AppState>,
     user: AuthUser,
     req: HttpRequest,
@@ -190,7 +190,7 @@ struct ListQuery {
     responses((status = 200, body = Page<ImportView>), (status = 401, body = Problem), (status = 403, body = Problem))
 )]
 #[get("/imports")]
-async fn list(
+async fn list_imports(
     state: web::Data<AppState>,
     user: AuthUser,
     req: HttpRequest,
@@ -216,7 +216,7 @@ async fn list(
     )
 )]
 #[get("/imports/{id}")]
-async fn get_one(
+async fn get_import(
     state: web::Data<AppState>,
     user: AuthUser,
     req: HttpRequest,
@@ -240,7 +240,7 @@ async fn get_one(
     )
 )]
 #[get("/imports/{id}/errors.csv")]
-async fn errors_csv(
+async fn import_errors_csv(
     state: web::Data<AppState>,
     user: AuthUser,
     req: HttpRequest,
