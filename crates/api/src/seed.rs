@@ -201,6 +201,7 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
             users::set_offices(c, &tenant.id, &id, &ids)?;
         }
         upsert_demo_citizen(c, &tenant.id, &hashes[DEMO_STAFF.len()], now)?;
+        crate::services::account::demo::seed(c, &tenant.id, DEMO_CITIZEN_CF)?;
         admin_users::ensure_generic_citizen(c, &tenant.id)?;
 
         for (i, (title, filename, category, description, lines)) in
@@ -266,6 +267,11 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
         out,
         "  {:<10} {DEMO_CITIZEN_EMAIL:<40} Mario Rossi (or codice fiscale {DEMO_CITIZEN_CF})",
         "citizen"
+    );
+    let _ = writeln!(
+        out,
+        "\nMario Rossi's taxpayer account: two utenze, this year's avviso ordinario (one instalment \
+         paid, one overdue) and last year's ingiunzione."
     );
     Ok(out)
 }

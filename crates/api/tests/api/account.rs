@@ -719,3 +719,73 @@ async fn interest_settings_change_the_statement(app: TestApp) {
         ]
     );
 }
+
+db_test!(the_demo_citizen_has_a_taxpayer_account);
+async fn the_demo_citizen_has_a_taxpayer_account(app: TestApp) {
+    let config = api::config::Config::for_paths(
+        app.database_url.clone(),
+        app.state.config.files_dir.clone(),
+    );
+    let seed = |config: api::config::Config| async move {
+        tokio::task::spawn_blocking(move || api::seed::demo(&config))
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let report = seed(config.clone()).await;
+    assert!(report.contains("taxpayer account"), "{report}");
+    let res = app
+        .login("RSSMRA80A01H501U", api::seed::DEMO_PASSWORD)
+        .await;
+    let token = res.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let st: Value = app
+        .get("/me/statement", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = st["acts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["ingiunzione", "avviso_ordinario"], "{st}");
+    let avviso = &st["acts"][1];
+    assert_eq!(avviso["paid"], 9_800);
+    assert_eq!(avviso["instalments"][1]["days_late"], 30);
+    assert!(
+        avviso["instalments"][1]["interest"].as_i64().unwrap() > 0,
+        "{avviso}"
+    );
+    assert_eq!(avviso["instalments"][2]["interest"], 0);
+    let ingiunzione = &st["acts"][0];
+    assert_eq!(ingiunzione["residual"], 30_775);
+    assert!(ingiunzione["daily_interest"].as_i64().unwrap() > 0);
+    let utenze: Value = app
+        .get("/me/utenze", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(utenze.as_array().unwrap().len(), 2);
+    let payments: Value = app
+        .get("/me/payments", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(payments[0]["channel"], "pagopa");
+    // Seeding again changes nothing.
+    seed(config).await;
+    let again: Value = app
+        .get("/me/statement", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again, st);
+}

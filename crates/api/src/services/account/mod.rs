@@ -4,6 +4,7 @@
 
 pub mod acts;
 pub mod contribuenti;
+pub mod demo;
 pub mod imports;
 mod pdf;
 pub mod plans;

@@ -354,3 +354,67 @@ fn render(w: Writer, tenant: &str, produced: &str) -> Vec<u8> {
         .producer(TextStr("Sportello"));
     pdf.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::api::{ContribuenteSummary, StatementInstalment, StatementTotals};
+    use domain::tax::{ActKind, Tributo};
+
+    #[test]
+    fn long_statements_run_over_pages_with_numbers() {
+        let day = NaiveDate::from_ymd_opt(2026, 2, 15).unwrap();
+        let act = |i: u32| StatementAct {
+            id: format!("a{i}"),
+            kind: ActKind::AvvisoOrdinario,
+            number: format!("2026/{i}"),
+            year: 2026,
+            tributo: Tributo::Tari,
+            status: ActStatus::Active,
+            total: 123_456,
+            paid: 0,
+            residual: 123_456,
+            interest: 789,
+            daily_interest: 5,
+            credit: 0,
+            discharged: 0,
+            plan: None,
+            instalments: (1..=4)
+                .map(|n| StatementInstalment {
+                    n,
+                    due_date: day,
+                    amount: 30_864,
+                    paid: 0,
+                    residual: 30_864,
+                    days_late: 3,
+                    interest: 197,
+                })
+                .collect(),
+        };
+        let s = Statement {
+            as_of: day,
+            contribuente: ContribuenteSummary {
+                id: "c".into(),
+                fiscal_code: "RSSMRA80A01H501U".into(),
+                name: "Niccolò Città".into(),
+            },
+            acts: (0..30).map(act).collect(),
+            totals: StatementTotals::default(),
+        };
+        let now = DateTime::parse_from_rfc3339("2026-02-15T09:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let pdf = statement("Comune di Prova", &s, now);
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("/Count "), "a page tree");
+        // The footer of the last page says how many there are (10:30 in Rome, winter time).
+        let total = pdf
+            .windows(b"pagina ".len())
+            .filter(|w| w == b"pagina ")
+            .count();
+        assert!(total > 1, "one footer per page");
+        let needle = format!("pagina {total} di {total}");
+        assert!(text.contains(&needle), "{needle}");
+        assert!(text.contains("alle 10:30"));
+    }
+}

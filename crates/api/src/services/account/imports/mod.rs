@@ -2,7 +2,7 @@
 //! stored, an `imports` row queues the job, a background worker on any node runs it
 //! ([`job`]) and the report is read back with its row-level errors.
 
-mod batch;
+pub(crate) mod batch;
 pub mod cli;
 pub mod job;
 mod reader;
