@@ -65,8 +65,8 @@ struct CaseColumns<'a> {
     type_code: &'a str,
     kind: &'a str,
     status: &'a str,
-    office_id: Option<&'a str>,
-    assignee_id: Option<&'a str>,
+    office_id: Option<String>,
+    assignee_id: Option<String>,
     standard_days: Option<i32>,
     due_date: Option<chrono::NaiveDate>,
     has_public_reply: bool,
@@ -74,7 +74,7 @@ struct CaseColumns<'a> {
     suspended_working_days: i32,
     resolved_at: Option<chrono::NaiveDateTime>,
     closed_at: Option<chrono::NaiveDateTime>,
-    lateness_cause: Option<&'a str>,
+    lateness_cause: Option<String>,
     updated_at: chrono::NaiveDateTime,
 }
 
@@ -85,8 +85,8 @@ pub fn update_case(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
             type_code: &row.type_code,
             kind: &row.kind,
             status: &row.status,
-            office_id: row.office_id.as_deref(),
-            assignee_id: row.assignee_id.as_deref(),
+            office_id: row.office_id.clone(),
+            assignee_id: row.assignee_id.clone(),
             standard_days: row.standard_days,
             due_date: row.due_date,
             has_public_reply: row.has_public_reply,
@@ -94,7 +94,7 @@ pub fn update_case(conn: &mut DbConn, row: &RequestRow) -> QueryResult<()> {
             suspended_working_days: row.suspended_working_days,
             resolved_at: row.resolved_at,
             closed_at: row.closed_at,
-            lateness_cause: row.lateness_cause.as_deref(),
+            lateness_cause: row.lateness_cause.clone(),
             updated_at: row.updated_at,
         })
         .execute(conn)
