@@ -31,11 +31,14 @@ pub fn create(
     let c = body.normalized()?;
     let now = Utc::now().naive_utc();
     state.db.write_tx(|conn| {
-        let citizen =
-            taxpayer::approved_citizens(conn, user.tenant_id(), &[c.fiscal_code.clone()])?
-                .into_iter()
-                .next()
-                .map(|(_, id)| id);
+        let citizen = taxpayer::approved_citizens(
+            conn,
+            user.tenant_id(),
+            std::slice::from_ref(&c.fiscal_code),
+        )?
+        .into_iter()
+        .next()
+        .map(|(_, id)| id);
         let row = contribuente_row(user.tenant_id(), new_id(), &c, citizen, now, now);
         taxpayer::insert_contribuenti(conn, std::slice::from_ref(&row)).map_err(|e| {
             unique_or(

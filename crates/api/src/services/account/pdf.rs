@@ -3,6 +3,8 @@
 //! one table per act, the totals, Italian amounts and dates, the time it was produced and
 //! page numbers.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::api::{Statement, StatementAct};
 use domain::calendar::rome_offset;
@@ -163,21 +165,22 @@ fn act_table(w: &mut Writer, act: &StatementAct) {
     );
     let mut status = format!("Stato: {}", status_label(act.status));
     if let Some(plan) = &act.plan {
-        status.push_str(&format!(
+        let _ = write!(
+            status,
             " - {} il {} ({} rate)",
             plan.state.label_it(),
             day(plan.granted_on),
             plan.instalments
-        ));
+        );
         if let (PlanState::Lapsed, Some(on)) = (plan.state, plan.lapsed_on) {
-            status.push_str(&format!(", residuo esigibile dal {}", day(on)));
+            let _ = write!(status, ", residuo esigibile dal {}", day(on));
         }
     }
     if act.discharged > 0 {
-        status.push_str(&format!(" - sgravato o annullato: {}", eur(act.discharged)));
+        let _ = write!(status, " - sgravato o annullato: {}", eur(act.discharged));
     }
     if act.credit > 0 {
-        status.push_str(&format!(" - credito a favore: {}", eur(act.credit)));
+        let _ = write!(status, " - credito a favore: {}", eur(act.credit));
     }
     w.line(&status, 9.0, false, true);
     w.cells(&header_cells(), true, true);

@@ -53,16 +53,15 @@ fn offer_for(
         isee: isee.map(Money::from_cents),
         previous_ordinary: &previous,
     };
-    let count = match count {
-        Some(n) => n,
-        None => {
-            let base = plan::plan_base(book.ledger(0), on, &rules)?;
-            let (_, max) = rules
-                .instalments
-                .allowed(base.debt)
-                .map_err(DomainError::from)?;
-            max
-        }
+    let count = if let Some(n) = count {
+        n
+    } else {
+        let base = plan::plan_base(book.ledger(0), on, &rules)?;
+        let (_, max) = rules
+            .instalments
+            .allowed(base.debt)
+            .map_err(DomainError::from)?;
+        max
     };
     let offer = plan::offer(
         book.ledger(0),

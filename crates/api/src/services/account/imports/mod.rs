@@ -8,6 +8,7 @@ pub mod job;
 mod reader;
 pub mod worker;
 
+use std::fmt::Write as _;
 use std::io::Read;
 use std::str::FromStr;
 
@@ -166,12 +167,13 @@ pub fn errors_csv(state: &AppState, user: &AuthUser, id: &str, lang: Lang) -> Ap
                     Lang::It => &e.message_it,
                     Lang::En => &e.message_en,
                 };
-                out.push_str(&format!(
+                let _ = write!(
+                    out,
                     "{};{};{}\r\n",
                     e.line,
                     csv_cell(&e.column_name),
                     csv_cell(msg)
-                ));
+                );
             }
         }
         if let (Some(it), Some(en)) = (&row.error_it, &row.error_en) {
@@ -179,7 +181,7 @@ pub fn errors_csv(state: &AppState, user: &AuthUser, id: &str, lang: Lang) -> Ap
                 Lang::It => it,
                 Lang::En => en,
             };
-            out.push_str(&format!(";;{}\r\n", csv_cell(msg)));
+            let _ = write!(out, ";;{}\r\n", csv_cell(msg));
         }
         Ok::<_, ApiError>(out)
     })

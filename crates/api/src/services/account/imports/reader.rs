@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn encodings_and_separators() {
         assert_eq!(
-            detect_encoding(&"città;però\n".as_bytes()[..]).unwrap(),
+            detect_encoding("città;però\n".as_bytes()).unwrap(),
             Encoding::Utf8
         );
         let cp1252 = b"citt\xe0;per\xf2 \x80\n";
