@@ -12,6 +12,8 @@ cd "$ROOT"
 
 ensure_wasm_target
 apt_install postgresql libpq-dev
+# pdftotext reads back the statement PDFs in the API tests.
+apt_install poppler-utils
 
 log "format and lints"
 cargo fmt --all --check

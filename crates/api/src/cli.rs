@@ -62,6 +62,18 @@ enum Command {
         #[arg(long)]
         discard_unreadable: bool,
     },
+    /// Import a CSV from the Comune's tax system (see README, Imports).
+    Import {
+        /// What the file holds: contribuenti, utenze, acts or payments.
+        kind: String,
+        file: std::path::PathBuf,
+        /// Import the valid rows and report the others (default: all or nothing).
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Tenant slug (default: the default tenant).
+        #[arg(long)]
+        tenant: Option<String>,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -94,6 +106,25 @@ pub fn main() -> ExitCode {
         Command::Restore { file } => crate::backup::restore(&cli.config.database_url, &file)
             .map(|target| println!("{} restored from {}", target.display(), file.display()))
             .map_err(Into::into),
+        Command::Import {
+            kind,
+            file,
+            skip_invalid,
+            tenant,
+        } => crate::services::account::imports::cli::run(
+            &cli.config,
+            &kind,
+            &file,
+            skip_invalid,
+            tenant.as_deref(),
+        )
+        .and_then(|ok| {
+            if ok {
+                Ok(())
+            } else {
+                Err(anyhow::anyhow!("import not applied"))
+            }
+        }),
         Command::Openapi => crate::startup::openapi_spec()
             .to_pretty_json()
             .map(|json| println!("{json}"))

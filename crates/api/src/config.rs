@@ -278,6 +278,23 @@ pub struct Config {
         global = true
     )]
     pub allow_private_integrations: bool,
+    /// Largest CSV accepted by `POST /imports`, in MB.
+    #[arg(
+        long,
+        env = "SPORTELLO_IMPORT_MAX_MB",
+        default_value_t = 200,
+        global = true
+    )]
+    pub import_max_mb: u64,
+
+    /// Rows an import checks and writes per transaction.
+    #[arg(
+        long,
+        env = "SPORTELLO_IMPORT_BATCH_ROWS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub import_batch_rows: usize,
 }
 
 impl Config {
@@ -335,6 +352,8 @@ impl Config {
             secret_key_file: None,
             allow_loopback_integrations: false,
             allow_private_integrations: false,
+            import_max_mb: 200,
+            import_batch_rows: 1000,
         }
     }
 }

@@ -23,6 +23,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         (name = "public", description = "Public information, no sign-in"),
         (name = "agenda", description = "Desks, public slots and bookings without an account, the staff's agenda"),
         (name = "pickups", description = "Bulky-waste pickup zones, items, bookings and route sheets"),
+        (name = "taxpayer", description = "The taxpayer's account: contribuenti, utenze, acts, payments, the estratto conto, instalment plans"),
+        (name = "imports", description = "Imports from the Comune's tax system (CSV, background jobs)"),
     )
 )]
 pub struct ApiDoc;

@@ -205,6 +205,7 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
         }
         upsert_demo_citizen(c, &tenant.id, &hashes[DEMO_STAFF.len()], now)?;
         demo_agenda(c, &tenant.id, tributi)?;
+        crate::services::account::demo::seed(c, &tenant.id, DEMO_CITIZEN_CF)?;
         admin_users::ensure_generic_citizen(c, &tenant.id)?;
 
         for (i, (title, filename, category, description, lines)) in
@@ -270,6 +271,11 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
         out,
         "  {:<10} {DEMO_CITIZEN_EMAIL:<40} Mario Rossi (or codice fiscale {DEMO_CITIZEN_CF})",
         "citizen"
+    );
+    let _ = writeln!(
+        out,
+        "\nMario Rossi's taxpayer account: two utenze, this year's avviso ordinario (one instalment \
+         paid, one overdue) and last year's ingiunzione."
     );
     Ok(out)
 }

@@ -117,8 +117,14 @@ impl Application {
             .config
             .background_workers
             .then(|| crate::mail::Workers::spawn(self.state.clone()));
+        let imports = self.state.config.background_workers.then(|| {
+            crate::services::account::imports::worker::ImportWorker::spawn(self.state.clone())
+        });
         let result = self.server.await;
         if let Some(w) = workers {
+            w.stop().await;
+        }
+        if let Some(w) = imports {
             w.stop().await;
         }
         result

@@ -10,6 +10,20 @@ pub trait FileStore: Send + Sync {
     fn put(&self, key: &str, bytes: &[u8]) -> io::Result<()>;
     fn get(&self, key: &str) -> io::Result<Vec<u8>>;
     fn delete(&self, key: &str) -> io::Result<()>;
+
+    /// Stores what `reader` yields under `key`, durably; returns the size. Stores that can
+    /// stream override it so a large upload is never held in memory whole.
+    fn put_reader(&self, key: &str, reader: &mut dyn io::Read) -> io::Result<u64> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes)?;
+        self.put(key, &bytes)?;
+        Ok(bytes.len() as u64)
+    }
+
+    /// Reads a stored file as a stream (see [`FileStore::put_reader`]).
+    fn open(&self, key: &str) -> io::Result<Box<dyn io::Read + Send>> {
+        Ok(Box::new(io::Cursor::new(self.get(key)?)))
+    }
 }
 
 /// Files under a root folder; keys are relative paths of `[A-Za-z0-9._-]` segments.
@@ -74,6 +88,28 @@ impl FileStore for LocalFiles {
             other => other,
         }
     }
+
+    fn put_reader(&self, key: &str, reader: &mut dyn io::Read) -> io::Result<u64> {
+        let path = self.path(key)?;
+        let dir = path.parent().unwrap_or(&self.root).to_path_buf();
+        fs::create_dir_all(&dir)?;
+        let tmp = path.with_extension("part");
+        let size = {
+            let mut f = fs::File::create(&tmp)?;
+            let size = io::copy(reader, &mut f)?;
+            f.sync_all()?;
+            size
+        };
+        fs::rename(&tmp, &path)?;
+        sync_dir(&dir);
+        Ok(size)
+    }
+
+    fn open(&self, key: &str) -> io::Result<Box<dyn io::Read + Send>> {
+        Ok(Box::new(io::BufReader::new(fs::File::open(
+            self.path(key)?,
+        )?)))
+    }
 }
 
 fn sync_dir(dir: &Path) {
@@ -94,6 +130,14 @@ mod tests {
         assert_eq!(store.get("t1/2026/abc.pdf").unwrap(), b"%PDF-1.4");
         store.delete("t1/2026/abc.pdf").unwrap();
         assert!(store.get("t1/2026/abc.pdf").is_err());
+        let n = store
+            .put_reader("t1/imports/a.csv", &mut &b"codice_fiscale\n"[..])
+            .unwrap();
+        assert_eq!(n, 15);
+        let mut back = String::new();
+        std::io::Read::read_to_string(&mut store.open("t1/imports/a.csv").unwrap(), &mut back)
+            .unwrap();
+        assert_eq!(back, "codice_fiscale\n");
         store.delete("t1/2026/abc.pdf").unwrap();
         for bad in ["../x", "a/../../b", "/etc/passwd", "a//b", "", "a b"] {
             assert!(store.put(bad, b"x").is_err(), "{bad}");

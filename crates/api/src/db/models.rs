@@ -461,6 +461,29 @@ pub struct BookingRow {
     pub updated_at: NaiveDateTime,
 }
 
+// ---- the taxpayer's account -------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = contribuenti, treat_none_as_default_value = false)]
+pub struct ContribuenteRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub fiscal_code: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub denominazione: Option<String>,
+    /// JSON `Address`.
+    pub residence: Option<String>,
+    pub mailing_address: Option<String>,
+    pub email: Option<String>,
+    pub pec: Option<String>,
+    pub phone: Option<String>,
+    pub citizen_id: Option<String>,
+    pub search_name: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = pickup_zones, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct PickupZoneRow {
@@ -478,6 +501,27 @@ pub struct PickupZoneRow {
     pub booking_window_days: i32,
     pub cancel_until_days: i32,
     pub deleted_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = utenze, treat_none_as_default_value = false)]
+pub struct UtenzaRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub contribuente_id: String,
+    pub code: String,
+    pub kind: String,
+    /// JSON `Address`.
+    pub address: String,
+    /// JSON `Cadastral`.
+    pub cadastral: Option<String>,
+    pub square_meters: i32,
+    pub occupants: Option<i32>,
+    pub category: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -514,4 +558,133 @@ pub struct PickupRow {
     pub agreed_beyond_standard: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = acts, treat_none_as_default_value = false)]
+pub struct ActRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub contribuente_id: String,
+    pub utenza_id: Option<String>,
+    pub kind: String,
+    pub number: String,
+    pub year: i32,
+    pub tributo: String,
+    pub issued_on: NaiveDate,
+    pub notified_on: Option<NaiveDate>,
+    pub amount_tributo: i64,
+    pub amount_sanzioni: i64,
+    pub amount_interessi: i64,
+    pub amount_spese_notifica: i64,
+    pub status: String,
+    pub plan_granted_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = act_instalments, treat_none_as_default_value = false)]
+pub struct InstalmentRow {
+    pub act_id: String,
+    pub n: i32,
+    pub tenant_id: String,
+    pub due_date: NaiveDate,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = payments, treat_none_as_default_value = false)]
+pub struct PaymentRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub act_id: String,
+    pub paid_on: NaiveDate,
+    pub amount: i64,
+    pub channel: String,
+    pub reference: String,
+    pub instalment: Option<i32>,
+    pub external_key: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = adjustments, treat_none_as_default_value = false)]
+pub struct AdjustmentRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub act_id: String,
+    pub kind: String,
+    pub effective_on: NaiveDate,
+    pub amount: i64,
+    pub instalment: Option<i32>,
+    pub reason: String,
+    pub operator_id: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = tax_settings, treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct TaxSettingsRow {
+    pub tenant_id: String,
+    /// JSON `InterestSettings`; `None`: the legal defaults.
+    pub interest: Option<String>,
+    /// JSON `InstalmentSettings`; `None`: the legal defaults.
+    pub instalments: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = plan_requests, treat_none_as_default_value = false)]
+pub struct PlanRequestRow {
+    pub request_id: String,
+    pub tenant_id: String,
+    pub act_id: String,
+    pub status: String,
+    /// JSON `PlanProposal`.
+    pub proposal: String,
+    pub created_at: NaiveDateTime,
+    pub granted_at: Option<NaiveDateTime>,
+    pub granted_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = imports, treat_none_as_default_value = false)]
+pub struct ImportRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub kind: String,
+    pub skip_invalid: bool,
+    pub filename: String,
+    pub storage_key: String,
+    pub size: i64,
+    pub status: String,
+    pub total_rows: Option<i64>,
+    pub processed_rows: i64,
+    pub applied_rows: i64,
+    pub created_count: i64,
+    pub updated_count: i64,
+    pub unchanged_count: i64,
+    pub invalid_count: i64,
+    pub error_it: Option<String>,
+    pub error_en: Option<String>,
+    pub attempts: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub lease_token: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub started_at: Option<NaiveDateTime>,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = import_errors, treat_none_as_default_value = false)]
+pub struct ImportErrorRow {
+    pub import_id: String,
+    pub seq: i64,
+    pub line: i64,
+    pub column_name: String,
+    pub message_it: String,
+    pub message_en: String,
 }

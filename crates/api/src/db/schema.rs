@@ -603,3 +603,183 @@ diesel::allow_tables_to_appear_in_same_query!(
     pickup_days,
     pickups,
 );
+
+// ---- the taxpayer's account -------------------------------------------------------------
+
+diesel::table! {
+    contribuenti (id) {
+        id -> Text,
+        tenant_id -> Text,
+        fiscal_code -> Text,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        denominazione -> Nullable<Text>,
+        residence -> Nullable<Text>,
+        mailing_address -> Nullable<Text>,
+        email -> Nullable<Text>,
+        pec -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        citizen_id -> Nullable<Text>,
+        search_name -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    utenze (id) {
+        id -> Text,
+        tenant_id -> Text,
+        contribuente_id -> Text,
+        code -> Text,
+        kind -> Text,
+        address -> Text,
+        cadastral -> Nullable<Text>,
+        square_meters -> Integer,
+        occupants -> Nullable<Integer>,
+        category -> Nullable<Text>,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    acts (id) {
+        id -> Text,
+        tenant_id -> Text,
+        contribuente_id -> Text,
+        utenza_id -> Nullable<Text>,
+        kind -> Text,
+        number -> Text,
+        year -> Integer,
+        tributo -> Text,
+        issued_on -> Date,
+        notified_on -> Nullable<Date>,
+        amount_tributo -> BigInt,
+        amount_sanzioni -> BigInt,
+        amount_interessi -> BigInt,
+        amount_spese_notifica -> BigInt,
+        status -> Text,
+        plan_granted_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    act_instalments (act_id, n) {
+        act_id -> Text,
+        n -> Integer,
+        tenant_id -> Text,
+        due_date -> Date,
+        amount -> BigInt,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Text,
+        tenant_id -> Text,
+        act_id -> Text,
+        paid_on -> Date,
+        amount -> BigInt,
+        channel -> Text,
+        reference -> Text,
+        instalment -> Nullable<Integer>,
+        external_key -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    adjustments (id) {
+        id -> Text,
+        tenant_id -> Text,
+        act_id -> Text,
+        kind -> Text,
+        effective_on -> Date,
+        amount -> BigInt,
+        instalment -> Nullable<Integer>,
+        reason -> Text,
+        operator_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tax_settings (tenant_id) {
+        tenant_id -> Text,
+        interest -> Nullable<Text>,
+        instalments -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_requests (request_id) {
+        request_id -> Text,
+        tenant_id -> Text,
+        act_id -> Text,
+        status -> Text,
+        proposal -> Text,
+        created_at -> Timestamp,
+        granted_at -> Nullable<Timestamp>,
+        granted_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> Text,
+        tenant_id -> Text,
+        kind -> Text,
+        skip_invalid -> Bool,
+        filename -> Text,
+        storage_key -> Text,
+        size -> BigInt,
+        status -> Text,
+        total_rows -> Nullable<BigInt>,
+        processed_rows -> BigInt,
+        applied_rows -> BigInt,
+        created_count -> BigInt,
+        updated_count -> BigInt,
+        unchanged_count -> BigInt,
+        invalid_count -> BigInt,
+        error_it -> Nullable<Text>,
+        error_en -> Nullable<Text>,
+        attempts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        lease_token -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    import_errors (import_id, seq) {
+        import_id -> Text,
+        seq -> BigInt,
+        line -> BigInt,
+        column_name -> Text,
+        message_it -> Text,
+        message_en -> Text,
+    }
+}
+
+diesel::joinable!(act_instalments -> acts (act_id));
+diesel::joinable!(acts -> contribuenti (contribuente_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    contribuenti,
+    utenze,
+    acts,
+    act_instalments,
+    payments,
+    adjustments,
+    plan_requests,
+);

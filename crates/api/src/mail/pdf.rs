@@ -36,7 +36,7 @@ const HELVETICA: [u16; 95] = [
 ];
 
 /// The WinAnsi byte of a character (`?` when the encoding has none).
-fn win_ansi(c: char) -> u8 {
+pub(crate) fn win_ansi(c: char) -> u8 {
     match c {
         ' '..='~' => c as u8,
         '\u{a0}'..='\u{ff}' => c as u32 as u8,
@@ -69,7 +69,7 @@ fn glyph_width(b: u8, bold: bool) -> f32 {
     if bold { base * 1.07 } else { base }
 }
 
-fn text_width(bytes: &[u8], size: f32, bold: bool) -> f32 {
+pub(crate) fn text_width(bytes: &[u8], size: f32, bold: bool) -> f32 {
     bytes.iter().map(|b| glyph_width(*b, bold)).sum::<f32>() * size / 1000.0
 }
 

@@ -7,8 +7,10 @@ mod auth;
 mod documents;
 mod faq;
 mod health;
+mod imports;
 mod mail;
 mod mailboxes;
+mod my_account;
 mod offices;
 mod pickups;
 mod public;
@@ -17,6 +19,7 @@ mod registry;
 mod requests;
 mod routing;
 mod settings;
+mod taxpayer;
 mod users;
 
 use actix_web::web;
@@ -41,6 +44,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         mail::configure(api);
         agenda::configure(api);
         pickups::configure(api);
+        // The taxpayer's account.
+        taxpayer::configure(api);
+        my_account::configure(api);
+        imports::configure(api);
         // Inside the scope, or the scope would answer 404 for it.
         api.route("/openapi.json", web::get().to(openapi_json));
     }));

@@ -24,6 +24,7 @@ use crate::db::repo::{admin_users, audit, catalogue, new_id, offices, settings, 
 use crate::db::repo::{tokens, users};
 use crate::db::{DbConn, is_unique_violation};
 use crate::error::{ApiError, ApiResult};
+use crate::services::account::settings as tax_settings;
 use crate::state::AppState;
 
 /// At most this many extra closure days per tenant.
@@ -106,7 +107,7 @@ fn audit<'a>(
 
 // ---- settings ------------------------------------------------------------------------
 
-pub fn settings_dto(row: &TenantRow) -> Settings {
+pub fn settings_dto(row: &TenantRow, rules: &domain::tax::AccountRules) -> Settings {
     Settings {
         name: row.name.clone(),
         fiscal_code: row.fiscal_code.clone(),
@@ -117,13 +118,18 @@ pub fn settings_dto(row: &TenantRow) -> Settings {
         tqrif_scheme: u8::try_from(row.tqrif_scheme).unwrap_or(1),
         target_percent: u8::try_from(row.target_percent).unwrap_or(70),
         population: row.population.and_then(|p| u32::try_from(p).ok()),
+        interest: domain::api::InterestSettings::from_rules(&rules.interest),
+        instalments: domain::api::InstalmentSettings::from_rules(&rules.instalments),
     }
 }
 
 pub fn get_settings(state: &AppState, user: &AuthUser) -> ApiResult<Settings> {
     user.require_staff()?;
-    let row = state.db.read(|c| tenants::find(c, user.tenant_id()))?;
-    Ok(settings_dto(&row))
+    let (row, rules) = state.db.read(|c| {
+        let row = tenants::find(c, user.tenant_id())?;
+        Ok::<_, ApiError>((row, tax_settings::rules(c, user.tenant_id())?))
+    })?;
+    Ok(settings_dto(&row, &rules))
 }
 
 /// A logo is an absolute http(s) URL or a path on this server.
@@ -237,10 +243,21 @@ pub fn update_settings(
     user.require_admin()?;
     let after = state.db.write_tx(|c| {
         let before = tenants::find(c, user.tenant_id())?;
+        let before_rules = tax_settings::rules(c, user.tenant_id())?;
         let mut row = before.clone();
-        apply_settings(&mut row, body)?;
+        let mut errors = Errors::new();
+        errors.check(apply_settings(&mut row, body));
+        let rules = errors.check(tax_settings::apply(&before_rules, body));
+        errors.finish()?;
+        let rules = rules.unwrap_or_default();
         settings::save(c, &row)?;
-        let (before, after) = (settings_dto(&before), settings_dto(&row));
+        if body.interest.is_some() || body.instalments.is_some() {
+            tax_settings::save(c, user.tenant_id(), &rules, Utc::now().naive_utc())?;
+        }
+        let (before, after) = (
+            settings_dto(&before, &before_rules),
+            settings_dto(&row, &rules),
+        );
         audit(user, "settings.update", "tenant", Some(user.tenant_id())).record(
             c,
             Some(&before),
@@ -866,7 +883,7 @@ mod tests {
             ..UpdateSettings::default()
         };
         apply_settings(&mut row, &body).unwrap();
-        let s = settings_dto(&row);
+        let s = settings_dto(&row, &domain::tax::AccountRules::default());
         assert_eq!(s.name, "Sportello");
         assert_eq!(s.fiscal_code, None);
         assert_eq!(s.patron_saint.as_deref(), Some("06-24"));

@@ -1,6 +1,7 @@
 //! Use cases: each validates through the domain, runs one transaction, and returns an API
 //! DTO. Handlers call them on a blocking thread.
 
+pub mod account;
 pub mod accounts;
 pub mod admin;
 pub mod agenda;

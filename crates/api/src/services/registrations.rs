@@ -375,6 +375,14 @@ pub fn review(
             return Err(already_reviewed());
         }
         users::set_status(c, &account.id, status)?;
+        if approve {
+            crate::services::account::contribuenti::link_citizen(
+                c,
+                user.tenant_id(),
+                account.fiscal_code.as_deref(),
+                &account.id,
+            )?;
+        }
         let notice = if approve {
             Notice::RegistrationApproved {
                 registration_id: id.to_owned(),

@@ -59,6 +59,10 @@ struct World {
     office: String,
     document: String,
     faq: String,
+    /// Citizen A's contribuente, one of its acts and a rateizzazione request carrying a plan.
+    contribuente_a: String,
+    act_a: String,
+    plan_request: String,
     agenda: AgendaWorld,
 }
 
@@ -273,6 +277,51 @@ async fn world(app: &TestApp) -> World {
         .to_owned();
 
     let agenda = agenda_world(app, &admin, &a, &tributi).await;
+    // The taxpayer's account of citizen A: an act of 600 € and a plan requested for it.
+    let contribuente_a: Value = app
+        .post_json(
+            "/contribuenti",
+            Some(&admin),
+            &json!({"fiscal_code": CF_A, "first_name": "Anna", "last_name": "Bianchi"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let contribuente_a = contribuente_a["id"].as_str().unwrap().to_owned();
+    let today = domain::calendar::rome_date(chrono::Utc::now());
+    let act_a: Value = app
+        .post_json(
+            "/acts",
+            Some(&admin),
+            &crate::account::act_body(
+                &contribuente_a,
+                "A/2026/1",
+                today - chrono::Duration::days(10),
+                &[
+                    (today + chrono::Duration::days(20), 30_000),
+                    (today + chrono::Duration::days(50), 30_000),
+                ],
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let act_a = act_a["id"].as_str().unwrap().to_owned();
+    let plan: Value = app
+        .post_json(
+            "/requests",
+            Some(&a),
+            &json!({"type": "tari_rateizzazione", "subject": "Rate", "description": "Sei rate.",
+                    "fields": {"numero_avviso": "A/2026/1", "numero_rate": 6, "motivo": "altro"}}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let plan_request = plan["id"].as_str().expect("rateizzazione filed").to_owned();
+
     let tokens = vec![
         None,
         Some(a),
@@ -291,6 +340,9 @@ async fn world(app: &TestApp) -> World {
         office: tributi,
         document: doc["id"].as_str().unwrap().to_owned(),
         faq: faq["id"].as_str().unwrap().to_owned(),
+        contribuente_a,
+        act_a,
+        plan_request,
         agenda,
     }
 }
@@ -756,6 +808,156 @@ fn ops(w: &World) -> Vec<Op> {
             format!("/users/{}", w.operator),
             Body::Json(json!({"password": "debole"})),
             [401, 403, 403, 403, 403, 422, 403],
+        ),
+        // The taxpayer's account: the desk (every staff member), and each citizen's own.
+        op(
+            "POST",
+            "/api/v1/contribuenti",
+            "/contribuenti".into(),
+            Body::Json(json!({"fiscal_code": "non valido"})),
+            [401, 403, 403, 422, 422, 422, 422],
+        ),
+        op(
+            "GET",
+            "/api/v1/contribuenti",
+            "/contribuenti?q=RSS".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/contribuenti/{id}",
+            format!("/contribuenti/{}", w.contribuente_a),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/contribuenti/{id}/statement",
+            format!("/contribuenti/{}/statement", w.contribuente_a),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/contribuenti/{id}/statement.pdf",
+            format!("/contribuenti/{}/statement.pdf", w.contribuente_a),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/utenze",
+            "/utenze".into(),
+            Body::Json(json!({"contribuente_id": w.contribuente_a, "code": ""})),
+            [401, 403, 403, 422, 422, 422, 422],
+        ),
+        op(
+            "POST",
+            "/api/v1/acts",
+            "/acts".into(),
+            Body::Json(json!({"contribuente_id": w.contribuente_a})),
+            [401, 403, 403, 422, 422, 422, 422],
+        ),
+        op(
+            "GET",
+            "/api/v1/acts/{id}",
+            format!("/acts/{}", w.act_a),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/acts/{id}/adjustments",
+            format!("/acts/{}/adjustments", w.act_a),
+            Body::Json(json!({"kind": "sgravio", "date": "2025-01-01", "reason": ""})),
+            [401, 403, 403, 422, 422, 422, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/payments",
+            "/payments".into(),
+            Body::Json(
+                json!({"act_id": w.act_a, "date": "2020-01-01", "amount": -5, "channel": "desk"}),
+            ),
+            [401, 403, 403, 422, 422, 422, 422],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/utenze",
+            "/me/utenze".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/acts",
+            "/me/acts".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/payments",
+            "/me/payments".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/statement",
+            "/me/statement".into(),
+            Body::None,
+            [401, 200, 404, 404, 404, 404, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/statement.pdf",
+            "/me/statement.pdf".into(),
+            Body::None,
+            [401, 200, 404, 404, 404, 404, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/acts/{id}/plan",
+            format!("/me/acts/{}/plan", w.act_a),
+            Body::None,
+            [401, 200, 404, 404, 404, 404, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}/plan",
+            format!("/requests/{}/plan", w.plan_request),
+            Body::None,
+            [401, 200, 404, 200, 200, 200, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/imports",
+            "/imports".into(),
+            Body::Form(json!({"kind": "tributi"}), "file", b"codice_fiscale\n"),
+            [401, 403, 403, 422, 422, 422, 422],
+        ),
+        op(
+            "GET",
+            "/api/v1/imports",
+            "/imports".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/imports/{id}",
+            format!("/imports/{NONE_ID}"),
+            Body::None,
+            [401, 403, 403, 404, 404, 404, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/imports/{id}/errors.csv",
+            format!("/imports/{NONE_ID}/errors.csv"),
+            Body::None,
+            [401, 403, 403, 404, 404, 404, 404],
         ),
         op(
             "POST",

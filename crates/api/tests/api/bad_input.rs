@@ -1111,3 +1111,331 @@ async fn agenda_and_pickup_bad_input(app: TestApp) {
         "a refused request left rows behind"
     );
 }
+
+/// Rows of the taxpayer's account a bad request could leave behind.
+fn account_counts(app: &TestApp) -> Vec<i64> {
+    use api::db::schema::{acts, adjustments, contribuenti, imports, payments, utenze};
+    use diesel::prelude::*;
+    app.state
+        .db
+        .read(|c| {
+            Ok::<_, api::error::ApiError>(vec![
+                contribuenti::table.count().get_result::<i64>(c)?,
+                utenze::table.count().get_result::<i64>(c)?,
+                acts::table.count().get_result::<i64>(c)?,
+                payments::table.count().get_result::<i64>(c)?,
+                adjustments::table.count().get_result::<i64>(c)?,
+                imports::table.count().get_result::<i64>(c)?,
+            ])
+        })
+        .unwrap()
+}
+
+db_test!(taxpayer_account_bad_input, |c| c.import_max_mb = 1);
+async fn taxpayer_account_bad_input(app: TestApp) {
+    app.staff("op@comune.test", "operator", &[]);
+    let op = app.token("op@comune.test").await;
+    let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    let cid = crate::account::contribuente(&app, &op, CF_A, "Anna", "Bianchi").await;
+    let act = crate::account::created(
+        app.post_json(
+            "/acts",
+            Some(&op),
+            &crate::account::act_body(
+                &cid,
+                "2025/1",
+                chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+                &[(
+                    chrono::NaiveDate::from_ymd_opt(2025, 5, 31).unwrap(),
+                    10_000,
+                )],
+            ),
+        )
+        .await,
+        "act",
+    )
+    .await;
+    let act_id = act["id"].as_str().unwrap().to_owned();
+    let before = account_counts(&app);
+
+    let contribuente = json!({"fiscal_code": CF_B, "first_name": "Bruno", "last_name": "Verdi"});
+    let utenza = json!({"contribuente_id": cid, "code": "U-9", "kind": "domestica",
+        "address": {"street": "Via Roma 1", "city": "Pisa"}, "square_meters": 80, "occupants": 2, "start_date": "2020-01-01"});
+    let new_act = crate::account::act_body(
+        &cid,
+        "2025/2",
+        chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
+        &[(
+            chrono::NaiveDate::from_ymd_opt(2025, 5, 31).unwrap(),
+            10_000,
+        )],
+    );
+    let payment =
+        json!({"act_id": act_id, "date": "2025-05-02", "amount": 1000, "channel": "desk"});
+    let adjustment =
+        json!({"kind": "sgravio", "date": "2025-05-02", "amount": 1000, "reason": "Errore"});
+    let with = |base: &Value, path: &[&str], v: Value| {
+        let mut b = base.clone();
+        let mut cur = &mut b;
+        for p in &path[..path.len() - 1] {
+            cur = if let Ok(i) = p.parse::<usize>() {
+                &mut cur[i]
+            } else {
+                &mut cur[*p]
+            };
+        }
+        cur[path[path.len() - 1]] = v;
+        b
+    };
+    let adjust = format!("/acts/{act_id}/adjustments");
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "/contribuenti",
+            with(&contribuente, &["fiscal_code"], json!("VRDGPP85T10F205X")),
+            "fiscal_code",
+        ),
+        (
+            "/contribuenti",
+            with(&contribuente, &["first_name"], json!("")),
+            "first_name",
+        ),
+        (
+            "/contribuenti",
+            with(&contribuente, &["email"], json!("non-una-mail")),
+            "email",
+        ),
+        (
+            "/utenze",
+            with(&utenza, &["square_meters"], json!(0)),
+            "square_meters",
+        ),
+        (
+            "/utenze",
+            with(&utenza, &["square_meters"], json!(-80)),
+            "square_meters",
+        ),
+        (
+            "/utenze",
+            with(&utenza, &["start_date"], json!("2026-02-31")),
+            "start_date",
+        ),
+        (
+            "/utenze",
+            with(&utenza, &["end_date"], json!("2019-01-01")),
+            "end_date",
+        ),
+        (
+            "/utenze",
+            with(&utenza, &["contribuente_id"], json!("nessuno")),
+            "contribuente_id",
+        ),
+        (
+            "/acts",
+            with(&new_act, &["instalments", "0", "amount"], json!(-100)),
+            "instalments[0].amount",
+        ),
+        (
+            "/acts",
+            with(
+                &new_act,
+                &["instalments", "0", "due_date"],
+                json!("2026-02-31"),
+            ),
+            "instalments[0].due_date",
+        ),
+        (
+            "/acts",
+            with(
+                &new_act,
+                &["instalments", "0", "due_date"],
+                json!("31/02/2026"),
+            ),
+            "instalments[0].due_date",
+        ),
+        (
+            "/acts",
+            with(
+                &new_act,
+                &["instalments", "0", "due_date"],
+                json!("2025-03-01"),
+            ),
+            "instalments[0].due_date",
+        ),
+        ("/acts", with(&new_act, &["kind"], json!("multa")), "kind"),
+        (
+            "/acts",
+            with(&new_act, &["contribuente_id"], json!("nessuno")),
+            "contribuente_id",
+        ),
+        (
+            "/acts",
+            with(&new_act, &["instalments"], json!([])),
+            "instalments",
+        ),
+        (
+            "/payments",
+            with(&payment, &["amount"], json!(-1000)),
+            "amount",
+        ),
+        ("/payments", with(&payment, &["amount"], json!(0)), "amount"),
+        (
+            "/payments",
+            with(&payment, &["date"], json!("2025-03-31")),
+            "date",
+        ),
+        (
+            "/payments",
+            with(&payment, &["date"], json!("2026-02-31")),
+            "date",
+        ),
+        (
+            "/payments",
+            with(&payment, &["date"], json!("2100-01-01")),
+            "date",
+        ),
+        (
+            "/payments",
+            with(&payment, &["instalment"], json!(9)),
+            "instalment",
+        ),
+        (
+            "/payments",
+            with(&payment, &["channel"], json!("contanti")),
+            "channel",
+        ),
+        (
+            "/payments",
+            with(&payment, &["act_id"], json!("nessuno")),
+            "act_id",
+        ),
+        (
+            &adjust,
+            with(&adjustment, &["amount"], json!(-1000)),
+            "amount",
+        ),
+        (
+            &adjust,
+            with(&adjustment, &["amount"], Value::Null),
+            "amount",
+        ),
+        (
+            &adjust,
+            with(&adjustment, &["amount"], json!(10_001)),
+            "amount",
+        ),
+        (
+            &adjust,
+            with(&adjustment, &["date"], json!("2025-03-31")),
+            "date",
+        ),
+        (
+            &adjust,
+            with(&adjustment, &["date"], json!("2026-02-31")),
+            "date",
+        ),
+        (
+            &adjust,
+            with(&adjustment, &["reason"], json!(" ")),
+            "reason",
+        ),
+    ];
+    for (path, body, field) in cases {
+        let what = format!("{path} {body}");
+        let p = assert_problem(app.post_json(path, Some(&op), &body).await, 422, &what).await;
+        let fields: Vec<&str> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(fields.contains(&field), "{what}: {p}");
+        assert!(
+            p["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{what}"
+        );
+    }
+    // The same problems in English.
+    let res = app
+        .client
+        .post(app.url("/payments"))
+        .bearer_auth(&op)
+        .header("Accept-Language", "en")
+        .json(&with(&payment, &["date"], json!("2025-03-31")))
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 422, "english").await;
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot precede the act's issue date"),
+        "{p}"
+    );
+    // Queries with impossible days or counts.
+    for (path, token, field) in [
+        (
+            format!("/contribuenti/{cid}/statement?as_of=2026-02-31"),
+            &op,
+            "as_of",
+        ),
+        ("/me/statement?as_of=31/02/2026".to_owned(), &anna, "as_of"),
+        (
+            format!("/me/acts/{act_id}/plan?instalments=1"),
+            &anna,
+            "instalments",
+        ),
+        (format!("/me/acts/{act_id}/plan?isee=-1"), &anna, "isee"),
+    ] {
+        let p = assert_problem(app.get(&path, Some(token)).await, 422, &path).await;
+        assert_eq!(p["errors"][0]["field"], field, "{path}: {p}");
+    }
+    // Uploads: no file, an empty one, an unknown kind, no data, too large.
+    let form = |data: Option<Value>, file: Option<Vec<u8>>| {
+        let mut f = reqwest::multipart::Form::new();
+        if let Some(d) = data {
+            f = f.part("data", reqwest::multipart::Part::text(d.to_string()));
+        }
+        if let Some(b) = file {
+            f = f.part(
+                "file",
+                reqwest::multipart::Part::bytes(b).file_name("x.csv"),
+            );
+        }
+        app.client
+            .post(app.url("/imports"))
+            .bearer_auth(&op)
+            .multipart(f)
+            .send()
+    };
+    let kind = json!({"kind": "contribuenti"});
+    for (data, file, status, field) in [
+        (Some(kind.clone()), None, 422, Some("file")),
+        (Some(kind.clone()), Some(Vec::new()), 422, Some("file")),
+        (
+            Some(json!({"kind": "tributi"})),
+            Some(b"x\n".to_vec()),
+            422,
+            Some("kind"),
+        ),
+        (None, Some(b"x\n".to_vec()), 422, Some("data")),
+        (
+            Some(kind.clone()),
+            Some(vec![b'x'; 1024 * 1024 + 1]),
+            413,
+            None,
+        ),
+    ] {
+        let p = assert_problem(form(data, file).await.unwrap(), status, "upload").await;
+        if let Some(f) = field {
+            assert_eq!(p["errors"][0]["field"], f, "{p}");
+        }
+    }
+    assert_eq!(
+        account_counts(&app),
+        before,
+        "a refused request left rows behind"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod account;
 mod accounts;
 mod admin;
 mod agenda;
@@ -13,6 +14,7 @@ mod bad_input;
 mod crash;
 mod desk;
 mod edge;
+mod imports;
 mod integrations;
 mod mail;
 mod mail_servers;

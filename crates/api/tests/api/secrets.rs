@@ -392,7 +392,11 @@ async fn backups_hold_no_secret_in_clear() {
     let bytes = std::fs::read(&file).unwrap();
     let contains = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
     let clear = [IMAP_PW, SMTP_PW, SMS_TOKEN, IO_KEY, left_over];
-    for secret in clear.iter().copied().chain(own_keys.iter().map(String::as_str)) {
+    for secret in clear
+        .iter()
+        .copied()
+        .chain(own_keys.iter().map(String::as_str))
+    {
         assert!(!contains(secret), "{secret} in clear in the backup");
     }
     assert!(

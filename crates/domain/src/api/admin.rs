@@ -3,6 +3,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::{
+    InstalmentSettings, InterestSettings, UpdateInstalmentSettings, UpdateInterestSettings,
+};
 use crate::catalogue::RequestKind;
 use crate::lifecycle::Role;
 
@@ -24,6 +27,10 @@ pub struct Settings {
     pub target_percent: u8,
     /// Inhabitants: sets the weekly opening hours the desks must reach.
     pub population: Option<u32>,
+    /// Default interest on the taxpayer's account: legal rates and points by act kind.
+    pub interest: InterestSettings,
+    /// Instalment plans (rateizzazione): brackets, minimum instalment, lapse.
+    pub instalments: InstalmentSettings,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +54,12 @@ pub struct UpdateSettings {
     pub target_percent: Option<u8>,
     #[serde(default)]
     pub population: Option<u32>,
+    /// Only the parts sent change.
+    #[serde(default)]
+    pub interest: Option<UpdateInterestSettings>,
+    /// Only the parts sent change.
+    #[serde(default)]
+    pub instalments: Option<UpdateInstalmentSettings>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! third-party clients. JSON is snake_case; ids are strings (UUID v7); instants are
 //! RFC 3339 UTC; dates are `YYYY-MM-DD`; amounts are integer cents.
 
+mod account;
 mod accounts;
 mod admin;
 mod agenda;
@@ -12,6 +13,7 @@ mod public;
 mod requests;
 mod taxpayer;
 
+pub use account::*;
 pub use accounts::*;
 pub use admin::*;
 pub use agenda::*;

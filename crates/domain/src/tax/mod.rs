@@ -10,6 +10,7 @@ mod codes;
 pub mod acts;
 pub mod adjust;
 pub mod allocation;
+pub mod import;
 pub mod interest;
 pub mod plan;
 pub mod rates;

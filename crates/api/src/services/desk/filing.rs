@@ -178,6 +178,10 @@ pub fn file_request(
         },
         now,
     )?;
+    if request_type.kind == domain::catalogue::RequestKind::Rateizzazione {
+        // The plan the citizen saw travels with the request.
+        crate::services::account::plans::attach(c, &tenant.id, &row, &fields, now)?;
+    }
     notify::enqueue(
         c,
         &tenant.id,

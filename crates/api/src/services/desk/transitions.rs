@@ -47,6 +47,10 @@ pub fn transition(
         // The state machine speaks first (409 before 422): the note checks come after.
         let actor = user.actor();
         transition_in_tx(c, &tenant, &mut row, Step { action, actor: &actor, actor_name: &name, note, now })?;
+        if body.action == ActionKind::Resolve && row.kind == domain::catalogue::RequestKind::Rateizzazione {
+            // Granting the rateizzazione applies the plan the request carries.
+            crate::services::account::plans::grant_on_resolve(c, user, &row, now)?;
+        }
         match (body.action, public_message) {
             (ActionKind::RequestInfo, None) => {
                 return Err(ApiError::invalid("note", "Scrivere cosa serve al cittadino", "Write what the citizen must provide"));

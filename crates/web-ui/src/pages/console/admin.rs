@@ -110,6 +110,8 @@ fn SettingsForm(s: Settings) -> impl IntoView {
             tqrif_scheme: scheme.get_untracked().parse().ok(),
             target_percent: target.get_untracked().parse().ok(),
             population: None,
+            interest: None,
+            instalments: None,
         };
         form.start();
         spawn_local(async move {

@@ -1,0 +1,10 @@
+DROP TABLE import_errors;
+DROP TABLE imports;
+DROP TABLE plan_requests;
+DROP TABLE tax_settings;
+DROP TABLE adjustments;
+DROP TABLE payments;
+DROP TABLE act_instalments;
+DROP TABLE acts;
+DROP TABLE utenze;
+DROP TABLE contribuenti;
