@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 
+use domain::api::FieldProblem;
+
 use crate::api::{ApiError, ApiResult};
+use crate::browser;
 use crate::i18n::tr;
 use crate::i18n::use_i18n;
 
@@ -26,9 +29,15 @@ pub fn error_text(error: &ApiError) -> (String, Option<String>) {
 }
 
 /// An error alert. The wrapper stays in the page so the live region is announced when
-/// the error appears.
+/// the error appears. With `fields` (the ids of the form's inputs, named like the fields
+/// the server reports) it is an error summary: it takes focus when it appears and lists
+/// each field error as a link to its input.
 #[component]
-pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
+pub fn ErrorAlert(
+    #[prop(into)] error: Signal<Option<ApiError>>,
+    #[prop(optional)] fields: &'static [&'static str],
+) -> impl IntoView {
+    let summary = !fields.is_empty();
     view! {
         <div aria-live="assertive">
             {move || {
@@ -36,16 +45,62 @@ pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoVie
                     .get()
                     .map(|e| {
                         let (title, detail) = error_text(&e);
+                        let list = match &e {
+                            ApiError::Problem(p) if summary && !p.errors.is_empty() => {
+                                Some(field_links(&p.errors, fields))
+                            }
+                            _ => None,
+                        };
+                        if summary {
+                            request_animation_frame(|| browser::focus(SUMMARY_ID));
+                        }
                         view! {
-                            <div class="alert alert-danger" role="alert">
+                            <div
+                                class="alert alert-danger"
+                                role="alert"
+                                id=summary.then_some(SUMMARY_ID)
+                                tabindex=summary.then_some("-1")
+                            >
                                 <h2 class="h5 alert-heading">{title}</h2>
                                 {detail.map(|d| view! { <p class="mb-0">{d}</p> })}
+                                {list}
                             </div>
                         }
                     })
             }}
         </div>
     }
+}
+
+const SUMMARY_ID: &str = "error-summary";
+
+/// The field errors of a summary: a link to each input of the form (focus moves there),
+/// plain text for a field without one (a reset link's token).
+fn field_links(errors: &[FieldProblem], fields: &'static [&'static str]) -> impl IntoView + use<> {
+    let items = errors
+        .iter()
+        .map(|e| {
+            let message = e.message.clone();
+            match fields.iter().find(|f| **f == e.field) {
+                Some(&id) => view! {
+                    <li>
+                        <a
+                            href=format!("#{id}")
+                            on:click=move |ev| {
+                                ev.prevent_default();
+                                browser::focus(id);
+                            }
+                        >
+                            {message}
+                        </a>
+                    </li>
+                }
+                .into_any(),
+                None => view! { <li>{message}</li> }.into_any(),
+            }
+        })
+        .collect_view();
+    view! { <ul class="mt-2 mb-0" aria-label=tr(|t| t.error_summary_label)>{items}</ul> }
 }
 
 /// A success message, announced politely.

@@ -1,6 +1,6 @@
 //! English.
 
-use super::{ActionLabels, MailTexts, Texts};
+use super::{ActionLabels, MailTexts, RecoveryTexts, StaffTexts, Texts};
 
 pub static TEXTS: Texts = Texts {
     lang_code: "en",
@@ -88,8 +88,16 @@ pub static TEXTS: Texts = Texts {
     privacy_consent_required: "You must accept the privacy notice to continue.",
     register_submit: "Send the registration",
     register_done_title: "Registration sent",
-    register_done_text: "We received your registration. Once the document is verified you will receive an e-mail and can sign in to your personal area.",
+    register_done_text: "We received your request: we will write to the e-mail address you gave. Once the document is verified you can sign in to your personal area; if you already have an account, the e-mail tells you how to recover your password.",
     document_required: "Attach an identity document.",
+    forgot_password: "Forgot your password?",
+    login_failed_title: "Invalid credentials",
+    login_failed_text: "The e-mail, tax code or password is not correct: check them and try again.",
+    session_ended: "Your session has ended: sign in again",
+    password_changed: "Password updated: sign in with your new password.",
+    username_required: "Enter your e-mail or tax code",
+    password_required: "Enter your password",
+    error_summary_label: "Fields to correct",
 
     wizard_title: "New request",
     wizard_steps: [
@@ -268,7 +276,6 @@ pub static TEXTS: Texts = Texts {
     users_title: "Users",
     role: "Role",
     role_labels: ["Citizen", "Operator", "Supervisor", "Administrator"],
-    active: "Active",
     routing_title: "Routing rules",
     routing_intro: "For each TQRIF kind choose the office that receives new requests.",
     documents_admin_title: "Published documents",
@@ -393,4 +400,52 @@ pub static MAIL: MailTexts = MailTexts {
     secret_unset: "Not set.",
     secret_clear_token: "Remove the stored token",
     secret_clear_key: "Remove the stored key",
+};
+
+pub static STAFF: StaffTexts = StaffTexts {
+    login_title: "Staff sign-in",
+    login_intro: "For the municipality's staff only: sign in with your account's e-mail and password.",
+    offices: "Offices",
+    state: "Status",
+    state_active: "Active",
+    state_inactive: "Deactivated",
+    edit: "Edit",
+    edit_title: |name| format!("Edit user {name}"),
+    account_active: "Account active",
+    account_active_help: "A deactivated account cannot sign in and its sessions end at once.",
+    staff_only_hint: "Roles and offices are assigned to staff accounts only.",
+    close_edit: "Close",
+    user_saved: "Changes saved.",
+    reset_title: "Password",
+    reset_help: "The user receives by e-mail a link valid for 30 minutes; the current password keeps working until it is used.",
+    send_reset_link: "Send a password reset link",
+    reset_link_sent: |to| format!("Link sent to {to}."),
+    audit_title: "Audit log",
+    audit_intro: "Who did what and when, newest first, with the client's IP address for sign-ins, document views and downloads.",
+    audit_empty: "Nothing recorded yet.",
+    audit_when: "Date and time",
+    audit_actor: "User",
+    audit_action: "Action",
+    audit_entity: "Object",
+    audit_ip: "IP address",
+    audit_details: "Details",
+    audit_before: "Before",
+    audit_after: "After",
+    audit_system: "System",
+};
+
+pub static RECOVERY: RecoveryTexts = RecoveryTexts {
+    forgot_title: "Forgot your password?",
+    forgot_intro: "Enter your account's e-mail: we will send you a link to choose a new password.",
+    send_link: "Send the link",
+    sent_title: "Check your e-mail",
+    sent_text: "If the address belongs to an account, you will shortly receive an e-mail with the link to choose a new password. The link is valid for 30 minutes and works once.",
+    reset_title: "Choose a new password",
+    reset_intro: "The new password replaces the current one and ends every session open with your account.",
+    new_password: "New password",
+    confirm_password: "Repeat the new password",
+    passwords_differ: "The two passwords do not match",
+    reset_submit: "Set the new password",
+    new_link: "Ask for a new link",
+    back_to_login: "Back to sign-in",
 };

@@ -1,6 +1,6 @@
 //! Italiano (the default language).
 
-use super::{ActionLabels, MailTexts, Texts};
+use super::{ActionLabels, MailTexts, RecoveryTexts, StaffTexts, Texts};
 
 pub static TEXTS: Texts = Texts {
     lang_code: "it",
@@ -88,8 +88,16 @@ pub static TEXTS: Texts = Texts {
     privacy_consent_required: "Per proseguire devi accettare l'informativa sulla privacy.",
     register_submit: "Invia la registrazione",
     register_done_title: "Registrazione inviata",
-    register_done_text: "Abbiamo ricevuto la tua richiesta di registrazione. Dopo la verifica del documento riceverai un'e-mail e potrai accedere all'area personale.",
+    register_done_text: "Abbiamo ricevuto la tua richiesta: ti scriveremo all'indirizzo e-mail indicato. Dopo la verifica del documento potrai accedere all'area personale; se hai già un account, l'e-mail ti spiega come recuperare la password.",
     document_required: "Allega un documento d'identità.",
+    forgot_password: "Password dimenticata?",
+    login_failed_title: "Credenziali non valide",
+    login_failed_text: "L'e-mail, il codice fiscale o la password non sono corretti: controlla e riprova.",
+    session_ended: "La sessione è terminata: accedi di nuovo",
+    password_changed: "Password aggiornata: accedi con la nuova password.",
+    username_required: "Inserisci l'e-mail o il codice fiscale",
+    password_required: "Inserisci la password",
+    error_summary_label: "Campi da correggere",
 
     wizard_title: "Nuova richiesta",
     wizard_steps: [
@@ -268,7 +276,6 @@ pub static TEXTS: Texts = Texts {
     users_title: "Utenti",
     role: "Ruolo",
     role_labels: ["Cittadino", "Operatore", "Responsabile", "Amministratore"],
-    active: "Attivo",
     routing_title: "Regole di smistamento",
     routing_intro: "Per ogni tipologia TQRIF scegli l'ufficio che riceve le nuove richieste.",
     documents_admin_title: "Documenti pubblicati",
@@ -401,4 +408,52 @@ pub static MAIL: MailTexts = MailTexts {
     secret_unset: "Non impostato.",
     secret_clear_token: "Rimuovi il token salvato",
     secret_clear_key: "Rimuovi la chiave salvata",
+};
+
+pub static STAFF: StaffTexts = StaffTexts {
+    login_title: "Accesso operatori",
+    login_intro: "Area riservata al personale del Comune: accedi con l'e-mail e la password del tuo account.",
+    offices: "Uffici",
+    state: "Stato",
+    state_active: "Attivo",
+    state_inactive: "Disattivato",
+    edit: "Modifica",
+    edit_title: |name| format!("Modifica l'utente {name}"),
+    account_active: "Account attivo",
+    account_active_help: "Un account disattivato non può accedere e le sue sessioni terminano subito.",
+    staff_only_hint: "Ruolo e uffici si assegnano solo agli account del personale.",
+    close_edit: "Chiudi",
+    user_saved: "Modifiche salvate.",
+    reset_title: "Password",
+    reset_help: "L'utente riceve per e-mail un collegamento valido 30 minuti; la password attuale resta valida finché non lo usa.",
+    send_reset_link: "Invia link per reimpostare la password",
+    reset_link_sent: |to| format!("Collegamento inviato a {to}."),
+    audit_title: "Registro attività",
+    audit_intro: "Chi ha fatto cosa e quando, dal più recente, con l'indirizzo IP del client per accessi, visualizzazioni di documenti e download.",
+    audit_empty: "Nessuna attività registrata.",
+    audit_when: "Data e ora",
+    audit_actor: "Utente",
+    audit_action: "Azione",
+    audit_entity: "Oggetto",
+    audit_ip: "Indirizzo IP",
+    audit_details: "Dettagli",
+    audit_before: "Prima",
+    audit_after: "Dopo",
+    audit_system: "Sistema",
+};
+
+pub static RECOVERY: RecoveryTexts = RecoveryTexts {
+    forgot_title: "Password dimenticata?",
+    forgot_intro: "Indica l'e-mail del tuo account: ti invieremo un collegamento per scegliere una nuova password.",
+    send_link: "Invia il collegamento",
+    sent_title: "Controlla la tua e-mail",
+    sent_text: "Se l'indirizzo appartiene a un account, riceverai a breve un'e-mail con il collegamento per scegliere una nuova password. Il collegamento vale 30 minuti e si può usare una sola volta.",
+    reset_title: "Scegli una nuova password",
+    reset_intro: "La nuova password sostituisce quella attuale e chiude ogni sessione aperta con il tuo account.",
+    new_password: "Nuova password",
+    confirm_password: "Ripeti la nuova password",
+    passwords_differ: "Le due password non coincidono",
+    reset_submit: "Imposta la nuova password",
+    new_link: "Chiedi un nuovo collegamento",
+    back_to_login: "Torna all'accesso",
 };

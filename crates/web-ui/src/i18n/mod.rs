@@ -105,6 +105,14 @@ pub struct Texts {
     pub register_done_title: &'static str,
     pub register_done_text: &'static str,
     pub document_required: &'static str,
+    pub forgot_password: &'static str,
+    pub login_failed_title: &'static str,
+    pub login_failed_text: &'static str,
+    pub session_ended: &'static str,
+    pub password_changed: &'static str,
+    pub username_required: &'static str,
+    pub password_required: &'static str,
+    pub error_summary_label: &'static str,
 
     // wizard
     pub wizard_title: &'static str,
@@ -259,7 +267,6 @@ pub struct Texts {
     pub users_title: &'static str,
     pub role: &'static str,
     pub role_labels: [&'static str; 4],
-    pub active: &'static str,
     pub routing_title: &'static str,
     pub routing_intro: &'static str,
     pub documents_admin_title: &'static str,
@@ -381,6 +388,57 @@ pub struct MailTexts {
     pub secret_clear_key: &'static str,
 }
 
+/// The strings of the console's own pages added after [`Texts`]: its sign-in page, the
+/// user form and the audit log. Apart from [`Texts`] so the portal does not carry them.
+pub struct StaffTexts {
+    pub login_title: &'static str,
+    pub login_intro: &'static str,
+    pub offices: &'static str,
+    pub state: &'static str,
+    pub state_active: &'static str,
+    pub state_inactive: &'static str,
+    pub edit: &'static str,
+    pub edit_title: fn(&str) -> String,
+    pub account_active: &'static str,
+    pub account_active_help: &'static str,
+    pub staff_only_hint: &'static str,
+    pub close_edit: &'static str,
+    pub user_saved: &'static str,
+    pub reset_title: &'static str,
+    pub reset_help: &'static str,
+    pub send_reset_link: &'static str,
+    pub reset_link_sent: fn(&str) -> String,
+    pub audit_title: &'static str,
+    pub audit_intro: &'static str,
+    pub audit_empty: &'static str,
+    pub audit_when: &'static str,
+    pub audit_actor: &'static str,
+    pub audit_action: &'static str,
+    pub audit_entity: &'static str,
+    pub audit_ip: &'static str,
+    pub audit_details: &'static str,
+    pub audit_before: &'static str,
+    pub audit_after: &'static str,
+    pub audit_system: &'static str,
+}
+
+/// The strings of the password-recovery pages, which are their own app.
+pub struct RecoveryTexts {
+    pub forgot_title: &'static str,
+    pub forgot_intro: &'static str,
+    pub send_link: &'static str,
+    pub sent_title: &'static str,
+    pub sent_text: &'static str,
+    pub reset_title: &'static str,
+    pub reset_intro: &'static str,
+    pub new_password: &'static str,
+    pub confirm_password: &'static str,
+    pub passwords_differ: &'static str,
+    pub reset_submit: &'static str,
+    pub new_link: &'static str,
+    pub back_to_login: &'static str,
+}
+
 /// Labels of the desk's actions, in the order of `domain::lifecycle::ActionKind`.
 pub struct ActionLabels {
     pub assign: &'static str,
@@ -412,6 +470,19 @@ impl I18n {
         mail_texts(self.lang.get())
     }
 
+    /// The console's sign-in, user and audit strings of the current language (reactive).
+    pub fn s(self) -> &'static StaffTexts {
+        match self.lang.get() {
+            Lang::It => &it::STAFF,
+            Lang::En => &en::STAFF,
+        }
+    }
+
+    /// The password-recovery strings of the current language (reactive).
+    pub fn r(self) -> &'static RecoveryTexts {
+        recovery_texts(self.lang.get())
+    }
+
     pub fn lang(self) -> Lang {
         self.lang.get()
     }
@@ -436,6 +507,13 @@ pub fn texts(lang: Lang) -> &'static Texts {
     match lang {
         Lang::It => &it::TEXTS,
         Lang::En => &en::TEXTS,
+    }
+}
+
+pub fn recovery_texts(lang: Lang) -> &'static RecoveryTexts {
+    match lang {
+        Lang::It => &it::RECOVERY,
+        Lang::En => &en::RECOVERY,
     }
 }
 
@@ -503,4 +581,28 @@ pub fn trm(f: fn(&MailTexts) -> &'static str) -> Signal<&'static str> {
 pub fn trms(f: fn(&MailTexts) -> &'static str) -> Signal<String> {
     let i18n = use_i18n();
     Signal::derive(move || f(i18n.m()).to_owned())
+}
+
+/// [`tr`] for the console's sign-in, user and audit strings.
+pub fn trst(f: fn(&StaffTexts) -> &'static str) -> Signal<&'static str> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.s()))
+}
+
+/// [`trst`] for component props that take owned text.
+pub fn trsts(f: fn(&StaffTexts) -> &'static str) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.s()).to_owned())
+}
+
+/// [`tr`] for the password-recovery strings.
+pub fn trr(f: fn(&RecoveryTexts) -> &'static str) -> Signal<&'static str> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.r()))
+}
+
+/// [`trr`] for component props that take owned text.
+pub fn trrs(f: fn(&RecoveryTexts) -> &'static str) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.r()).to_owned())
 }

@@ -15,11 +15,11 @@ use web_sys::File;
 
 use crate::api::{self, ApiResult};
 use crate::components::{
-    ErrorAlert, FileInput, FormState, Notice, Page, ProgressBar, SelectInput, TextArea, TextInput,
-    load,
+    Checkbox, ErrorAlert, FileInput, FormState, Notice, Page, ProgressBar, SelectInput, TextArea,
+    TextInput, load,
 };
 use crate::format;
-use crate::i18n::{Texts, kind_label, tr, use_i18n};
+use crate::i18n::{Texts, kind_label, tr, trst, trsts, use_i18n};
 
 use crate::i18n::trs as label;
 use crate::i18n::trs as title;
@@ -243,6 +243,8 @@ pub fn UsersPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Operator.code().to_owned());
     let office = RwSignal::new(String::new());
+    // The account being edited, in the form under the table.
+    let editing = RwSignal::new(None::<User>);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -272,60 +274,70 @@ pub fn UsersPage() -> impl IntoView {
             }
         });
     };
-    let toggle = move |u: User| {
-        let body = UpdateUser {
-            active: Some(!u.active),
-            ..UpdateUser::default()
-        };
-        spawn_local(async move {
-            match api::update_user(&u.id, &body).await {
-                Ok(_) => users.refetch(),
-                Err(e) => form.fail(e),
-            }
-        });
-    };
-    let role_options = Signal::derive(move || {
-        STAFF_ROLES[1..]
-            .iter()
-            .map(|r| (r.code().to_owned(), role_label(i18n.t(), *r).to_owned()))
-            .collect::<Vec<_>>()
+    let office_list = Memo::new(move |_| match offices.get() {
+        Some(Ok(list)) => list,
+        _ => Vec::new(),
     });
     let office_options = Signal::derive(move || {
         let mut o = vec![(String::new(), i18n.t().none.to_owned())];
-        if let Some(Ok(list)) = offices.get() {
-            o.extend(list.into_iter().map(|of| (of.id, of.name)));
-        }
+        o.extend(office_list.get().into_iter().map(|of| (of.id, of.name)));
         o
     });
+    let open = move |u: User| {
+        editing.set(Some(u));
+        request_animation_frame(|| crate::browser::focus("user-edit-title"));
+    };
     view! {
         <Page title=title(|t| t.users_title) no_breadcrumbs=true>
-            <Notice message=form.done />
-            <ErrorAlert error=form.alert />
             {load(users, move |list| {
                 view! {
                     <div class="table-responsive mb-4">
-                        <table class="table table-sm align-middle">
+                        <table class="table table-sm align-middle" data-testid="users">
                             <thead>
                                 <tr>
                                     <th scope="col">{tr(|t| t.first_name)}</th>
                                     <th scope="col">{tr(|t| t.email)}</th>
                                     <th scope="col">{tr(|t| t.role)}</th>
-                                    <th scope="col">{tr(|t| t.active)}</th>
+                                    <th scope="col">{trst(|s| s.offices)}</th>
+                                    <th scope="col">{trst(|s| s.state)}</th>
+                                    <th scope="col"><span class="visually-hidden">{trst(|s| s.edit)}</span></th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {list.into_iter().map(|u| {
                                     let role = u.role;
                                     let active = u.active;
+                                    let name = format!("{} {}", u.first_name, u.last_name);
+                                    let ids = u.office_ids.clone();
+                                    let office_names = move || {
+                                        office_list.with(|all| {
+                                            all.iter()
+                                                .filter(|o| ids.contains(&o.id))
+                                                .map(|o| o.name.as_str())
+                                                .collect::<Vec<_>>()
+                                                .join(", ")
+                                        })
+                                    };
                                     let user = u.clone();
+                                    let id = u.id.clone();
+                                    let expanded = move || editing.with(|e| e.as_ref().is_some_and(|e| e.id == id));
                                     view! {
                                         <tr>
-                                            <td>{format!("{} {}", u.first_name, u.last_name)}</td>
+                                            <td>{name.clone()}</td>
                                             <td>{u.email.clone().unwrap_or_default()}</td>
                                             <td>{move || role_label(i18n.t(), role)}</td>
+                                            <td>{office_names}</td>
+                                            <td>{move || if active { i18n.s().state_active } else { i18n.s().state_inactive }}</td>
                                             <td>
-                                                <button type="button" class="btn btn-sm btn-outline-primary" aria-pressed=active.to_string() on:click=move |_| toggle(user.clone())>
-                                                    {move || if active { i18n.t().yes } else { i18n.t().no }}
+                                                <button
+                                                    type="button"
+                                                    class="btn btn-sm btn-outline-primary"
+                                                    aria-expanded=move || expanded().to_string()
+                                                    aria-controls="user-edit"
+                                                    on:click=move |_| open(user.clone())
+                                                >
+                                                    {trst(|s| s.edit)}
+                                                    <span class="visually-hidden">{format!(" {name}")}</span>
                                                 </button>
                                             </td>
                                         </tr>
@@ -336,19 +348,147 @@ pub fn UsersPage() -> impl IntoView {
                     </div>
                 }
             })}
+            <div id="user-edit">
+                {move || editing.get().map(|user| view! { <UserEditor user offices=office_list.get_untracked() users editing /> })}
+            </div>
             <form on:submit=submit novalidate>
                 <h2 class="h5">{tr(|t| t.add)}</h2>
+                <Notice message=form.done />
+                <ErrorAlert error=form.alert />
                 <div class="row">
                     <div class="col-md-6"><TextInput id="u-first" label=label(|t| t.first_name) value=first required=true error=form.error_for("first_name") /></div>
                     <div class="col-md-6"><TextInput id="u-last" label=label(|t| t.last_name) value=last required=true error=form.error_for("last_name") /></div>
                 </div>
                 <TextInput id="u-email" kind="email" label=label(|t| t.email) value=email required=true error=form.error_for("email") />
                 <TextInput id="u-password" kind="password" label=label(|t| t.password) value=password required=true autocomplete="new-password" help=label(|t| t.password_help) error=form.error_for("password") />
-                <SelectInput id="u-role" label=label(|t| t.role) value=role options=role_options required=true />
+                <SelectInput id="u-role" label=label(|t| t.role) value=role options=role_options() required=true />
                 <SelectInput id="u-office" label=label(|t| t.office) value=office options=office_options />
                 <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
             </form>
         </Page>
+    }
+}
+
+/// The staff roles an administrator can give, for a `<select>`.
+fn role_options() -> Signal<Vec<(String, String)>> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        STAFF_ROLES[1..]
+            .iter()
+            .map(|r| (r.code().to_owned(), role_label(i18n.t(), *r).to_owned()))
+            .collect::<Vec<_>>()
+    })
+}
+
+/// One account's role, offices and active flag (role and offices for staff only), and
+/// the password-reset link.
+#[component]
+fn UserEditor(
+    user: User,
+    offices: Vec<Office>,
+    users: LocalResource<ApiResult<Vec<User>>>,
+    editing: RwSignal<Option<User>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = FormState::new();
+    let reset = FormState::new();
+    let staff = user.role.is_staff();
+    let role = RwSignal::new(user.role.code().to_owned());
+    let active = RwSignal::new(user.active);
+    let chosen: Vec<(Office, RwSignal<bool>)> = offices
+        .into_iter()
+        .map(|o| {
+            let on = user.office_ids.contains(&o.id);
+            (o, RwSignal::new(on))
+        })
+        .collect();
+    let chosen = StoredValue::new(chosen);
+    let id = StoredValue::new(user.id.clone());
+    let email = user.email.clone();
+    let name = format!("{} {}", user.first_name, user.last_name);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = UpdateUser {
+            role: if staff {
+                role.get_untracked().parse().ok()
+            } else {
+                None
+            },
+            office_ids: staff.then(|| {
+                chosen.with_value(|c| {
+                    c.iter()
+                        .filter(|(_, on)| on.get_untracked())
+                        .map(|(o, _)| o.id.clone())
+                        .collect()
+                })
+            }),
+            active: Some(active.get_untracked()),
+            password: None,
+        };
+        form.start();
+        spawn_local(async move {
+            match api::update_user(&id.get_value(), &body).await {
+                Ok(_) => {
+                    form.succeed(i18n.s().user_saved);
+                    users.refetch();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    let send_reset = move |_| {
+        reset.start();
+        let to = email.clone().unwrap_or_default();
+        spawn_local(async move {
+            match api::send_password_reset(&id.get_value()).await {
+                Ok(()) => reset.succeed((i18n.s().reset_link_sent)(&to)),
+                Err(e) => reset.fail(e),
+            }
+        });
+    };
+    let heading = move || (i18n.s().edit_title)(&name);
+    let office_error = form.error_for("office_ids");
+    view! {
+        <section class="card card-bg mb-4" aria-labelledby="user-edit-title">
+            <div class="card-body">
+                <h2 class="h5" id="user-edit-title" tabindex="-1">{heading}</h2>
+                <form on:submit=submit novalidate>
+                    <Notice message=form.done />
+                    <ErrorAlert error=form.alert />
+                    {if staff {
+                        view! {
+                            <SelectInput id="e-role" label=label(|t| t.role) value=role options=role_options() required=true error=form.error_for("role") />
+                            <fieldset class="mb-3">
+                                <legend class="h6">{trst(|s| s.offices)}</legend>
+                                {chosen.get_value().into_iter().map(|(o, on)| {
+                                    view! { <Checkbox id=format!("e-office-{}", o.id) label=Signal::stored(o.name) checked=on /> }
+                                }).collect_view()}
+                                {move || office_error.get().map(|e| view! { <div class="invalid-feedback d-block">{e}</div> })}
+                            </fieldset>
+                        }
+                            .into_any()
+                    } else {
+                        view! { <p class="small">{trst(|s| s.staff_only_hint)}</p> }.into_any()
+                    }}
+                    <Checkbox id="e-active" label=trsts(|s| s.account_active) checked=active error=form.error_for("active") />
+                    <p class="small">{trst(|s| s.account_active_help)}</p>
+                    <div class="d-flex flex-wrap gap-2">
+                        <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.save)}</button>
+                        <button type="button" class="btn btn-outline-secondary" on:click=move |_| editing.set(None)>
+                            {trst(|s| s.close_edit)}
+                        </button>
+                    </div>
+                </form>
+                <h3 class="h6 mt-4">{trst(|s| s.reset_title)}</h3>
+                <p class="small">{trst(|s| s.reset_help)}</p>
+                <Notice message=reset.done />
+                <ErrorAlert error=reset.alert />
+                <button type="button" class="btn btn-outline-primary" disabled=move || reset.pending.get() on:click=send_reset>
+                    {trst(|s| s.send_reset_link)}
+                </button>
+            </div>
+        </section>
     }
 }
 
