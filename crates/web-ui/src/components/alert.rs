@@ -38,6 +38,14 @@ pub fn ErrorAlert(
     #[prop(optional)] fields: &'static [&'static str],
 ) -> impl IntoView {
     let summary = !fields.is_empty();
+    if summary {
+        // Only when an error appears (not when the language switches).
+        Effect::new(move |_| {
+            if error.with(Option::is_some) {
+                request_animation_frame(|| browser::focus(SUMMARY_ID));
+            }
+        });
+    }
     view! {
         <div aria-live="assertive">
             {move || {
@@ -51,9 +59,6 @@ pub fn ErrorAlert(
                             }
                             _ => None,
                         };
-                        if summary {
-                            request_animation_frame(|| browser::focus(SUMMARY_ID));
-                        }
                         view! {
                             <div
                                 class="alert alert-danger"
@@ -100,7 +105,7 @@ fn field_links(errors: &[FieldProblem], fields: &'static [&'static str]) -> impl
             }
         })
         .collect_view();
-    view! { <ul class="mt-2 mb-0" aria-label=tr(|t| t.error_summary_label)>{items}</ul> }
+    view! { <ul class="mt-2 mb-0">{items}</ul> }
 }
 
 /// A success message, announced politely.

@@ -19,7 +19,7 @@ use crate::components::{
     TextInput, load,
 };
 use crate::format;
-use crate::i18n::{Texts, kind_label, tr, trst, trsts, use_i18n};
+use crate::i18n::{StaffTexts, kind_label, tr, trst, trsts, use_i18n};
 
 use crate::i18n::trs as label;
 use crate::i18n::trs as title;
@@ -124,9 +124,9 @@ fn SettingsForm(s: Settings) -> impl IntoView {
             <ErrorAlert error=form.alert />
             <TextInput id="s-name" label=label(|t| t.tenant_name) value=name required=true error=form.error_for("name") />
             <TextInput id="s-logo" kind="url" label=label(|t| t.logo_url) value=logo error=form.error_for("logo_url") />
-            <TextInput id="s-patron" label=label(|t| t.patron_saint) value=patron help=label(|t| t.patron_saint_help) error=form.error_for("patron_saint") />
+            <TextInput id="s-patron" label=label(|t| t.patron_saint) value=patron help=trsts(|s| s.patron_saint_help) error=form.error_for("patron_saint") />
             <TextArea id="s-closures" label=label(|t| t.closure_days) value=closures error=form.error_for("closure_days") rows=4 />
-            <p class="small">{tr(|t| t.closure_days_help)}</p>
+            <p class="small">{trst(|s| s.closure_days_help)}</p>
             <div class="row">
                 <div class="col-md-6">
                     <TextInput id="s-scheme" kind="number" label=label(|t| t.tqrif_scheme) value=scheme error=form.error_for("tqrif_scheme") />
@@ -136,7 +136,7 @@ fn SettingsForm(s: Settings) -> impl IntoView {
                 </div>
             </div>
             <fieldset class="mb-3">
-                <legend class="h5">{tr(|t| t.standard_days_legend)}</legend>
+                <legend class="h5">{trst(|s| s.standard_days_legend)}</legend>
                 <div class="row">
                     {days.get_value().into_iter().map(|(k, v)| {
                         let id = format!("s-days-{}", k.code());
@@ -224,7 +224,7 @@ pub fn OfficesPage() -> impl IntoView {
 
 const STAFF_ROLES: [Role; 4] = [Role::Citizen, Role::Operator, Role::Supervisor, Role::Admin];
 
-fn role_label(t: &Texts, role: Role) -> &'static str {
+fn role_label(t: &StaffTexts, role: Role) -> &'static str {
     STAFF_ROLES
         .iter()
         .position(|r| *r == role)
@@ -325,7 +325,7 @@ pub fn UsersPage() -> impl IntoView {
                                         <tr>
                                             <td>{name.clone()}</td>
                                             <td>{u.email.clone().unwrap_or_default()}</td>
-                                            <td>{move || role_label(i18n.t(), role)}</td>
+                                            <td>{move || role_label(i18n.s(), role)}</td>
                                             <td>{office_names}</td>
                                             <td>{move || if active { i18n.s().state_active } else { i18n.s().state_inactive }}</td>
                                             <td>
@@ -375,7 +375,7 @@ fn role_options() -> Signal<Vec<(String, String)>> {
     Signal::derive(move || {
         STAFF_ROLES[1..]
             .iter()
-            .map(|r| (r.code().to_owned(), role_label(i18n.t(), *r).to_owned()))
+            .map(|r| (r.code().to_owned(), role_label(i18n.s(), *r).to_owned()))
             .collect::<Vec<_>>()
     })
 }
@@ -475,7 +475,7 @@ fn UserEditor(
                     <p class="small">{trst(|s| s.account_active_help)}</p>
                     <div class="d-flex flex-wrap gap-2">
                         <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.save)}</button>
-                        <button type="button" class="btn btn-outline-secondary" on:click=move |_| editing.set(None)>
+                        <button type="button" class="btn btn-outline-primary" on:click=move |_| editing.set(None)>
                             {trst(|s| s.close_edit)}
                         </button>
                     </div>
@@ -500,7 +500,7 @@ pub fn RoutingPage() -> impl IntoView {
     let offices: LocalResource<ApiResult<Vec<Office>>> = LocalResource::new(api::offices);
     view! {
         <Page title=title(|t| t.routing_title) no_breadcrumbs=true>
-            <p>{tr(|t| t.routing_intro)}</p>
+            <p>{trst(|s| s.routing_intro)}</p>
             {load(rules, move |rules| {
                 load(offices, move |offices| view! { <RoutingForm rules=rules.clone() offices /> })
             })}

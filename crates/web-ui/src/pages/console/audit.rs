@@ -65,19 +65,19 @@ pub fn AuditLog() -> impl IntoView {
                 <details>
                     <summary>{trst(|s| s.audit_details)}</summary>
                     <p class="small mb-1 mt-2">{trst(|s| s.audit_before)}</p>
-                    <pre class="small audit-json">{before}</pre>
+                    <pre class="small" style:white-space="pre-wrap" style:overflow-wrap="anywhere">{before}</pre>
                     <p class="small mb-1">{trst(|s| s.audit_after)}</p>
-                    <pre class="small audit-json">{after}</pre>
+                    <pre class="small" style:white-space="pre-wrap" style:overflow-wrap="anywhere">{after}</pre>
                 </details>
             }
         });
         view! {
             <tr>
-                <td class="text-nowrap">{format::datetime(e.created_at)}</td>
+                <td>{format::datetime(e.created_at)}</td>
                 <td>{actor}</td>
                 <td><code>{e.action}</code></td>
-                <td class="small text-break">{entity}</td>
-                <td class="text-nowrap" data-testid="audit-ip">{e.ip.unwrap_or_else(|| "—".to_owned())}</td>
+                <td class="small">{entity}</td>
+                <td data-testid="audit-ip">{e.ip.unwrap_or_else(|| "—".to_owned())}</td>
                 <td>{changes}</td>
             </tr>
         }

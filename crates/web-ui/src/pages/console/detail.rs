@@ -19,7 +19,7 @@ use crate::components::{
     TextArea, load,
 };
 use crate::format;
-use crate::i18n::{ActionLabels, kind_label, status_label, tr, trs, use_i18n};
+use crate::i18n::{ActionLabels, kind_label, status_label, tr, trs, trst, trsts, use_i18n};
 use crate::pages::console::request_mail::{ExportPanel, MailSection};
 use crate::session::use_tenant;
 
@@ -102,7 +102,7 @@ pub fn Detail() -> impl IntoView {
                                 {if r.allowed.reply {
                                     view! { <Compose id=r.id.clone() messages /> }.into_any()
                                 } else {
-                                    view! { <p class="alert alert-info mt-3" role="note">{tr(|t| t.read_only_other_office)}</p> }.into_any()
+                                    view! { <p class="alert alert-info mt-3" role="note">{trst(|s| s.read_only_other_office)}</p> }.into_any()
                                 }}
                             </section>
                             <MailSection id=r.id.clone() messages mails can_send=r.allowed.mail />
@@ -126,7 +126,7 @@ pub fn Detail() -> impl IntoView {
                                                         <li class="border-start border-2 ps-2 mb-2">
                                                             <time datetime=h.created_at.to_rfc3339()>{format::datetime(h.created_at)}</time>
                                                             " · "
-                                                            <strong>{action_label(&i18n.t().action_labels, h.action)}</strong>
+                                                            <strong>{action_label(&i18n.s().action_labels, h.action)}</strong>
                                                             " · "
                                                             {format!("{} → {}", status_label(lang, h.from_status), status_label(lang, h.to_status))}
                                                             " · "
@@ -215,7 +215,7 @@ fn RequestData(r: RequestView) -> impl IntoView {
                     domain::Channel::ALL
                         .iter()
                         .position(|c| *c == channel)
-                        .map_or("—", |i| i18n.t().channel_labels[i])
+                        .map_or("—", |i| i18n.s().channel_labels[i])
                 }}
             </dd>
             <dt class="col-sm-4">{tr(|t| t.received_at)}</dt>
@@ -269,7 +269,7 @@ fn Compose(id: String, messages: Res<Vec<MessageView>>) -> impl IntoView {
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
             <TextArea id="msg-body" label=trs(|t| t.reply_label) value=body required=true error=form.error_for("body") rows=3 />
-            <Checkbox id="msg-internal" label=trs(|t| t.internal_checkbox) checked=internal />
+            <Checkbox id="msg-internal" label=trsts(|s| s.internal_checkbox) checked=internal />
             <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.send)}</button>
         </form>
     }
@@ -392,7 +392,7 @@ fn Actions(
         o.extend(
             LatenessCause::ALL
                 .into_iter()
-                .zip(i18n.t().cause_labels)
+                .zip(i18n.s().cause_labels)
                 .map(|(c, l)| (c.code().to_owned(), l.to_owned())),
         );
         o
@@ -418,7 +418,7 @@ fn Actions(
         );
         Some(view! {
             <form on:submit=submit class="mt-3 p-3 border rounded" novalidate>
-                <h3 class="h5">{action_label(&t.action_labels, action)}</h3>
+                <h3 class="h5">{action_label(&i18n.s().action_labels, action)}</h3>
                 {(action == ActionKind::Assign).then(|| view! {
                     <SelectInput id="act-office" label=trs(|t| t.office) value=office options=office_options required=true />
                     <SelectInput id="act-assignee" label=trs(|t| t.assignee) value=assignee options=user_options />
@@ -445,7 +445,7 @@ fn Actions(
         <section aria-labelledby="actions-title" class="card card-bg p-3">
             <h2 id="actions-title" class="h4">{tr(|t| t.actions_title)}</h2>
             <ErrorAlert error=form.alert />
-            {available.is_empty().then(|| view! { <p class="mb-0">{tr(|t| t.no_actions)}</p> })}
+            {available.is_empty().then(|| view! { <p class="mb-0">{trst(|s| s.no_actions)}</p> })}
             <div class="d-flex flex-wrap gap-2">
                 {available
                     .into_iter()
@@ -464,7 +464,7 @@ fn Actions(
                                     chosen.set(Some(a));
                                 }
                             >
-                                {move || action_label(&i18n.t().action_labels, a)}
+                                {move || action_label(&i18n.s().action_labels, a)}
                             </button>
                         }
                     })

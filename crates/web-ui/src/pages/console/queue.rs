@@ -12,7 +12,7 @@ use crate::api::{self, ApiResult};
 use crate::browser;
 use crate::components::{DeadlineBadge, Page, SelectInput, StatusBadge, TextInput, load};
 use crate::format;
-use crate::i18n::{status_label, tr, trs, use_i18n};
+use crate::i18n::{status_label, tr, trs, trst, trsts, use_i18n};
 use crate::session::{use_session, use_tenant};
 
 const FILTERS: [&str; 6] = ["status", "type", "office_id", "assignee", "overdue", "q"];
@@ -156,7 +156,7 @@ pub fn Queue() -> impl IntoView {
                     <SelectInput id="f-assignee" label=trs(|t| t.filter_assignee) value=assignee options=assignee_options />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
-                    <TextInput id="f-q" kind="search" label=trs(|t| t.filter_query) value=q />
+                    <TextInput id="f-q" kind="search" label=trsts(|s| s.filter_query) value=q />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
                     <div class="form-check">
@@ -169,7 +169,7 @@ pub fn Queue() -> impl IntoView {
                     <a class="btn btn-outline-primary" href="/console">{tr(|t| t.filter_reset)}</a>
                 </div>
             </form>
-            <p class="small text-muted">{tr(|t| t.shortcuts_hint)}</p>
+            <p class="small text-muted">{trst(|s| s.shortcuts_hint)}</p>
             {load(requests, move |page| {
                 rows.set(page.items.len());
                 selected.set(None);
@@ -225,7 +225,7 @@ fn QueueTable(page: ListPage<RequestView>, selected: RwSignal<Option<usize>>) ->
     let i18n = use_i18n();
     let query = use_query_map();
     if page.items.is_empty() {
-        return view! { <p role="status">{tr(|t| t.queue_empty)}</p> }.into_any();
+        return view! { <p role="status">{trst(|s| s.queue_empty)}</p> }.into_any();
     }
     let count = page.items.len();
     let next = page.next_cursor.map(|cursor| {
@@ -278,7 +278,7 @@ fn QueueTable(page: ListPage<RequestView>, selected: RwSignal<Option<usize>>) ->
         })
         .collect_view();
     view! {
-        <p class="small" role="status">{move || (i18n.t().queue_count)(count)}</p>
+        <p class="small" role="status">{move || (i18n.s().queue_count)(count)}</p>
         <div class="table-responsive">
             <table class="table table-hover align-middle" data-testid="queue">
                 <thead>

@@ -9,7 +9,7 @@ use crate::api::{self, ApiResult};
 use crate::components::{ErrorAlert, FormState, Loading, Notice, Page, TextArea, load};
 use crate::format;
 use crate::i18n::use_i18n;
-use crate::i18n::{tr, trs};
+use crate::i18n::{tr, trs, trst};
 
 #[component]
 pub fn Registrations() -> impl IntoView {
@@ -21,7 +21,7 @@ pub fn Registrations() -> impl IntoView {
             <Notice message=done />
             {load(pending, move |items| {
                 if items.is_empty() {
-                    return view! { <p role="status">{tr(|t| t.registrations_empty)}</p> }.into_any();
+                    return view! { <p role="status">{trst(|s| s.registrations_empty)}</p> }.into_any();
                 }
                 items
                     .into_iter()
@@ -190,12 +190,12 @@ fn IdentityDocument(url: String, pdf: bool, name: String) -> impl IntoView {
         Some(Ok(src)) => {
             let new_tab = view! {
                 <a class="btn btn-outline-primary btn-sm mb-3" href=src.clone() target="_blank" rel="noopener" data-testid="identity-document-tab">
-                    {tr(|t| t.document_open_new_tab)}
+                    {trst(|s| s.document_open_new_tab)}
                 </a>
             };
             if blocked.get() {
                 view! {
-                    <p class="mb-2" role="status">{tr(|t| t.document_blocked)}</p>
+                    <p class="mb-2" role="status">{trst(|s| s.document_blocked)}</p>
                     {new_tab}
                 }
                 .into_any()

@@ -11,7 +11,7 @@ use crate::api::{self, ApiResult};
 use crate::browser;
 use crate::components::{ErrorAlert, Page, TextInput, load};
 use crate::format;
-use crate::i18n::{kind_label, tr, trs, use_i18n};
+use crate::i18n::{kind_label, tr, trs, trst, use_i18n};
 
 /// Used when the settings (admin only) cannot be read.
 const DEFAULT_TARGET: u8 = 70;
@@ -149,14 +149,14 @@ fn Chart(kinds: Vec<KindStats>, target: Signal<u8>) -> impl IntoView {
     let width = LABEL_W + BAR_W + 60.0;
     Some(view! {
         <figure class="my-4">
-            <figcaption class="h5">{tr(|t| t.register_chart_title)}</figcaption>
+            <figcaption class="h5">{trst(|s| s.register_chart_title)}</figcaption>
             <svg
                 viewBox=format!("0 0 {width} {height}")
                 class="register-chart w-100"
                 role="img"
                 aria-labelledby="chart-desc"
             >
-                <desc id="chart-desc">{tr(|t| t.register_chart_desc)}</desc>
+                <desc id="chart-desc">{trst(|s| s.register_chart_desc)}</desc>
                 {rows
                     .into_iter()
                     .enumerate()
