@@ -20,7 +20,10 @@ pub fn error_text(error: &ApiError) -> (String, Option<String>) {
             let detail = match (&p.detail, p.errors.is_empty()) {
                 (Some(d), true) => Some(d.clone()),
                 (Some(d), false) => Some(format!("{d} {}", t.form_has_errors)),
-                (None, false) => Some(t.form_has_errors.to_owned()),
+                // Not twice when the title already says it (errors found in the browser).
+                (None, false) => {
+                    (p.title != t.form_has_errors).then(|| t.form_has_errors.to_owned())
+                }
                 (None, true) => None,
             };
             (p.title.clone(), detail)
@@ -61,7 +64,7 @@ pub fn ErrorAlert(
                         };
                         view! {
                             <div
-                                class="alert alert-danger"
+                                class="alert alert-danger mb-4"
                                 role="alert"
                                 id=summary.then_some(SUMMARY_ID)
                                 tabindex=summary.then_some("-1")
