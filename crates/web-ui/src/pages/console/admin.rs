@@ -22,7 +22,6 @@ use crate::format;
 use crate::i18n::{StaffTexts, kind_label, tr, trst, trsts, use_i18n};
 
 use crate::i18n::trs as label;
-use crate::i18n::trs as title;
 
 // ---- settings -----------------------------------------------------------------------
 
@@ -30,7 +29,7 @@ use crate::i18n::trs as title;
 pub fn SettingsPage() -> impl IntoView {
     let settings: LocalResource<ApiResult<Settings>> = LocalResource::new(api::settings);
     view! {
-        <Page title=title(|t| t.settings_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.settings_title) no_breadcrumbs=true>
             {load(settings, |s| view! { <SettingsForm s /> })}
         </Page>
     }
@@ -122,17 +121,17 @@ fn SettingsForm(s: Settings) -> impl IntoView {
         <form on:submit=submit novalidate>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
-            <TextInput id="s-name" label=label(|t| t.tenant_name) value=name required=true error=form.error_for("name") />
+            <TextInput id="s-name" label=trsts(|s| s.tenant_name) value=name required=true error=form.error_for("name") />
             <TextInput id="s-logo" kind="url" label=label(|t| t.logo_url) value=logo error=form.error_for("logo_url") />
             <TextInput id="s-patron" label=label(|t| t.patron_saint) value=patron help=trsts(|s| s.patron_saint_help) error=form.error_for("patron_saint") />
             <TextArea id="s-closures" label=label(|t| t.closure_days) value=closures error=form.error_for("closure_days") rows=4 />
             <p class="small">{trst(|s| s.closure_days_help)}</p>
             <div class="row">
                 <div class="col-md-6">
-                    <TextInput id="s-scheme" kind="number" label=label(|t| t.tqrif_scheme) value=scheme error=form.error_for("tqrif_scheme") />
+                    <TextInput id="s-scheme" kind="number" label=trsts(|s| s.tqrif_scheme) value=scheme error=form.error_for("tqrif_scheme") />
                 </div>
                 <div class="col-md-6">
-                    <TextInput id="s-target" kind="number" label=label(|t| t.target_percent) value=target error=form.error_for("target_percent") />
+                    <TextInput id="s-target" kind="number" label=trsts(|s| s.target_percent) value=target error=form.error_for("target_percent") />
                 </div>
             </div>
             <fieldset class="mb-3">
@@ -190,7 +189,7 @@ pub fn OfficesPage() -> impl IntoView {
         });
     };
     view! {
-        <Page title=title(|t| t.offices_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.offices_title) no_breadcrumbs=true>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
             {load(offices, move |list| {
@@ -202,7 +201,7 @@ pub fn OfficesPage() -> impl IntoView {
                                 <li class="list-group-item d-flex justify-content-between align-items-center">
                                     <span>{o.name}<span class="d-block small text-muted">{o.email}</span></span>
                                     <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {tr(|t| t.delete)}
+                                        {trst(|s| s.delete)}
                                     </button>
                                 </li>
                             }
@@ -211,10 +210,10 @@ pub fn OfficesPage() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{tr(|t| t.add)}</h2>
-                <TextInput id="o-name" label=label(|t| t.office_name) value=name required=true error=form.error_for("name") />
+                <h2 class="h5">{trst(|s| s.add)}</h2>
+                <TextInput id="o-name" label=trsts(|s| s.office_name) value=name required=true error=form.error_for("name") />
                 <TextInput id="o-email" kind="email" label=label(|t| t.email) value=email error=form.error_for("email") />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{trst(|s| s.add)}</button>
             </form>
         </Page>
     }
@@ -288,7 +287,7 @@ pub fn UsersPage() -> impl IntoView {
         request_animation_frame(|| crate::browser::focus("user-edit-title"));
     };
     view! {
-        <Page title=title(|t| t.users_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.users_title) no_breadcrumbs=true>
             {load(users, move |list| {
                 view! {
                     <div class="table-responsive mb-4">
@@ -300,7 +299,7 @@ pub fn UsersPage() -> impl IntoView {
                                     <th scope="col">{tr(|t| t.role)}</th>
                                     <th scope="col">{trst(|s| s.offices)}</th>
                                     <th scope="col">{trst(|s| s.state)}</th>
-                                    <th scope="col"><span class="visually-hidden">{trst(|s| s.edit)}</span></th>
+                                    <th scope="col">{trst(|s| s.edit)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -334,10 +333,12 @@ pub fn UsersPage() -> impl IntoView {
                                                     class="btn btn-sm btn-outline-primary"
                                                     aria-expanded=move || expanded().to_string()
                                                     aria-controls="user-edit"
+                                                    // The name too: a visually hidden span would
+                                                    // escape the table's scroll box at 360 px.
+                                                    aria-label=move || format!("{} {name}", i18n.s().edit)
                                                     on:click=move |_| open(user.clone())
                                                 >
                                                     {trst(|s| s.edit)}
-                                                    <span class="visually-hidden">{format!(" {name}")}</span>
                                                 </button>
                                             </td>
                                         </tr>
@@ -352,7 +353,7 @@ pub fn UsersPage() -> impl IntoView {
                 {move || editing.get().map(|user| view! { <UserEditor user offices=office_list.get_untracked() users editing /> })}
             </div>
             <form on:submit=submit novalidate>
-                <h2 class="h5">{tr(|t| t.add)}</h2>
+                <h2 class="h5">{trst(|s| s.add)}</h2>
                 <Notice message=form.done />
                 <ErrorAlert error=form.alert />
                 <div class="row">
@@ -362,8 +363,8 @@ pub fn UsersPage() -> impl IntoView {
                 <TextInput id="u-email" kind="email" label=label(|t| t.email) value=email required=true error=form.error_for("email") />
                 <TextInput id="u-password" kind="password" label=label(|t| t.password) value=password required=true autocomplete="new-password" help=label(|t| t.password_help) error=form.error_for("password") />
                 <SelectInput id="u-role" label=label(|t| t.role) value=role options=role_options() required=true />
-                <SelectInput id="u-office" label=label(|t| t.office) value=office options=office_options />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
+                <SelectInput id="u-office" label=trsts(|s| s.office) value=office options=office_options />
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{trst(|s| s.add)}</button>
             </form>
         </Page>
     }
@@ -499,7 +500,7 @@ pub fn RoutingPage() -> impl IntoView {
     let rules: LocalResource<ApiResult<Vec<RoutingRule>>> = LocalResource::new(api::routing_rules);
     let offices: LocalResource<ApiResult<Vec<Office>>> = LocalResource::new(api::offices);
     view! {
-        <Page title=title(|t| t.routing_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.routing_title) no_breadcrumbs=true>
             <p>{trst(|s| s.routing_intro)}</p>
             {load(rules, move |rules| {
                 load(offices, move |offices| view! { <RoutingForm rules=rules.clone() offices /> })
@@ -612,7 +613,7 @@ pub fn DocumentsAdmin() -> impl IntoView {
         });
     };
     view! {
-        <Page title=title(|t| t.documents_admin_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.documents_admin_title) no_breadcrumbs=true>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
             {load(docs, move |list| {
@@ -629,7 +630,7 @@ pub fn DocumentsAdmin() -> impl IntoView {
                                         </span>
                                     </span>
                                     <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {tr(|t| t.delete)}
+                                        {trst(|s| s.delete)}
                                     </button>
                                 </li>
                             }
@@ -638,12 +639,12 @@ pub fn DocumentsAdmin() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{tr(|t| t.add)}</h2>
-                <TextInput id="d-title" label=label(|t| t.document_title) value=doc_title required=true error=form.error_for("title") />
-                <TextInput id="d-category" label=label(|t| t.document_category) value=category error=form.error_for("category") />
-                <FileInput id="d-file" label=label(|t| t.document_file) files required=true error=form.error_for("file") />
+                <h2 class="h5">{trst(|s| s.add)}</h2>
+                <TextInput id="d-title" label=trsts(|s| s.document_title) value=doc_title required=true error=form.error_for("title") />
+                <TextInput id="d-category" label=trsts(|s| s.document_category) value=category error=form.error_for("category") />
+                <FileInput id="d-file" label=trsts(|s| s.document_file) files required=true error=form.error_for("file") />
                 <ProgressBar progress />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{trst(|s| s.add)}</button>
             </form>
         </Page>
     }
@@ -690,7 +691,7 @@ pub fn FaqAdmin() -> impl IntoView {
         });
     };
     view! {
-        <Page title=title(|t| t.faq_admin_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.faq_admin_title) no_breadcrumbs=true>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
             {load(faqs, move |mut list| {
@@ -703,7 +704,7 @@ pub fn FaqAdmin() -> impl IntoView {
                                 <li class="list-group-item d-flex justify-content-between align-items-start gap-2">
                                     <span><strong>{f.question}</strong><span class="d-block small pre-line">{f.answer}</span></span>
                                     <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {tr(|t| t.delete)}
+                                        {trst(|s| s.delete)}
                                     </button>
                                 </li>
                             }
@@ -712,12 +713,12 @@ pub fn FaqAdmin() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{tr(|t| t.add)}</h2>
-                <TextInput id="q-question" label=label(|t| t.faq_question) value=question required=true error=form.error_for("question") />
-                <TextArea id="q-answer" label=label(|t| t.faq_answer) value=answer required=true error=form.error_for("answer") rows=4 />
-                <TextInput id="q-category" label=label(|t| t.document_category) value=category />
-                <TextInput id="q-position" kind="number" label=label(|t| t.faq_position) value=position />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
+                <h2 class="h5">{trst(|s| s.add)}</h2>
+                <TextInput id="q-question" label=trsts(|s| s.faq_question) value=question required=true error=form.error_for("question") />
+                <TextArea id="q-answer" label=trsts(|s| s.faq_answer) value=answer required=true error=form.error_for("answer") rows=4 />
+                <TextInput id="q-category" label=trsts(|s| s.document_category) value=category />
+                <TextInput id="q-position" kind="number" label=trsts(|s| s.faq_position) value=position />
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{trst(|s| s.add)}</button>
             </form>
         </Page>
     }

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError, ApiResult};
 use crate::components::{ErrorAlert, Loading, Page};
 use crate::format;
-use crate::i18n::{tr, trst, trsts};
+use crate::i18n::{trst, trsts};
 
 #[component]
 pub fn AuditLog() -> impl IntoView {
@@ -112,7 +112,7 @@ pub fn AuditLog() -> impl IntoView {
                     .map(|cursor| {
                         view! {
                             <button type="button" class="btn btn-outline-primary" on:click=move |_| more(Some(cursor.clone()))>
-                                {tr(|t| t.load_more)}
+                                {trst(|s| s.load_more)}
                             </button>
                         }
                     })

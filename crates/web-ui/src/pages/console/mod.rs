@@ -21,12 +21,12 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use crate::components::{Need, RequireLogin};
-use crate::i18n::{Texts, tr, trst, trsts};
+use crate::i18n::{StaffTexts, trst, trsts};
 use crate::pages::SignIn;
 use crate::session::use_session;
 
 /// A side-menu entry: path and label.
-type NavEntry = (&'static str, fn(&Texts) -> &'static str);
+type NavEntry = (&'static str, fn(&StaffTexts) -> &'static str);
 
 const DESK_LINKS: [NavEntry; 3] = [
     ("/console", |t| t.queue_title),
@@ -78,10 +78,10 @@ pub fn ConsoleLayout() -> impl IntoView {
             <RequireLogin need=Need::Staff>
                 <div class="row">
                     <div class="col-12 col-lg-3 mb-4">
-                        <nav class="link-list-wrapper console-nav" aria-label=tr(|t| t.console_nav)>
-                            <p class="h6 text-uppercase text-muted">{tr(|t| t.console_title)}</p>
+                        <nav class="link-list-wrapper console-nav" aria-label=trst(|s| s.console_nav)>
+                            <p class="h6 text-uppercase text-muted">{trst(|s| s.console_title)}</p>
                             <ul class="link-list">
-                                {DESK_LINKS.into_iter().map(|(h, l)| link(h, tr(l))).collect_view()}
+                                {DESK_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}
                                 {move || {
                                     session
                                         .role()
@@ -95,8 +95,8 @@ pub fn ConsoleLayout() -> impl IntoView {
                                     .is_some_and(|r| r == Role::Admin)
                                     .then(|| {
                                         view! {
-                                            <p class="h6 text-uppercase text-muted mt-3">{tr(|t| t.admin_title)}</p>
-                                            <ul class="link-list">{ADMIN_LINKS.into_iter().map(|(h, l)| link(h, tr(l))).collect_view()}</ul>
+                                            <p class="h6 text-uppercase text-muted mt-3">{trst(|s| s.admin_title)}</p>
+                                            <ul class="link-list">{ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}</ul>
                                         }
                                     })
                             }}
