@@ -453,7 +453,7 @@ fn UserEditor(
     view! {
         <section class="card card-bg mb-4" aria-labelledby="user-edit-title">
             <div class="card-body">
-                <h2 class="h5" id="user-edit-title" tabindex="-1">{heading}</h2>
+                <h2 class="h5 mb-4" id="user-edit-title" tabindex="-1">{heading}</h2>
                 <form on:submit=submit novalidate>
                     <Notice message=form.done />
                     <ErrorAlert error=form.alert />
