@@ -1,6 +1,8 @@
-// The console beyond the main journey: an operator rejects a registration with a reason,
-// and an administrator goes through every administration page (settings are saved back;
-// a document and a FAQ published there appear on the public pages).
+// The console beyond the main journey: an operator rejects a registration with a reason;
+// an administrator goes through every administration page (settings are saved back; a
+// document and a FAQ published there appear on the public pages), edits an account in a
+// form (role, offices, active: a deactivated operator's session ends at their next step),
+// mails it a password-reset link, and reads the audit log with the client's address.
 // axe on every page, as everywhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,8 +10,9 @@ import { launch, person, open, titled, screenshots } from './lib/browser.mjs';
 import { startServer, account } from './lib/server.mjs';
 import { makePdf, randomCodiceFiscale } from './lib/fixtures.mjs';
 import { identityDocumentShown } from './lib/document.mjs';
+import { mails, waitForMailTo } from './lib/mailsink.mjs';
 
-let server, browser, operator, admin, visitor;
+let server, browser, operator, admin, visitor, paolo;
 
 before(async () => {
   server = await startServer();
@@ -17,6 +20,7 @@ before(async () => {
   operator = await person(browser, 'operator');
   admin = await person(browser, 'admin');
   visitor = await person(browser, 'visitor');
+  paolo = await person(browser, 'operator (raccolta)');
 });
 
 after(async () => {
@@ -24,9 +28,19 @@ after(async () => {
   await server?.stop();
 });
 
+/** Sets a checkbox by keyboard (focus, Space), as the other tests do. */
+async function setChecked(box, on) {
+  if ((await box.isChecked()) !== on) {
+    await box.focus();
+    await box.page().keyboard.press('Space');
+  }
+  assert.equal(await box.isChecked(), on);
+}
+
 async function login(who, acc) {
   const { page } = who;
-  await open(who, server.url, '/accedi');
+  await open(who, server.url, '/console/accedi');
+  await titled(who, 'Accesso operatori');
   await who.audit(`login (${who.label})`);
   await page.getByLabel('E-mail o codice fiscale *', { exact: true }).fill(acc.username);
   await page.getByLabel('Password *', { exact: true }).fill(acc.password);
@@ -128,8 +142,103 @@ test('an administrator goes through every administration page', async () => {
   await admin.audit('admin: settings (saved)');
 });
 
+test('an administrator edits an account in a form and mails it a password-reset link', async () => {
+  const { page } = admin;
+  const nav = page.getByRole('navigation', { name: 'Navigazione della console' });
+  const paoloAccount = account(server.demo, 'operator', /raccolta/);
+  // Paolo is at work in the console meanwhile.
+  await login(paolo, paoloAccount);
+  await paolo.audit('console queue (raccolta)');
+
+  await nav.getByRole('link', { name: 'Utenti' }).click();
+  await titled(admin, 'Utenti');
+  const row = page.getByRole('row').filter({ hasText: paoloAccount.username });
+  assert.match(await row.textContent(), /Operatore.*Gestore raccolta.*Attivo/);
+  const edit = row.getByRole('button', { name: 'Modifica Paolo Ricci' });
+  assert.equal(await edit.getAttribute('aria-expanded'), 'false');
+  await edit.click();
+  const editor = page.locator('#user-edit');
+  await editor.getByRole('heading', { name: "Modifica l'utente Paolo Ricci" }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'user-edit-title');
+  assert.equal(await edit.getAttribute('aria-expanded'), 'true');
+  assert.equal(await editor.getByLabel('Ruolo *').inputValue(), 'operator');
+  assert.ok(await editor.getByLabel('Gestore raccolta').isChecked());
+  assert.ok(!(await editor.getByLabel('Ufficio Tecnico').isChecked()));
+  assert.ok(await editor.getByLabel('Account attivo').isChecked());
+  await admin.audit('admin: user form');
+  await screenshots(admin, 'console-user-form');
+
+  // Role and offices.
+  await editor.getByLabel('Ruolo *').selectOption('supervisor');
+  await setChecked(editor.getByLabel('Ufficio Tecnico'), true);
+  await editor.getByRole('button', { name: 'Salva' }).click();
+  await editor.getByRole('status').filter({ hasText: 'Modifiche salvate.' }).waitFor();
+  await row.filter({ hasText: 'Responsabile' }).filter({ hasText: 'Ufficio Tecnico' }).waitFor();
+  assert.match(await row.textContent(), /Gestore raccolta/);
+  await admin.audit('admin: user saved');
+
+  // Deactivated: Paolo's session ends at once, and his next step says so.
+  await setChecked(editor.getByLabel('Account attivo'), false);
+  await editor.getByRole('button', { name: 'Salva' }).click();
+  await row.filter({ hasText: 'Disattivato' }).waitFor();
+  // The register page's two calls and the refresh they share are refused.
+  paolo.allow(/status of (401|403)/, 3);
+  paolo.skipAudit('/console/registro'); // only passed through
+  await paolo.page.getByRole('navigation', { name: 'Navigazione della console' }).getByRole('link', { name: 'Registro TQRIF' }).click();
+  await paolo.page.waitForURL(/\/console\/accedi\?next=%2Fconsole%2Fregistro$/);
+  await paolo.page.getByRole('alert').filter({ hasText: 'La sessione è terminata: accedi di nuovo' }).waitFor();
+  await titled(paolo, 'Accesso operatori');
+  await paolo.audit('console login after the session ended');
+  await screenshots(paolo, 'console-login-session-ended');
+
+  // Back as he was.
+  await editor.getByLabel('Ruolo *').selectOption('operator');
+  await setChecked(editor.getByLabel('Ufficio Tecnico'), false);
+  await setChecked(editor.getByLabel('Account attivo'), true);
+  await editor.getByRole('button', { name: 'Salva' }).click();
+  await row.filter({ hasText: /Operatore.*Gestore raccolta.*Attivo/ }).waitFor();
+  assert.doesNotMatch(await row.textContent(), /Ufficio Tecnico/);
+
+  // A reset link, and its outcome; the fourth within 30 minutes is refused.
+  const since = new Set(mails());
+  const send = editor.getByRole('button', { name: 'Invia link per reimpostare la password' });
+  await send.click();
+  await editor.getByRole('status').filter({ hasText: `Collegamento inviato a ${paoloAccount.username}.` }).waitFor();
+  await admin.audit('admin: reset link sent');
+  await waitForMailTo(paoloAccount.username, /recupero-password\?token=/, { since });
+  admin.allow(/status of 429/);
+  const statuses = [];
+  for (let i = 0; i < 3; i += 1) {
+    const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/password-reset')), send.click()]);
+    statuses.push(res.status());
+  }
+  assert.deepEqual(statuses, [202, 202, 429]);
+  await editor.getByRole('alert').filter({ hasText: 'Troppe richieste' }).waitFor();
+  await admin.audit('admin: reset link refused');
+  await editor.getByRole('button', { name: 'Chiudi' }).click();
+  assert.equal(await editor.locator('form').count(), 0);
+});
+
+test('the audit log shows who did what, with the client address', async () => {
+  const { page } = admin;
+  const nav = page.getByRole('navigation', { name: 'Navigazione della console' });
+  await nav.getByRole('link', { name: 'Registro attività' }).click();
+  await titled(admin, 'Registro attività');
+  const log = page.getByTestId('audit-log');
+  const update = log.getByRole('row').filter({ hasText: 'user.update' }).first();
+  await update.waitFor();
+  assert.match(await update.textContent(), /Laura Ferri/);
+  const signIn = log.getByRole('row').filter({ hasText: 'auth.login' }).first();
+  assert.equal(await signIn.getByTestId('audit-ip').textContent(), '127.0.0.1');
+  await admin.audit('admin: audit log');
+  await screenshots(admin, 'console-audit-log');
+  await update.getByText('Dettagli').click();
+  await update.getByText('"active"', { exact: false }).first().waitFor();
+  await admin.audit('admin: audit log (details)');
+});
+
 test('no console error, and every page visited passed axe', () => {
-  for (const who of [operator, admin, visitor]) {
+  for (const who of [operator, admin, visitor, paolo]) {
     assert.deepEqual(who.unexpected(), [], who.label);
     who.assertAllAudited();
   }

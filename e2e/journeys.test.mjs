@@ -95,7 +95,8 @@ test('(a1) a new citizen registers with an identity document', async () => {
 test('(a2) an operator approves the registration, with the document shown inline', async () => {
   const { page } = operator;
   // Keyboard only: Tab to the user name, type, Tab, type, Enter.
-  await open(operator, server.url, '/accedi');
+  await open(operator, server.url, '/console/accedi');
+  await titled(operator, 'Accesso operatori');
   await operator.audit('login (operator)');
   for (let i = 0; i < 40; i += 1) {
     await page.keyboard.press('Tab');

@@ -157,13 +157,13 @@ test('registration errors are shown per field, in Italian, before any upload', a
   await visitor.audit('register with errors');
 });
 
-test('the console sends an anonymous visitor to the login page and back', async () => {
+test("the console sends an anonymous visitor to its own sign-in page, to come back after", async () => {
   const { page } = visitor;
   visitor.skipAudit('/console/registro'); // only passed through: the guard sends the visitor on
   await page.goto(server.url + '/console/registro');
-  await page.waitForURL(/\/accedi\?next=%2Fconsole%2Fregistro/, { timeout: 15000 });
-  await titled(visitor, "Accedi all'area personale");
-  await visitor.audit('login (redirected)');
+  await page.waitForURL(/\/console\/accedi\?next=%2Fconsole%2Fregistro/, { timeout: 15000 });
+  await titled(visitor, 'Accesso operatori');
+  await visitor.audit('console login (redirected)');
 });
 
 test('a visitor meets no console error and every page visited passed axe', () => {

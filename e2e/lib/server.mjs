@@ -94,7 +94,9 @@ export async function startServer() {
     SPORTELLO_ALLOW_LOOPBACK_INTEGRATIONS: 'true',
     SPORTELLO_LOG: process.env.SPORTELLO_LOG || 'warn',
     // Mail goes to the real SMTP sink, where the tests read it; the workers run often.
-    SPORTELLO_SMTP_URL: `smtp://${sink().smtp}?tls=none`,
+    // Plain SMTP on loopback: lettre reads `smtp://` without `tls=` as no TLS (and refuses
+    // `tls=none`, so nothing would be delivered).
+    SPORTELLO_SMTP_URL: `smtp://${sink().smtp}`,
     SPORTELLO_MAIL_FROM: 'sportello@comune.esempio.it',
     SPORTELLO_WORKER_INTERVAL_MS: '200',
     SPORTELLO_RETRY_BASE_SECONDS: '1',

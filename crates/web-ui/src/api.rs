@@ -10,12 +10,13 @@ use std::rc::Rc;
 
 use domain::Lang;
 use domain::api::{
-    ConnectionTest, CreateMessage, CreateRequest, CreateUser, Document, Faq, LoginRequest,
-    MailExport, MailQueued, MailView, Mailbox, Me, MessageView, NotificationChannels,
-    NotificationPreferences, Office, Page, Problem, PublicTenant, QueueCounts, RegisterData,
-    Registration, RegistrationAccepted, RejectRegistration, RequestType, RequestView, RoutingRule,
-    SaveFaq, SaveMailbox, SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse,
-    TransitionRequest, TransitionView, UpdateSettings, UpdateUser, User,
+    AuditEntry, ConnectionTest, CreateMessage, CreateRequest, CreateUser, Document, Faq,
+    LoginRequest, MailExport, MailQueued, MailView, Mailbox, Me, MessageView, NotificationChannels,
+    NotificationPreferences, Office, Page, PasswordResetConfirm, PasswordResetRequest, Problem,
+    PublicTenant, QueueCounts, RegisterData, Registration, RegistrationAccepted,
+    RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq, SaveMailbox,
+    SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse, TransitionRequest,
+    TransitionView, UpdateSettings, UpdateUser, User,
 };
 use domain::registry::RegisterReport;
 use futures::FutureExt;
@@ -145,7 +146,11 @@ async fn send_keyed(
 ) -> ApiResult<Response> {
     let response = send_once(&method, path, &body, idempotency_key).await?;
     if response.status() == 401 && !path.starts_with("/auth/") && refresh().await {
-        return send_once(&method, path, &body, idempotency_key).await;
+        let retried = send_once(&method, path, &body, idempotency_key).await?;
+        if retried.status() == 401 {
+            session_lost();
+        }
+        return Ok(retried);
     }
     Ok(response)
 }
@@ -241,12 +246,18 @@ pub async fn refresh() -> bool {
     let ok = shared.await;
     REFRESHING.with(|r| *r.borrow_mut() = None);
     if !ok && token().is_some() {
-        set_token(None);
-        if let Some(hook) = ON_SESSION_LOST.with(|h| h.borrow().clone()) {
-            hook();
-        }
+        session_lost();
     }
     ok
+}
+
+/// The server refused the session (a failed refresh, or a 401 even after one): the
+/// account was deactivated, its password reset, or the session expired.
+pub fn session_lost() {
+    set_token(None);
+    if let Some(hook) = ON_SESSION_LOST.with(|h| h.borrow().clone()) {
+        hook();
+    }
 }
 
 async fn refresh_now() -> bool {
@@ -306,6 +317,22 @@ pub async fn logout() {
     // The server clears the cookie; locally the token goes whatever the answer.
     let _ = call::<serde_json::Value>(Method::POST, "/auth/logout", Body::Empty).await;
     set_token(None);
+}
+
+/// Asks for a password-reset link; the answer is the same whether the address has an
+/// account or not.
+pub async fn request_password_reset(body: &PasswordResetRequest) -> ApiResult<()> {
+    call(Method::POST, "/auth/password-reset", Body::json(body)).await
+}
+
+/// Sets a new password with the token of a reset link (every session of the account ends).
+pub async fn confirm_password_reset(body: &PasswordResetConfirm) -> ApiResult<()> {
+    call(
+        Method::POST,
+        "/auth/password-reset/confirm",
+        Body::json(body),
+    )
+    .await
 }
 
 pub async fn me() -> ApiResult<Me> {
@@ -558,6 +585,26 @@ pub async fn update_user(id: &str, body: &UpdateUser) -> ApiResult<User> {
         &format!("/users/{}", enc(id)),
         Body::json(body),
     )
+    .await
+}
+
+/// Mails the account a link to choose a new password (administrators).
+pub async fn send_password_reset(id: &str) -> ApiResult<()> {
+    call(
+        Method::POST,
+        &format!("/users/{}/password-reset", enc(id)),
+        Body::Empty,
+    )
+    .await
+}
+
+/// One page of the audit log, newest first.
+pub async fn audit_log(cursor: Option<String>) -> ApiResult<Page<AuditEntry>> {
+    let cursor = cursor.unwrap_or_default();
+    get(&format!(
+        "/audit-log{}",
+        query(&[("limit", "50"), ("cursor", &cursor)])
+    ))
     .await
 }
 

@@ -15,17 +15,34 @@ use crate::session::{provide_session, provide_tenant};
 pub enum AppKind {
     Portal,
     Console,
+    /// The password-recovery pages: rarely visited, so kept out of the portal's first load.
+    Recovery,
 }
 
 impl AppKind {
     pub fn of_path(path: &str) -> Self {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
         if path == "/console" || path.starts_with("/console/") {
             Self::Console
+        } else if path == RECOVERY_PATH {
+            Self::Recovery
         } else {
             Self::Portal
         }
     }
+
+    /// This app's sign-in page: the console has its own, for staff.
+    pub fn login_path(self) -> &'static str {
+        match self {
+            Self::Console => "/console/accedi",
+            Self::Portal | Self::Recovery => "/accedi",
+        }
+    }
 }
+
+/// Asks for a reset link or, with `?token=`, sets a new password. The address the reset
+/// e-mails link to.
+pub const RECOVERY_PATH: &str = "/recupero-password";
 
 pub fn use_app_kind() -> AppKind {
     use_context::<AppKind>().unwrap_or(AppKind::Portal)
@@ -80,11 +97,13 @@ pub fn portal_routes() -> AnyView {
 pub fn console_routes() -> AnyView {
     view! {
         <Routes fallback=pages::NotFound>
+            <Route path=path!("/console/accedi") view=console::ConsoleLogin />
             <ParentRoute path=path!("/console") view=console::ConsoleLayout>
                 <Route path=path!("") view=console::Queue />
                 <Route path=path!("pratiche/:id") view=console::Detail />
                 <Route path=path!("registrazioni") view=console::Registrations />
                 <Route path=path!("registro") view=console::Registry />
+                <Route path=path!("attivita") view=console::AuditLog />
                 <Route path=path!("impostazioni") view=console::admin::SettingsPage />
                 <Route path=path!("uffici") view=console::admin::OfficesPage />
                 <Route path=path!("utenti") view=console::admin::UsersPage />
@@ -94,6 +113,15 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("documenti") view=console::admin::DocumentsAdmin />
                 <Route path=path!("faq") view=console::admin::FaqAdmin />
             </ParentRoute>
+        </Routes>
+    }
+    .into_any()
+}
+
+pub fn recovery_routes() -> AnyView {
+    view! {
+        <Routes fallback=pages::NotFound>
+            <Route path=path!("/recupero-password") view=pages::recovery::Recovery />
         </Routes>
     }
     .into_any()

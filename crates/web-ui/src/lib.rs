@@ -1,7 +1,8 @@
 //! The Sportello single-page apps, talking only to the public REST API with the DTOs of
-//! `domain`. Two entry points share everything but their routes, so a citizen never
-//! downloads the operator console: the portal (`/`, `src/main.rs`) and the console
-//! (`/console`, `src/bin/console.rs`); `boot.js` picks one by path.
+//! `domain`. Three entry points share everything but their routes, so a citizen never
+//! downloads the operator console: the portal (`/`, `src/main.rs`), the console
+//! (`/console`, `src/bin/console.rs`) and the password recovery (`/recupero-password`,
+//! `src/bin/recovery.rs`, out of the portal's first load); `boot.js` picks one by path.
 
 mod api;
 mod app;
@@ -21,6 +22,11 @@ pub fn start_portal() {
 /// The operator console.
 pub fn start_console() {
     start(app::AppKind::Console, app::console_routes);
+}
+
+/// The password-recovery pages.
+pub fn start_recovery() {
+    start(app::AppKind::Recovery, app::recovery_routes);
 }
 
 fn start(kind: app::AppKind, routes: fn() -> leptos::prelude::AnyView) {

@@ -21,6 +21,9 @@ pub struct Session {
     /// False until the start-up attempt to restore the session (refresh cookie) is over,
     /// so guarded pages do not bounce a signed-in user to the login page on reload.
     pub ready: RwSignal<bool>,
+    /// Set when the server ended the session (expired, account deactivated, password
+    /// reset): the sign-in page says so. Cleared by the next sign-in.
+    pub ended: RwSignal<bool>,
 }
 
 impl Session {
@@ -40,12 +43,19 @@ impl Session {
         api::login(&LoginRequest { username, password }).await?;
         browser::local_storage_set(SIGNED_IN_HINT, "1");
         let me = api::me().await?;
+        self.ended.set(false);
         self.me.set(Some(me.clone()));
         Ok(me)
     }
 
     pub async fn logout(self) {
         api::logout().await;
+        self.forget();
+    }
+
+    /// Forgets the user in this tab without asking the server (whose session is over).
+    pub fn forget(self) {
+        api::set_token(None);
         browser::local_storage_remove(SIGNED_IN_HINT);
         self.me.set(None);
     }
@@ -56,11 +66,13 @@ pub fn provide_session() -> Session {
     let session = Session {
         me: RwSignal::new(None),
         ready: RwSignal::new(false),
+        ended: RwSignal::new(false),
     };
     provide_context(session);
+    // Guarded pages react to the user going: they send them to sign in, and back after.
     api::on_session_lost(move || {
-        browser::local_storage_remove(SIGNED_IN_HINT);
-        session.me.set(None);
+        session.ended.set(true);
+        session.forget();
     });
     if browser::local_storage_get(SIGNED_IN_HINT).is_none() {
         session.ready.set(true);
@@ -72,6 +84,8 @@ pub fn provide_session() -> Session {
         {
             session.me.set(Some(me));
         } else {
+            // This browser was signed in, and the server no longer knows the session.
+            session.ended.set(true);
             browser::local_storage_remove(SIGNED_IN_HINT);
         }
         session.ready.set(true);

@@ -32,7 +32,11 @@ async fn send_text(
 ) -> ApiResult<String> {
     let (status, status_text, body) = send_once(path, form, on_progress.clone()).await?;
     let (status, status_text, body) = if status == 401 && api::refresh().await {
-        send_once(path, form, on_progress).await?
+        let retried = send_once(path, form, on_progress).await?;
+        if retried.0 == 401 {
+            api::session_lost();
+        }
+        retried
     } else {
         (status, status_text, body)
     };

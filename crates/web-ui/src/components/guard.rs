@@ -1,5 +1,6 @@
 //! Pages that need a signed-in user. While the session is being restored the page
-//! waits; without a session it goes to the login page and comes back afterwards.
+//! waits; without a session (never signed in, or ended by the server mid-visit) it goes
+//! to this app's sign-in page and comes back afterwards.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -37,7 +38,11 @@ pub fn RequireLogin(need: Need, children: ChildrenFn) -> impl IntoView {
                 location.pathname.get_untracked(),
                 location.search.get_untracked()
             );
-            format!("/accedi?next={}", js_sys::encode_uri_component(&here))
+            format!(
+                "{}?next={}",
+                kind.login_path(),
+                js_sys::encode_uri_component(&here)
+            )
         };
         go(kind, &navigate, &target, true);
     });

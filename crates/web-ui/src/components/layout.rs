@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
 
-use crate::app::{go, rel_for, use_app_kind};
+use crate::app::{AppKind, go, rel_for, use_app_kind};
 use crate::components::Icon;
 use crate::i18n::{Texts, tr, use_i18n};
 use crate::session::{use_session, use_tenant};
@@ -74,11 +74,22 @@ pub fn Header() -> impl IntoView {
     };
     let navigate = use_navigate();
     let kind = use_app_kind();
+    let home = if kind == AppKind::Console {
+        "/console"
+    } else {
+        "/"
+    };
     let logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
             session.logout().await;
-            go(kind, &navigate, "/", false);
+            // Staff stay in the console, at its sign-in page.
+            let after = if kind == AppKind::Console {
+                kind.login_path()
+            } else {
+                "/"
+            };
+            go(kind, &navigate, after, false);
         });
     };
     let nav_link = move |href: &'static str, label: fn(&Texts) -> &'static str| {
@@ -138,6 +149,9 @@ pub fn Header() -> impl IntoView {
                                                 </button>
                                             }
                                                 .into_any()
+                                        } else if kind == AppKind::Console {
+                                            // Every console page but its sign-in page needs one.
+                                            ().into_any()
                                         } else {
                                             view! {
                                                 <a
@@ -169,7 +183,7 @@ pub fn Header() -> impl IntoView {
                             <div class="col-12">
                                 <div class="it-header-center-content-wrapper">
                                     <div class="it-brand-wrapper">
-                                        <a href="/" rel=rel_for("/")>
+                                        <a href=home rel=rel_for(home)>
                                             {move || {
                                                 logo()
                                                     .map(|src| {
@@ -189,6 +203,8 @@ pub fn Header() -> impl IntoView {
                         </div>
                     </div>
                 </div>
+                // The console's side menu is its navigation: no citizen menu there.
+                {(kind != AppKind::Console).then(|| view! {
                 <div class="it-header-navbar-wrapper">
                     <div class="container">
                         <div class="row">
@@ -252,6 +268,7 @@ pub fn Header() -> impl IntoView {
                         </div>
                     </div>
                 </div>
+                })}
             </div>
         </header>
     }

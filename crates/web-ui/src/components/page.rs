@@ -65,7 +65,7 @@ pub fn Page(
                         .map(|c| {
                             view! {
                                 <li class="breadcrumb-item">
-                                    <a href=c.href>{c.label}</a>
+                                    <a href=c.href.clone() rel=rel_for(&c.href)>{c.label}</a>
                                     <span class="separator">"/"</span>
                                 </li>
                             }

@@ -47,17 +47,13 @@ pub struct Texts {
     pub decode_error: &'static str,
     pub save: &'static str,
     pub saved: &'static str,
-    pub cancel: &'static str,
     pub back: &'static str,
     pub next: &'static str,
     pub confirm: &'static str,
-    pub delete: &'static str,
-    pub add: &'static str,
     pub required_hint: &'static str,
     pub yes: &'static str,
     pub no: &'static str,
     pub none: &'static str,
-    pub load_more: &'static str,
     pub download: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
@@ -105,6 +101,13 @@ pub struct Texts {
     pub register_done_title: &'static str,
     pub register_done_text: &'static str,
     pub document_required: &'static str,
+    pub forgot_password: &'static str,
+    pub login_failed_title: &'static str,
+    pub login_failed_text: &'static str,
+    pub session_ended: &'static str,
+    pub password_changed: &'static str,
+    pub username_required: &'static str,
+    pub password_required: &'static str,
 
     // wizard
     pub wizard_title: &'static str,
@@ -147,8 +150,6 @@ pub struct Texts {
     pub withdraw_confirm: &'static str,
     pub withdrawn_done: &'static str,
     pub internal_note: &'static str,
-    pub office: &'static str,
-    pub assignee: &'static str,
     pub channel: &'static str,
     pub resolved_at: &'static str,
     pub personal_area_menu: &'static str,
@@ -179,104 +180,22 @@ pub struct Texts {
     pub privacy_text: &'static str,
 
     // console
-    pub console_title: &'static str,
-    pub console_nav: &'static str,
-    pub queue_title: &'static str,
-    pub filter_status: &'static str,
-    pub filter_type: &'static str,
-    pub filter_office: &'static str,
-    pub filter_assignee: &'static str,
-    pub filter_overdue: &'static str,
-    pub filter_query: &'static str,
-    pub filter_apply: &'static str,
-    pub filter_reset: &'static str,
-    pub assignee_me: &'static str,
-    pub assignee_none: &'static str,
     pub all: &'static str,
-    pub queue_empty: &'static str,
-    pub queue_count: fn(usize) -> String,
     pub overdue: &'static str,
     pub due_soon: &'static str,
     pub on_time: &'static str,
     pub working_days_left: fn(i64) -> String,
-    pub shortcuts_hint: &'static str,
     pub citizen: &'static str,
     pub deadline: &'static str,
-    pub actions_title: &'static str,
-    pub action_labels: ActionLabels,
-    pub note_label: &'static str,
-    pub public_reply_label: &'static str,
-    pub reason_label: &'static str,
-    pub cause_label: &'static str,
-    pub cause_labels: [&'static str; 3],
-    pub new_type: &'static str,
-    pub recomputed_due: &'static str,
     pub choose: &'static str,
-    pub history_title: &'static str,
-    pub history_empty: &'static str,
-    pub read_only_other_office: &'static str,
-    pub action_done: &'static str,
-    pub internal_checkbox: &'static str,
-    pub registrations_title: &'static str,
-    pub registrations_empty: &'static str,
     pub approve: &'static str,
     pub reject: &'static str,
-    pub reject_reason: &'static str,
-    pub approved_done: &'static str,
-    pub rejected_done: &'static str,
-    pub view_document: &'static str,
-    pub submitted_at: &'static str,
-    pub register_page_title: &'static str,
-    pub period_from: &'static str,
-    pub period_to: &'static str,
     pub show: &'static str,
-    pub download_csv: &'static str,
-    pub register_kind: &'static str,
-    pub register_received: &'static str,
-    pub register_resolved: &'static str,
-    pub register_within: &'static str,
-    pub register_percent: &'static str,
-    pub register_avg: &'static str,
-    pub register_max: &'static str,
-    pub register_open_overdue: &'static str,
-    pub register_total: &'static str,
-    pub register_chart_title: &'static str,
-    pub register_target: fn(u8) -> String,
-    pub register_chart_desc: &'static str,
-    pub admin_title: &'static str,
-    pub settings_title: &'static str,
-    pub tenant_name: &'static str,
     pub patron_saint: &'static str,
-    pub patron_saint_help: &'static str,
     pub closure_days: &'static str,
-    pub closure_days_help: &'static str,
-    pub tqrif_scheme: &'static str,
-    pub target_percent: &'static str,
-    pub standard_days_legend: &'static str,
     pub logo_url: &'static str,
-    pub offices_title: &'static str,
-    pub office_name: &'static str,
-    pub users_title: &'static str,
     pub role: &'static str,
-    pub role_labels: [&'static str; 4],
-    pub active: &'static str,
-    pub routing_title: &'static str,
-    pub routing_intro: &'static str,
-    pub documents_admin_title: &'static str,
-    pub document_title: &'static str,
-    pub document_category: &'static str,
-    pub document_file: &'static str,
-    pub faq_admin_title: &'static str,
-    pub faq_question: &'static str,
-    pub faq_answer: &'static str,
-    pub faq_position: &'static str,
-    pub mailboxes_title: &'static str,
-    pub channels_title: &'static str,
-    pub document_open_new_tab: &'static str,
-    pub document_blocked: &'static str,
     pub coming_soon: &'static str,
-    pub no_actions: &'static str,
-    pub channel_labels: [&'static str; 7],
 }
 
 /// The strings of the console's mail pages (mails of a request, e-mail and PDF export,
@@ -381,6 +300,144 @@ pub struct MailTexts {
     pub secret_clear_key: &'static str,
 }
 
+/// Strings only the console shows (its sign-in page, the desk, the register, the
+/// administration, the audit log). Apart from [`Texts`] so the portal does not carry them.
+pub struct StaffTexts {
+    pub login_title: &'static str,
+    pub login_intro: &'static str,
+    pub offices: &'static str,
+    pub state: &'static str,
+    pub state_active: &'static str,
+    pub state_inactive: &'static str,
+    pub edit: &'static str,
+    pub edit_title: fn(&str) -> String,
+    pub account_active: &'static str,
+    pub account_active_help: &'static str,
+    pub staff_only_hint: &'static str,
+    pub close_edit: &'static str,
+    pub user_saved: &'static str,
+    pub reset_title: &'static str,
+    pub reset_help: &'static str,
+    pub send_reset_link: &'static str,
+    pub reset_link_sent: fn(&str) -> String,
+    pub audit_title: &'static str,
+    pub audit_intro: &'static str,
+    pub audit_empty: &'static str,
+    pub audit_when: &'static str,
+    pub audit_actor: &'static str,
+    pub audit_action: &'static str,
+    pub audit_entity: &'static str,
+    pub audit_ip: &'static str,
+    pub audit_details: &'static str,
+    pub audit_before: &'static str,
+    pub audit_after: &'static str,
+    pub audit_system: &'static str,
+    pub action_labels: ActionLabels,
+    pub register_chart_desc: &'static str,
+    pub channel_labels: [&'static str; 7],
+    pub queue_count: fn(usize) -> String,
+    pub document_blocked: &'static str,
+    pub read_only_other_office: &'static str,
+    pub routing_intro: &'static str,
+    pub standard_days_legend: &'static str,
+    pub shortcuts_hint: &'static str,
+    pub role_labels: [&'static str; 4],
+    pub patron_saint_help: &'static str,
+    pub cause_labels: [&'static str; 3],
+    pub register_chart_title: &'static str,
+    pub no_actions: &'static str,
+    pub closure_days_help: &'static str,
+    pub internal_checkbox: &'static str,
+    pub queue_empty: &'static str,
+    pub filter_query: &'static str,
+    pub document_open_new_tab: &'static str,
+    pub registrations_empty: &'static str,
+    pub cancel: &'static str,
+    pub delete: &'static str,
+    pub add: &'static str,
+    pub load_more: &'static str,
+    pub office: &'static str,
+    pub assignee: &'static str,
+    pub console_title: &'static str,
+    pub console_nav: &'static str,
+    pub queue_title: &'static str,
+    pub filter_status: &'static str,
+    pub filter_type: &'static str,
+    pub filter_office: &'static str,
+    pub filter_assignee: &'static str,
+    pub filter_overdue: &'static str,
+    pub filter_apply: &'static str,
+    pub filter_reset: &'static str,
+    pub assignee_me: &'static str,
+    pub assignee_none: &'static str,
+    pub actions_title: &'static str,
+    pub note_label: &'static str,
+    pub public_reply_label: &'static str,
+    pub reason_label: &'static str,
+    pub cause_label: &'static str,
+    pub new_type: &'static str,
+    pub recomputed_due: &'static str,
+    pub history_title: &'static str,
+    pub history_empty: &'static str,
+    pub action_done: &'static str,
+    pub registrations_title: &'static str,
+    pub reject_reason: &'static str,
+    pub approved_done: &'static str,
+    pub rejected_done: &'static str,
+    pub view_document: &'static str,
+    pub submitted_at: &'static str,
+    pub register_page_title: &'static str,
+    pub period_from: &'static str,
+    pub period_to: &'static str,
+    pub download_csv: &'static str,
+    pub register_kind: &'static str,
+    pub register_received: &'static str,
+    pub register_resolved: &'static str,
+    pub register_within: &'static str,
+    pub register_percent: &'static str,
+    pub register_avg: &'static str,
+    pub register_max: &'static str,
+    pub register_open_overdue: &'static str,
+    pub register_total: &'static str,
+    pub register_target: fn(u8) -> String,
+    pub admin_title: &'static str,
+    pub settings_title: &'static str,
+    pub tenant_name: &'static str,
+    pub tqrif_scheme: &'static str,
+    pub target_percent: &'static str,
+    pub offices_title: &'static str,
+    pub office_name: &'static str,
+    pub users_title: &'static str,
+    pub routing_title: &'static str,
+    pub documents_admin_title: &'static str,
+    pub document_title: &'static str,
+    pub document_category: &'static str,
+    pub document_file: &'static str,
+    pub faq_admin_title: &'static str,
+    pub faq_question: &'static str,
+    pub faq_answer: &'static str,
+    pub faq_position: &'static str,
+    pub mailboxes_title: &'static str,
+    pub channels_title: &'static str,
+}
+
+/// The strings of the password-recovery pages, which are their own app.
+pub struct RecoveryTexts {
+    pub forgot_title: &'static str,
+    pub forgot_intro: &'static str,
+    pub send_link: &'static str,
+    pub sent_title: &'static str,
+    pub sent_text: &'static str,
+    pub reset_title: &'static str,
+    pub reset_intro: &'static str,
+    pub new_password: &'static str,
+    pub confirm_password: &'static str,
+    pub passwords_differ: &'static str,
+    pub reset_submit: &'static str,
+    pub new_link: &'static str,
+    pub back_to_login: &'static str,
+}
+
 /// Labels of the desk's actions, in the order of `domain::lifecycle::ActionKind`.
 pub struct ActionLabels {
     pub assign: &'static str,
@@ -412,6 +469,19 @@ impl I18n {
         mail_texts(self.lang.get())
     }
 
+    /// The console's sign-in, user and audit strings of the current language (reactive).
+    pub fn s(self) -> &'static StaffTexts {
+        match self.lang.get() {
+            Lang::It => &it::STAFF,
+            Lang::En => &en::STAFF,
+        }
+    }
+
+    /// The password-recovery strings of the current language (reactive).
+    pub fn r(self) -> &'static RecoveryTexts {
+        recovery_texts(self.lang.get())
+    }
+
     pub fn lang(self) -> Lang {
         self.lang.get()
     }
@@ -436,6 +506,13 @@ pub fn texts(lang: Lang) -> &'static Texts {
     match lang {
         Lang::It => &it::TEXTS,
         Lang::En => &en::TEXTS,
+    }
+}
+
+pub fn recovery_texts(lang: Lang) -> &'static RecoveryTexts {
+    match lang {
+        Lang::It => &it::RECOVERY,
+        Lang::En => &en::RECOVERY,
     }
 }
 
@@ -503,4 +580,28 @@ pub fn trm(f: fn(&MailTexts) -> &'static str) -> Signal<&'static str> {
 pub fn trms(f: fn(&MailTexts) -> &'static str) -> Signal<String> {
     let i18n = use_i18n();
     Signal::derive(move || f(i18n.m()).to_owned())
+}
+
+/// [`tr`] for the console's sign-in, user and audit strings.
+pub fn trst(f: fn(&StaffTexts) -> &'static str) -> Signal<&'static str> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.s()))
+}
+
+/// [`trst`] for component props that take owned text.
+pub fn trsts(f: fn(&StaffTexts) -> &'static str) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.s()).to_owned())
+}
+
+/// [`tr`] for the password-recovery strings.
+pub fn trr(f: fn(&RecoveryTexts) -> &'static str) -> Signal<&'static str> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.r()))
+}
+
+/// [`trr`] for component props that take owned text.
+pub fn trrs(f: fn(&RecoveryTexts) -> &'static str) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.r()).to_owned())
 }

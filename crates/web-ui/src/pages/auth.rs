@@ -1,6 +1,7 @@
-//! Login and registration (with the identity document upload).
+//! Sign-in (the portal's page, and the form the console's page shares) and registration
+//! (with the identity document upload).
 
-use domain::api::RegisterData;
+use domain::api::{Problem, RegisterData};
 use domain::error::Errors;
 use domain::types::{CodiceFiscale, Email, PersonName, PhoneNumber, check_password_strength};
 use domain::{DomainError, FieldError, Lang};
@@ -9,8 +10,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use web_sys::File;
 
-use crate::api;
-use crate::app::{go, use_app_kind};
+use crate::api::{self, ApiError};
+use crate::app::{RECOVERY_PATH, go, rel_for, use_app_kind};
 use crate::components::{
     Checkbox, Crumb, ErrorAlert, FileInput, FormState, Page, ProgressBar, TextInput,
 };
@@ -22,8 +23,47 @@ fn safe_next(next: Option<String>) -> Option<String> {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
 }
 
+/// Where `/recupero-password` sends the user once the new password is set.
+pub const PASSWORD_CHANGED: &str = "/accedi?reset=ok";
+
+/// The ids of the sign-in form's inputs, named like the fields they hold.
+const LOGIN_FIELDS: &[&str] = &["username", "password"];
+
+/// The checks of an empty form, made before asking the server.
+fn check_login(username: &str, password: &str) -> Result<(), DomainError> {
+    let mut errors = Errors::new();
+    let (it, en) = (texts(Lang::It), texts(Lang::En));
+    if username.trim().is_empty() {
+        errors.push(FieldError::new(
+            "username",
+            it.username_required,
+            en.username_required,
+        ));
+    }
+    if password.is_empty() {
+        errors.push(FieldError::new(
+            "password",
+            it.password_required,
+            en.password_required,
+        ));
+    }
+    errors.finish()
+}
+
+/// The citizen's sign-in page (staff may use it too; the console has its own).
 #[component]
 pub fn Login() -> impl IntoView {
+    view! { <SignIn title=trs(|t| t.login_title) intro=tr(|t| t.login_intro) staff=false /> }
+}
+
+/// A sign-in page: the portal's (with the way to register) or the console's.
+#[component]
+pub fn SignIn(
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] intro: Signal<&'static str>,
+    staff: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -31,6 +71,7 @@ pub fn Login() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let form = FormState::new();
+    let password_changed = query.with_untracked(|q| q.get("reset")).as_deref() == Some("ok");
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -38,13 +79,14 @@ pub fn Login() -> impl IntoView {
             return;
         }
         form.start();
+        let (user, pass) = (username.get_untracked(), password.get_untracked());
+        if let Err(e) = check_login(&user, &pass) {
+            return form.invalid(&e);
+        }
         let next = safe_next(query.with_untracked(|q| q.get("next")));
         let navigate = navigate.clone();
         spawn_local(async move {
-            match session
-                .login(username.get_untracked(), password.get_untracked())
-                .await
-            {
+            match session.login(user, pass).await {
                 Ok(me) => {
                     form.pending.set(false);
                     let home = if me.role.is_staff() {
@@ -59,6 +101,17 @@ pub fn Login() -> impl IntoView {
                         false,
                     );
                 }
+                Err(ApiError::Problem(p)) if p.status == 401 => {
+                    // The server's title is the generic "authentication required".
+                    password.set(String::new());
+                    let t = i18n.t();
+                    form.fail(ApiError::Problem(Problem {
+                        title: t.login_failed_title.to_owned(),
+                        detail: Some(t.login_failed_text.to_owned()),
+                        errors: Vec::new(),
+                        ..p
+                    }));
+                }
                 Err(e) => {
                     password.set(String::new());
                     form.fail(e);
@@ -71,9 +124,19 @@ pub fn Login() -> impl IntoView {
         <div class="container my-4">
             <div class="row justify-content-center">
                 <div class="col-12 col-md-8 col-lg-6">
-                    <Page title=trs(|t| t.login_title)>
-                        <p>{tr(|t| t.login_intro)}</p>
-                        <ErrorAlert error=form.alert />
+                    <Page title no_breadcrumbs=staff>
+                        {move || {
+                            session.ended.get().then(|| {
+                                view! {
+                                    <div class="alert alert-warning" role="alert">{tr(|t| t.session_ended)}</div>
+                                }
+                            })
+                        }}
+                        {password_changed.then(|| {
+                            view! { <div class="alert alert-success" role="status">{tr(|t| t.password_changed)}</div> }
+                        })}
+                        <p>{intro}</p>
+                        <ErrorAlert error=form.alert fields=LOGIN_FIELDS />
                         <form on:submit=submit novalidate>
                             <TextInput
                                 id="username"
@@ -98,10 +161,17 @@ pub fn Login() -> impl IntoView {
                             </button>
                         </form>
                         <p class="mt-4">
-                            {tr(|t| t.no_account)}
-                            " "
-                            <a href="/registrazione">{tr(|t| t.register_link)}</a>
+                            <a href=RECOVERY_PATH rel=rel_for(RECOVERY_PATH)>{tr(|t| t.forgot_password)}</a>
                         </p>
+                        {(!staff).then(|| {
+                            view! {
+                                <p>
+                                    {tr(|t| t.no_account)}
+                                    " "
+                                    <a href="/registrazione">{tr(|t| t.register_link)}</a>
+                                </p>
+                            }
+                        })}
                     </Page>
                 </div>
             </div>

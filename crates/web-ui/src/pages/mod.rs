@@ -8,10 +8,11 @@ mod home;
 mod info;
 mod my_requests;
 mod preferences;
+pub mod recovery;
 mod request_detail;
 mod wizard;
 
-pub use auth::{Login, Register};
+pub use auth::{Login, Register, SignIn};
 pub use documents::Documents;
 pub use faq::FaqPage;
 pub use home::Home;

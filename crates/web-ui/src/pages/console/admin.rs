@@ -15,14 +15,13 @@ use web_sys::File;
 
 use crate::api::{self, ApiResult};
 use crate::components::{
-    ErrorAlert, FileInput, FormState, Notice, Page, ProgressBar, SelectInput, TextArea, TextInput,
-    load,
+    Checkbox, ErrorAlert, FileInput, FormState, Notice, Page, ProgressBar, SelectInput, TextArea,
+    TextInput, load,
 };
 use crate::format;
-use crate::i18n::{Texts, kind_label, tr, use_i18n};
+use crate::i18n::{StaffTexts, kind_label, tr, trst, trsts, use_i18n};
 
 use crate::i18n::trs as label;
-use crate::i18n::trs as title;
 
 // ---- settings -----------------------------------------------------------------------
 
@@ -30,7 +29,7 @@ use crate::i18n::trs as title;
 pub fn SettingsPage() -> impl IntoView {
     let settings: LocalResource<ApiResult<Settings>> = LocalResource::new(api::settings);
     view! {
-        <Page title=title(|t| t.settings_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.settings_title) no_breadcrumbs=true>
             {load(settings, |s| view! { <SettingsForm s /> })}
         </Page>
     }
@@ -125,21 +124,21 @@ fn SettingsForm(s: Settings) -> impl IntoView {
         <form on:submit=submit novalidate>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
-            <TextInput id="s-name" label=label(|t| t.tenant_name) value=name required=true error=form.error_for("name") />
+            <TextInput id="s-name" label=trsts(|s| s.tenant_name) value=name required=true error=form.error_for("name") />
             <TextInput id="s-logo" kind="url" label=label(|t| t.logo_url) value=logo error=form.error_for("logo_url") />
-            <TextInput id="s-patron" label=label(|t| t.patron_saint) value=patron help=label(|t| t.patron_saint_help) error=form.error_for("patron_saint") />
+            <TextInput id="s-patron" label=label(|t| t.patron_saint) value=patron help=trsts(|s| s.patron_saint_help) error=form.error_for("patron_saint") />
             <TextArea id="s-closures" label=label(|t| t.closure_days) value=closures error=form.error_for("closure_days") rows=4 />
-            <p class="small">{tr(|t| t.closure_days_help)}</p>
+            <p class="small">{trst(|s| s.closure_days_help)}</p>
             <div class="row">
                 <div class="col-md-6">
-                    <TextInput id="s-scheme" kind="number" label=label(|t| t.tqrif_scheme) value=scheme error=form.error_for("tqrif_scheme") />
+                    <TextInput id="s-scheme" kind="number" label=trsts(|s| s.tqrif_scheme) value=scheme error=form.error_for("tqrif_scheme") />
                 </div>
                 <div class="col-md-6">
-                    <TextInput id="s-target" kind="number" label=label(|t| t.target_percent) value=target error=form.error_for("target_percent") />
+                    <TextInput id="s-target" kind="number" label=trsts(|s| s.target_percent) value=target error=form.error_for("target_percent") />
                 </div>
             </div>
             <fieldset class="mb-3">
-                <legend class="h5">{tr(|t| t.standard_days_legend)}</legend>
+                <legend class="h5">{trst(|s| s.standard_days_legend)}</legend>
                 <div class="row">
                     {days.get_value().into_iter().map(|(k, v)| {
                         let id = format!("s-days-{}", k.code());
@@ -193,7 +192,7 @@ pub fn OfficesPage() -> impl IntoView {
         });
     };
     view! {
-        <Page title=title(|t| t.offices_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.offices_title) no_breadcrumbs=true>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
             {load(offices, move |list| {
@@ -205,7 +204,7 @@ pub fn OfficesPage() -> impl IntoView {
                                 <li class="list-group-item d-flex justify-content-between align-items-center">
                                     <span>{o.name}<span class="d-block small text-muted">{o.email}</span></span>
                                     <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {tr(|t| t.delete)}
+                                        {trst(|s| s.delete)}
                                     </button>
                                 </li>
                             }
@@ -214,10 +213,10 @@ pub fn OfficesPage() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{tr(|t| t.add)}</h2>
-                <TextInput id="o-name" label=label(|t| t.office_name) value=name required=true error=form.error_for("name") />
+                <h2 class="h5">{trst(|s| s.add)}</h2>
+                <TextInput id="o-name" label=trsts(|s| s.office_name) value=name required=true error=form.error_for("name") />
                 <TextInput id="o-email" kind="email" label=label(|t| t.email) value=email error=form.error_for("email") />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{trst(|s| s.add)}</button>
             </form>
         </Page>
     }
@@ -227,7 +226,7 @@ pub fn OfficesPage() -> impl IntoView {
 
 const STAFF_ROLES: [Role; 4] = [Role::Citizen, Role::Operator, Role::Supervisor, Role::Admin];
 
-fn role_label(t: &Texts, role: Role) -> &'static str {
+fn role_label(t: &StaffTexts, role: Role) -> &'static str {
     STAFF_ROLES
         .iter()
         .position(|r| *r == role)
@@ -246,6 +245,8 @@ pub fn UsersPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Operator.code().to_owned());
     let office = RwSignal::new(String::new());
+    // The account being edited, in the form under the table.
+    let editing = RwSignal::new(None::<User>);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -275,60 +276,72 @@ pub fn UsersPage() -> impl IntoView {
             }
         });
     };
-    let toggle = move |u: User| {
-        let body = UpdateUser {
-            active: Some(!u.active),
-            ..UpdateUser::default()
-        };
-        spawn_local(async move {
-            match api::update_user(&u.id, &body).await {
-                Ok(_) => users.refetch(),
-                Err(e) => form.fail(e),
-            }
-        });
-    };
-    let role_options = Signal::derive(move || {
-        STAFF_ROLES[1..]
-            .iter()
-            .map(|r| (r.code().to_owned(), role_label(i18n.t(), *r).to_owned()))
-            .collect::<Vec<_>>()
+    let office_list = Memo::new(move |_| match offices.get() {
+        Some(Ok(list)) => list,
+        _ => Vec::new(),
     });
     let office_options = Signal::derive(move || {
         let mut o = vec![(String::new(), i18n.t().none.to_owned())];
-        if let Some(Ok(list)) = offices.get() {
-            o.extend(list.into_iter().map(|of| (of.id, of.name)));
-        }
+        o.extend(office_list.get().into_iter().map(|of| (of.id, of.name)));
         o
     });
+    let open = move |u: User| {
+        editing.set(Some(u));
+        request_animation_frame(|| crate::browser::focus("user-edit-title"));
+    };
     view! {
-        <Page title=title(|t| t.users_title) no_breadcrumbs=true>
-            <Notice message=form.done />
-            <ErrorAlert error=form.alert />
+        <Page title=trsts(|s| s.users_title) no_breadcrumbs=true>
             {load(users, move |list| {
                 view! {
                     <div class="table-responsive mb-4">
-                        <table class="table table-sm align-middle">
+                        <table class="table table-sm align-middle" data-testid="users">
                             <thead>
                                 <tr>
                                     <th scope="col">{tr(|t| t.first_name)}</th>
                                     <th scope="col">{tr(|t| t.email)}</th>
                                     <th scope="col">{tr(|t| t.role)}</th>
-                                    <th scope="col">{tr(|t| t.active)}</th>
+                                    <th scope="col">{trst(|s| s.offices)}</th>
+                                    <th scope="col">{trst(|s| s.state)}</th>
+                                    <th scope="col">{trst(|s| s.edit)}</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {list.into_iter().map(|u| {
                                     let role = u.role;
                                     let active = u.active;
+                                    let name = format!("{} {}", u.first_name, u.last_name);
+                                    let ids = u.office_ids.clone();
+                                    let office_names = move || {
+                                        office_list.with(|all| {
+                                            all.iter()
+                                                .filter(|o| ids.contains(&o.id))
+                                                .map(|o| o.name.as_str())
+                                                .collect::<Vec<_>>()
+                                                .join(", ")
+                                        })
+                                    };
                                     let user = u.clone();
+                                    let id = u.id.clone();
+                                    let expanded = move || editing.with(|e| e.as_ref().is_some_and(|e| e.id == id));
                                     view! {
                                         <tr>
-                                            <td>{format!("{} {}", u.first_name, u.last_name)}</td>
+                                            <td>{name.clone()}</td>
                                             <td>{u.email.clone().unwrap_or_default()}</td>
-                                            <td>{move || role_label(i18n.t(), role)}</td>
+                                            <td>{move || role_label(i18n.s(), role)}</td>
+                                            <td>{office_names}</td>
+                                            <td>{move || if active { i18n.s().state_active } else { i18n.s().state_inactive }}</td>
                                             <td>
-                                                <button type="button" class="btn btn-sm btn-outline-primary" aria-pressed=active.to_string() on:click=move |_| toggle(user.clone())>
-                                                    {move || if active { i18n.t().yes } else { i18n.t().no }}
+                                                <button
+                                                    type="button"
+                                                    class="btn btn-sm btn-outline-primary"
+                                                    aria-expanded=move || expanded().to_string()
+                                                    aria-controls="user-edit"
+                                                    // The name too: a visually hidden span would
+                                                    // escape the table's scroll box at 360 px.
+                                                    aria-label=move || format!("{} {name}", i18n.s().edit)
+                                                    on:click=move |_| open(user.clone())
+                                                >
+                                                    {trst(|s| s.edit)}
                                                 </button>
                                             </td>
                                         </tr>
@@ -339,19 +352,147 @@ pub fn UsersPage() -> impl IntoView {
                     </div>
                 }
             })}
+            <div id="user-edit">
+                {move || editing.get().map(|user| view! { <UserEditor user offices=office_list.get_untracked() users editing /> })}
+            </div>
             <form on:submit=submit novalidate>
-                <h2 class="h5">{tr(|t| t.add)}</h2>
+                <h2 class="h5">{trst(|s| s.add)}</h2>
+                <Notice message=form.done />
+                <ErrorAlert error=form.alert />
                 <div class="row">
                     <div class="col-md-6"><TextInput id="u-first" label=label(|t| t.first_name) value=first required=true error=form.error_for("first_name") /></div>
                     <div class="col-md-6"><TextInput id="u-last" label=label(|t| t.last_name) value=last required=true error=form.error_for("last_name") /></div>
                 </div>
                 <TextInput id="u-email" kind="email" label=label(|t| t.email) value=email required=true error=form.error_for("email") />
                 <TextInput id="u-password" kind="password" label=label(|t| t.password) value=password required=true autocomplete="new-password" help=label(|t| t.password_help) error=form.error_for("password") />
-                <SelectInput id="u-role" label=label(|t| t.role) value=role options=role_options required=true />
-                <SelectInput id="u-office" label=label(|t| t.office) value=office options=office_options />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
+                <SelectInput id="u-role" label=label(|t| t.role) value=role options=role_options() required=true />
+                <SelectInput id="u-office" label=trsts(|s| s.office) value=office options=office_options />
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{trst(|s| s.add)}</button>
             </form>
         </Page>
+    }
+}
+
+/// The staff roles an administrator can give, for a `<select>`.
+fn role_options() -> Signal<Vec<(String, String)>> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        STAFF_ROLES[1..]
+            .iter()
+            .map(|r| (r.code().to_owned(), role_label(i18n.s(), *r).to_owned()))
+            .collect::<Vec<_>>()
+    })
+}
+
+/// One account's role, offices and active flag (role and offices for staff only), and
+/// the password-reset link.
+#[component]
+fn UserEditor(
+    user: User,
+    offices: Vec<Office>,
+    users: LocalResource<ApiResult<Vec<User>>>,
+    editing: RwSignal<Option<User>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = FormState::new();
+    let reset = FormState::new();
+    let staff = user.role.is_staff();
+    let role = RwSignal::new(user.role.code().to_owned());
+    let active = RwSignal::new(user.active);
+    let chosen: Vec<(Office, RwSignal<bool>)> = offices
+        .into_iter()
+        .map(|o| {
+            let on = user.office_ids.contains(&o.id);
+            (o, RwSignal::new(on))
+        })
+        .collect();
+    let chosen = StoredValue::new(chosen);
+    let id = StoredValue::new(user.id.clone());
+    let email = user.email.clone();
+    let name = format!("{} {}", user.first_name, user.last_name);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = UpdateUser {
+            role: if staff {
+                role.get_untracked().parse().ok()
+            } else {
+                None
+            },
+            office_ids: staff.then(|| {
+                chosen.with_value(|c| {
+                    c.iter()
+                        .filter(|(_, on)| on.get_untracked())
+                        .map(|(o, _)| o.id.clone())
+                        .collect()
+                })
+            }),
+            active: Some(active.get_untracked()),
+            password: None,
+        };
+        form.start();
+        spawn_local(async move {
+            match api::update_user(&id.get_value(), &body).await {
+                Ok(_) => {
+                    form.succeed(i18n.s().user_saved);
+                    users.refetch();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    let send_reset = move |_| {
+        reset.start();
+        let to = email.clone().unwrap_or_default();
+        spawn_local(async move {
+            match api::send_password_reset(&id.get_value()).await {
+                Ok(()) => reset.succeed((i18n.s().reset_link_sent)(&to)),
+                Err(e) => reset.fail(e),
+            }
+        });
+    };
+    let heading = move || (i18n.s().edit_title)(&name);
+    let office_error = form.error_for("office_ids");
+    view! {
+        <section class="card card-bg mb-4" aria-labelledby="user-edit-title">
+            <div class="card-body">
+                <h2 class="h5 mb-4" id="user-edit-title" tabindex="-1">{heading}</h2>
+                <form on:submit=submit novalidate>
+                    <Notice message=form.done />
+                    <ErrorAlert error=form.alert />
+                    {if staff {
+                        view! {
+                            <SelectInput id="e-role" label=label(|t| t.role) value=role options=role_options() required=true error=form.error_for("role") />
+                            <fieldset class="mb-3">
+                                <legend class="h6">{trst(|s| s.offices)}</legend>
+                                {chosen.get_value().into_iter().map(|(o, on)| {
+                                    view! { <Checkbox id=format!("e-office-{}", o.id) label=Signal::stored(o.name) checked=on /> }
+                                }).collect_view()}
+                                {move || office_error.get().map(|e| view! { <div class="invalid-feedback d-block">{e}</div> })}
+                            </fieldset>
+                        }
+                            .into_any()
+                    } else {
+                        view! { <p class="small">{trst(|s| s.staff_only_hint)}</p> }.into_any()
+                    }}
+                    <Checkbox id="e-active" label=trsts(|s| s.account_active) checked=active error=form.error_for("active") />
+                    <p class="small">{trst(|s| s.account_active_help)}</p>
+                    <div class="d-flex flex-wrap gap-2">
+                        <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.save)}</button>
+                        <button type="button" class="btn btn-outline-primary" on:click=move |_| editing.set(None)>
+                            {trst(|s| s.close_edit)}
+                        </button>
+                    </div>
+                </form>
+                <h3 class="h6 mt-4">{trst(|s| s.reset_title)}</h3>
+                <p class="small">{trst(|s| s.reset_help)}</p>
+                <Notice message=reset.done />
+                <ErrorAlert error=reset.alert />
+                <button type="button" class="btn btn-outline-primary" disabled=move || reset.pending.get() on:click=send_reset>
+                    {trst(|s| s.send_reset_link)}
+                </button>
+            </div>
+        </section>
     }
 }
 
@@ -362,8 +503,8 @@ pub fn RoutingPage() -> impl IntoView {
     let rules: LocalResource<ApiResult<Vec<RoutingRule>>> = LocalResource::new(api::routing_rules);
     let offices: LocalResource<ApiResult<Vec<Office>>> = LocalResource::new(api::offices);
     view! {
-        <Page title=title(|t| t.routing_title) no_breadcrumbs=true>
-            <p>{tr(|t| t.routing_intro)}</p>
+        <Page title=trsts(|s| s.routing_title) no_breadcrumbs=true>
+            <p>{trst(|s| s.routing_intro)}</p>
             {load(rules, move |rules| {
                 load(offices, move |offices| view! { <RoutingForm rules=rules.clone() offices /> })
             })}
@@ -475,7 +616,7 @@ pub fn DocumentsAdmin() -> impl IntoView {
         });
     };
     view! {
-        <Page title=title(|t| t.documents_admin_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.documents_admin_title) no_breadcrumbs=true>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
             {load(docs, move |list| {
@@ -492,7 +633,7 @@ pub fn DocumentsAdmin() -> impl IntoView {
                                         </span>
                                     </span>
                                     <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {tr(|t| t.delete)}
+                                        {trst(|s| s.delete)}
                                     </button>
                                 </li>
                             }
@@ -501,12 +642,12 @@ pub fn DocumentsAdmin() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{tr(|t| t.add)}</h2>
-                <TextInput id="d-title" label=label(|t| t.document_title) value=doc_title required=true error=form.error_for("title") />
-                <TextInput id="d-category" label=label(|t| t.document_category) value=category error=form.error_for("category") />
-                <FileInput id="d-file" label=label(|t| t.document_file) files required=true error=form.error_for("file") />
+                <h2 class="h5">{trst(|s| s.add)}</h2>
+                <TextInput id="d-title" label=trsts(|s| s.document_title) value=doc_title required=true error=form.error_for("title") />
+                <TextInput id="d-category" label=trsts(|s| s.document_category) value=category error=form.error_for("category") />
+                <FileInput id="d-file" label=trsts(|s| s.document_file) files required=true error=form.error_for("file") />
                 <ProgressBar progress />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{trst(|s| s.add)}</button>
             </form>
         </Page>
     }
@@ -553,7 +694,7 @@ pub fn FaqAdmin() -> impl IntoView {
         });
     };
     view! {
-        <Page title=title(|t| t.faq_admin_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.faq_admin_title) no_breadcrumbs=true>
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
             {load(faqs, move |mut list| {
@@ -566,7 +707,7 @@ pub fn FaqAdmin() -> impl IntoView {
                                 <li class="list-group-item d-flex justify-content-between align-items-start gap-2">
                                     <span><strong>{f.question}</strong><span class="d-block small pre-line">{f.answer}</span></span>
                                     <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {tr(|t| t.delete)}
+                                        {trst(|s| s.delete)}
                                     </button>
                                 </li>
                             }
@@ -575,12 +716,12 @@ pub fn FaqAdmin() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{tr(|t| t.add)}</h2>
-                <TextInput id="q-question" label=label(|t| t.faq_question) value=question required=true error=form.error_for("question") />
-                <TextArea id="q-answer" label=label(|t| t.faq_answer) value=answer required=true error=form.error_for("answer") rows=4 />
-                <TextInput id="q-category" label=label(|t| t.document_category) value=category />
-                <TextInput id="q-position" kind="number" label=label(|t| t.faq_position) value=position />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.add)}</button>
+                <h2 class="h5">{trst(|s| s.add)}</h2>
+                <TextInput id="q-question" label=trsts(|s| s.faq_question) value=question required=true error=form.error_for("question") />
+                <TextArea id="q-answer" label=trsts(|s| s.faq_answer) value=answer required=true error=form.error_for("answer") rows=4 />
+                <TextInput id="q-category" label=trsts(|s| s.document_category) value=category />
+                <TextInput id="q-position" kind="number" label=trsts(|s| s.faq_position) value=position />
+                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{trst(|s| s.add)}</button>
             </form>
         </Page>
     }

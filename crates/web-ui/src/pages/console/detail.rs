@@ -19,7 +19,7 @@ use crate::components::{
     TextArea, load,
 };
 use crate::format;
-use crate::i18n::{ActionLabels, kind_label, status_label, tr, trs, use_i18n};
+use crate::i18n::{ActionLabels, kind_label, status_label, tr, trs, trst, trsts, use_i18n};
 use crate::pages::console::request_mail::{ExportPanel, MailSection};
 use crate::session::use_tenant;
 
@@ -77,7 +77,7 @@ pub fn Detail() -> impl IntoView {
     });
     view! {
         <Page title no_breadcrumbs=true>
-            <p><a href="/console">{move || format!("← {}", i18n.t().queue_title)}</a></p>
+            <p><a href="/console">{move || format!("← {}", i18n.s().queue_title)}</a></p>
             <div aria-live="polite">
                 {move || {
                     action_done
@@ -102,7 +102,7 @@ pub fn Detail() -> impl IntoView {
                                 {if r.allowed.reply {
                                     view! { <Compose id=r.id.clone() messages /> }.into_any()
                                 } else {
-                                    view! { <p class="alert alert-info mt-3" role="note">{tr(|t| t.read_only_other_office)}</p> }.into_any()
+                                    view! { <p class="alert alert-info mt-3" role="note">{trst(|s| s.read_only_other_office)}</p> }.into_any()
                                 }}
                             </section>
                             <MailSection id=r.id.clone() messages mails can_send=r.allowed.mail />
@@ -111,10 +111,10 @@ pub fn Detail() -> impl IntoView {
                             <Actions r=r.clone() reload action_done />
                             {r.allowed.export.then(|| view! { <ExportPanel id=r.id.clone() protocol=r.protocol_number.clone() /> })}
                             <section aria-labelledby="history-title" class="mt-4">
-                                <h2 id="history-title" class="h4">{tr(|t| t.history_title)}</h2>
+                                <h2 id="history-title" class="h4">{trst(|s| s.history_title)}</h2>
                                 {load(history, move |items| {
                                     if items.is_empty() {
-                                        return view! { <p>{tr(|t| t.history_empty)}</p> }.into_any();
+                                        return view! { <p>{trst(|s| s.history_empty)}</p> }.into_any();
                                     }
                                     let lang = i18n.lang();
                                     view! {
@@ -126,7 +126,7 @@ pub fn Detail() -> impl IntoView {
                                                         <li class="border-start border-2 ps-2 mb-2">
                                                             <time datetime=h.created_at.to_rfc3339()>{format::datetime(h.created_at)}</time>
                                                             " · "
-                                                            <strong>{action_label(&i18n.t().action_labels, h.action)}</strong>
+                                                            <strong>{action_label(&i18n.s().action_labels, h.action)}</strong>
                                                             " · "
                                                             {format!("{} → {}", status_label(lang, h.from_status), status_label(lang, h.to_status))}
                                                             " · "
@@ -215,16 +215,16 @@ fn RequestData(r: RequestView) -> impl IntoView {
                     domain::Channel::ALL
                         .iter()
                         .position(|c| *c == channel)
-                        .map_or("—", |i| i18n.t().channel_labels[i])
+                        .map_or("—", |i| i18n.s().channel_labels[i])
                 }}
             </dd>
             <dt class="col-sm-4">{tr(|t| t.received_at)}</dt>
             <dd class="col-sm-8">{format::datetime(r.received_at)}</dd>
             <dt class="col-sm-4">{tr(|t| t.deadline)}</dt>
             <dd class="col-sm-8">{format::opt_date(r.due_date)}</dd>
-            <dt class="col-sm-4">{tr(|t| t.office)}</dt>
+            <dt class="col-sm-4">{trst(|s| s.office)}</dt>
             <dd class="col-sm-8">{r.office.as_ref().map_or_else(|| "—".into(), |o| o.name.clone())}</dd>
-            <dt class="col-sm-4">{tr(|t| t.assignee)}</dt>
+            <dt class="col-sm-4">{trst(|s| s.assignee)}</dt>
             <dd class="col-sm-8">{r.assignee.as_ref().map_or_else(|| "—".into(), |o| o.name.clone())}</dd>
             {citizen}
             {fields}
@@ -269,7 +269,7 @@ fn Compose(id: String, messages: Res<Vec<MessageView>>) -> impl IntoView {
             <Notice message=form.done />
             <ErrorAlert error=form.alert />
             <TextArea id="msg-body" label=trs(|t| t.reply_label) value=body required=true error=form.error_for("body") rows=3 />
-            <Checkbox id="msg-internal" label=trs(|t| t.internal_checkbox) checked=internal />
+            <Checkbox id="msg-internal" label=trsts(|s| s.internal_checkbox) checked=internal />
             <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tr(|t| t.send)}</button>
         </form>
     }
@@ -352,7 +352,7 @@ fn Actions(
                     form.pending.set(false);
                     chosen.set(None);
                     note.set(String::new());
-                    action_done.set(Some(i18n.t().action_done.to_owned()));
+                    action_done.set(Some(i18n.s().action_done.to_owned()));
                     reload();
                     // The button that had focus is gone with the old panel.
                     request_animation_frame(|| crate::browser::focus("action-done"));
@@ -392,7 +392,7 @@ fn Actions(
         o.extend(
             LatenessCause::ALL
                 .into_iter()
-                .zip(i18n.t().cause_labels)
+                .zip(i18n.s().cause_labels)
                 .map(|(c, l)| (c.code().to_owned(), l.to_owned())),
         );
         o
@@ -407,10 +407,11 @@ fn Actions(
     let inputs = move || {
         let action = chosen.get()?;
         let t = i18n.t();
+        let s = i18n.s();
         let note_label = match action {
-            ActionKind::Resolve | ActionKind::RequestInfo => t.public_reply_label,
-            ActionKind::Reject => t.reason_label,
-            _ => t.note_label,
+            ActionKind::Resolve | ActionKind::RequestInfo => s.public_reply_label,
+            ActionKind::Reject => s.reason_label,
+            _ => s.note_label,
         };
         let required = matches!(
             action,
@@ -418,24 +419,24 @@ fn Actions(
         );
         Some(view! {
             <form on:submit=submit class="mt-3 p-3 border rounded" novalidate>
-                <h3 class="h5">{action_label(&t.action_labels, action)}</h3>
+                <h3 class="h5">{action_label(&i18n.s().action_labels, action)}</h3>
                 {(action == ActionKind::Assign).then(|| view! {
-                    <SelectInput id="act-office" label=trs(|t| t.office) value=office options=office_options required=true />
-                    <SelectInput id="act-assignee" label=trs(|t| t.assignee) value=assignee options=user_options />
+                    <SelectInput id="act-office" label=trsts(|s| s.office) value=office options=office_options required=true />
+                    <SelectInput id="act-assignee" label=trsts(|s| s.assignee) value=assignee options=user_options />
                 })}
                 {(action == ActionKind::Reclassify).then(|| view! {
-                    <SelectInput id="act-type" label=trs(|t| t.new_type) value=new_type options=type_options required=true />
+                    <SelectInput id="act-type" label=trsts(|s| s.new_type) value=new_type options=type_options required=true />
                     <p role="status" data-testid="recomputed-due">
-                        {move || recomputed().map(|due| format!("{}: {}", i18n.t().recomputed_due, due.map_or_else(|| i18n.t().no_standard_due.to_owned(), format::date)))}
+                        {move || recomputed().map(|due| format!("{}: {}", i18n.s().recomputed_due, due.map_or_else(|| i18n.t().no_standard_due.to_owned(), format::date)))}
                     </p>
                 })}
                 {(action == ActionKind::Resolve && overdue).then(|| view! {
-                    <SelectInput id="act-cause" label=trs(|t| t.cause_label) value=cause options=cause_options />
+                    <SelectInput id="act-cause" label=trsts(|s| s.cause_label) value=cause options=cause_options />
                 })}
                 <TextArea id="act-note" label=Signal::stored(note_label.to_owned()) value=note required error=form.error_for("note") rows=4 />
                 <div class="d-flex gap-2">
                     <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{t.confirm}</button>
-                    <button type="button" class="btn btn-outline-primary" on:click=move |_| chosen.set(None)>{t.cancel}</button>
+                    <button type="button" class="btn btn-outline-primary" on:click=move |_| chosen.set(None)>{s.cancel}</button>
                 </div>
             </form>
         })
@@ -443,9 +444,9 @@ fn Actions(
 
     view! {
         <section aria-labelledby="actions-title" class="card card-bg p-3">
-            <h2 id="actions-title" class="h4">{tr(|t| t.actions_title)}</h2>
+            <h2 id="actions-title" class="h4">{trst(|s| s.actions_title)}</h2>
             <ErrorAlert error=form.alert />
-            {available.is_empty().then(|| view! { <p class="mb-0">{tr(|t| t.no_actions)}</p> })}
+            {available.is_empty().then(|| view! { <p class="mb-0">{trst(|s| s.no_actions)}</p> })}
             <div class="d-flex flex-wrap gap-2">
                 {available
                     .into_iter()
@@ -464,7 +465,7 @@ fn Actions(
                                     chosen.set(Some(a));
                                 }
                             >
-                                {move || action_label(&i18n.t().action_labels, a)}
+                                {move || action_label(&i18n.s().action_labels, a)}
                             </button>
                         }
                     })

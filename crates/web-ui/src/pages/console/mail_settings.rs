@@ -17,9 +17,7 @@ use crate::components::{
     Checkbox, ErrorAlert, FormState, Notice, Page, SelectInput, TextInput, load,
 };
 use crate::format;
-use crate::i18n::{I18n, MailTexts, mail_texts, tr, trm, trms, use_i18n};
-
-use crate::i18n::trs as title;
+use crate::i18n::{I18n, MailTexts, mail_texts, tr, trm, trms, trsts, use_i18n};
 
 const KINDS: [MailboxKind; 2] = [MailboxKind::Email, MailboxKind::Pec];
 const SECURITIES: [MailSecurity; 3] = [
@@ -278,7 +276,7 @@ pub fn MailboxesPage() -> impl IntoView {
     let smtp_kept = Signal::derive(stored(|m| m.smtp_password_set));
 
     view! {
-        <Page title=title(|t| t.mailboxes_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.mailboxes_title) no_breadcrumbs=true>
             <p>{trm(|m| m.mailboxes_intro)}</p>
             <Notice message=notice.done />
             <ErrorAlert error=notice.alert />
@@ -340,7 +338,7 @@ pub fn MailboxesPage() -> impl IntoView {
                             .then(|| {
                                 view! {
                                     <button type="button" class="btn btn-outline-primary" on:click=move |_| reset()>
-                                        {move || i18n.t().cancel}
+                                        {move || i18n.s().cancel}
                                     </button>
                                 }
                             })
@@ -426,7 +424,7 @@ fn MailboxItem(
                         <span class="visually-hidden">{format!(" {name}")}</span>
                     </button>
                     <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(mailbox.get_value())>
-                        {move || i18n.t().delete}
+                        {move || i18n.s().delete}
                         <span class="visually-hidden">{format!(" {}", m.name)}</span>
                     </button>
                 </div>
@@ -481,7 +479,7 @@ pub fn ChannelsPage() -> impl IntoView {
     let channels: LocalResource<ApiResult<NotificationChannels>> =
         LocalResource::new(api::notification_channels);
     view! {
-        <Page title=title(|t| t.channels_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.channels_title) no_breadcrumbs=true>
             <p>{trm(|m| m.channels_intro)}</p>
             {load(channels, |c| view! { <ChannelsForm c /> })}
         </Page>

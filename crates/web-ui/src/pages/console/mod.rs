@@ -1,6 +1,7 @@
 //! The operator console (`/console`): staff only; citizens are sent back to their area.
 
 pub mod admin;
+mod audit;
 mod detail;
 pub mod mail_settings;
 mod queue;
@@ -8,27 +9,33 @@ mod registrations;
 mod registry;
 mod request_mail;
 
+pub use audit::AuditLog;
 pub use detail::Detail;
 pub use queue::Queue;
 pub use registrations::Registrations;
 pub use registry::Registry;
 
+use domain::Role;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use crate::components::{Need, RequireLogin};
-use crate::i18n::{Texts, tr, use_i18n};
+use crate::i18n::{StaffTexts, trst, trsts};
+use crate::pages::SignIn;
 use crate::session::use_session;
 
 /// A side-menu entry: path and label.
-type NavEntry = (&'static str, fn(&Texts) -> &'static str);
+type NavEntry = (&'static str, fn(&StaffTexts) -> &'static str);
 
 const DESK_LINKS: [NavEntry; 3] = [
     ("/console", |t| t.queue_title),
     ("/console/registrazioni", |t| t.registrations_title),
     ("/console/registro", |t| t.register_page_title),
 ];
+
+/// The audit log, for supervisors and administrators.
+const AUDIT_PATH: &str = "/console/attivita";
 
 const ADMIN_LINKS: [NavEntry; 8] = [
     ("/console/impostazioni", |t| t.settings_title),
@@ -41,12 +48,17 @@ const ADMIN_LINKS: [NavEntry; 8] = [
     ("/console/faq", |t| t.faq_admin_title),
 ];
 
+/// The console's own sign-in page, for staff (no registration there).
+#[component]
+pub fn ConsoleLogin() -> impl IntoView {
+    view! { <SignIn title=trsts(|s| s.login_title) intro=trst(|s| s.login_intro) staff=true /> }
+}
+
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
-    let i18n = use_i18n();
     let session = use_session();
     let location = use_location();
-    let link = move |(href, label): NavEntry| {
+    let link = move |href: &'static str, label: Signal<&'static str>| {
         let current = move || location.pathname.get() == href;
         view! {
             <li>
@@ -56,7 +68,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                     href=href
                     aria-current=move || current().then_some("page")
                 >
-                    <span>{move || label(i18n.t())}</span>
+                    <span>{label}</span>
                 </a>
             </li>
         }
@@ -66,17 +78,25 @@ pub fn ConsoleLayout() -> impl IntoView {
             <RequireLogin need=Need::Staff>
                 <div class="row">
                     <div class="col-12 col-lg-3 mb-4">
-                        <nav class="link-list-wrapper console-nav" aria-label=tr(|t| t.console_nav)>
-                            <p class="h6 text-uppercase text-muted">{tr(|t| t.console_title)}</p>
-                            <ul class="link-list">{DESK_LINKS.into_iter().map(link).collect_view()}</ul>
+                        <nav class="link-list-wrapper console-nav" aria-label=trst(|s| s.console_nav)>
+                            <p class="h6 text-uppercase text-muted">{trst(|s| s.console_title)}</p>
+                            <ul class="link-list">
+                                {DESK_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}
+                                {move || {
+                                    session
+                                        .role()
+                                        .is_some_and(|r| matches!(r, Role::Supervisor | Role::Admin))
+                                        .then(|| link(AUDIT_PATH, trst(|s| s.audit_title)))
+                                }}
+                            </ul>
                             {move || {
                                 session
                                     .role()
-                                    .is_some_and(|r| r == domain::Role::Admin)
+                                    .is_some_and(|r| r == Role::Admin)
                                     .then(|| {
                                         view! {
-                                            <p class="h6 text-uppercase text-muted mt-3">{tr(|t| t.admin_title)}</p>
-                                            <ul class="link-list">{ADMIN_LINKS.into_iter().map(link).collect_view()}</ul>
+                                            <p class="h6 text-uppercase text-muted mt-3">{trst(|s| s.admin_title)}</p>
+                                            <ul class="link-list">{ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}</ul>
                                         }
                                     })
                             }}

@@ -12,7 +12,7 @@ use crate::api::{self, ApiResult};
 use crate::browser;
 use crate::components::{DeadlineBadge, Page, SelectInput, StatusBadge, TextInput, load};
 use crate::format;
-use crate::i18n::{status_label, tr, trs, use_i18n};
+use crate::i18n::{status_label, tr, trst, trsts, use_i18n};
 use crate::session::{use_session, use_tenant};
 
 const FILTERS: [&str; 6] = ["status", "type", "office_id", "assignee", "overdue", "q"];
@@ -134,42 +134,42 @@ pub fn Queue() -> impl IntoView {
             .unwrap_or_default();
         vec![
             (String::new(), i18n.t().all.to_owned()),
-            (me, i18n.t().assignee_me.to_owned()),
-            ("none".to_owned(), i18n.t().assignee_none.to_owned()),
+            (me, i18n.s().assignee_me.to_owned()),
+            ("none".to_owned(), i18n.s().assignee_none.to_owned()),
         ]
     });
 
     view! {
-        <Page title=trs(|t| t.queue_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.queue_title) no_breadcrumbs=true>
             <Counters counts />
             <form on:submit=apply class="row g-2 align-items-end mb-3 queue-filters" role="search">
                 <div class="col-12 col-md-6 col-xl-4">
-                    <SelectInput id="f-status" label=trs(|t| t.filter_status) value=status options=status_options />
+                    <SelectInput id="f-status" label=trsts(|s| s.filter_status) value=status options=status_options />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
-                    <SelectInput id="f-type" label=trs(|t| t.filter_type) value=kind options=type_options />
+                    <SelectInput id="f-type" label=trsts(|s| s.filter_type) value=kind options=type_options />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
-                    <SelectInput id="f-office" label=trs(|t| t.filter_office) value=office options=office_options />
+                    <SelectInput id="f-office" label=trsts(|s| s.filter_office) value=office options=office_options />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
-                    <SelectInput id="f-assignee" label=trs(|t| t.filter_assignee) value=assignee options=assignee_options />
+                    <SelectInput id="f-assignee" label=trsts(|s| s.filter_assignee) value=assignee options=assignee_options />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
-                    <TextInput id="f-q" kind="search" label=trs(|t| t.filter_query) value=q />
+                    <TextInput id="f-q" kind="search" label=trsts(|s| s.filter_query) value=q />
                 </div>
                 <div class="col-12 col-md-6 col-xl-4">
                     <div class="form-check">
                         <input id="f-overdue" type="checkbox" bind:checked=overdue_on />
-                        <label for="f-overdue">{tr(|t| t.filter_overdue)}</label>
+                        <label for="f-overdue">{trst(|s| s.filter_overdue)}</label>
                     </div>
                 </div>
                 <div class="col-12 d-flex gap-2">
-                    <button type="submit" class="btn btn-primary">{tr(|t| t.filter_apply)}</button>
-                    <a class="btn btn-outline-primary" href="/console">{tr(|t| t.filter_reset)}</a>
+                    <button type="submit" class="btn btn-primary">{trst(|s| s.filter_apply)}</button>
+                    <a class="btn btn-outline-primary" href="/console">{trst(|s| s.filter_reset)}</a>
                 </div>
             </form>
-            <p class="small text-muted">{tr(|t| t.shortcuts_hint)}</p>
+            <p class="small text-muted">{trst(|s| s.shortcuts_hint)}</p>
             {load(requests, move |page| {
                 rows.set(page.items.len());
                 selected.set(None);
@@ -225,7 +225,7 @@ fn QueueTable(page: ListPage<RequestView>, selected: RwSignal<Option<usize>>) ->
     let i18n = use_i18n();
     let query = use_query_map();
     if page.items.is_empty() {
-        return view! { <p role="status">{tr(|t| t.queue_empty)}</p> }.into_any();
+        return view! { <p role="status">{trst(|s| s.queue_empty)}</p> }.into_any();
     }
     let count = page.items.len();
     let next = page.next_cursor.map(|cursor| {
@@ -278,23 +278,23 @@ fn QueueTable(page: ListPage<RequestView>, selected: RwSignal<Option<usize>>) ->
         })
         .collect_view();
     view! {
-        <p class="small" role="status">{move || (i18n.t().queue_count)(count)}</p>
+        <p class="small" role="status">{move || (i18n.s().queue_count)(count)}</p>
         <div class="table-responsive">
             <table class="table table-hover align-middle" data-testid="queue">
                 <thead>
                     <tr>
                         <th scope="col">{tr(|t| t.protocol_number)}</th>
                         <th scope="col">{tr(|t| t.subject)}</th>
-                        <th scope="col">{tr(|t| t.filter_type)}</th>
+                        <th scope="col">{trst(|s| s.filter_type)}</th>
                         <th scope="col">{tr(|t| t.status)}</th>
                         <th scope="col">{tr(|t| t.deadline)}</th>
-                        <th scope="col">{tr(|t| t.assignee)}</th>
+                        <th scope="col">{trst(|s| s.assignee)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        {next.map(|href| view! { <a class="btn btn-outline-primary" href=href>{tr(|t| t.load_more)}</a> })}
+        {next.map(|href| view! { <a class="btn btn-outline-primary" href=href>{trst(|s| s.load_more)}</a> })}
     }
     .into_any()
 }

@@ -9,7 +9,7 @@ use crate::api::{self, ApiResult};
 use crate::components::{ErrorAlert, FormState, Loading, Notice, Page, TextArea, load};
 use crate::format;
 use crate::i18n::use_i18n;
-use crate::i18n::{tr, trs};
+use crate::i18n::{tr, trst, trsts};
 
 #[component]
 pub fn Registrations() -> impl IntoView {
@@ -17,11 +17,11 @@ pub fn Registrations() -> impl IntoView {
         LocalResource::new(|| api::registrations("pending"));
     let done = RwSignal::new(None::<String>);
     view! {
-        <Page title=trs(|t| t.registrations_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.registrations_title) no_breadcrumbs=true>
             <Notice message=done />
             {load(pending, move |items| {
                 if items.is_empty() {
-                    return view! { <p role="status">{tr(|t| t.registrations_empty)}</p> }.into_any();
+                    return view! { <p role="status">{trst(|s| s.registrations_empty)}</p> }.into_any();
                 }
                 items
                     .into_iter()
@@ -51,7 +51,7 @@ fn RegistrationCard(
         spawn_local(async move {
             match api::approve_registration(&id.get_value()).await {
                 Ok(_) => {
-                    done.set(Some(i18n.t().approved_done.to_owned()));
+                    done.set(Some(i18n.s().approved_done.to_owned()));
                     pending.refetch();
                 }
                 Err(e) => form.fail(e),
@@ -72,7 +72,7 @@ fn RegistrationCard(
         spawn_local(async move {
             match api::reject_registration(&id.get_value(), &text).await {
                 Ok(_) => {
-                    done.set(Some(i18n.t().rejected_done.to_owned()));
+                    done.set(Some(i18n.s().rejected_done.to_owned()));
                     pending.refetch();
                 }
                 Err(e) => form.fail(e),
@@ -91,7 +91,7 @@ fn RegistrationCard(
                     <dd class="col-sm-8">{reg.email.clone()}</dd>
                     <dt class="col-sm-4">{tr(|t| t.phone)}</dt>
                     <dd class="col-sm-8">{reg.phone.clone().unwrap_or_else(|| "—".into())}</dd>
-                    <dt class="col-sm-4">{tr(|t| t.submitted_at)}</dt>
+                    <dt class="col-sm-4">{trst(|s| s.submitted_at)}</dt>
                     <dd class="col-sm-8">{format::datetime(reg.created_at)}</dd>
                 </dl>
                 <ErrorAlert error=form.alert />
@@ -116,7 +116,7 @@ fn RegistrationCard(
                                 <form on:submit=reject class="mt-3" novalidate>
                                     <TextArea
                                         id=format!("reason-{}", id.get_value())
-                                        label=trs(|t| t.reject_reason)
+                                        label=trsts(|s| s.reject_reason)
                                         value=reason
                                         required=true
                                         error=form.error_for("reason")
@@ -182,7 +182,7 @@ fn IdentityDocument(url: String, pdf: bool, name: String) -> impl IntoView {
             <img
                 class="identity-document mb-3"
                 src=src
-                alt=format!("{} – {}", i18n.t().view_document, name)
+                alt=format!("{} – {}", i18n.s().view_document, name)
                 data-testid="identity-document"
             />
         }
@@ -190,12 +190,12 @@ fn IdentityDocument(url: String, pdf: bool, name: String) -> impl IntoView {
         Some(Ok(src)) => {
             let new_tab = view! {
                 <a class="btn btn-outline-primary btn-sm mb-3" href=src.clone() target="_blank" rel="noopener" data-testid="identity-document-tab">
-                    {tr(|t| t.document_open_new_tab)}
+                    {trst(|s| s.document_open_new_tab)}
                 </a>
             };
             if blocked.get() {
                 view! {
-                    <p class="mb-2" role="status">{tr(|t| t.document_blocked)}</p>
+                    <p class="mb-2" role="status">{trst(|s| s.document_blocked)}</p>
                     {new_tab}
                 }
                 .into_any()
@@ -204,7 +204,7 @@ fn IdentityDocument(url: String, pdf: bool, name: String) -> impl IntoView {
                     <iframe
                         class="identity-document mb-2"
                         src=src
-                        title=format!("{} – {}", i18n.t().view_document, name)
+                        title=format!("{} – {}", i18n.s().view_document, name)
                         data-testid="identity-document"
                     ></iframe>
                     {new_tab}

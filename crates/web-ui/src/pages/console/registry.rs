@@ -11,7 +11,7 @@ use crate::api::{self, ApiResult};
 use crate::browser;
 use crate::components::{ErrorAlert, Page, TextInput, load};
 use crate::format;
-use crate::i18n::{kind_label, tr, trs, use_i18n};
+use crate::i18n::{kind_label, tr, trst, trsts, use_i18n};
 
 /// Used when the settings (admin only) cannot be read.
 const DEFAULT_TARGET: u8 = 70;
@@ -50,13 +50,13 @@ pub fn Registry() -> impl IntoView {
         });
     };
     view! {
-        <Page title=trs(|t| t.register_page_title) no_breadcrumbs=true>
+        <Page title=trsts(|s| s.register_page_title) no_breadcrumbs=true>
             <form on:submit=show class="row g-2 align-items-end mb-3">
                 <div class="col-6 col-md-4">
-                    <TextInput id="reg-from" kind="date" label=trs(|t| t.period_from) value=from />
+                    <TextInput id="reg-from" kind="date" label=trsts(|s| s.period_from) value=from />
                 </div>
                 <div class="col-6 col-md-4">
-                    <TextInput id="reg-to" kind="date" label=trs(|t| t.period_to) value=to />
+                    <TextInput id="reg-to" kind="date" label=trsts(|s| s.period_to) value=to />
                 </div>
                 <div class="col-12 col-md-4 d-flex gap-2 mb-4">
                     <button type="submit" class="btn btn-primary">{tr(|t| t.show)}</button>
@@ -64,7 +64,7 @@ pub fn Registry() -> impl IntoView {
             </form>
             <p>
                 <button type="button" class="btn btn-outline-primary" on:click=download>
-                    {tr(|t| t.download_csv)}
+                    {trst(|s| s.download_csv)}
                 </button>
             </p>
             <ErrorAlert error=csv_error />
@@ -87,8 +87,7 @@ fn kind_name(s: &KindStats, lang: domain::Lang, total: &str) -> String {
 fn RegisterTable(r: RegisterReport) -> impl IntoView {
     let i18n = use_i18n();
     let row = move |s: KindStats, total: bool| {
-        let t = i18n.t();
-        let name = kind_name(&s, i18n.lang(), t.register_total);
+        let name = kind_name(&s, i18n.lang(), i18n.s().register_total);
         let cells = view! {
             <td>{s.received}</td>
             <td>{s.resolved}</td>
@@ -106,19 +105,19 @@ fn RegisterTable(r: RegisterReport) -> impl IntoView {
     };
     view! {
         // Scrolls sideways on a phone: focusable, so keyboard users can scroll it too.
-        <div class="table-responsive" tabindex="0" role="region" aria-label=tr(|t| t.register_page_title)>
+        <div class="table-responsive" tabindex="0" role="region" aria-label=trst(|s| s.register_page_title)>
             <table class="table table-sm align-middle" data-testid="register-table">
                 <caption>{format!("{} – {}", format::date(r.from), format::date(r.to))}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{tr(|t| t.register_kind)}</th>
-                        <th scope="col">{tr(|t| t.register_received)}</th>
-                        <th scope="col">{tr(|t| t.register_resolved)}</th>
-                        <th scope="col">{tr(|t| t.register_within)}</th>
-                        <th scope="col">{tr(|t| t.register_percent)}</th>
-                        <th scope="col">{tr(|t| t.register_avg)}</th>
-                        <th scope="col">{tr(|t| t.register_max)}</th>
-                        <th scope="col">{tr(|t| t.register_open_overdue)}</th>
+                        <th scope="col">{trst(|s| s.register_kind)}</th>
+                        <th scope="col">{trst(|s| s.register_received)}</th>
+                        <th scope="col">{trst(|s| s.register_resolved)}</th>
+                        <th scope="col">{trst(|s| s.register_within)}</th>
+                        <th scope="col">{trst(|s| s.register_percent)}</th>
+                        <th scope="col">{trst(|s| s.register_avg)}</th>
+                        <th scope="col">{trst(|s| s.register_max)}</th>
+                        <th scope="col">{trst(|s| s.register_open_overdue)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -149,14 +148,14 @@ fn Chart(kinds: Vec<KindStats>, target: Signal<u8>) -> impl IntoView {
     let width = LABEL_W + BAR_W + 60.0;
     Some(view! {
         <figure class="my-4">
-            <figcaption class="h5">{tr(|t| t.register_chart_title)}</figcaption>
+            <figcaption class="h5">{trst(|s| s.register_chart_title)}</figcaption>
             <svg
                 viewBox=format!("0 0 {width} {height}")
                 class="register-chart w-100"
                 role="img"
                 aria-labelledby="chart-desc"
             >
-                <desc id="chart-desc">{tr(|t| t.register_chart_desc)}</desc>
+                <desc id="chart-desc">{trst(|s| s.register_chart_desc)}</desc>
                 {rows
                     .into_iter()
                     .enumerate()
@@ -184,7 +183,7 @@ fn Chart(kinds: Vec<KindStats>, target: Signal<u8>) -> impl IntoView {
                     view! {
                         <line x1=x x2=x y1="0" y2=height - 22.0 class="chart-target"></line>
                         <text x=x y=height - 6.0 text-anchor="middle" class="chart-label">
-                            {(i18n.t().register_target)(target.get())}
+                            {(i18n.s().register_target)(target.get())}
                         </text>
                     }
                 }}
