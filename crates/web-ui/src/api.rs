@@ -8,17 +8,17 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 
-use domain::Lang;
 use domain::api::{
     AuditEntry, ConnectionTest, CreateMessage, CreateRequest, CreateUser, Document, Faq,
-    LoginRequest, MailExport, MailQueued, MailView, Mailbox, Me, MessageView, NotificationChannels,
-    NotificationPreferences, Office, Page, PasswordResetConfirm, PasswordResetRequest, Problem,
-    PublicTenant, QueueCounts, RegisterData, Registration, RegistrationAccepted,
-    RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq, SaveMailbox,
-    SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse, TransitionRequest,
-    TransitionView, UpdateSettings, UpdateUser, User,
+    LinkSender, LoginRequest, MailExport, MailQueued, MailView, Mailbox, Me, MessageView,
+    NotificationChannels, NotificationPreferences, Office, Page, PasswordResetConfirm,
+    PasswordResetRequest, Problem, PublicTenant, QueueCounts, RegisterData, Registration,
+    RegistrationAccepted, RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq,
+    SaveMailbox, SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse,
+    TransitionRequest, TransitionView, UpdateSettings, UpdateUser, User,
 };
 use domain::registry::RegisterReport;
+use domain::{Lang, Role};
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -457,6 +457,16 @@ pub async fn transition(id: &str, body: &TransitionRequest) -> ApiResult<Request
     .await
 }
 
+/// Puts the request of an unverified mail in the name of the citizen who wrote it.
+pub async fn link_sender(id: &str, body: &LinkSender) -> ApiResult<RequestView> {
+    call(
+        Method::POST,
+        &format!("/requests/{}/sender", enc(id)),
+        Body::json(body),
+    )
+    .await
+}
+
 pub async fn transitions(id: &str) -> ApiResult<Vec<TransitionView>> {
     get_list(&format!("/requests/{}/transitions", enc(id))).await
 }
@@ -550,6 +560,17 @@ pub async fn offices() -> ApiResult<Vec<Office>> {
 
 pub async fn users() -> ApiResult<Vec<User>> {
     get_all("/users").await
+}
+
+/// Accounts of one role matching `q` (name, e-mail or codice fiscale), first page.
+pub async fn find_users(role: Role, q: &str) -> ApiResult<Vec<User>> {
+    let page: Page<User> = get(&format!(
+        "/users?role={}&q={}&limit=20",
+        role.code(),
+        enc(q)
+    ))
+    .await?;
+    Ok(page.items)
 }
 
 // ---- admin --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use domain::api::RegistrationStatus;
 use domain::catalogue::{Channel, RequestKind};
 use domain::deadline::LatenessCause;
+use domain::delivery::{DeliveryChannel, DeliveryStatus, MailDirection, MailOutcome, PecReceipt};
 use domain::lifecycle::{ActionKind, Role, Status};
 
 // Every table of the schema has its row struct here. Inserts bind `None` as NULL
@@ -306,7 +307,7 @@ pub struct MailMessageRow {
     pub thread_message_id: Option<String>,
     pub mailbox_id: Option<String>,
     pub delivery_id: Option<String>,
-    pub direction: String,
+    pub direction: MailDirection,
     pub message_id: String,
     pub in_reply_to: Option<String>,
     pub refs: Option<String>,
@@ -317,10 +318,10 @@ pub struct MailMessageRow {
     pub raw_key: Option<String>,
     pub size: i64,
     pub imap_uid: Option<i64>,
-    pub outcome: String,
+    pub outcome: MailOutcome,
     pub pec_type: Option<String>,
     pub pec_meta: Option<String>,
-    pub pec_status: Option<String>,
+    pub pec_status: Option<PecReceipt>,
     pub created_at: NaiveDateTime,
     /// Incoming mail: when its acknowledgement was queued.
     pub acked_at: Option<NaiveDateTime>,
@@ -333,11 +334,11 @@ pub struct DeliveryRow {
     pub tenant_id: String,
     pub outbox_id: Option<String>,
     pub request_id: Option<String>,
-    pub channel: String,
+    pub channel: DeliveryChannel,
     pub recipient: String,
     pub payload: String,
     pub message_id: Option<String>,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -380,7 +381,7 @@ pub struct OutboxNoticeRow {
     pub id: String,
     pub tenant_id: String,
     pub notice: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,

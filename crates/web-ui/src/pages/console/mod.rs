@@ -8,6 +8,7 @@ mod queue;
 mod registrations;
 mod registry;
 mod request_mail;
+mod sender;
 
 pub use audit::AuditLog;
 pub use detail::Detail;
