@@ -14,7 +14,7 @@ use domain::api::{
     NotificationChannels, NotificationPreferences, Office, Page, PasswordResetConfirm,
     PasswordResetRequest, Problem, PublicTenant, QueueCounts, RegisterData, Registration,
     RegistrationAccepted, RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq,
-    SaveMailbox, SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse,
+    SaveMailboxSettings, SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse,
     TransitionRequest, TransitionView, UpdateSettings, UpdateUser, User,
 };
 use domain::registry::RegisterReport;
@@ -676,11 +676,11 @@ pub async fn mailboxes() -> ApiResult<Vec<Mailbox>> {
     get_list("/mailboxes").await
 }
 
-pub async fn create_mailbox(body: &SaveMailbox) -> ApiResult<Mailbox> {
+pub async fn create_mailbox(body: &SaveMailboxSettings) -> ApiResult<Mailbox> {
     call(Method::POST, "/mailboxes", Body::json(body)).await
 }
 
-pub async fn update_mailbox(id: &str, body: &SaveMailbox) -> ApiResult<Mailbox> {
+pub async fn update_mailbox(id: &str, body: &SaveMailboxSettings) -> ApiResult<Mailbox> {
     call(
         Method::PUT,
         &format!("/mailboxes/{}", enc(id)),

@@ -7,11 +7,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::components::{ErrorAlert, FormState, Notice, TextInput};
+use crate::components::{ErrorAlert, FormState, TextInput};
 use crate::i18n::{trst, trsts, use_i18n};
 
 #[component]
-pub fn SenderPanel(id: String, reload: impl Fn() + Copy + 'static) -> impl IntoView {
+pub fn SenderPanel(
+    id: String,
+    reload: impl Fn() + Copy + 'static,
+    /// Where the outcome is said: this panel goes away once the request is linked.
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let query = RwSignal::new(String::new());
     let found = RwSignal::new(None::<Vec<User>>);
@@ -53,7 +58,7 @@ pub fn SenderPanel(id: String, reload: impl Fn() + Copy + 'static) -> impl IntoV
             };
             match api::link_sender(&id, &body).await {
                 Ok(_) => {
-                    link.succeed(i18n.s().sender_linked);
+                    done.set(Some(i18n.s().sender_linked.to_owned()));
                     reload();
                 }
                 Err(e) => link.fail(e),
@@ -100,7 +105,6 @@ pub fn SenderPanel(id: String, reload: impl Fn() + Copy + 'static) -> impl IntoV
                     </fieldset>
                 }.into_any()
             })}
-            <Notice message=link.done />
             <ErrorAlert error=link.alert />
             <button type="button" class="btn btn-primary btn-sm mt-2" on:click=submit
                 disabled=move || link.pending.get() || chosen.with(Option::is_none)>
