@@ -95,11 +95,13 @@ pub struct BookingTexts {
     pub pickup_pieces_help: fn(u32, u32) -> String,
     pub pieces_each: fn(u32) -> String,
     pub pickup_address: &'static str,
+    pub pickup_phone: &'static str,
     pub pickup_phone_help: &'static str,
     pub pickup_notes: &'static str,
     pub pickup_submit: &'static str,
     pub pickup_done: &'static str,
     pub pickup_agreed: &'static str,
+    pub pickup_cta: &'static str,
 }
 
 pub static BOOKING_IT: BookingTexts = BookingTexts {
@@ -175,7 +177,7 @@ pub static BOOKING_IT: BookingTexts = BookingTexts {
     prefilled: "Abbiamo compilato i dati del tuo profilo: controllali prima di proseguire.",
     fiscal_code_help: "Facoltativo: aiuta l'ufficio a trovare la tua posizione.",
     email_help: "Qui arrivano la conferma, il promemoria e il link per gestire la prenotazione.",
-    phone_help: "Facoltativo: per un promemoria via SMS.",
+    phone_help: "Per un promemoria via SMS.",
     privacy_accept: "Ho letto e accetto l'informativa sul trattamento dei dati personali",
     desk: "Sportello",
     when: "Data e orario",
@@ -255,10 +257,12 @@ pub static BOOKING_IT: BookingTexts = BookingTexts {
         }
     },
     pickup_address: "Indirizzo del ritiro",
+    pickup_phone: "Telefono",
     pickup_phone_help: "La squadra ti chiama se non trova l'indirizzo.",
     pickup_notes: "Note per la squadra",
     pickup_submit: "Prenota il ritiro",
     pickup_done: "Ritiro prenotato. Ti abbiamo inviato un'e-mail di conferma: segui la pratica nella tua area personale.",
+    pickup_cta: "Devi liberarti di un mobile, di un elettrodomestico o di sfalci? Prenota il ritiro a domicilio",
     pickup_agreed: "Hai scelto un giorno oltre i 15 giorni lavorativi previsti: la data è registrata come concordata su tua richiesta.",
 };
 
@@ -331,7 +335,7 @@ pub static BOOKING_EN: BookingTexts = BookingTexts {
     prefilled: "We filled in the data of your profile: check them before going on.",
     fiscal_code_help: "Optional: helps the office find your records.",
     email_help: "The confirmation, the reminder and the link to manage the booking arrive here.",
-    phone_help: "Optional: for a reminder by SMS.",
+    phone_help: "For a reminder by SMS.",
     privacy_accept: "I have read and accept the privacy notice",
     desk: "Desk",
     when: "Date and time",
@@ -407,10 +411,12 @@ pub static BOOKING_EN: BookingTexts = BookingTexts {
         }
     },
     pickup_address: "Pickup address",
+    pickup_phone: "Phone",
     pickup_phone_help: "The crew calls you if they cannot find the address.",
     pickup_notes: "Notes for the crew",
     pickup_submit: "Book the pickup",
     pickup_done: "Pickup booked. We sent you a confirmation e-mail: follow the request in your personal area.",
+    pickup_cta: "Need to get rid of furniture, an appliance or garden waste? Book a home pickup",
     pickup_agreed: "You chose a day beyond the 15 working days of the standard: the date is recorded as agreed at your request.",
 };
 

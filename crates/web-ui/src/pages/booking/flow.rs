@@ -13,6 +13,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{Notices, SlotPicker, Steps, clock, day_label, when};
 use crate::api::{self, ApiError, ApiResult};
+use crate::app::PICKUP_PATH;
 use crate::browser;
 use crate::components::{
     Checkbox, Crumb, ErrorAlert, FormState, Page, SelectInput, TextInput, load,
@@ -29,6 +30,9 @@ pub fn BookAppointment() -> impl IntoView {
             <Page title=tras(|a| a.book_title) crumbs=vec![Crumb::new(|t| t.nav_services, "/")]>
                 <p class="lead">{tra(|a| a.book_intro)}</p>
                 <Flow />
+                <p class="mt-5">
+                    <a href=PICKUP_PATH>{tra(|a| a.pickup_cta)}</a>
+                </p>
             </Page>
         </div>
     }
@@ -199,6 +203,17 @@ fn Flow() -> impl IntoView {
         }
     });
 
+    // A time chosen after "choose a time" was reported: the report is over.
+    Effect::new(move |_| {
+        if draft.start.get().is_some()
+            && form
+                .errors
+                .with_untracked(|e| e.iter().any(|x| x.field == "start"))
+        {
+            form.errors.set(Vec::new());
+            form.alert.set(None);
+        }
+    });
     let go = move |to: usize| {
         step.set(to);
         request_animation_frame(|| browser::focus("step-title"));

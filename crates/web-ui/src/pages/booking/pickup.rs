@@ -17,7 +17,7 @@ use crate::components::{
     TextInput, load,
 };
 use crate::format;
-use crate::i18n::{BookingTexts, tr, tra, tras, trs, use_i18n};
+use crate::i18n::{BookingTexts, tr, tra, tras, use_i18n};
 use crate::session::use_session;
 
 pub fn pickup_kind_label(a: &BookingTexts, k: PickupKind) -> &'static str {
@@ -278,7 +278,7 @@ fn Fields(
                 {move || form.error_for("items").get().map(|e| view! { <div class="invalid-feedback d-block">{e}</div> })}
             </fieldset>
             <TextInput id="address" label=tras(|a| a.pickup_address) value=address required=true autocomplete="street-address" error=form.error_for("address") />
-            <TextInput id="phone" kind="tel" label=trs(|t| t.phone) value=phone required=true autocomplete="tel" help=tras(|a| a.pickup_phone_help) error=form.error_for("phone") />
+            <TextInput id="phone" kind="tel" label=tras(|a| a.pickup_phone) value=phone required=true autocomplete="tel" help=tras(|a| a.pickup_phone_help) error=form.error_for("phone") />
             <TextArea id="notes" label=tras(|a| a.pickup_notes) value=notes rows=3 error=form.error_for("notes") />
             <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{tra(|a| a.pickup_submit)}</button>
         </form>
