@@ -3,7 +3,8 @@
 // with the calendar file, opens the manage link, moves the appointment and cancels it;
 // (b) an operator checks a visitor in from the console's agenda; (c) a citizen books a
 // bulky-waste pickup, sees its protocol number, and the crew's route sheet lists it;
-// (d) an administrator adds a dated closure to a desk, which the public booking page shows.
+// (d) an administrator adds a dated closure to a desk, which the public booking page shows;
+// (e) the e-mailed link confirms a booking held for confirmation.
 // Outcomes are checked in the API and in the SMTP sink; axe on every page, as everywhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -429,4 +430,42 @@ test('(d) an administrator closes a desk on a date; the booking page shows the n
   await check(visitor.page.getByLabel(/Sportello TARI/));
   await visitor.page.getByText('Chiuso: Chiuso per inventario').first().waitFor();
   await visitor.audit('booking: place (with the closure)');
+});
+
+test('(e) the e-mailed confirmation link confirms a booking held for confirmation', async () => {
+  const { page } = visitor;
+  const admin = await token(account(server.demo, 'admin'));
+  const [tributi] = (await getJson('/offices', admin)).filter((o) => /Tributi/.test(o.name));
+  const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '20:00' }));
+  const created = await fetch(api('/desks'), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Sportello con conferma', office_id: tributi.id, mode: 'in_person', open_on_holidays: true, confirm_by_email: true,
+      services: [{ code: 'info', name: 'Informazioni', duration_minutes: 15 }], weekly,
+    }),
+  });
+  const desk = JSON.parse(await created.text());
+  assert.equal(created.status, 201, JSON.stringify(desk));
+  const { items } = await getJson(`/public/desks/${desk.id}/slots`);
+  const slot = items.find((s) => s.remaining > 0);
+  const email = `conferma.${Date.now()}@example.it`;
+  const res = await fetch(api('/public/bookings'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      desk_id: desk.id, service: 'info', start: slot.start, mode: 'in_person', first_name: 'Sara',
+      last_name: 'Villa', email, subject: 'Informazioni sulla TARI', privacy_accepted: true,
+    }),
+  });
+  const held = JSON.parse(await res.text());
+  assert.equal(res.status, 201, JSON.stringify(held));
+  assert.equal(held.status, 'pending_confirmation');
+  const text = await waitForMailTo(email, /entro 15 minuti/);
+  const link = /\S*\/prenotazioni\/[^\s/]+\/conferma\?token=\S+/.exec(text)[0];
+  await page.goto(server.url + link.slice(link.indexOf('/prenotazioni/')));
+  await titled(visitor, 'Conferma della prenotazione');
+  await page.getByTestId('booking-status').getByText('Confermata').waitFor();
+  await visitor.audit('booking confirmation link');
+  assert.equal((await getJson(`/public/bookings/${held.code}`)).status, 'confirmed');
 });
