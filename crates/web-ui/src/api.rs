@@ -28,6 +28,9 @@ use wasm_bindgen::JsCast;
 
 use crate::upload;
 
+mod agenda;
+pub use agenda::*;
+
 pub const BASE: &str = "/api/v1";
 
 thread_local! {

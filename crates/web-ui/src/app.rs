@@ -17,6 +17,9 @@ pub enum AppKind {
     Console,
     /// The password-recovery pages: rarely visited, so kept out of the portal's first load.
     Recovery,
+    /// Appointment and pickup booking: a Comune's site links straight there, so it loads
+    /// on its own, and the portal's first load does not carry it.
+    Booking,
 }
 
 impl AppKind {
@@ -26,6 +29,9 @@ impl AppKind {
             Self::Console
         } else if path == RECOVERY_PATH {
             Self::Recovery
+        } else if path == BOOKING_PATH || path.starts_with("/prenotazioni/") || path == PICKUP_PATH
+        {
+            Self::Booking
         } else {
             Self::Portal
         }
@@ -35,7 +41,7 @@ impl AppKind {
     pub fn login_path(self) -> &'static str {
         match self {
             Self::Console => "/console/accedi",
-            Self::Portal | Self::Recovery => "/accedi",
+            Self::Portal | Self::Recovery | Self::Booking => "/accedi",
         }
     }
 }
@@ -43,6 +49,12 @@ impl AppKind {
 /// Asks for a reset link or, with `?token=`, sets a new password. The address the reset
 /// e-mails link to.
 pub const RECOVERY_PATH: &str = "/recupero-password";
+
+/// "Prenota appuntamento"; a booking's own page is `/prenotazioni/{code}`.
+pub const BOOKING_PATH: &str = "/prenotazioni";
+
+/// "Prenota il ritiro ingombranti" (signed-in citizens).
+pub const PICKUP_PATH: &str = "/ritiro-ingombranti";
 
 pub fn use_app_kind() -> AppKind {
     use_context::<AppKind>().unwrap_or(AppKind::Portal)
@@ -86,7 +98,6 @@ pub fn portal_routes() -> AnyView {
             <Route path=path!("/area-personale/preferenze") view=pages::ContactPreferences />
             <Route path=path!("/documenti") view=pages::Documents />
             <Route path=path!("/faq") view=pages::FaqPage />
-            <Route path=path!("/prenotazioni") view=pages::Booking />
             <Route path=path!("/dichiarazione-accessibilita") view=pages::Accessibility />
             <Route path=path!("/privacy") view=pages::Privacy />
         </Routes>
@@ -112,6 +123,10 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("canali-notifica") view=console::mail_settings::ChannelsPage />
                 <Route path=path!("documenti") view=console::admin::DocumentsAdmin />
                 <Route path=path!("faq") view=console::admin::FaqAdmin />
+                <Route path=path!("agenda") view=console::agenda::AgendaPage />
+                <Route path=path!("giro-ritiri") view=console::pickups::RouteSheetPage />
+                <Route path=path!("sportelli") view=console::desks::DesksPage />
+                <Route path=path!("zone-ritiro") view=console::pickups::PickupAdminPage />
             </ParentRoute>
         </Routes>
     }
@@ -122,6 +137,18 @@ pub fn recovery_routes() -> AnyView {
     view! {
         <Routes fallback=pages::NotFound>
             <Route path=path!("/recupero-password") view=pages::recovery::Recovery />
+        </Routes>
+    }
+    .into_any()
+}
+
+pub fn booking_routes() -> AnyView {
+    view! {
+        <Routes fallback=pages::NotFound>
+            <Route path=path!("/prenotazioni") view=pages::booking::BookAppointment />
+            <Route path=path!("/prenotazioni/:code") view=pages::booking::ManageBooking />
+            <Route path=path!("/prenotazioni/:code/conferma") view=pages::booking::ConfirmBooking />
+            <Route path=path!("/ritiro-ingombranti") view=pages::booking::BookPickup />
         </Routes>
     }
     .into_any()

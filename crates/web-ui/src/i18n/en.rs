@@ -54,7 +54,7 @@ pub static TEXTS: Texts = Texts {
     services_heading: "All services",
     service_request_cta: "Start the request",
     service_booking_title: "Book an appointment",
-    service_booking_text: "Book a meeting at the TARI desk in person: the service will be available soon.",
+    service_booking_text: "Book a meeting at the TARI desk, in person or by video call, without an account.",
     service_documents_text: "Regulations, tariffs, forms and the service quality charter.",
     service_faq_text: "Answers to the most common questions about TARI.",
     standard_days_none: "No standard response time",
@@ -162,8 +162,6 @@ pub static TEXTS: Texts = Texts {
         1 => "1 question found.".to_owned(),
         n => format!("{n} questions found."),
     },
-    booking_title: "Book an appointment",
-    booking_text: "Booking an appointment at the desk will be available soon. Meanwhile you can file a request online.",
 
     accessibility_title: "Accessibility statement",
     accessibility_text: "The Comune is committed to making this service accessible under Law 4/2004 and the AgID guidelines. The accessibility statement is published on form.agid.gov.it; to report an accessibility problem write to the Comune.",

@@ -54,7 +54,7 @@ pub static TEXTS: Texts = Texts {
     services_heading: "Tutti i servizi",
     service_request_cta: "Presenta la richiesta",
     service_booking_title: "Prenota un appuntamento",
-    service_booking_text: "Prenota un incontro allo sportello TARI in presenza: il servizio sarà disponibile a breve.",
+    service_booking_text: "Prenota un incontro allo sportello TARI, in presenza o in videochiamata, senza bisogno di registrarti.",
     service_documents_text: "Regolamenti, tariffe, moduli e carta della qualità.",
     service_faq_text: "Risposte alle domande più comuni sulla TARI.",
     standard_days_none: "Tempo di risposta non previsto da standard",
@@ -162,8 +162,6 @@ pub static TEXTS: Texts = Texts {
         1 => "1 domanda trovata.".to_owned(),
         n => format!("{n} domande trovate."),
     },
-    booking_title: "Prenota un appuntamento",
-    booking_text: "La prenotazione degli appuntamenti allo sportello sarà disponibile a breve. Nel frattempo puoi presentare una richiesta online.",
 
     accessibility_title: "Dichiarazione di accessibilità",
     accessibility_text: "Il Comune si impegna a rendere accessibile questo servizio in conformità alla Legge 4/2004 e alle Linee guida AgID. La dichiarazione di accessibilità è pubblicata sul sito form.agid.gov.it; per segnalare problemi di accessibilità scrivi al Comune.",

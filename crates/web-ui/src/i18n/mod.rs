@@ -1,8 +1,11 @@
 //! Every user-visible string, one module per language. Pages read them through
 //! [`I18n::t`], which is reactive: switching language re-renders the text in place.
 
+mod agenda;
 mod en;
 mod it;
+
+pub use agenda::*;
 
 use domain::{Lang, RequestKind, Status};
 use leptos::prelude::*;
@@ -170,8 +173,6 @@ pub struct Texts {
     pub faq_title: &'static str,
     pub faq_search_label: &'static str,
     pub faq_results: fn(usize) -> String,
-    pub booking_title: &'static str,
-    pub booking_text: &'static str,
 
     // static pages
     pub accessibility_title: &'static str,

@@ -1,6 +1,7 @@
 //! One module per page (or small family of pages).
 
 mod auth;
+pub mod booking;
 pub mod console;
 mod documents;
 mod faq;
@@ -16,7 +17,7 @@ pub use auth::{Login, Register, SignIn};
 pub use documents::Documents;
 pub use faq::FaqPage;
 pub use home::Home;
-pub use info::{Accessibility, Booking, NotFound, Privacy};
+pub use info::{Accessibility, NotFound, Privacy};
 pub use my_requests::MyRequests;
 pub use preferences::ContactPreferences;
 pub use request_detail::RequestDetail;
