@@ -17,6 +17,9 @@ pub enum AppKind {
     Console,
     /// The password-recovery pages: rarely visited, so kept out of the portal's first load.
     Recovery,
+    /// "La mia posizione" (the citizen's taxpayer account and plan simulator): loaded on
+    /// demand, out of the portal's first load.
+    Account,
 }
 
 impl AppKind {
@@ -26,6 +29,8 @@ impl AppKind {
             Self::Console
         } else if path == RECOVERY_PATH {
             Self::Recovery
+        } else if path == ACCOUNT_PATH || path.starts_with("/area-personale/posizione/") {
+            Self::Account
         } else {
             Self::Portal
         }
@@ -35,7 +40,7 @@ impl AppKind {
     pub fn login_path(self) -> &'static str {
         match self {
             Self::Console => "/console/accedi",
-            Self::Portal | Self::Recovery => "/accedi",
+            Self::Portal | Self::Recovery | Self::Account => "/accedi",
         }
     }
 }
@@ -43,6 +48,9 @@ impl AppKind {
 /// Asks for a reset link or, with `?token=`, sets a new password. The address the reset
 /// e-mails link to.
 pub const RECOVERY_PATH: &str = "/recupero-password";
+
+/// Area personale › La mia posizione, an app of its own (see [`AppKind::Account`]).
+pub const ACCOUNT_PATH: &str = "/area-personale/posizione";
 
 pub fn use_app_kind() -> AppKind {
     use_context::<AppKind>().unwrap_or(AppKind::Portal)
@@ -112,6 +120,9 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("canali-notifica") view=console::mail_settings::ChannelsPage />
                 <Route path=path!("documenti") view=console::admin::DocumentsAdmin />
                 <Route path=path!("faq") view=console::admin::FaqAdmin />
+                <Route path=path!("contribuenti") view=console::taxpayers::Taxpayers />
+                <Route path=path!("contribuenti/:id") view=console::taxpayers::TaxpayerFile />
+                <Route path=path!("importazioni") view=console::imports::Imports />
             </ParentRoute>
         </Routes>
     }
@@ -122,6 +133,15 @@ pub fn recovery_routes() -> AnyView {
     view! {
         <Routes fallback=pages::NotFound>
             <Route path=path!("/recupero-password") view=pages::recovery::Recovery />
+        </Routes>
+    }
+    .into_any()
+}
+
+pub fn account_routes() -> AnyView {
+    view! {
+        <Routes fallback=pages::NotFound>
+            <Route path=path!("/area-personale/posizione") view=pages::account::MyAccount />
         </Routes>
     }
     .into_any()

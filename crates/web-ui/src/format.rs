@@ -45,3 +45,11 @@ pub fn percent(p: Option<f64>) -> String {
 pub fn decimal(x: Option<f64>) -> String {
     x.map_or_else(|| "—".to_owned(), |x| format!("{x:.1}"))
 }
+
+/// An amount in cents as Italians write it (`1.234,56 €`), as on the statement PDF; the
+/// space before the sign does not break.
+pub fn euro(cents: i64) -> String {
+    domain::types::Money::from_cents(cents)
+        .to_string()
+        .replace(' ', "\u{a0}")
+}

@@ -1,8 +1,11 @@
 //! Every user-visible string, one module per language. Pages read them through
 //! [`I18n::t`], which is reactive: switching language re-renders the text in place.
 
+mod account;
 mod en;
 mod it;
+
+pub use account::{AccountTexts, account_texts, tra, tras};
 
 use domain::{Lang, RequestKind, Status};
 use leptos::prelude::*;
@@ -162,6 +165,7 @@ pub struct Texts {
     pub pref_missing: &'static str,
     pub pref_lang: &'static str,
     pub pref_none_warning: &'static str,
+    pub nav_my_account: &'static str,
 
     // documents & faq
     pub documents_title: &'static str,

@@ -3,11 +3,13 @@
 pub mod admin;
 mod audit;
 mod detail;
+pub mod imports;
 pub mod mail_settings;
 mod queue;
 mod registrations;
 mod registry;
 mod request_mail;
+pub mod taxpayers;
 
 pub use audit::AuditLog;
 pub use detail::Detail;
@@ -21,7 +23,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use crate::components::{Need, RequireLogin};
-use crate::i18n::{StaffTexts, trst, trsts};
+use crate::i18n::{AccountTexts, StaffTexts, tra, trst, trsts};
 use crate::pages::SignIn;
 use crate::session::use_session;
 
@@ -32,6 +34,15 @@ const DESK_LINKS: [NavEntry; 3] = [
     ("/console", |t| t.queue_title),
     ("/console/registrazioni", |t| t.registrations_title),
     ("/console/registro", |t| t.register_page_title),
+];
+
+/// A side-menu entry of the taxpayer's account, labelled from its own texts.
+type TaxEntry = (&'static str, fn(&AccountTexts) -> &'static str);
+
+/// The taxpayer's account at the desk (every staff role).
+const TAX_LINKS: [TaxEntry; 2] = [
+    (taxpayers::SEARCH_PATH, |t| t.taxpayers_title),
+    ("/console/importazioni", |t| t.imports_title),
 ];
 
 /// The audit log, for supervisors and administrators.
@@ -82,6 +93,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                             <p class="h6 text-uppercase text-muted">{trst(|s| s.console_title)}</p>
                             <ul class="link-list">
                                 {DESK_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}
+                                {TAX_LINKS.into_iter().map(|(h, l)| link(h, tra(l))).collect_view()}
                                 {move || {
                                     session
                                         .role()
