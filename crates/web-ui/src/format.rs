@@ -1,13 +1,14 @@
 //! Dates and sizes as Italian readers expect them (`31/12/2026`, Europe/Rome time).
 //!
 //! Written out by hand: chrono's `format("%d/%m/%Y")` pulls its whole strftime engine into
-//! the WebAssembly for two fixed patterns.
+//! the WebAssembly for two fixed patterns. Days and amounts use the domain's formatters
+//! (`calendar::italian_date`, `Money`'s `Display`), the same the statement PDF prints.
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use domain::calendar::rome_offset;
 
 pub fn date(d: NaiveDate) -> String {
-    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
+    domain::calendar::italian_date(d)
 }
 
 pub fn opt_date(d: Option<NaiveDate>) -> String {

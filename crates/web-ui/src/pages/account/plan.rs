@@ -238,7 +238,7 @@ fn Proposal(p: PlanProposal, number: String) -> impl IntoView {
             {move || (account_texts(i18n.lang()).plan_range)(min, max)} " "
             {tra(|t| t.plan_debt)} ": " <span class="text-nowrap">{euro(p.debt)}</span>
         </p>
-        <div class="table-responsive" tabindex="0" role="region" aria-label=tra(|t| t.plan_caption)>
+        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.plan_caption)>
             <table class="table table-sm align-middle" data-testid="plan">
                 <caption class="visually-hidden">{tra(|t| t.plan_caption)}</caption>
                 <thead>

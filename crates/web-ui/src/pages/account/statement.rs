@@ -47,7 +47,7 @@ pub fn act_title(lang: Lang, kind: ActKind, number: &str, year: i32, tributo: &s
 /// A scrollable table box: focusable and named, so keyboard users can scroll it at 360 px.
 fn table_box(label: Signal<String>, table: impl IntoView) -> impl IntoView {
     view! {
-        <div class="table-responsive" tabindex="0" role="region" aria-label=label>
+        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=label>
             {table}
         </div>
     }

@@ -257,7 +257,7 @@ fn ImportReport(v: ImportView) -> impl IntoView {
                 }
             })}
             {has_errors.then(|| view! {
-                <div class="table-responsive" tabindex="0" role="region" aria-label=tra(|t| t.errors_caption)>
+                <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.errors_caption)>
                     <table class="table table-sm align-middle" data-testid="import-errors">
                         <caption class="visually-hidden">{tra(|t| t.errors_caption)}</caption>
                         <thead>
@@ -332,7 +332,7 @@ fn PastImports(
         })
         .collect_view();
     view! {
-        <div class="table-responsive" tabindex="0" role="region" aria-label=tra(|t| t.imports_caption)>
+        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.imports_caption)>
             <table class="table table-sm align-middle" data-testid="imports">
                 <caption class="visually-hidden">{tra(|t| t.imports_caption)}</caption>
                 <thead>
@@ -342,7 +342,7 @@ fn PastImports(
                         <th scope="col">{tra(|t| t.import_kind)}</th>
                         <th scope="col">{tra(|t| t.status)}</th>
                         <th scope="col">{tra(|t| t.outcome)}</th>
-                        <th scope="col"><span class="visually-hidden">{tra(|t| t.report_short)}</span></th>
+                        <th scope="col">{tra(|t| t.report_short)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

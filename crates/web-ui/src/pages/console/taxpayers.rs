@@ -113,7 +113,7 @@ pub fn Taxpayers() -> impl IntoView {
                         })
                         .collect_view();
                     view! {
-                        <div class="table-responsive" tabindex="0" role="region" aria-label=tra(|t| t.results_caption)>
+                        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.results_caption)>
                             <table class="table table-sm align-middle" data-testid="taxpayers">
                                 <caption class="visually-hidden">{tra(|t| t.results_caption)}</caption>
                                 <thead>
@@ -284,7 +284,7 @@ fn AdjustmentsTable(adjustments: Vec<Adjustment>, acts: Vec<Act>) -> impl IntoVi
         })
         .collect_view();
     view! {
-        <div class="table-responsive" tabindex="0" role="region" aria-label=tra(|t| t.adjustments_caption)>
+        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.adjustments_caption)>
             <table class="table table-sm align-middle" data-testid="adjustments">
                 <caption class="visually-hidden">{tra(|t| t.adjustments_caption)}</caption>
                 <thead>
