@@ -10,6 +10,10 @@ use std::rc::Rc;
 
 use domain::Lang;
 use domain::api::{
+    Adjustment, Contribuente, ContribuenteDetail, CreateAdjustment, CreateImport, CreatePayment,
+    ImportView, Payment, PlanProposal, Statement, Utenza,
+};
+use domain::api::{
     AuditEntry, ConnectionTest, CreateMessage, CreateRequest, CreateUser, Document, Faq,
     LoginRequest, MailExport, MailQueued, MailView, Mailbox, Me, MessageView, NotificationChannels,
     NotificationPreferences, Office, Page, PasswordResetConfirm, PasswordResetRequest, Problem,
@@ -17,10 +21,6 @@ use domain::api::{
     RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq, SaveMailbox,
     SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse, TransitionRequest,
     TransitionView, UpdateSettings, UpdateUser, User,
-};
-use domain::api::{
-    Adjustment, Contribuente, ContribuenteDetail, CreateAdjustment, CreateImport, CreatePayment,
-    ImportView, Payment, PlanProposal, Statement, Utenza,
 };
 use domain::registry::RegisterReport;
 use futures::FutureExt;

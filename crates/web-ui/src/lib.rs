@@ -1,10 +1,8 @@
 //! The Sportello single-page apps, talking only to the public REST API with the DTOs of
-//! `domain`. Four entry points share everything but their routes, so a citizen never
+//! `domain`. Three entry points share everything but their routes, so a citizen never
 //! downloads the operator console: the portal (`/`, `src/main.rs`), the console
-//! (`/console`, `src/bin/console.rs`), the password recovery (`/recupero-password`,
-//! `src/bin/recovery.rs`, out of the portal's first load) and "La mia posizione"
-//! (`/area-personale/posizione`, `src/bin/account.rs`, loaded on demand); `boot.js` picks
-//! one by path.
+//! (`/console`, `src/bin/console.rs`) and the password recovery (`/recupero-password`,
+//! `src/bin/recovery.rs`, out of the portal's first load); `boot.js` picks one by path.
 
 mod api;
 mod app;
@@ -26,14 +24,15 @@ pub fn start_console() {
     start(app::AppKind::Console, app::console_routes);
 }
 
+/// "La mia posizione" (`/area-personale/posizione`, `src/bin/account.rs`): one more entry
+/// point, so the citizen's taxpayer account loads only when opened.
+pub fn start_account() {
+    start(app::AppKind::Account, app::account_routes);
+}
+
 /// The password-recovery pages.
 pub fn start_recovery() {
     start(app::AppKind::Recovery, app::recovery_routes);
-}
-
-/// "La mia posizione": the citizen's taxpayer account.
-pub fn start_account() {
-    start(app::AppKind::Account, app::account_routes);
 }
 
 fn start(kind: app::AppKind, routes: fn() -> leptos::prelude::AnyView) {

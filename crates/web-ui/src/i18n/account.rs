@@ -88,6 +88,7 @@ pub struct AccountTexts {
     pub plan_request_help: &'static str,
     pub plan_subject: fn(&str) -> String,
     pub plan_description: fn(&str, u32) -> String,
+    pub nav_heading: &'static str,
     pub taxpayers_title: &'static str,
     pub search_label: &'static str,
     pub search_help: &'static str,
@@ -195,7 +196,9 @@ static IT: AccountTexts = AccountTexts {
     status: "Stato",
     status_labels: ["In essere", "Annullato", "Sgravato", "Rateizzato"],
     plan_granted: |d, n| format!("Rateizzazione concessa il {d} in {n} rate"),
-    plan_lapsed: |d| format!("Rateizzazione decaduta: il residuo è dovuto in unica soluzione dal {d}"),
+    plan_lapsed: |d| {
+        format!("Rateizzazione decaduta: il residuo è dovuto in unica soluzione dal {d}")
+    },
     col_n: "Rata",
     col_due: "Scadenza",
     col_amount: "Importo",
@@ -237,7 +240,12 @@ static IT: AccountTexts = AccountTexts {
     plan_request: "Chiedi questa rateizzazione",
     plan_request_help: "Si apre il modulo della richiesta con l'atto e il numero di rate già compilati.",
     plan_subject: |s| format!("Rateizzazione dell'atto n. {s}"),
-    plan_description: |s, n| format!("Chiedo di pagare l'atto n. {s} in {n} rate mensili, come nel piano proposto dallo Sportello."),
+    plan_description: |s, n| {
+        format!(
+            "Chiedo di pagare l'atto n. {s} in {n} rate mensili, come nel piano proposto dallo Sportello."
+        )
+    },
+    nav_heading: "Tributi",
     taxpayers_title: "Contribuenti",
     search_label: "Codice fiscale, nome o codice utenza",
     search_help: "Anche solo l'inizio del codice fiscale, o parte del nome in qualsiasi ordine.",
@@ -284,7 +292,13 @@ static IT: AccountTexts = AccountTexts {
     skip_invalid: "Importa le righe valide e segnala le altre (altrimenti una sola riga non valida ferma tutto il file)",
     import_submit: "Importa",
     import_progress: "Avanzamento dell'importazione",
-    import_statuses: ["In coda", "Verifica delle righe", "Scrittura", "Completata", "Non riuscita"],
+    import_statuses: [
+        "In coda",
+        "Verifica delle righe",
+        "Scrittura",
+        "Completata",
+        "Non riuscita",
+    ],
     rows_done: |p, t| format!("{p} righe su {t}"),
     report_title: |s| format!("Rapporto: {s}"),
     created: "Nuove",
@@ -343,7 +357,12 @@ static EN: AccountTexts = AccountTexts {
     acts_title: "Acts",
     acts_empty: "No acts issued.",
     status: "Status",
-    status_labels: ["Outstanding", "Cancelled", "Discharged", "On an instalment plan"],
+    status_labels: [
+        "Outstanding",
+        "Cancelled",
+        "Discharged",
+        "On an instalment plan",
+    ],
     plan_granted: |d, n| format!("Instalment plan granted on {d} in {n} instalments"),
     plan_lapsed: |d| format!("Instalment plan lapsed: the residual is due in full from {d}"),
     col_n: "Instalment",
@@ -387,7 +406,12 @@ static EN: AccountTexts = AccountTexts {
     plan_request: "Request this plan",
     plan_request_help: "The request form opens with the act and the number of instalments filled in.",
     plan_subject: |s| format!("Instalment plan for act no. {s}"),
-    plan_description: |s, n| format!("I ask to pay act no. {s} in {n} monthly instalments, as in the plan Sportello proposed."),
+    plan_description: |s, n| {
+        format!(
+            "I ask to pay act no. {s} in {n} monthly instalments, as in the plan Sportello proposed."
+        )
+    },
+    nav_heading: "Taxes",
     taxpayers_title: "Taxpayers",
     search_label: "Codice fiscale, name or account code",
     search_help: "The start of the codice fiscale is enough, or part of the name in any order.",
@@ -434,7 +458,13 @@ static EN: AccountTexts = AccountTexts {
     skip_invalid: "Import the valid rows and report the others (otherwise one invalid row stops the whole file)",
     import_submit: "Import",
     import_progress: "Import progress",
-    import_statuses: ["Queued", "Checking the rows", "Writing", "Completed", "Failed"],
+    import_statuses: [
+        "Queued",
+        "Checking the rows",
+        "Writing",
+        "Completed",
+        "Failed",
+    ],
     rows_done: |p, t| format!("{p} of {t} rows"),
     report_title: |s| format!("Report: {s}"),
     created: "New",

@@ -1,16 +1,17 @@
 //! Every user-visible string, one module per language. Pages read them through
 //! [`I18n::t`], which is reactive: switching language re-renders the text in place.
 
-mod account;
 mod en;
 mod it;
-
-pub use account::{AccountTexts, account_texts, tra, tras};
 
 use domain::{Lang, RequestKind, Status};
 use leptos::prelude::*;
 
 use crate::browser;
+
+// The taxpayer's account (La mia posizione, the console's Contribuenti and Importazioni).
+mod account;
+pub use account::{AccountTexts, account_texts, tra, tras};
 
 const STORAGE_KEY: &str = "sportello.lang";
 

@@ -201,7 +201,10 @@ fn Proposal(p: PlanProposal, number: String) -> impl IntoView {
                     ("numero_rate", &n),
                     ("motivo", reason),
                     ("oggetto", &(t.plan_subject)(&number)),
-                    ("descrizione", &(t.plan_description)(&number, n.parse().unwrap_or(0))),
+                    (
+                        "descrizione",
+                        &(t.plan_description)(&number, n.parse().unwrap_or(0))
+                    ),
                 ])
             )
         }

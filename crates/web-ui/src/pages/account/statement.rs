@@ -133,10 +133,8 @@ fn ActCard(act: StatementAct, simulate: bool) -> impl IntoView {
     };
     let number = act.number.clone();
     let caption = Signal::derive(move || (texts(i18n).instalments_caption)(&number));
-    let may_simulate = simulate
-        && act.residual > 0
-        && act.status == ActStatus::Active
-        && act.plan.is_none();
+    let may_simulate =
+        simulate && act.residual > 0 && act.status == ActStatus::Active && act.plan.is_none();
     let (act_id, act_number) = (act.id.clone(), act.number.clone());
     let rows = act
         .instalments

@@ -197,7 +197,11 @@ fn ImportReport(v: ImportView) -> impl IntoView {
         spawn_local(async move {
             let id = id.get_value();
             let name = format!("errori-importazione-{id}.csv");
-            csv_error.set(api::download(&api::import_errors_url(&id), &name).await.err());
+            csv_error.set(
+                api::download(&api::import_errors_url(&id), &name)
+                    .await
+                    .err(),
+            );
         });
     };
     let failed = status == ImportStatus::Failed;
@@ -299,7 +303,14 @@ fn PastImports(
                 let t = account_texts(i18n.lang());
                 format!(
                     "{} {} · {} {} · {} {} · {} {}",
-                    t.created, v.created, t.updated, v.updated, t.unchanged, v.unchanged, t.invalid, v.invalid
+                    t.created,
+                    v.created,
+                    t.updated,
+                    v.updated,
+                    t.unchanged,
+                    v.unchanged,
+                    t.invalid,
+                    v.invalid
                 )
             };
             let name = v.filename.clone();

@@ -23,7 +23,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use crate::components::{Need, RequireLogin};
-use crate::i18n::{AccountTexts, StaffTexts, tra, trst, trsts};
+use crate::i18n::{StaffTexts, trst, trsts};
 use crate::pages::SignIn;
 use crate::session::use_session;
 
@@ -36,17 +36,17 @@ const DESK_LINKS: [NavEntry; 3] = [
     ("/console/registro", |t| t.register_page_title),
 ];
 
-/// A side-menu entry of the taxpayer's account, labelled from its own texts.
-type TaxEntry = (&'static str, fn(&AccountTexts) -> &'static str);
+/// The audit log, for supervisors and administrators.
+const AUDIT_PATH: &str = "/console/attivita";
 
-/// The taxpayer's account at the desk (every staff role).
+/// A side-menu entry of the taxpayer's account, labelled from its own texts.
+type TaxEntry = (&'static str, fn(&crate::i18n::AccountTexts) -> &'static str);
+
+/// The taxpayer's account at the desk (every staff role), under its own heading.
 const TAX_LINKS: [TaxEntry; 2] = [
     (taxpayers::SEARCH_PATH, |t| t.taxpayers_title),
     ("/console/importazioni", |t| t.imports_title),
 ];
-
-/// The audit log, for supervisors and administrators.
-const AUDIT_PATH: &str = "/console/attivita";
 
 const ADMIN_LINKS: [NavEntry; 8] = [
     ("/console/impostazioni", |t| t.settings_title),
@@ -93,13 +93,16 @@ pub fn ConsoleLayout() -> impl IntoView {
                             <p class="h6 text-uppercase text-muted">{trst(|s| s.console_title)}</p>
                             <ul class="link-list">
                                 {DESK_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}
-                                {TAX_LINKS.into_iter().map(|(h, l)| link(h, tra(l))).collect_view()}
                                 {move || {
                                     session
                                         .role()
                                         .is_some_and(|r| matches!(r, Role::Supervisor | Role::Admin))
                                         .then(|| link(AUDIT_PATH, trst(|s| s.audit_title)))
                                 }}
+                            </ul>
+                            <p class="h6 text-uppercase text-muted mt-3">{crate::i18n::tra(|t| t.nav_heading)}</p>
+                            <ul class="link-list">
+                                {TAX_LINKS.into_iter().map(|(h, l)| link(h, crate::i18n::tra(l))).collect_view()}
                             </ul>
                             {move || {
                                 session

@@ -360,7 +360,11 @@ fn instalment(errors: &mut Errors, value: &str) -> Option<u32> {
 fn date(errors: &mut Errors, value: &str) -> NaiveDate {
     value.trim().parse::<NaiveDate>().unwrap_or_else(|_| {
         let (it, en) = (account_texts(Lang::It), account_texts(Lang::En));
-        errors.push(FieldError::new("date", it.field_required, en.field_required));
+        errors.push(FieldError::new(
+            "date",
+            it.field_required,
+            en.field_required,
+        ));
         NaiveDate::default()
     })
 }
