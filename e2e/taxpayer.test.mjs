@@ -4,8 +4,10 @@
 // interest the API computes, downloads the estratto conto PDF (its text, read with
 // pdftotext, shows the same residual and interest), simulates an instalment plan (a number
 // the amount does not allow is refused with the reason, then a plan of 3) and files the
-// rateizzazione through the request form, filled in. An operator finds Mario in
-// "Contribuenti", records a desk payment and sees the statement change; then imports the
+// rateizzazione through the request form, filled in. An operator sees the plan on the
+// request, grants it by resolving the request, and the statement (the desk's and the
+// citizen's) says "rateizzazione concessa". The operator finds Mario in "Contribuenti",
+// records a desk payment and sees the statement change; then imports the
 // sample contribuenti CSV and watches the progress bar end in the report, and a file with a
 // bad row: refused whole with the row by line and column and the errors.csv, then imported
 // skipping it. axe on every page, as everywhere.
@@ -18,7 +20,7 @@ import { join } from 'node:path';
 import { launch, person, open, titled, screenshots, ROOT } from './lib/browser.mjs';
 import { startServer, account } from './lib/server.mjs';
 
-let server, browser, citizen, operator, visitor, mario;
+let server, browser, citizen, operator, visitor, mario, rateizzazione;
 const TMP = mkdtempSync(join(tmpdir(), 'sportello-e2e-taxpayer-'));
 
 before(async () => {
@@ -187,6 +189,7 @@ test('a citizen opens La mia posizione, downloads the statement PDF and simulate
   assert.ok(filed, 'the rateizzazione request is not among the citizen\'s');
   const carried = await api(`/requests/${filed.id}/plan`, await token(mario));
   assert.equal(carried.proposal.instalments.length, 3);
+  rateizzazione = { id: filed.id, number };
 });
 
 async function consoleLogin(who, acc) {
@@ -199,9 +202,46 @@ async function consoleLogin(who, acc) {
   await who.audit('console queue');
 }
 
+test('an operator grants the plan by resolving the request, and the statement says so', async () => {
+  const { page } = operator;
+  assert.ok(rateizzazione, 'the citizen test filed no rateizzazione');
+  await consoleLogin(operator, account(server.demo, 'operator', /tributi/));
+  await open(operator, server.url, `/console/pratiche/${rateizzazione.id}`);
+  const carried = page.getByTestId('carried-plan');
+  await carried.getByRole('table', { name: 'Rate proposte' }).locator('tbody tr').nth(2).waitFor();
+  await carried.getByText(/Proposto dal cittadino/).waitFor();
+  await operator.audit('console request (plan proposed)');
+  await page.getByRole('button', { name: 'Prendi in carico' }).click();
+  await page.getByRole('button', { name: 'Conferma' }).click();
+  await page.locator('[data-status=in_progress]').first().waitFor();
+  await page.getByRole('button', { name: 'Evadi con risposta' }).click();
+  await page.getByLabel('Risposta al cittadino *', { exact: true }).fill('La rateizzazione in 3 rate è concessa secondo il piano proposto.');
+  await page.getByRole('button', { name: 'Conferma' }).click();
+  await page.locator('[data-status=resolved]').first().waitFor();
+  await page.getByTestId('carried-plan').getByText(/^Concesso il /).waitFor();
+  await operator.audit('console request (plan granted)');
+
+  // The contribuente's file: the ingiunzione is on the plan.
+  await page.getByTestId('carried-plan').getByRole('link', { name: 'Apri la scheda del contribuente' }).click();
+  await titled(operator, 'Mario Rossi');
+  const act = page.getByTestId('statement-act').filter({ hasText: rateizzazione.number });
+  await act.getByText(/Rateizzazione concessa il .* in 3 rate/).waitFor();
+  assert.match(plain(await act.textContent()), /Stato: Rateizzato/);
+  await operator.audit('taxpayer file (plan granted)');
+
+  // And the citizen sees it in La mia posizione.
+  await citizen.page.goto(`${server.url}/area-personale/posizione`);
+  await titled(citizen, 'La mia posizione');
+  await citizen.page
+    .getByTestId('statement-act')
+    .filter({ hasText: rateizzazione.number })
+    .getByText(/Rateizzazione concessa il .* in 3 rate/)
+    .waitFor();
+  await citizen.audit('La mia posizione (plan granted)');
+});
+
 test('an operator finds Mario, records a desk payment and sees the statement change', async () => {
   const { page } = operator;
-  await consoleLogin(operator, account(server.demo, 'operator', /tributi/));
   const nav = page.getByRole('navigation', { name: 'Navigazione della console' });
   await nav.getByRole('link', { name: 'Contribuenti' }).click();
   await titled(operator, 'Contribuenti');
@@ -294,7 +334,7 @@ test('an operator imports a CSV and watches the progress bar end in the report',
   ]);
   const csv = join(TMP, 'errori.csv');
   await download.saveAs(csv);
-  assert.match(readFileSync(csv, 'utf8'), /^3;codice_fiscale;/m);
+  assert.match(readFileSync(csv, 'utf8'), /^3;"codice_fiscale";/m);
 
   // Again, skipping the invalid row: Laura is imported, the bad row reported.
   report = await importFile(operator, 'contribuenti', 'con-errori.csv', bad, true, 'Completata');

@@ -10,8 +10,8 @@ use std::rc::Rc;
 
 use domain::Lang;
 use domain::api::{
-    Adjustment, Contribuente, ContribuenteDetail, CreateAdjustment, CreateImport, CreatePayment,
-    ImportView, Payment, PlanProposal, Statement, Utenza,
+    Act, Adjustment, Contribuente, ContribuenteDetail, CreateAdjustment, CreateImport,
+    CreatePayment, ImportView, Payment, PlanProposal, PlanRequestView, Statement, Utenza,
 };
 use domain::api::{
     AuditEntry, ConnectionTest, CreateMessage, CreateRequest, CreateUser, Document, Faq,
@@ -871,4 +871,13 @@ pub async fn imports() -> ApiResult<Page<ImportView>> {
 
 pub fn import_errors_url(id: &str) -> String {
     format!("/imports/{}/errors.csv", enc(id))
+}
+
+/// The plan a rateizzazione request carries (404 when it carries none).
+pub async fn request_plan(id: &str) -> ApiResult<PlanRequestView> {
+    get(&format!("/requests/{}/plan", enc(id))).await
+}
+
+pub async fn act(id: &str) -> ApiResult<Act> {
+    get(&format!("/acts/{}", enc(id))).await
 }

@@ -571,3 +571,89 @@ fn AdjustmentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
         </section>
     }
 }
+
+/// The plan a rateizzazione request carries, on the request's page: what the citizen was
+/// proposed, whether resolving has granted it, and the way to the contribuente's file.
+/// Nothing when the request carries no plan (no contribuente for the citizen).
+#[component]
+pub fn PlanCarried(request_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = LocalResource::new(move || {
+        let id = request_id.clone();
+        async move {
+            let plan = match api::request_plan(&id).await {
+                Ok(p) => p,
+                Err(ApiError::Problem(p)) if p.status == 404 => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            let act = api::act(&plan.act_id).await?;
+            Ok(Some((plan, act)))
+        }
+    });
+    move || match data.get() {
+        None => view! { <Loading /> }.into_any(),
+        Some(Err(e)) => view! { <ErrorAlert error=Signal::stored(Some(e)) /> }.into_any(),
+        Some(Ok(None)) => ().into_any(),
+        Some(Ok(Some((plan, act)))) => {
+            let granted = plan.granted_at.map(format::datetime);
+            let href = format!("{SEARCH_PATH}/{}", act.contribuente_id);
+            let p = plan.proposal;
+            let rows = p
+                .instalments
+                .iter()
+                .map(|i| {
+                    view! {
+                        <tr>
+                            <td>{i.n}</td>
+                            <td class="text-nowrap">{format::date(i.due_date)}</td>
+                            <td class="text-end text-nowrap">{euro(i.amount)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let title = format!(
+                "{} {} ({})",
+                kind_label(i18n.lang(), act.kind),
+                act.number,
+                act.year
+            );
+            let message = p.entitlement.message.clone();
+            view! {
+                <section aria-labelledby="carried-plan" class="mt-4" data-testid="carried-plan">
+                    <h2 id="carried-plan" class="h4">{tra(|t| t.carried_title)}</h2>
+                    <p class="mb-1"><strong>{title}</strong></p>
+                    <p class="small mb-2">{message}</p>
+                    <p class="small">
+                        {move || {
+                            let t = account_texts(i18n.lang());
+                            granted
+                                .as_deref()
+                                .map_or_else(|| t.carried_proposed.to_owned(), |d| (t.carried_granted)(d))
+                        }}
+                    </p>
+                    <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.plan_caption)>
+                        <table class="table table-sm align-middle">
+                            <caption class="visually-hidden">{tra(|t| t.plan_caption)}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{tra(|t| t.col_n)}</th>
+                                    <th scope="col">{tra(|t| t.col_due)}</th>
+                                    <th scope="col" class="text-end">{tra(|t| t.col_amount)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                            <tfoot>
+                                <tr class="fw-semibold">
+                                    <th scope="row" colspan="2">{tra(|t| t.plan_total)}</th>
+                                    <td class="text-end text-nowrap">{euro(p.total)}</td>
+                                </tr>
+                            </tfoot>
+                        </table>
+                    </div>
+                    <p><a href=href>{tra(|t| t.open_taxpayer)}</a></p>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
