@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the SPA (crates/web-ui) into dist/: four WebAssembly apps (portal, console,
-# password recovery, booking) with
+# Builds the SPA (crates/web-ui) into dist/: five WebAssembly apps (portal, console,
+# password recovery, booking, the citizen's taxpayer account) with
 # their JS glue, Bootstrap Italia CSS (purged of unused rules), fonts and icons, and
 # index.html. Idempotent: installs only what is missing (the wasm32 target,
 # wasm-bindgen-cli at the version in Cargo.lock, the npm packages), then builds.
@@ -53,12 +53,12 @@ OUT="$TARGET_DIR/wasm32-unknown-unknown/$PROFILE"
 step "wasm-bindgen + wasm-opt"
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
-# Four apps from one crate: the portal (bin web-ui -> sportello.*), the console
+# Five apps from one crate: the portal (bin web-ui -> sportello.*), the console
 # (bin console -> console.*), so citizens never download the console, the password
-# recovery (bin recovery -> recovery.*), kept out of the portal's first load, and the
+# recovery (bin recovery -> recovery.*), kept out of the portal's first load, the
 # booking of appointments and pickups (bin booking -> booking.*), which a Comune's site
-# links to directly.
-for app in sportello:web-ui console:console recovery:recovery booking:booking; do
+# links to directly, and the citizen's taxpayer account (bin account -> account.*).
+for app in sportello:web-ui console:console recovery:recovery booking:booking account:account; do
   name=${app%%:*}
   wasm-bindgen --target web --no-typescript --out-dir "$STAGE" --out-name "$name" "$OUT/${app#*:}.wasm"
   # npm binaryen: Debian's wasm-opt 108 produces a module that fails at runtime.
@@ -73,6 +73,8 @@ mkdir -p "$DIST/bootstrap-italia/css" "$DIST/bootstrap-italia/svg"
 cp "$STAGE"/sportello.js "$STAGE"/sportello_bg.wasm "$STAGE"/console.js "$STAGE"/console_bg.wasm \
   "$STAGE"/recovery.js "$STAGE"/recovery_bg.wasm "$STAGE"/booking.js "$STAGE"/booking_bg.wasm "$DIST/"
 cp "$UI/static/app.css" "$DIST/"
+# La mia posizione, loaded only at /area-personale/posizione.
+cp "$STAGE"/account.js "$STAGE"/account_bg.wasm "$DIST/"
 # Bootstrap Italia is 600 KB of CSS; keep only the rules whose classes the app's sources
 # name (every class is a literal in src/, so the scan is complete), then the custom
 # properties, keyframes and font faces those rules still use: ~90 → ~14 KB gzipped.
@@ -105,7 +107,10 @@ cat >"$DIST/boot.js" <<EOF
 // and /ritiro-ingombranti, the citizen portal elsewhere (the same split as
 // AppKind::of_path). (An external file, so a strict CSP works.)
 const path = location.pathname;
-const [js, wasm] = path === "/console" || path.startsWith("/console/")
+// "La mia posizione" (AppKind::Account) under /area-personale/posizione.
+const [js, wasm] = path === "/area-personale/posizione" || path.startsWith("/area-personale/posizione/")
+  ? ["/account.js?v=$(hash "$DIST/account.js")", "/account_bg.wasm?v=$(hash "$DIST/account_bg.wasm")"]
+  : path === "/console" || path.startsWith("/console/")
   ? ["/console.js?v=$(hash "$DIST/console.js")", "/console_bg.wasm?v=$(hash "$DIST/console_bg.wasm")"]
   : path === "/recupero-password"
   ? ["/recovery.js?v=$(hash "$DIST/recovery.js")", "/recovery_bg.wasm?v=$(hash "$DIST/recovery_bg.wasm")"]
@@ -139,6 +144,8 @@ COMMON="boot.js bootstrap-italia/css/bootstrap-italia.min.css app.css index.html
 report "portal (/)" sportello_bg.wasm sportello.js $COMMON
 # shellcheck disable=SC2086
 report "console (/console)" console_bg.wasm console.js $COMMON
+# shellcheck disable=SC2086
+report "la mia posizione (/area-personale/posizione)" account_bg.wasm account.js $COMMON
 # shellcheck disable=SC2086
 report "password recovery (/recupero-password)" recovery_bg.wasm recovery.js $COMMON
 # shellcheck disable=SC2086

@@ -387,6 +387,13 @@ fn last_sunday(year: i32, month: u32) -> NaiveDate {
     last - Duration::days(i64::from(last.weekday().num_days_from_sunday()))
 }
 
+/// A day as Italians write it, `31/12/2025`: the statement PDF, the web app and the
+/// domain's messages all use this. Written out by hand: chrono's `format` would pull its
+/// strftime engine into the WebAssembly for one fixed pattern.
+pub fn italian_date(d: NaiveDate) -> String {
+    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,6 +529,14 @@ mod tests {
         for bad in ["13-01", "02-30", "1-1", "", "ab-cd", "12/07"] {
             assert!(MonthDay::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn italian_dates() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(italian_date(d(2025, 12, 31)), "31/12/2025");
+        assert_eq!(italian_date(d(2026, 2, 1)), "01/02/2026");
+        assert_eq!(italian_date(d(987, 1, 9)), "09/01/0987");
     }
 
     #[test]

@@ -9,6 +9,10 @@ use std::fmt;
 use std::rc::Rc;
 
 use domain::api::{
+    Act, Adjustment, Contribuente, ContribuenteDetail, CreateAdjustment, CreateImport,
+    CreatePayment, ImportView, Payment, PlanProposal, PlanRequestView, Statement, Utenza,
+};
+use domain::api::{
     AuditEntry, ConnectionTest, CreateMessage, CreateRequest, CreateUser, Document, Faq,
     LinkSender, LoginRequest, MailExport, MailQueued, MailView, Mailbox, Me, MessageView,
     NotificationChannels, NotificationPreferences, Office, Page, PasswordResetConfirm,
@@ -771,4 +775,133 @@ pub async fn download(href: &str, filename: &str) -> ApiResult<()> {
 
 fn enc(segment: &str) -> String {
     js_sys::encode_uri_component(segment).into()
+}
+
+// ---- taxpayer account -----------------------------------------------------------------
+
+/// `?as_of=` when a day is chosen (the server's today otherwise).
+fn as_of_query(as_of: Option<chrono::NaiveDate>) -> String {
+    as_of.map_or_else(String::new, |d| format!("?as_of={d}"))
+}
+
+pub async fn my_statement(as_of: Option<chrono::NaiveDate>) -> ApiResult<Statement> {
+    get(&format!("/me/statement{}", as_of_query(as_of))).await
+}
+
+pub fn my_statement_pdf_url(as_of: Option<chrono::NaiveDate>) -> String {
+    format!("/me/statement.pdf{}", as_of_query(as_of))
+}
+
+pub async fn my_utenze() -> ApiResult<Vec<Utenza>> {
+    get_list("/me/utenze").await
+}
+
+pub async fn my_payments() -> ApiResult<Vec<Payment>> {
+    get_list("/me/payments").await
+}
+
+/// The plan proposed for one of the caller's acts (`query` from [`query`]).
+pub async fn my_plan(act_id: &str, query: &str) -> ApiResult<PlanProposal> {
+    get(&format!("/me/acts/{}/plan{query}", enc(act_id))).await
+}
+
+pub async fn search_contribuenti(q: &str) -> ApiResult<Page<Contribuente>> {
+    get(&format!(
+        "/contribuenti{}",
+        query(&[("q", q), ("limit", "50")])
+    ))
+    .await
+}
+
+pub async fn contribuente(id: &str) -> ApiResult<ContribuenteDetail> {
+    get(&format!("/contribuenti/{}", enc(id))).await
+}
+
+pub async fn contribuente_statement(
+    id: &str,
+    as_of: Option<chrono::NaiveDate>,
+) -> ApiResult<Statement> {
+    get(&format!(
+        "/contribuenti/{}/statement{}",
+        enc(id),
+        as_of_query(as_of)
+    ))
+    .await
+}
+
+pub fn contribuente_statement_pdf_url(id: &str, as_of: Option<chrono::NaiveDate>) -> String {
+    format!(
+        "/contribuenti/{}/statement.pdf{}",
+        enc(id),
+        as_of_query(as_of)
+    )
+}
+
+/// A sgravio, annullamento, compensazione or rimborso; the same key for a retried click
+/// records it once.
+pub async fn create_adjustment(
+    act_id: &str,
+    body: &CreateAdjustment,
+    idempotency_key: &str,
+) -> ApiResult<Adjustment> {
+    decode(
+        send_keyed(
+            Method::POST,
+            &format!("/acts/{}/adjustments", enc(act_id)),
+            Body::json(body),
+            Some(idempotency_key),
+        )
+        .await?,
+    )
+    .await
+}
+
+/// A payment at the desk; the same key for a retried click records it once.
+pub async fn create_payment(body: &CreatePayment, idempotency_key: &str) -> ApiResult<Payment> {
+    decode(
+        send_keyed(
+            Method::POST,
+            "/payments",
+            Body::json(body),
+            Some(idempotency_key),
+        )
+        .await?,
+    )
+    .await
+}
+
+/// Uploads a CSV to import (multipart `data` + `file`), with the upload's progress.
+pub async fn create_import(
+    body: &CreateImport,
+    file: &web_sys::File,
+    on_progress: impl Fn(f64) + 'static,
+) -> ApiResult<ImportView> {
+    let form = web_sys::FormData::new().map_err(js_err)?;
+    let json = serde_json::to_string(body).unwrap_or_default();
+    form.append_with_blob("data", &json_blob(&json)?)
+        .map_err(js_err)?;
+    form.append_with_blob_and_filename("file", file, &file.name())
+        .map_err(js_err)?;
+    upload::send("/imports", &form, on_progress).await
+}
+
+pub async fn import(id: &str) -> ApiResult<ImportView> {
+    get(&format!("/imports/{}", enc(id))).await
+}
+
+pub async fn imports() -> ApiResult<Page<ImportView>> {
+    get("/imports?limit=20").await
+}
+
+pub fn import_errors_url(id: &str) -> String {
+    format!("/imports/{}/errors.csv", enc(id))
+}
+
+/// The plan a rateizzazione request carries (404 when it carries none).
+pub async fn request_plan(id: &str) -> ApiResult<PlanRequestView> {
+    get(&format!("/requests/{}/plan", enc(id))).await
+}
+
+pub async fn act(id: &str) -> ApiResult<Act> {
+    get(&format!("/acts/{}", enc(id))).await
 }

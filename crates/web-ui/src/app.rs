@@ -15,6 +15,9 @@ use crate::session::{provide_session, provide_tenant};
 pub enum AppKind {
     Portal,
     Console,
+    /// "La mia posizione" (the citizen's taxpayer account and plan simulator): loaded on
+    /// demand, out of the portal's first load.
+    Account,
     /// The password-recovery pages: rarely visited, so kept out of the portal's first load.
     Recovery,
     /// Appointment and pickup booking: a Comune's site links straight there, so it loads
@@ -25,7 +28,9 @@ pub enum AppKind {
 impl AppKind {
     pub fn of_path(path: &str) -> Self {
         let path = path.split(['?', '#']).next().unwrap_or_default();
-        if path == "/console" || path.starts_with("/console/") {
+        if path == ACCOUNT_PATH || path.starts_with("/area-personale/posizione/") {
+            Self::Account
+        } else if path == "/console" || path.starts_with("/console/") {
             Self::Console
         } else if path == RECOVERY_PATH {
             Self::Recovery
@@ -40,11 +45,15 @@ impl AppKind {
     /// This app's sign-in page: the console has its own, for staff.
     pub fn login_path(self) -> &'static str {
         match self {
+            Self::Account => "/accedi",
             Self::Console => "/console/accedi",
             Self::Portal | Self::Recovery | Self::Booking => "/accedi",
         }
     }
 }
+
+/// Area personale › La mia posizione, an app of its own (see [`AppKind::Account`]).
+pub const ACCOUNT_PATH: &str = "/area-personale/posizione";
 
 /// Asks for a reset link or, with `?token=`, sets a new password. The address the reset
 /// e-mails link to.
@@ -115,6 +124,9 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("registrazioni") view=console::Registrations />
                 <Route path=path!("registro") view=console::Registry />
                 <Route path=path!("attivita") view=console::AuditLog />
+                <Route path=path!("contribuenti") view=console::taxpayers::Taxpayers />
+                <Route path=path!("contribuenti/:id") view=console::taxpayers::TaxpayerFile />
+                <Route path=path!("importazioni") view=console::imports::Imports />
                 <Route path=path!("impostazioni") view=console::admin::SettingsPage />
                 <Route path=path!("uffici") view=console::admin::OfficesPage />
                 <Route path=path!("utenti") view=console::admin::UsersPage />
@@ -128,6 +140,15 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("sportelli") view=console::desks::DesksPage />
                 <Route path=path!("zone-ritiro") view=console::pickups::PickupAdminPage />
             </ParentRoute>
+        </Routes>
+    }
+    .into_any()
+}
+
+pub fn account_routes() -> AnyView {
+    view! {
+        <Routes fallback=pages::NotFound>
+            <Route path=path!("/area-personale/posizione") view=pages::account::MyAccount />
         </Routes>
     }
     .into_any()

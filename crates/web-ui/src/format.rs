@@ -1,13 +1,14 @@
 //! Dates and sizes as Italian readers expect them (`31/12/2026`, Europe/Rome time).
 //!
 //! Written out by hand: chrono's `format("%d/%m/%Y")` pulls its whole strftime engine into
-//! the WebAssembly for two fixed patterns.
+//! the WebAssembly for two fixed patterns. Days and amounts use the domain's formatters
+//! (`calendar::italian_date`, `Money`'s `Display`), the same the statement PDF prints.
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use domain::calendar::rome_offset;
 
 pub fn date(d: NaiveDate) -> String {
-    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
+    domain::calendar::italian_date(d)
 }
 
 pub fn opt_date(d: Option<NaiveDate>) -> String {
@@ -44,4 +45,12 @@ pub fn percent(p: Option<f64>) -> String {
 
 pub fn decimal(x: Option<f64>) -> String {
     x.map_or_else(|| "—".to_owned(), |x| format!("{x:.1}"))
+}
+
+/// An amount in cents as Italians write it (`1.234,56 €`), as on the statement PDF; the
+/// space before the sign does not break.
+pub fn euro(cents: i64) -> String {
+    domain::types::Money::from_cents(cents)
+        .to_string()
+        .replace(' ', "\u{a0}")
 }

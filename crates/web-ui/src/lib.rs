@@ -26,6 +26,12 @@ pub fn start_console() {
     start(app::AppKind::Console, app::console_routes);
 }
 
+/// "La mia posizione" (`/area-personale/posizione`, `src/bin/account.rs`): one more entry
+/// point, so the citizen's taxpayer account loads only when opened.
+pub fn start_account() {
+    start(app::AppKind::Account, app::account_routes);
+}
+
 /// The password-recovery pages.
 pub fn start_recovery() {
     start(app::AppKind::Recovery, app::recovery_routes);

@@ -50,5 +50,5 @@ pub(crate) fn at_field(err: DomainError, field: impl Into<Cow<'static, str>>) ->
 
 /// Italian date format, as statements and messages print it.
 pub(crate) fn it_date(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    crate::calendar::italian_date(d)
 }

@@ -151,6 +151,7 @@ pub static TEXTS: Texts = Texts {
     pref_missing: "not in your profile",
     pref_lang: "Language of the notices",
     pref_none_warning: "With no channel you will receive no notices: you can still follow your requests here.",
+    nav_my_account: "My tax account",
 
     documents_title: "Documents",
     documents_intro: "Regulations, tariff resolutions, forms and the service quality charter.",

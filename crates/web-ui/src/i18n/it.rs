@@ -151,6 +151,7 @@ pub static TEXTS: Texts = Texts {
     pref_missing: "non indicato nel profilo",
     pref_lang: "Lingua degli avvisi",
     pref_none_warning: "Senza alcun canale non riceverai avvisi: potrai comunque seguire le pratiche in quest'area.",
+    nav_my_account: "La mia posizione",
 
     documents_title: "Documenti",
     documents_intro: "Regolamenti, delibere tariffarie, moduli e carta della qualità del servizio.",

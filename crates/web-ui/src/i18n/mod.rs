@@ -12,6 +12,10 @@ use leptos::prelude::*;
 
 use crate::browser;
 
+// The taxpayer's account (La mia posizione, the console's Contribuenti and Importazioni).
+mod account;
+pub use account::{AccountTexts, account_texts, trac, tracs};
+
 const STORAGE_KEY: &str = "sportello.lang";
 
 /// All strings of the interface. Functions build the few sentences that embed values.
@@ -165,6 +169,7 @@ pub struct Texts {
     pub pref_missing: &'static str,
     pub pref_lang: &'static str,
     pub pref_none_warning: &'static str,
+    pub nav_my_account: &'static str,
 
     // documents & faq
     pub documents_title: &'static str,

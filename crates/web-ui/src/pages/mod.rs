@@ -1,5 +1,6 @@
 //! One module per page (or small family of pages).
 
+pub mod account;
 mod auth;
 pub mod booking;
 pub mod console;

@@ -7,13 +7,15 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 
 use crate::api;
+use crate::app::{ACCOUNT_PATH, rel_for};
 use crate::components::{
     Checkbox, Crumb, ErrorAlert, FormState, Loading, Need, Notice, Page, RequireLogin, SelectInput,
 };
 use crate::i18n::{Texts, tr, trs, use_i18n};
 use crate::session::use_session;
 
-/// The personal area's menu: the requests and the contact preferences.
+/// The personal area's menu: the requests, the contact preferences and the taxpayer's
+/// account (another app, so its link loads the page).
 #[component]
 pub fn PersonalAreaNav() -> impl IntoView {
     let location = use_location();
@@ -21,7 +23,12 @@ pub fn PersonalAreaNav() -> impl IntoView {
         let current = move || location.pathname.get() == href;
         view! {
             <li class="list-inline-item me-3">
-                <a href=href class:fw-semibold=current aria-current=move || current().then_some("page")>
+                <a
+                    href=href
+                    rel=rel_for(href)
+                    class:fw-semibold=current
+                    aria-current=move || current().then_some("page")
+                >
                     {tr(label)}
                 </a>
             </li>
@@ -32,6 +39,7 @@ pub fn PersonalAreaNav() -> impl IntoView {
             <ul class="list-inline mb-0">
                 {link("/area-personale", |t| t.my_requests_title)}
                 {link("/area-personale/preferenze", |t| t.preferences_title)}
+                {link(ACCOUNT_PATH, |t| t.nav_my_account)}
             </ul>
         </nav>
     }

@@ -167,6 +167,18 @@ fn WizardSteps() -> impl IntoView {
     let subject = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let values = FieldValues::new();
+    // Filled in from the query: "La mia posizione" links here with the act and the number
+    // of instalments of a simulated plan (`?tipo=…&oggetto=…&numero_avviso=…`).
+    query.with_untracked(|q| {
+        for (name, value) in q.latest_values() {
+            match name.as_ref() {
+                "tipo" => {}
+                "oggetto" => subject.set(value.to_owned()),
+                "descrizione" => description.set(value.to_owned()),
+                field => values.text(field).set(value.to_owned()),
+            }
+        }
+    });
     let files: RwSignal<Vec<File>, LocalStorage> = RwSignal::new_local(Vec::new());
     let progress = RwSignal::new(None::<f64>);
     let form = FormState::new();

@@ -37,7 +37,7 @@ fn eur(cents: i64) -> String {
 }
 
 fn day(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    domain::calendar::italian_date(d)
 }
 
 fn encode(s: &str) -> Vec<u8> {

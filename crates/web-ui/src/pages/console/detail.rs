@@ -22,6 +22,7 @@ use crate::format;
 use crate::i18n::{ActionLabels, kind_label, status_label, tr, trs, trst, trsts, use_i18n};
 use crate::pages::console::request_mail::{ExportPanel, MailSection};
 use crate::pages::console::sender::SenderPanel;
+use crate::pages::console::taxpayers::PlanCarried;
 use crate::session::use_tenant;
 
 type Res<T> = LocalResource<ApiResult<T>>;
@@ -97,6 +98,8 @@ pub fn Detail() -> impl IntoView {
                     <div class="row">
                         <div class="col-12 col-xl-7">
                             <RequestData r=r.clone() />
+                            {(r.kind == domain::RequestKind::Rateizzazione)
+                                .then(|| view! { <PlanCarried request_id=r.id.clone() /> })}
                             <section aria-labelledby="thread-title" class="mt-4">
                                 <h2 id="thread-title" class="h4">{tr(|t| t.thread_title)}</h2>
                                 {load(messages, |items| view! { <Thread messages=items /> })}

@@ -5,6 +5,7 @@ pub mod agenda;
 mod audit;
 pub mod desks;
 mod detail;
+pub mod imports;
 pub mod mail_settings;
 pub mod pickups;
 mod queue;
@@ -12,6 +13,7 @@ mod registrations;
 mod registry;
 mod request_mail;
 mod sender;
+pub mod taxpayers;
 
 pub use audit::AuditLog;
 pub use detail::Detail;
@@ -55,6 +57,15 @@ const AGENDA_ADMIN_LINKS: [AgendaEntry; 2] = [
 
 /// The audit log, for supervisors and administrators.
 const AUDIT_PATH: &str = "/console/attivita";
+
+/// A side-menu entry of the taxpayer's account, labelled from its own texts.
+type TaxEntry = (&'static str, fn(&crate::i18n::AccountTexts) -> &'static str);
+
+/// The taxpayer's account at the desk (every staff role), under its own heading.
+const TAX_LINKS: [TaxEntry; 2] = [
+    (taxpayers::SEARCH_PATH, |t| t.taxpayers_title),
+    ("/console/importazioni", |t| t.imports_title),
+];
 
 const ADMIN_LINKS: [NavEntry; 8] = [
     ("/console/impostazioni", |t| t.settings_title),
@@ -108,6 +119,10 @@ pub fn ConsoleLayout() -> impl IntoView {
                                         .is_some_and(|r| matches!(r, Role::Supervisor | Role::Admin))
                                         .then(|| link(AUDIT_PATH, trst(|s| s.audit_title)))
                                 }}
+                            </ul>
+                            <p class="h6 text-uppercase text-muted mt-3">{crate::i18n::trac(|t| t.nav_heading)}</p>
+                            <ul class="link-list">
+                                {TAX_LINKS.into_iter().map(|(h, l)| link(h, crate::i18n::trac(l))).collect_view()}
                             </ul>
                             {move || {
                                 session
