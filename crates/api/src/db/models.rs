@@ -689,3 +689,38 @@ pub struct ImportErrorRow {
     pub message_it: String,
     pub message_en: String,
 }
+
+/// The tenant's pagoPA settings; `gpd_subscription_key` is sealed (`secret_key.rs`).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = pagopa_settings, treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct PagopaSettingsRow {
+    pub tenant_id: String,
+    pub creditor_fiscal_code: Option<String>,
+    pub segregation_code: Option<i32>,
+    pub iban: Option<String>,
+    pub poste_account: Option<String>,
+    pub cbill: Option<String>,
+    pub gpd_url: Option<String>,
+    pub gpd_subscription_key: Option<String>,
+    pub checkout_url: Option<String>,
+    /// JSON array of days.
+    pub reminder_days: String,
+    pub next_notice_base: i64,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = payment_notices, treat_none_as_default_value = false)]
+pub struct NoticeRow {
+    pub tenant_id: String,
+    pub nav: String,
+    pub iuv: String,
+    pub act_id: String,
+    pub instalment: i32,
+    pub amount: i64,
+    pub due_date: NaiveDate,
+    pub creditor_fiscal_code: String,
+    pub cancelled: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
