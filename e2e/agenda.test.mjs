@@ -430,6 +430,14 @@ test('(d) an administrator closes a desk on a date; the booking page shows the n
   await check(visitor.page.getByLabel(/Sportello TARI/));
   await visitor.page.getByText('Chiuso: Chiuso per inventario').first().waitFor();
   await visitor.audit('booking: place (with the closure)');
+  // In English too.
+  await visitor.page.getByRole('button', { name: /English/ }).click();
+  await titled(visitor, 'Book an appointment');
+  await visitor.page.getByRole('heading', { name: 'Place' }).waitFor();
+  await visitor.page.getByText('Closed: Chiuso per inventario').first().waitFor();
+  await visitor.audit('booking: place (English)');
+  await visitor.page.getByRole('button', { name: /Italiano/ }).click();
+  await titled(visitor, 'Prenota appuntamento');
 });
 
 test('(e) the e-mailed confirmation link confirms a booking held for confirmation', async () => {

@@ -321,7 +321,7 @@ test('an operator imports a CSV and watches the progress bar end in the report',
       'NONVALIDO;Neri;Anna;Via Roma 3;561;Pisa\n',
   );
   report = await importFile(operator, 'contribuenti', 'con-errori.csv', bad, false, 'Non riuscita');
-  await report.getByText('Nessuna riga è stata importata.').waitFor();
+  await report.getByRole('alert').filter({ hasText: /nessuna riga è stata importata/i }).waitFor();
   const errors = report.getByRole('table', { name: 'Righe non valide' });
   const row = errors.getByRole('row').filter({ hasText: 'codice_fiscale' });
   assert.equal(await row.locator('td').first().textContent(), '3');

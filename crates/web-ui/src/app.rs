@@ -9,8 +9,8 @@ use crate::i18n::provide_i18n;
 use crate::pages::{self, console};
 use crate::session::{provide_session, provide_tenant};
 
-/// Which of the two apps is running. Links and redirects into the other one are full page
-/// loads (`rel="external"`, `location.assign`), since its code is in the other module.
+/// Which of the apps is running. Links and redirects into another one are full page
+/// loads (`rel="external"`, `location.assign`), since its code is in another module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AppKind {
     Portal,

@@ -254,9 +254,12 @@ fn ImportReport(v: ImportView) -> impl IntoView {
             {failed.then(|| {
                 let reason = v.error.clone();
                 view! {
+                    // The server's reason says what happened; without one, say it here.
                     <div class="alert alert-danger" role="alert">
-                        {reason.map(|r| view! { <p class="mb-1">{r}</p> })}
-                        <p class="mb-0">{trac(|t| t.nothing_imported)}</p>
+                        {match reason {
+                            Some(r) => view! { <p class="mb-0">{r}</p> }.into_any(),
+                            None => view! { <p class="mb-0">{trac(|t| t.nothing_imported)}</p> }.into_any(),
+                        }}
                     </div>
                 }
             })}

@@ -172,20 +172,32 @@ pub fn TaxpayerFile() -> impl IntoView {
         .filter(|h| h.starts_with(SEARCH_PATH))
         .unwrap_or_else(|| SEARCH_PATH.to_owned());
     let changed = Callback::new(move |()| version.update(|v| *v += 1));
+    // The forms' confirmations outlive the reload that follows each write (which builds
+    // the file, forms included, anew).
+    let done = Done {
+        payment: RwSignal::new(None),
+        adjustment: RwSignal::new(None),
+    };
     view! {
         <Page title no_breadcrumbs=true>
             <p><a href=back>{trac(|t| t.back_to_search)}</a></p>
             {move || match data.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(Err(e)) => view! { <ErrorAlert error=Signal::stored(Some(e)) /> }.into_any(),
-                Some(Ok(d)) => view! { <FileBody d changed /> }.into_any(),
+                Some(Ok(d)) => view! { <FileBody d changed done /> }.into_any(),
             }}
         </Page>
     }
 }
 
+#[derive(Clone, Copy)]
+struct Done {
+    payment: RwSignal<Option<String>>,
+    adjustment: RwSignal<Option<String>>,
+}
+
 #[component]
-fn FileBody(d: TaxpayerData, changed: Callback<()>) -> impl IntoView {
+fn FileBody(d: TaxpayerData, changed: Callback<()>, done: Done) -> impl IntoView {
     let c = d.detail.contribuente.clone();
     let contacts = [c.email.clone(), c.pec.clone(), c.phone.clone()]
         .into_iter()
@@ -238,10 +250,10 @@ fn FileBody(d: TaxpayerData, changed: Callback<()>) -> impl IntoView {
         {(!acts.is_empty()).then(|| view! {
             <div class="row">
                 <div class="col-12 col-xl-6">
-                    <PaymentForm acts=acts.clone() changed />
+                    <PaymentForm acts=acts.clone() changed done=done.payment />
                 </div>
                 <div class="col-12 col-xl-6">
-                    <AdjustmentForm acts=acts.clone() changed />
+                    <AdjustmentForm acts=acts.clone() changed done=done.adjustment />
                 </div>
             </div>
         })}
@@ -374,7 +386,11 @@ fn today() -> String {
 }
 
 #[component]
-fn PaymentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
+fn PaymentForm(
+    acts: Vec<Act>,
+    changed: Callback<()>,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let act = RwSignal::new(if acts.len() == 1 {
         acts[0].id.clone()
@@ -427,6 +443,7 @@ fn PaymentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
             instalment,
         };
         form.start();
+        done.set(None);
         spawn_local(async move {
             match api::create_payment(&body, &key.get_value()).await {
                 Ok(_) => {
@@ -434,7 +451,8 @@ fn PaymentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
                     value.set(String::new());
                     reference.set(String::new());
                     rata.set(String::new());
-                    form.succeed(account_texts(i18n.lang()).payment_done);
+                    form.pending.set(false);
+                    done.set(Some(account_texts(i18n.lang()).payment_done.to_owned()));
                     changed.run(());
                 }
                 Err(e) => form.fail(e),
@@ -444,7 +462,7 @@ fn PaymentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
     view! {
         <section aria-labelledby="payment-title" class="card card-bg shadow-sm mb-4">
             <form class="card-body" on:submit=submit novalidate>
-                <h2 id="payment-title" class="h5">{trac(|t| t.payment_title)}</h2>
+                <h2 id="payment-title" class="h5 mb-4">{trac(|t| t.payment_title)}</h2>
                 <ErrorAlert error=form.alert />
                 <SelectInput id="pay-act" label=tracs(|t| t.act) value=act options required=true error=form.error_for("act_id") />
                 <TextInput id="pay-date" kind="date" label=tracs(|t| t.date) value=day required=true error=form.error_for("date") />
@@ -459,7 +477,7 @@ fn PaymentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
                     help=tracs(|t| t.instalment_help)
                     error=form.error_for("instalment")
                 />
-                <Notice message=form.done />
+                <Notice message=done />
                 <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
                     {trac(|t| t.payment_submit)}
                 </button>
@@ -469,7 +487,11 @@ fn PaymentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn AdjustmentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
+fn AdjustmentForm(
+    acts: Vec<Act>,
+    changed: Callback<()>,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let act = RwSignal::new(if acts.len() == 1 {
         acts[0].id.clone()
@@ -525,6 +547,7 @@ fn AdjustmentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
         };
         let act_id = act.get_untracked();
         form.start();
+        done.set(None);
         spawn_local(async move {
             match api::create_adjustment(&act_id, &body, &key.get_value()).await {
                 Ok(_) => {
@@ -532,7 +555,8 @@ fn AdjustmentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
                     value.set(String::new());
                     rata.set(String::new());
                     reason.set(String::new());
-                    form.succeed(account_texts(i18n.lang()).adjust_done);
+                    form.pending.set(false);
+                    done.set(Some(account_texts(i18n.lang()).adjust_done.to_owned()));
                     changed.run(());
                 }
                 Err(e) => form.fail(e),
@@ -542,8 +566,8 @@ fn AdjustmentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
     view! {
         <section aria-labelledby="adjust-title" class="card card-bg shadow-sm mb-4">
             <form class="card-body" on:submit=submit novalidate>
-                <h2 id="adjust-title" class="h5">{trac(|t| t.adjust_title)}</h2>
-                <p class="small">{trac(|t| t.adjust_intro)}</p>
+                <h2 id="adjust-title" class="h5 mb-4">{trac(|t| t.adjust_title)}</h2>
+                <p class="small mb-4">{trac(|t| t.adjust_intro)}</p>
                 <ErrorAlert error=form.alert />
                 <SelectInput id="adj-act" label=tracs(|t| t.act) value=act options required=true error=form.error_for("act_id") />
                 <SelectInput id="adj-kind" label=tracs(|t| t.adjust_kind) value=kind options=kinds required=true error=form.error_for("kind") />
@@ -563,7 +587,7 @@ fn AdjustmentForm(acts: Vec<Act>, changed: Callback<()>) -> impl IntoView {
                     error=form.error_for("instalment")
                 />
                 <TextArea id="adj-reason" label=tracs(|t| t.reason) value=reason required=true rows=3 error=form.error_for("reason") />
-                <Notice message=form.done />
+                <Notice message=done />
                 <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
                     {trac(|t| t.adjust_submit)}
                 </button>
