@@ -956,6 +956,20 @@ fn ops(w: &World) -> Vec<Op> {
         ),
         op(
             "GET",
+            "/api/v1/me/notices/{nav}.pdf",
+            format!("/me/notices/{}.pdf", w.nav_a),
+            Body::None,
+            [401, 200, 404, 404, 404, 404, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/notices/{nav}.pdf",
+            format!("/notices/{}.pdf", w.nav_a),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
             "/api/v1/acts/{id}/notices",
             format!("/acts/{}/notices", w.act_a),
             Body::None,

@@ -1537,25 +1537,40 @@ async fn pagopa_bad_input(app: TestApp) {
     )
     .unwrap();
     for (prefix, token) in [("/me/notices", &anna), ("/notices", &admin)] {
-        for bad in [
-            format!(
-                "{}{}",
-                &nav[..16],
-                if &nav[16..] == "00" { "01" } else { "00" }
-            ),
-            nav[..17].to_owned(),
-            format!("{}x", &nav[..17]),
-            format!("9{}", &nav[1..]),
-        ] {
-            let path = format!("{prefix}/{bad}");
-            let p = assert_problem(app.get(&path, Some(token)).await, 422, &path).await;
-            assert_eq!(p["errors"][0]["field"], "nav", "{path}: {p}");
+        for suffix in ["", ".pdf"] {
+            for bad in [
+                format!(
+                    "{}{}",
+                    &nav[..16],
+                    if &nav[16..] == "00" { "01" } else { "00" }
+                ),
+                nav[..17].to_owned(),
+                format!("{}x", &nav[..17]),
+                format!("9{}", &nav[1..]),
+            ] {
+                let path = format!("{prefix}/{bad}{suffix}");
+                let p = assert_problem(app.get(&path, Some(token)).await, 422, &path).await;
+                assert_eq!(p["errors"][0]["field"], "nav", "{path}: {p}");
+            }
+            let path = format!("{prefix}/{}{suffix}", unknown.as_str());
+            assert_problem(app.get(&path, Some(token)).await, 404, &path).await;
         }
-        let path = format!("{prefix}/{}", unknown.as_str());
-        assert_problem(app.get(&path, Some(token)).await, 404, &path).await;
     }
-    let path = format!("/me/notices/{nav}");
-    assert_problem(app.get(&path, Some(&bruno)).await, 404, "someone else's").await;
+    for suffix in ["", ".pdf"] {
+        let path = format!("/me/notices/{nav}{suffix}");
+        assert_problem(app.get(&path, Some(&bruno)).await, 404, "someone else's").await;
+    }
+    // A cancelled notice is not printed.
+    let res = app
+        .post_json(
+            &format!("/acts/{act_id}/adjustments"),
+            Some(&admin),
+            &json!({"kind": "annullamento", "date": today, "reason": "Errore"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let path = format!("/notices/{nav}.pdf");
+    assert_problem(app.get(&path, Some(&admin)).await, 409, "cancelled").await;
     assert_problem(
         app.get("/acts/no-such-act/notices", Some(&admin)).await,
         404,

@@ -370,3 +370,207 @@ async fn notices_follow_the_acts_and_only_their_owner_sees_them(app: TestApp) {
         .collect();
     assert_eq!(states, ["cancelled", "cancelled", "cancelled"]);
 }
+
+/// Renders every page of a PDF at `dpi` and returns the PNG files.
+fn pages_as_png(pdf: &[u8], dpi: u32) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notice.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-png"])
+        .arg(&file)
+        .arg(dir.path().join("page"))
+        .output()
+        .expect("pdftoppm (Debian poppler-utils; scripts/test.sh installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut pngs: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    pngs.sort();
+    (dir, pngs)
+}
+
+/// The QR codes zbarimg (Debian zbar-tools) reads on the pages, sorted.
+fn qr_codes(pngs: &[std::path::PathBuf]) -> Vec<String> {
+    let mut out = Vec::new();
+    for png in pngs {
+        let res = std::process::Command::new("zbarimg")
+            .args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable"])
+            .arg(png)
+            .output()
+            .expect("zbarimg (Debian zbar-tools; scripts/test.sh installs it)");
+        // Exit status 4: no code on this page.
+        assert!(matches!(res.status.code(), Some(0 | 4)), "{res:?}");
+        out.extend(
+            String::from_utf8(res.stdout)
+                .unwrap()
+                .lines()
+                .map(str::to_owned),
+        );
+    }
+    out.sort();
+    out
+}
+
+/// The DataMatrix symbol dmtxread (Debian dmtx-utils) reads on each page. One per page at
+/// most: the layout gives each option with its bollettino a page here, and asking dmtxread
+/// for more makes it scan the whole page for minutes.
+fn datamatrix_codes(pngs: &[std::path::PathBuf]) -> Vec<String> {
+    let mut out = Vec::new();
+    for png in pngs {
+        let res = std::process::Command::new("dmtxread")
+            .args(["-n", "-N", "1", "-S", "2", "-m", "10000"])
+            .arg(png)
+            .output()
+            .expect("dmtxread (Debian dmtx-utils; scripts/test.sh installs it)");
+        out.extend(
+            String::from_utf8(res.stdout)
+                .unwrap()
+                .lines()
+                .map(str::to_owned),
+        );
+    }
+    out
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("n.pdf");
+    std::fs::write(&f, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&f)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+db_test!(notice_pdf_codes_scan_to_the_payloads);
+async fn notice_pdf_codes_scan_to_the_payloads(app: TestApp) {
+    use domain::pagopa::{PosteAccount, PosteDataMatrix, poste_datamatrix};
+    use domain::types::{CodiceFiscale, Money};
+    let admin = admin(&app).await;
+    configure(&app, &admin, json!({})).await;
+    let t = today();
+    let cid = contribuente(&app, &admin, CF_A, "Niccolò", "Città").await;
+    let act = created(
+        app.post_json(
+            "/acts",
+            Some(&admin),
+            &act_body(
+                &cid,
+                "2026/77",
+                t - Duration::days(5),
+                &[
+                    (t + Duration::days(10), 9_800),
+                    (t + Duration::days(40), 9_800),
+                    (t + Duration::days(70), 12_345),
+                ],
+            ),
+        )
+        .await,
+        "act",
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = app
+        .post_json(
+            "/payments",
+            Some(&admin),
+            &json!({"act_id": act, "date": t, "amount": 9_800, "channel": "desk", "reference": "cassa", "instalment": 1}),
+        )
+        .await;
+    created(res, "payment").await;
+    let notices = notices_of(&app, &admin, &act).await;
+    let year = chrono::Datelike::year(&(t - Duration::days(5)));
+    let subject = format!("TARI {year} - Avviso di pagamento ordinario n. 2026/77");
+    let (_, anna) = app.citizen(CF_A, "niccolo.pdf@example.it", &admin).await;
+    let nav = notices[1]["nav"].as_str().unwrap();
+    let res = app
+        .get(&format!("/me/notices/{nav}.pdf"), Some(&anna))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let pdf = res.bytes().await.unwrap();
+    // The staff's copy is the same document.
+    let staff = app.get(&format!("/notices/{nav}.pdf"), Some(&admin)).await;
+    assert_eq!(staff.status(), 200);
+
+    let text = pdf_text(&pdf);
+    for needle in [
+        "AVVISO DI PAGAMENTO",
+        &subject,
+        "ENTE CREDITORE",
+        "DESTINATARIO AVVISO",
+        "Niccolò Città",
+        "QUANTO E QUANDO PAGARE?",
+        "221,45 Euro in 2 rate",
+        "DOVE PAGARE?",
+        "RATA 2",
+        "RATA 3",
+        "BOLLETTINO POSTALE PA",
+        "A1B2C",
+    ] {
+        assert!(text.contains(needle), "{needle} missing in:\n{text}");
+    }
+    assert!(
+        !text.contains("RATA 1"),
+        "the paid instalment is not offered"
+    );
+    let printed = NoticeNumber::parse(nav).unwrap().printed();
+    assert!(text.contains(&printed), "{printed}");
+
+    // Every code scans back to exactly its payload.
+    let (_dir, pngs) = pages_as_png(&pdf, 200);
+    let open: Vec<&Value> = notices[1..].iter().collect();
+    let mut want_qr: Vec<String> = open
+        .iter()
+        .map(|n| n["qr_payload"].as_str().unwrap().to_owned())
+        .collect();
+    want_qr.sort();
+    assert_eq!(qr_codes(&pngs), want_qr);
+    let account = PosteAccount::parse("1234567").unwrap();
+    let creditor = CodiceFiscale::parse(CREDITOR).unwrap();
+    let debtor = CodiceFiscale::parse(CF_A).unwrap();
+    let mut want_dm: Vec<String> = open
+        .iter()
+        .map(|n| {
+            poste_datamatrix(PosteDataMatrix {
+                nav: &NoticeNumber::parse(n["nav"].as_str().unwrap()).unwrap(),
+                account: &account,
+                amount: Money::from_cents(n["amount"].as_i64().unwrap()),
+                creditor: &creditor,
+                debtor: &debtor,
+                debtor_name: "Niccolò Città",
+                subject: &subject,
+            })
+            .unwrap()
+        })
+        .collect();
+    assert!(want_dm[0].contains("Niccolo Citta"));
+    let mut got_dm = datamatrix_codes(&pngs);
+    got_dm.sort();
+    want_dm.sort();
+    assert_eq!(got_dm, want_dm);
+
+    // Without a conto postale: no bollettino, no DataMatrix.
+    configure(&app, &admin, json!({"poste_account": ""})).await;
+    let pdf = app
+        .get(&format!("/notices/{nav}.pdf"), Some(&admin))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let (_dir, pngs) = pages_as_png(&pdf, 200);
+    assert_eq!(qr_codes(&pngs), want_qr);
+    assert!(!pdf_text(&pdf).contains("BOLLETTINO"));
+}

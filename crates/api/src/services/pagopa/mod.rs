@@ -4,4 +4,5 @@
 //! domain's (`domain::pagopa`).
 
 pub mod notices;
+mod pdf;
 pub mod settings;
