@@ -1035,6 +1035,7 @@ async fn rate_limits_on_public_booking() {
     }
     assert_eq!(statuses, [201, 201, 201, 429], "per e-mail");
     let mut statuses = Vec::new();
+    let started = std::time::Instant::now();
     for i in 0..16 {
         statuses.push(
             book(
@@ -1050,6 +1051,18 @@ async fn rate_limits_on_public_booking() {
             .0,
         );
     }
+    // The client has spent its burst of 8 (with what refilled meanwhile at 8 a minute, and
+    // the four bookings above): every other attempt is refused, none fails otherwise.
+    let refilled = (started.elapsed().as_secs_f64() * 8.0 / 60.0).ceil() as usize;
+    let booked = statuses.iter().filter(|s| **s == 201).count();
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 429),
+        "per IP: {statuses:?}"
+    );
+    assert!(
+        booked <= 8 - 4 + refilled,
+        "per IP: {booked} booked beyond the limit: {statuses:?}"
+    );
     assert!(statuses.contains(&429), "per IP: {statuses:?}");
 }
 

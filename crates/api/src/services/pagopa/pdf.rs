@@ -169,7 +169,10 @@ impl Writer {
 
 /// The QR code of a payload, ECC M (version 4 for the 52-character pagoPA payload).
 pub fn qr_modules(payload: &str) -> anyhow::Result<(Vec<bool>, usize)> {
-    let code = qrcode::QrCode::with_error_correction_level(payload, qrcode::EcLevel::M)?;
+    // The notice template fixes the symbol: version 4 (33×33), ECC M, whatever the mode
+    // segmentation could squeeze the payload into.
+    let code =
+        qrcode::QrCode::with_version(payload, qrcode::Version::Normal(4), qrcode::EcLevel::M)?;
     let width = code.width();
     let dark = code
         .to_colors()
@@ -458,7 +461,7 @@ mod tests {
     fn codes_have_the_sizes_the_spec_expects() {
         let (_, w) = qr_modules("PAGOPA|002|301000000000012373|15376371009|0000012000").unwrap();
         assert_eq!(w, 33, "version 4 (33×33) with ECC M");
-        let (dark, w) = datamatrix_modules(&"codfase=NBPA;".repeat(19)[..256]).unwrap();
+        let (dark, w) = datamatrix_modules(&"codfase=NBPA;".repeat(20)[..256]).unwrap();
         assert_eq!(dark.len(), w * w, "a square symbol");
     }
 }
