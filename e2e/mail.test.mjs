@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { launch, person, open, titled, screenshots } from './lib/browser.mjs';
 import { startServer, account } from './lib/server.mjs';
 import { waitForMail } from './lib/mailsink.mjs';
+import { appendMail, imapServer } from './lib/imap.mjs';
 
 let server, browser, admin, operator, citizen, mario, request;
 
@@ -307,4 +308,64 @@ test('no console error, and every page visited passed axe', () => {
     assert.deepEqual(who.unexpected(), [], who.label);
     who.assertAllAudited();
   }
+});
+
+test('a mail from an unverified sender waits until an office links it to the citizen', async () => {
+  // A mailbox on the test Dovecot, polled by the server. No authserv-id is configured, so
+  // no sender counts as authenticated: whoever the From says, the mail is nobody's yet.
+  const adminToken = await token(account(server.demo, 'admin'));
+  const marioToken = await token(mario);
+  const me = await api('/me', marioToken);
+  const user = `arrivo-${Date.now()}`;
+  const { host, port, password } = imapServer();
+  const box = await api('/mailboxes', adminToken, {
+    name: 'Posta in arrivo', kind: 'email', address: 'arrivo@comune.esempio.it',
+    imap_host: host, imap_port: port, imap_security: 'plain', imap_username: user, imap_password: password,
+    inbound_enabled: true,
+  });
+  const subject = `Cassonetto rotto in via Verdi ${Date.now()}`;
+  await appendMail(user, [
+    `From: Mario Rossi <${me.email}>`,
+    'To: arrivo@comune.esempio.it',
+    `Subject: ${subject}`,
+    `Message-ID: <${user}@esempio.it>`,
+    `Date: ${new Date().toUTCString()}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Il cassonetto della carta in via Verdi è rotto da una settimana.',
+    '',
+  ].join('\n'));
+  let filed;
+  for (const deadline = Date.now() + 20000; !filed; await new Promise((r) => setTimeout(r, 300))) {
+    filed = (await api(`/requests?limit=10&q=${encodeURIComponent('via Verdi')}`, adminToken)).items
+      .find((r) => r.subject === subject);
+    assert.ok(filed || Date.now() < deadline, 'the mail never became a request');
+  }
+  assert.equal(filed.sender_unverified, true);
+  assert.notEqual(filed.citizen?.id, me.id, 'an unverified mail was filed under the citizen it names');
+
+  const { page } = admin;
+  await open(admin, server.url, `/console/pratiche/${filed.id}`);
+  await titled(admin, `Pratica ${filed.protocol_number}`);
+  const panel = page.getByRole('region', { name: 'Mittente non verificato' });
+  await panel.waitFor();
+  await admin.audit('console request (unverified sender)');
+  await panel.getByRole('button', { name: 'Cerca' }).click();
+  await page.locator('#sender-q-error').waitFor();
+  await panel.getByLabel('Cerca il cittadino (nome, e-mail o codice fiscale)').fill('Rossi');
+  await panel.getByRole('button', { name: 'Cerca' }).click();
+  // Bootstrap Italia draws the radio on its label: the label is what one clicks.
+  await panel.locator('label', { hasText: 'Mario Rossi' }).click();
+  assert.ok(await panel.getByRole('radio', { name: /Mario Rossi/ }).isChecked());
+  await admin.audit('console request (sender found)');
+  await panel.getByRole('button', { name: 'Intesta la pratica al cittadino' }).click();
+  await status(page, 'Pratica intestata al cittadino').waitFor();
+  // Linked: Mario's now, and nothing left to link.
+  const linked = await api(`/requests/${filed.id}`, adminToken);
+  assert.equal(linked.sender_unverified, false);
+  assert.equal(linked.citizen.id, me.id);
+  assert.equal(linked.allowed.link_sender, false);
+  await panel.waitFor({ state: 'detached' });
+  assert.equal((await api(`/requests/${filed.id}`, marioToken)).id, filed.id, 'the citizen does not see it');
+  await api(`/mailboxes/${box.id}`, adminToken, undefined, 'DELETE');
 });

@@ -1,5 +1,5 @@
 // The public pages against the real server: the AgID layout in Italian and English, the
-// services (with booking marked "coming soon", never a dead link), documents, FAQ search,
+// services (booking a full page load into its own app), documents, FAQ search,
 // keyboard use, an API failure shown as an alert, and no console error for a visitor.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,18 +35,16 @@ test('home renders the municipal layout in Italian, with the tenant and its serv
   await screenshots(visitor, 'home');
 });
 
-test('appointment booking is marked as coming soon and links nowhere', async () => {
+test('appointment booking: the home card loads the booking app', async () => {
   const { page } = visitor;
   await open(visitor, server.url, '/');
   const card = page.locator('article', { hasText: 'Prenota un appuntamento' });
   await card.waitFor();
-  assert.equal(await card.getByText('Prossimamente').count(), 1);
-  assert.equal(await card.locator('a').count(), 0, 'the booking card must not link to a page that does not exist yet');
-  // An old bookmark still lands on an explanation with a way forward.
-  await open(visitor, server.url, '/prenotazioni');
-  await titled(visitor, 'Prenota un appuntamento');
-  assert.match(await page.locator('main').textContent(), /disponibile a breve/);
-  assert.ok(await page.getByRole('link', { name: 'Nuova richiesta' }).isVisible());
+  assert.equal(await card.getByRole('link').getAttribute('rel'), 'external');
+  await card.getByRole('link').click();
+  await page.waitForURL(/\/prenotazioni$/);
+  await titled(visitor, 'Prenota appuntamento');
+  await page.getByRole('heading', { name: 'Luogo' }).waitFor();
   await visitor.audit('booking');
 });
 

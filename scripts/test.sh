@@ -12,8 +12,9 @@ cd "$ROOT"
 
 ensure_wasm_target
 apt_install postgresql libpq-dev
-# pdftotext reads back the statement PDFs in the API tests.
-apt_install poppler-utils
+# pdftotext reads back the statement PDFs in the API tests; pdftoppm renders the payment
+# notices, whose QR codes zbarimg and Poste DataMatrix dmtxread decode back.
+apt_install poppler-utils zbar-tools dmtx-utils
 
 log "format and lints"
 cargo fmt --all --check

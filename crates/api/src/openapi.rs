@@ -25,6 +25,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         (name = "pickups", description = "Bulky-waste pickup zones, items, bookings and route sheets"),
         (name = "taxpayer", description = "The taxpayer's account: contribuenti, utenze, acts, payments, the estratto conto, instalment plans"),
         (name = "imports", description = "Imports from the Comune's tax system (CSV, background jobs)"),
+        (name = "pagopa", description = "pagoPA payment notices, paying online, receipts and reconciliation"),
     )
 )]
 pub struct ApiDoc;

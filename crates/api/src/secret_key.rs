@@ -30,6 +30,7 @@ pub enum Column {
     SmtpPassword,
     SmsToken,
     IoApiKey,
+    GpdSubscriptionKey,
     AppSecret,
 }
 
@@ -40,6 +41,7 @@ impl Column {
             Self::SmtpPassword => "mailboxes.smtp_password",
             Self::SmsToken => "channel_settings.sms_token",
             Self::IoApiKey => "channel_settings.io_api_key",
+            Self::GpdSubscriptionKey => "pagopa_settings.gpd_subscription_key",
             Self::AppSecret => "app_secrets.value",
         }
     }

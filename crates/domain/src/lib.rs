@@ -9,6 +9,7 @@ pub mod api;
 pub mod calendar;
 pub mod catalogue;
 pub mod deadline;
+pub mod delivery;
 pub mod egress;
 pub mod error;
 pub mod forms;

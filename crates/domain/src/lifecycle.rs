@@ -804,6 +804,37 @@ pub struct Allowed {
     pub internal_note: bool,
     pub mail: bool,
     pub export: bool,
+    /// The request came from a mail whose sender was not authenticated, and the caller may
+    /// say whose it is (`POST /requests/{id}/sender`).
+    #[serde(default)]
+    pub link_sender: bool,
+}
+
+/// Whether `actor` may link the request of an unverified mail to the citizen who wrote it:
+/// staff within their remit, and only while the sender is unverified.
+pub fn check_link_sender(
+    case: &RequestCase,
+    sender_unverified: bool,
+    actor: &Actor,
+) -> Result<(), DomainError> {
+    match actor.role {
+        Role::Citizen | Role::System => {
+            return Err(DomainError::forbidden(
+                "Riservato agli operatori",
+                "Reserved to operators",
+            ));
+        }
+        Role::Operator if !case.is_within_remit_of(actor) => return Err(not_in_remit()),
+        Role::Operator | Role::Supervisor | Role::Admin => {}
+    }
+    if sender_unverified {
+        Ok(())
+    } else {
+        Err(DomainError::conflict(
+            "Il mittente di questa pratica non è da verificare",
+            "The sender of this request needs no checking",
+        ))
+    }
 }
 
 pub fn allowed(case: &RequestCase, actor: &Actor, now: DateTime<Utc>, rules: Rules<'_>) -> Allowed {
@@ -819,6 +850,7 @@ pub fn allowed(case: &RequestCase, actor: &Actor, now: DateTime<Utc>, rules: Rul
         internal_note: may(DeskOp::InternalNote),
         mail: may(DeskOp::Mail),
         export: may(DeskOp::Export),
+        link_sender: false,
     }
 }
 

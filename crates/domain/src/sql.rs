@@ -58,6 +58,7 @@ macro_rules! coded_by_from_str {
 use crate::api::{MailSecurity, MailboxKind, RegistrationStatus};
 use crate::catalogue::{Channel, RequestKind};
 use crate::deadline::LatenessCause;
+use crate::delivery::{DeliveryChannel, DeliveryStatus, MailDirection, MailOutcome, PecReceipt};
 use crate::lifecycle::{ActionKind, Role, Status};
 
 coded_by_from_str!(
@@ -66,7 +67,12 @@ coded_by_from_str!(
     ActionKind,
     RequestKind,
     Channel,
-    LatenessCause
+    LatenessCause,
+    DeliveryChannel,
+    DeliveryStatus,
+    MailDirection,
+    MailOutcome,
+    PecReceipt,
 );
 
 impl Coded for RegistrationStatus {
@@ -100,6 +106,11 @@ impl Coded for MailboxKind {
 
 #[cfg(feature = "diesel")]
 text_sql!(
+    DeliveryChannel,
+    DeliveryStatus,
+    MailDirection,
+    MailOutcome,
+    PecReceipt,
     Status,
     Role,
     ActionKind,

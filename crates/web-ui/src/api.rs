@@ -8,21 +8,21 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 
-use domain::Lang;
 use domain::api::{
     Act, Adjustment, Contribuente, ContribuenteDetail, CreateAdjustment, CreateImport,
     CreatePayment, ImportView, Payment, PlanProposal, PlanRequestView, Statement, Utenza,
 };
 use domain::api::{
     AuditEntry, ConnectionTest, CreateMessage, CreateRequest, CreateUser, Document, Faq,
-    LoginRequest, MailExport, MailQueued, MailView, Mailbox, Me, MessageView, NotificationChannels,
-    NotificationPreferences, Office, Page, PasswordResetConfirm, PasswordResetRequest, Problem,
-    PublicTenant, QueueCounts, RegisterData, Registration, RegistrationAccepted,
-    RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq, SaveMailbox,
-    SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse, TransitionRequest,
-    TransitionView, UpdateSettings, UpdateUser, User,
+    LinkSender, LoginRequest, MailExport, MailQueued, MailView, Mailbox, Me, MessageView,
+    NotificationChannels, NotificationPreferences, Office, Page, PasswordResetConfirm,
+    PasswordResetRequest, Problem, PublicTenant, QueueCounts, RegisterData, Registration,
+    RegistrationAccepted, RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq,
+    SaveMailboxSettings, SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse,
+    TransitionRequest, TransitionView, UpdateSettings, UpdateUser, User,
 };
 use domain::registry::RegisterReport;
+use domain::{Lang, Role};
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -31,6 +31,9 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 
 use crate::upload;
+
+mod agenda;
+pub use agenda::*;
 
 pub const BASE: &str = "/api/v1";
 
@@ -461,6 +464,16 @@ pub async fn transition(id: &str, body: &TransitionRequest) -> ApiResult<Request
     .await
 }
 
+/// Puts the request of an unverified mail in the name of the citizen who wrote it.
+pub async fn link_sender(id: &str, body: &LinkSender) -> ApiResult<RequestView> {
+    call(
+        Method::POST,
+        &format!("/requests/{}/sender", enc(id)),
+        Body::json(body),
+    )
+    .await
+}
+
 pub async fn transitions(id: &str) -> ApiResult<Vec<TransitionView>> {
     get_list(&format!("/requests/{}/transitions", enc(id))).await
 }
@@ -554,6 +567,17 @@ pub async fn offices() -> ApiResult<Vec<Office>> {
 
 pub async fn users() -> ApiResult<Vec<User>> {
     get_all("/users").await
+}
+
+/// Accounts of one role matching `q` (name, e-mail or codice fiscale), first page.
+pub async fn find_users(role: Role, q: &str) -> ApiResult<Vec<User>> {
+    let page: Page<User> = get(&format!(
+        "/users?role={}&q={}&limit=20",
+        role.code(),
+        enc(q)
+    ))
+    .await?;
+    Ok(page.items)
 }
 
 // ---- admin --------------------------------------------------------------------------
@@ -659,11 +683,11 @@ pub async fn mailboxes() -> ApiResult<Vec<Mailbox>> {
     get_list("/mailboxes").await
 }
 
-pub async fn create_mailbox(body: &SaveMailbox) -> ApiResult<Mailbox> {
+pub async fn create_mailbox(body: &SaveMailboxSettings) -> ApiResult<Mailbox> {
     call(Method::POST, "/mailboxes", Body::json(body)).await
 }
 
-pub async fn update_mailbox(id: &str, body: &SaveMailbox) -> ApiResult<Mailbox> {
+pub async fn update_mailbox(id: &str, body: &SaveMailboxSettings) -> ApiResult<Mailbox> {
     call(
         Method::PUT,
         &format!("/mailboxes/{}", enc(id)),

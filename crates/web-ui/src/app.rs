@@ -9,8 +9,8 @@ use crate::i18n::provide_i18n;
 use crate::pages::{self, console};
 use crate::session::{provide_session, provide_tenant};
 
-/// Which of the two apps is running. Links and redirects into the other one are full page
-/// loads (`rel="external"`, `location.assign`), since its code is in the other module.
+/// Which of the apps is running. Links and redirects into another one are full page
+/// loads (`rel="external"`, `location.assign`), since its code is in another module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AppKind {
     Portal,
@@ -20,6 +20,9 @@ pub enum AppKind {
     Account,
     /// The password-recovery pages: rarely visited, so kept out of the portal's first load.
     Recovery,
+    /// Appointment and pickup booking: a Comune's site links straight there, so it loads
+    /// on its own, and the portal's first load does not carry it.
+    Booking,
 }
 
 impl AppKind {
@@ -31,6 +34,9 @@ impl AppKind {
             Self::Console
         } else if path == RECOVERY_PATH {
             Self::Recovery
+        } else if path == BOOKING_PATH || path.starts_with("/prenotazioni/") || path == PICKUP_PATH
+        {
+            Self::Booking
         } else {
             Self::Portal
         }
@@ -41,7 +47,7 @@ impl AppKind {
         match self {
             Self::Account => "/accedi",
             Self::Console => "/console/accedi",
-            Self::Portal | Self::Recovery => "/accedi",
+            Self::Portal | Self::Recovery | Self::Booking => "/accedi",
         }
     }
 }
@@ -52,6 +58,12 @@ pub const ACCOUNT_PATH: &str = "/area-personale/posizione";
 /// Asks for a reset link or, with `?token=`, sets a new password. The address the reset
 /// e-mails link to.
 pub const RECOVERY_PATH: &str = "/recupero-password";
+
+/// "Prenota appuntamento"; a booking's own page is `/prenotazioni/{code}`.
+pub const BOOKING_PATH: &str = "/prenotazioni";
+
+/// "Prenota il ritiro ingombranti" (signed-in citizens).
+pub const PICKUP_PATH: &str = "/ritiro-ingombranti";
 
 pub fn use_app_kind() -> AppKind {
     use_context::<AppKind>().unwrap_or(AppKind::Portal)
@@ -95,7 +107,6 @@ pub fn portal_routes() -> AnyView {
             <Route path=path!("/area-personale/preferenze") view=pages::ContactPreferences />
             <Route path=path!("/documenti") view=pages::Documents />
             <Route path=path!("/faq") view=pages::FaqPage />
-            <Route path=path!("/prenotazioni") view=pages::Booking />
             <Route path=path!("/dichiarazione-accessibilita") view=pages::Accessibility />
             <Route path=path!("/privacy") view=pages::Privacy />
         </Routes>
@@ -124,6 +135,10 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("canali-notifica") view=console::mail_settings::ChannelsPage />
                 <Route path=path!("documenti") view=console::admin::DocumentsAdmin />
                 <Route path=path!("faq") view=console::admin::FaqAdmin />
+                <Route path=path!("agenda") view=console::agenda::AgendaPage />
+                <Route path=path!("giro-ritiri") view=console::pickups::RouteSheetPage />
+                <Route path=path!("sportelli") view=console::desks::DesksPage />
+                <Route path=path!("zone-ritiro") view=console::pickups::PickupAdminPage />
             </ParentRoute>
         </Routes>
     }
@@ -143,6 +158,18 @@ pub fn recovery_routes() -> AnyView {
     view! {
         <Routes fallback=pages::NotFound>
             <Route path=path!("/recupero-password") view=pages::recovery::Recovery />
+        </Routes>
+    }
+    .into_any()
+}
+
+pub fn booking_routes() -> AnyView {
+    view! {
+        <Routes fallback=pages::NotFound>
+            <Route path=path!("/prenotazioni") view=pages::booking::BookAppointment />
+            <Route path=path!("/prenotazioni/:code") view=pages::booking::ManageBooking />
+            <Route path=path!("/prenotazioni/:code/conferma") view=pages::booking::ConfirmBooking />
+            <Route path=path!("/ritiro-ingombranti") view=pages::booking::BookPickup />
         </Routes>
     }
     .into_any()

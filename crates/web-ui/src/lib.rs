@@ -1,8 +1,10 @@
 //! The Sportello single-page apps, talking only to the public REST API with the DTOs of
-//! `domain`. Three entry points share everything but their routes, so a citizen never
+//! `domain`. Four entry points share everything but their routes, so a citizen never
 //! downloads the operator console: the portal (`/`, `src/main.rs`), the console
-//! (`/console`, `src/bin/console.rs`) and the password recovery (`/recupero-password`,
-//! `src/bin/recovery.rs`, out of the portal's first load); `boot.js` picks one by path.
+//! (`/console`, `src/bin/console.rs`), the password recovery (`/recupero-password`,
+//! `src/bin/recovery.rs`, out of the portal's first load) and the booking of appointments
+//! and pickups (`/prenotazioni`, `/ritiro-ingombranti`, `src/bin/booking.rs`, which a
+//! Comune's site links to directly); `boot.js` picks one by path.
 
 mod api;
 mod app;
@@ -33,6 +35,11 @@ pub fn start_account() {
 /// The password-recovery pages.
 pub fn start_recovery() {
     start(app::AppKind::Recovery, app::recovery_routes);
+}
+
+/// Appointment and pickup booking.
+pub fn start_booking() {
+    start(app::AppKind::Booking, app::booking_routes);
 }
 
 fn start(kind: app::AppKind, routes: fn() -> leptos::prelude::AnyView) {

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use domain::api::RegistrationStatus;
 use domain::catalogue::{Channel, RequestKind};
 use domain::deadline::LatenessCause;
+use domain::delivery::{DeliveryChannel, DeliveryStatus, MailDirection, MailOutcome, PecReceipt};
 use domain::lifecycle::{ActionKind, Role, Status};
 
 // Every table of the schema has its row struct here. Inserts bind `None` as NULL
@@ -306,7 +307,7 @@ pub struct MailMessageRow {
     pub thread_message_id: Option<String>,
     pub mailbox_id: Option<String>,
     pub delivery_id: Option<String>,
-    pub direction: String,
+    pub direction: MailDirection,
     pub message_id: String,
     pub in_reply_to: Option<String>,
     pub refs: Option<String>,
@@ -317,10 +318,10 @@ pub struct MailMessageRow {
     pub raw_key: Option<String>,
     pub size: i64,
     pub imap_uid: Option<i64>,
-    pub outcome: String,
+    pub outcome: MailOutcome,
     pub pec_type: Option<String>,
     pub pec_meta: Option<String>,
-    pub pec_status: Option<String>,
+    pub pec_status: Option<PecReceipt>,
     pub created_at: NaiveDateTime,
     /// Incoming mail: when its acknowledgement was queued.
     pub acked_at: Option<NaiveDateTime>,
@@ -333,11 +334,11 @@ pub struct DeliveryRow {
     pub tenant_id: String,
     pub outbox_id: Option<String>,
     pub request_id: Option<String>,
-    pub channel: String,
+    pub channel: DeliveryChannel,
     pub recipient: String,
     pub payload: String,
     pub message_id: Option<String>,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -380,7 +381,7 @@ pub struct OutboxNoticeRow {
     pub id: String,
     pub tenant_id: String,
     pub notice: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -687,4 +688,39 @@ pub struct ImportErrorRow {
     pub column_name: String,
     pub message_it: String,
     pub message_en: String,
+}
+
+/// The tenant's pagoPA settings; `gpd_subscription_key` is sealed (`secret_key.rs`).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = pagopa_settings, treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct PagopaSettingsRow {
+    pub tenant_id: String,
+    pub creditor_fiscal_code: Option<String>,
+    pub segregation_code: Option<i32>,
+    pub iban: Option<String>,
+    pub poste_account: Option<String>,
+    pub cbill: Option<String>,
+    pub gpd_url: Option<String>,
+    pub gpd_subscription_key: Option<String>,
+    pub checkout_url: Option<String>,
+    /// JSON array of days.
+    pub reminder_days: String,
+    pub next_notice_base: i64,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = payment_notices, treat_none_as_default_value = false)]
+pub struct NoticeRow {
+    pub tenant_id: String,
+    pub nav: String,
+    pub iuv: String,
+    pub act_id: String,
+    pub instalment: i32,
+    pub amount: i64,
+    pub due_date: NaiveDate,
+    pub creditor_fiscal_code: String,
+    pub cancelled: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }

@@ -771,7 +771,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pagopa_settings (tenant_id) {
+        tenant_id -> Text,
+        creditor_fiscal_code -> Nullable<Text>,
+        segregation_code -> Nullable<Integer>,
+        iban -> Nullable<Text>,
+        poste_account -> Nullable<Text>,
+        cbill -> Nullable<Text>,
+        gpd_url -> Nullable<Text>,
+        gpd_subscription_key -> Nullable<Text>,
+        checkout_url -> Nullable<Text>,
+        reminder_days -> Text,
+        next_notice_base -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payment_notices (tenant_id, nav) {
+        tenant_id -> Text,
+        nav -> Text,
+        iuv -> Text,
+        act_id -> Text,
+        instalment -> Integer,
+        amount -> BigInt,
+        due_date -> Date,
+        creditor_fiscal_code -> Text,
+        cancelled -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(act_instalments -> acts (act_id));
+diesel::joinable!(payment_notices -> acts (act_id));
 diesel::joinable!(acts -> contribuenti (contribuente_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -782,4 +816,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     payments,
     adjustments,
     plan_requests,
+    payment_notices,
 );

@@ -8,32 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::smtp::SendError;
 use crate::egress::{self, Egress};
 
-/// The channels a notice can go out on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    Email,
-    Sms,
-    AppIo,
-}
-
-impl Channel {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::AppIo => "app_io",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "email" => Some(Self::Email),
-            "sms" => Some(Self::Sms),
-            "app_io" => Some(Self::AppIo),
-            _ => None,
-        }
-    }
-}
+/// The channels a notice can go out on (stored by their code).
+pub use domain::delivery::DeliveryChannel as Channel;
 
 /// An SMS to send through the tenant's gateway.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -30,6 +30,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Duration, Utc};
 use domain::api::MailboxKind;
 use domain::catalogue::{Channel, RequestKind};
+use domain::delivery::{MailDirection, MailOutcome, PecReceipt};
 use domain::lifecycle::{Action, Actor, Status};
 
 use super::address::{self, normalize};
@@ -71,12 +72,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> MailOutcome {
         match self {
-            Self::NewRequest(_) => "new_request",
-            Self::Appended(_) => "appended",
-            Self::Receipt(_) => "receipt",
-            Self::Refused | Self::Duplicate | Self::AlreadyDone => "ignored",
+            Self::NewRequest(_) => MailOutcome::NewRequest,
+            Self::Appended(_) => MailOutcome::Appended,
+            Self::Receipt(_) => MailOutcome::Receipt,
+            Self::Refused | Self::Duplicate | Self::AlreadyDone => MailOutcome::Ignored,
         }
     }
 }
@@ -231,7 +232,7 @@ impl Ctx<'_> {
             thread_message_id: message_id,
             mailbox_id: Some(self.mailbox.id.clone()),
             delivery_id: None,
-            direction: "in".into(),
+            direction: MailDirection::In,
             message_id: m.message_id.clone(),
             in_reply_to: m.in_reply_to.first().cloned(),
             refs: (!m.references.is_empty()).then(|| m.references.join(" ")),
@@ -242,7 +243,7 @@ impl Ctx<'_> {
             raw_key: (!self.raw_key.is_empty()).then(|| self.raw_key.to_owned()),
             size: self.raw_size,
             imap_uid: Some(self.uid),
-            outcome: outcome.code().into(),
+            outcome: outcome.code(),
             pec_type: m.pec.as_ref().map(|p| p.kind.code().to_owned()),
             pec_meta: m.pec.as_ref().map(|p| p.meta.to_string()),
             pec_status: None,
@@ -346,9 +347,9 @@ fn owns(c: &mut DbConn, row: &RequestRow, sender: &str) -> ApiResult<bool> {
 
 /// Whether the office mailed `sender` about the request (e.g. forwarded it).
 fn was_mailed(c: &mut DbConn, row: &RequestRow, sender: &str) -> ApiResult<bool> {
-    Ok(mail::mails_of_request(c, &row.id)?
-        .iter()
-        .any(|m| m.direction == "out" && m.to_addrs.split(',').any(|a| normalize(a) == sender)))
+    Ok(mail::mails_of_request(c, &row.id)?.iter().any(|m| {
+        m.direction == MailDirection::Out && m.to_addrs.split(',').any(|a| normalize(a) == sender)
+    }))
 }
 
 fn is_staff(c: &mut DbConn, tenant_id: &str, sender: &str) -> ApiResult<bool> {
@@ -727,11 +728,14 @@ fn receipt(
     let Some(kind) = kind else {
         return refuse_receipt(c, ctx, "la busta non indica il tipo di ricevuta");
     };
-    let kind = kind.as_str();
+    // Only the receipts the PEC rules define; anything else is kept and believed by nobody.
+    let Ok(kind) = kind.parse::<PecReceipt>() else {
+        return refuse_receipt(c, ctx, "tipo di ricevuta sconosciuto");
+    };
     let original = match refers_to.as_deref() {
         Some(id) => mail::mails_by_message_ids(c, &ctx.tenant.id, &[id.to_owned()])?
             .into_iter()
-            .find(|m| m.direction == "out"),
+            .find(|m| m.direction == MailDirection::Out),
         None => None,
     };
     let mut note_id = None;

@@ -28,6 +28,7 @@ use crate::secret_key::Column;
 use crate::services::notify::Notice;
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
+use domain::delivery::{DeliveryStatus, MailDirection, MailOutcome};
 
 /// The mail an operator or a notice wants sent about a request.
 #[derive(Debug, Clone, Default)]
@@ -116,11 +117,11 @@ pub(crate) fn new_delivery(
         tenant_id: tenant_id.to_owned(),
         outbox_id: outbox_id.map(str::to_owned),
         request_id: request_id.map(str::to_owned),
-        channel: channel.code().to_owned(),
+        channel,
         recipient: recipient.to_owned(),
         payload,
         message_id,
-        status: "pending".into(),
+        status: DeliveryStatus::Pending,
         attempts: 0,
         next_attempt_at: now,
         locked_until: None,
@@ -154,7 +155,7 @@ pub fn queue_request_mail(
     let in_reply_to = history
         .iter()
         .rev()
-        .find(|m| m.direction == "in")
+        .find(|m| m.direction == MailDirection::In)
         .or_else(|| history.last())
         .map(|m| m.message_id.clone());
     let mut references: Vec<String> = history.iter().map(|m| m.message_id.clone()).collect();
@@ -319,7 +320,13 @@ pub fn expand(c: &mut DbConn, state: &AppState, row: &OutboxNoticeRow) -> ApiRes
     let config = &state.config;
     let now = Utc::now().naive_utc();
     let Ok(notice) = serde_json::from_str::<Notice>(&row.notice) else {
-        mail::finish_notice(c, &row.id, "failed", Some("unreadable notice"), now)?;
+        mail::finish_notice(
+            c,
+            &row.id,
+            DeliveryStatus::Failed,
+            Some("unreadable notice"),
+            now,
+        )?;
         return Ok(0);
     };
     let tenant = tenants::ctx(c, &row.tenant_id)?;
@@ -390,7 +397,7 @@ pub fn expand(c: &mut DbConn, state: &AppState, row: &OutboxNoticeRow) -> ApiRes
             )?;
         }
     }
-    if !mail::finish_notice(c, &row.id, "sent", None, now)? {
+    if !mail::finish_notice(c, &row.id, DeliveryStatus::Sent, None, now)? {
         // Another worker expanded it meanwhile: roll ours back.
         return Err(ApiError::conflict(
             "notice already expanded",
@@ -606,12 +613,12 @@ async fn deliver(
     d: &DeliveryRow,
 ) -> Result<Sent, SendError> {
     let bad = |e: serde_json::Error| SendError::Permanent(format!("unreadable payload: {e}"));
-    match Channel::parse(&d.channel) {
-        Some(Channel::Email) => {
+    match d.channel {
+        Channel::Email => {
             let p: EmailPayload = serde_json::from_str(&d.payload).map_err(bad)?;
             deliver_email(state, d, &p).await
         }
-        Some(Channel::Sms) => {
+        Channel::Sms => {
             let p: SmsPayload = serde_json::from_str(&d.payload).map_err(bad)?;
             let token = channel_secret(state, &d.tenant_id, Column::SmsToken).await?;
             let r = channels::send_sms(&state.egress, &p, token.as_deref(), &d.recipient, &d.id)
@@ -621,7 +628,7 @@ async fn deliver(
                 mail: None,
             })
         }
-        Some(Channel::AppIo) => {
+        Channel::AppIo => {
             let p: IoPayload = serde_json::from_str(&d.payload).map_err(bad)?;
             let key = channel_secret(state, &d.tenant_id, Column::IoApiKey)
                 .await?
@@ -632,10 +639,6 @@ async fn deliver(
                 mail: None,
             })
         }
-        None => Err(SendError::Permanent(format!(
-            "unknown channel {}",
-            d.channel
-        ))),
     }
 }
 
@@ -721,7 +724,7 @@ async fn deliver_email(
         thread_message_id: p.thread_message_id.clone(),
         mailbox_id: mailbox.map(|m| m.id),
         delivery_id: Some(d.id.clone()),
-        direction: "out".into(),
+        direction: MailDirection::Out,
         message_id,
         in_reply_to: p.in_reply_to.clone(),
         refs: (!p.references.is_empty()).then(|| p.references.join(" ")),
@@ -738,7 +741,7 @@ async fn deliver_email(
         raw_key: None,
         size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
         imap_uid: None,
-        outcome: "sent".into(),
+        outcome: MailOutcome::Sent,
         pec_type: None,
         pec_meta: None,
         pec_status: None,
@@ -777,7 +780,7 @@ async fn record(
                         c,
                         &d.id,
                         &token,
-                        "sent",
+                        DeliveryStatus::Sent,
                         None,
                         now.naive_utc(),
                         Some(now.naive_utc()),
@@ -792,17 +795,17 @@ async fn record(
             }
             Err(e) => {
                 let (status, error, next) = match e {
-                    SendError::Permanent(msg) => ("failed", msg, now),
+                    SendError::Permanent(msg) => (DeliveryStatus::Failed, msg, now),
                     SendError::Transient(msg) if d.attempts >= i32::try_from(st.config.delivery_max_attempts).unwrap_or(15) => {
-                        ("failed", msg, now)
+                        (DeliveryStatus::Failed, msg, now)
                     }
                     SendError::Transient(msg) => (
-                        "pending",
+                        DeliveryStatus::Pending,
                         msg,
                         now + backoff(st.config.retry_base_seconds, d.attempts),
                     ),
                 };
-                tracing::warn!(delivery = %d.id, channel = %d.channel, attempts = d.attempts, status, error = %error, "delivery not sent");
+                tracing::warn!(delivery = %d.id, channel = %d.channel, attempts = d.attempts, status = %status, error = %error, "delivery not sent");
                 st.db.write_tx(|c| {
                     mail::finish_delivery(
                         c,

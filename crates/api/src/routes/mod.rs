@@ -12,6 +12,7 @@ mod mail;
 mod mailboxes;
 mod my_account;
 mod offices;
+mod pagopa;
 mod pickups;
 mod public;
 mod registrations;
@@ -48,6 +49,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         taxpayer::configure(api);
         my_account::configure(api);
         imports::configure(api);
+        pagopa::configure(api);
         // Inside the scope, or the scope would answer 404 for it.
         api.route("/openapi.json", web::get().to(openapi_json));
     }));

@@ -25,6 +25,7 @@ use crate::db::repo::{tokens, users};
 use crate::db::{DbConn, is_unique_violation};
 use crate::error::{ApiError, ApiResult};
 use crate::services::account::settings as tax_settings;
+use crate::services::pagopa::settings as pagopa_settings;
 use crate::state::AppState;
 
 /// At most this many extra closure days per tenant.
@@ -107,7 +108,11 @@ fn audit<'a>(
 
 // ---- settings ------------------------------------------------------------------------
 
-pub fn settings_dto(row: &TenantRow, rules: &domain::tax::AccountRules) -> Settings {
+pub fn settings_dto(
+    row: &TenantRow,
+    rules: &domain::tax::AccountRules,
+    pagopa: &pagopa_settings::Stored,
+) -> Settings {
     Settings {
         name: row.name.clone(),
         fiscal_code: row.fiscal_code.clone(),
@@ -120,16 +125,21 @@ pub fn settings_dto(row: &TenantRow, rules: &domain::tax::AccountRules) -> Setti
         population: row.population.and_then(|p| u32::try_from(p).ok()),
         interest: domain::api::InterestSettings::from_rules(&rules.interest),
         instalments: domain::api::InstalmentSettings::from_rules(&rules.instalments),
+        pagopa: pagopa.dto(),
     }
 }
 
 pub fn get_settings(state: &AppState, user: &AuthUser) -> ApiResult<Settings> {
     user.require_staff()?;
-    let (row, rules) = state.db.read(|c| {
+    let (row, rules, pagopa) = state.db.read(|c| {
         let row = tenants::find(c, user.tenant_id())?;
-        Ok::<_, ApiError>((row, tax_settings::rules(c, user.tenant_id())?))
+        Ok::<_, ApiError>((
+            row,
+            tax_settings::rules(c, user.tenant_id())?,
+            pagopa_settings::load(c, user.tenant_id())?,
+        ))
     })?;
-    Ok(settings_dto(&row, &rules))
+    Ok(settings_dto(&row, &rules, &pagopa))
 }
 
 /// A logo is an absolute http(s) URL or a path on this server.
@@ -244,19 +254,40 @@ pub fn update_settings(
     let after = state.db.write_tx(|c| {
         let before = tenants::find(c, user.tenant_id())?;
         let before_rules = tax_settings::rules(c, user.tenant_id())?;
+        let before_pagopa = pagopa_settings::load(c, user.tenant_id())?;
+        let now = Utc::now().naive_utc();
         let mut row = before.clone();
         let mut errors = Errors::new();
         errors.check(apply_settings(&mut row, body));
         let rules = errors.check(tax_settings::apply(&before_rules, body));
+        let pagopa = match &body.pagopa {
+            Some(u) => errors.check(pagopa_settings::apply(
+                &before_pagopa,
+                u,
+                &state.egress,
+                &state.secret_key,
+                user.tenant_id(),
+                now,
+            )),
+            None => Some(before_pagopa.clone()),
+        };
         errors.finish()?;
         let rules = rules.unwrap_or_default();
+        let pagopa = pagopa.unwrap_or_default();
         settings::save(c, &row)?;
         if body.interest.is_some() || body.instalments.is_some() {
-            tax_settings::save(c, user.tenant_id(), &rules, Utc::now().naive_utc())?;
+            tax_settings::save(c, user.tenant_id(), &rules, now)?;
+        }
+        if body.pagopa.is_some() {
+            pagopa_settings::save(c, &pagopa)?;
+            // Acts stored before pagoPA was set up get their notices now.
+            if before_pagopa.config.issuer().is_none() && pagopa.config.issuer().is_some() {
+                crate::services::pagopa::notices::sync_tenant(c, user.tenant_id(), now)?;
+            }
         }
         let (before, after) = (
-            settings_dto(&before, &before_rules),
-            settings_dto(&row, &rules),
+            settings_dto(&before, &before_rules, &before_pagopa),
+            settings_dto(&row, &rules, &pagopa),
         );
         audit(user, "settings.update", "tenant", Some(user.tenant_id())).record(
             c,
@@ -883,7 +914,11 @@ mod tests {
             ..UpdateSettings::default()
         };
         apply_settings(&mut row, &body).unwrap();
-        let s = settings_dto(&row, &domain::tax::AccountRules::default());
+        let s = settings_dto(
+            &row,
+            &domain::tax::AccountRules::default(),
+            &pagopa_settings::Stored::default(),
+        );
         assert_eq!(s.name, "Sportello");
         assert_eq!(s.fiscal_code, None);
         assert_eq!(s.patron_saint.as_deref(), Some("06-24"));

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use chrono::Utc;
 use domain::api::{DeliveryView, MailExport, MailMode, MailQueued, MailView, SendMail};
+use domain::delivery::{DeliveryChannel, DeliveryStatus, MailDirection, MailOutcome};
 use domain::lifecycle::{DeskOp, Role, Status};
 use domain::types::Description;
 
@@ -72,24 +73,19 @@ pub fn list_mails(state: &AppState, user: &AuthUser, request_id: &str) -> ApiRes
             .collect();
         // Mails not sent yet (or given up) show as queued or failed.
         for d in mail::deliveries_of_request(c, user.tenant_id(), &row.id)? {
-            if d.channel != "email" || d.status == "sent" {
+            if d.channel != DeliveryChannel::Email || d.status == DeliveryStatus::Sent {
                 continue;
             }
             let p: Option<crate::mail::smtp::EmailPayload> = serde_json::from_str(&d.payload).ok();
             items.push(MailView {
                 id: d.id.clone(),
-                direction: "out".into(),
+                direction: MailDirection::Out,
                 message_id: d.message_id.clone().unwrap_or_default(),
                 thread_message_id: p.as_ref().and_then(|p| p.thread_message_id.clone()),
                 from: p.as_ref().map(|p| p.from.clone()).unwrap_or_default(),
                 to: d.recipient.clone(),
                 subject: p.as_ref().map(|p| p.subject.clone()).unwrap_or_default(),
-                outcome: if d.status == "failed" {
-                    "failed"
-                } else {
-                    "queued"
-                }
-                .into(),
+                outcome: MailOutcome::of_delivery(d.status),
                 pec_type: None,
                 pec_status: None,
                 pec_meta: None,
@@ -538,7 +534,7 @@ fn pdf_blocks(
     if !mails.is_empty() {
         b.push(Block::Heading("Messaggi di posta".into()));
         for m in mails {
-            let dir = if m.direction == "in" {
+            let dir = if m.direction == MailDirection::In {
                 "ricevuto"
             } else {
                 "inviato"
@@ -551,7 +547,11 @@ fn pdf_blocks(
                 m.subject,
                 m.message_id
             );
-            if let Some(p) = m.pec_type.as_ref().or(m.pec_status.as_ref()) {
+            if let Some(p) = m
+                .pec_type
+                .clone()
+                .or(m.pec_status.map(|r| r.code().to_owned()))
+            {
                 let _ = write!(line, " — PEC: {p}");
             }
             b.push(Block::Note(line));

@@ -10,5 +10,6 @@ pub mod desk;
 pub mod mail;
 pub mod mail_desk;
 pub mod notify;
+pub mod pagopa;
 pub mod registrations;
 pub mod registry;

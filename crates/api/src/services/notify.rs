@@ -103,7 +103,7 @@ pub fn enqueue_at(
         outbox::id.eq(new_id()),
         outbox::tenant_id.eq(tenant_id),
         outbox::notice.eq(serde_json::to_string(notice).unwrap_or_default()),
-        outbox::status.eq("pending"),
+        outbox::status.eq(domain::delivery::DeliveryStatus::Pending),
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(at),
         outbox::created_at.eq(now),

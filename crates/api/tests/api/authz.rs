@@ -62,6 +62,8 @@ struct World {
     /// Citizen A's contribuente, one of its acts and a rateizzazione request carrying a plan.
     contribuente_a: String,
     act_a: String,
+    /// The numero avviso of the first instalment of `act_a`.
+    nav_a: String,
     plan_request: String,
     agenda: AgendaWorld,
 }
@@ -289,6 +291,8 @@ async fn world(app: &TestApp) -> World {
         .await
         .unwrap();
     let contribuente_a = contribuente_a["id"].as_str().unwrap().to_owned();
+    // pagoPA set up first, so the act has its notices.
+    crate::pagopa::configure(app, &admin, json!({})).await;
     let today = domain::calendar::rome_date(chrono::Utc::now());
     let act_a: Value = app
         .post_json(
@@ -309,6 +313,16 @@ async fn world(app: &TestApp) -> World {
         .await
         .unwrap();
     let act_a = act_a["id"].as_str().unwrap().to_owned();
+    let notices: Value = app
+        .get(&format!("/acts/{act_a}/notices"), Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let nav_a = notices["items"][0]["nav"]
+        .as_str()
+        .expect("a notice per instalment")
+        .to_owned();
     let plan: Value = app
         .post_json(
             "/requests",
@@ -342,6 +356,7 @@ async fn world(app: &TestApp) -> World {
         faq: faq["id"].as_str().unwrap().to_owned(),
         contribuente_a,
         act_a,
+        nav_a,
         plan_request,
         agenda,
     }
@@ -923,6 +938,49 @@ fn ops(w: &World) -> Vec<Op> {
             format!("/me/acts/{}/plan", w.act_a),
             Body::None,
             [401, 200, 404, 404, 404, 404, 404],
+        ),
+        // pagoPA notices.
+        op(
+            "GET",
+            "/api/v1/me/notices",
+            "/me/notices".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/notices/{nav}",
+            format!("/me/notices/{}", w.nav_a),
+            Body::None,
+            [401, 200, 404, 404, 404, 404, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/notices/{nav}.pdf",
+            format!("/me/notices/{}.pdf", w.nav_a),
+            Body::None,
+            [401, 200, 404, 404, 404, 404, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/notices/{nav}.pdf",
+            format!("/notices/{}.pdf", w.nav_a),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/acts/{id}/notices",
+            format!("/acts/{}/notices", w.act_a),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/notices/{nav}",
+            format!("/notices/{}", w.nav_a),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
         ),
         op(
             "GET",

@@ -1439,3 +1439,142 @@ async fn taxpayer_account_bad_input(app: TestApp) {
         "a refused request left rows behind"
     );
 }
+
+fn pagopa_counts(app: &TestApp) -> Vec<i64> {
+    use api::db::schema::{pagopa_settings, payment_notices};
+    use diesel::prelude::*;
+    app.state
+        .db
+        .read(|c| {
+            Ok::<_, api::error::ApiError>(vec![
+                pagopa_settings::table.count().get_result::<i64>(c)?,
+                payment_notices::table.count().get_result::<i64>(c)?,
+            ])
+        })
+        .unwrap()
+}
+
+db_test!(pagopa_bad_input);
+async fn pagopa_bad_input(app: TestApp) {
+    let admin = crate::pagopa::admin(&app).await;
+    let (_, anna) = app.citizen(CF_A, "anna@example.it", &admin).await;
+    let (_, bruno) = app.citizen(CF_B, "bruno@example.it", &admin).await;
+    // Settings: each bad field named under `pagopa.`, nothing stored.
+    for (body, field) in [
+        (
+            json!({"segregation_code": "100"}),
+            "pagopa.segregation_code",
+        ),
+        (
+            json!({"creditor_fiscal_code": "15376371009"}),
+            "pagopa.segregation_code",
+        ),
+        (
+            json!({"creditor_fiscal_code": CF_A, "segregation_code": "01"}),
+            "pagopa.creditor_fiscal_code",
+        ),
+        (json!({"iban": "IT60X054281110100000012345"}), "pagopa.iban"),
+        (json!({"poste_account": "12-34"}), "pagopa.poste_account"),
+        (json!({"cbill": "A1B2C3"}), "pagopa.cbill"),
+        (json!({"gpd_url": "ftp://gpd.example.it"}), "pagopa.gpd_url"),
+        (
+            json!({"checkout_url": "https://169.254.169.254/"}),
+            "pagopa.checkout_url",
+        ),
+        (
+            json!({"gpd_subscription_key": "a\nb"}),
+            "pagopa.gpd_subscription_key",
+        ),
+        (
+            json!({"reminder_days": [1, 2, 3, 4, 5, 6]}),
+            "pagopa.reminder_days",
+        ),
+        (json!({"reminder_days": "7"}), "body"),
+    ] {
+        let before = pagopa_counts(&app);
+        let what = body.to_string();
+        let res = app
+            .put_json("/settings", Some(&admin), &json!({ "pagopa": body }))
+            .await;
+        let status = res.status().as_u16();
+        let p: Value = res.json().await.unwrap_or(Value::Null);
+        assert!(matches!(status, 400 | 422), "{what}: {status} {p}");
+        if status == 422 {
+            assert_eq!(p["errors"][0]["field"], field, "{what}: {p}");
+        }
+        assert_eq!(pagopa_counts(&app), before, "{what}");
+    }
+    // Notice numbers: malformed ones are 422 `nav`; someone else's or unknown ones 404.
+    crate::pagopa::configure(&app, &admin, json!({})).await;
+    let cid = crate::account::contribuente(&app, &admin, CF_A, "Anna", "Bianchi").await;
+    let today = domain::calendar::rome_date(chrono::Utc::now());
+    let act = crate::account::created(
+        app.post_json(
+            "/acts",
+            Some(&admin),
+            &crate::account::act_body(
+                &cid,
+                "2026/1",
+                today,
+                &[(today + chrono::Duration::days(30), 10_000)],
+            ),
+        )
+        .await,
+        "act",
+    )
+    .await;
+    let act_id = act["id"].as_str().unwrap();
+    let notices: Value = app
+        .get(&format!("/acts/{act_id}/notices"), Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let nav = notices["items"][0]["nav"].as_str().unwrap().to_owned();
+    let unknown = domain::pagopa::NoticeNumber::generate(
+        domain::pagopa::SegregationCode::new(1).unwrap(),
+        999_999,
+    )
+    .unwrap();
+    for (prefix, token) in [("/me/notices", &anna), ("/notices", &admin)] {
+        for suffix in ["", ".pdf"] {
+            for bad in [
+                format!(
+                    "{}{}",
+                    &nav[..16],
+                    if &nav[16..] == "00" { "01" } else { "00" }
+                ),
+                nav[..17].to_owned(),
+                format!("{}x", &nav[..17]),
+                format!("9{}", &nav[1..]),
+            ] {
+                let path = format!("{prefix}/{bad}{suffix}");
+                let p = assert_problem(app.get(&path, Some(token)).await, 422, &path).await;
+                assert_eq!(p["errors"][0]["field"], "nav", "{path}: {p}");
+            }
+            let path = format!("{prefix}/{}{suffix}", unknown.as_str());
+            assert_problem(app.get(&path, Some(token)).await, 404, &path).await;
+        }
+    }
+    for suffix in ["", ".pdf"] {
+        let path = format!("/me/notices/{nav}{suffix}");
+        assert_problem(app.get(&path, Some(&bruno)).await, 404, "someone else's").await;
+    }
+    // A cancelled notice is not printed.
+    let res = app
+        .post_json(
+            &format!("/acts/{act_id}/adjustments"),
+            Some(&admin),
+            &json!({"kind": "annullamento", "date": today, "reason": "Errore"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let path = format!("/notices/{nav}.pdf");
+    assert_problem(app.get(&path, Some(&admin)).await, 409, "cancelled").await;
+    assert_problem(
+        app.get("/acts/no-such-act/notices", Some(&admin)).await,
+        404,
+        "unknown act",
+    )
+    .await;
+}

@@ -1610,12 +1610,28 @@ async fn operators_link_unverified_requests(app: TestApp, s: Servers) {
         true,
         "nothing changed"
     );
+    // The web app offers the link exactly to those the server lets link.
+    assert_eq!(
+        get_request(&app, &tributi_op, &first).await["allowed"]["link_sender"],
+        true
+    );
+    assert_eq!(
+        get_request(&app, &tecnico_op, &first).await["allowed"]["link_sender"],
+        false,
+        "another office reads it, may not link it"
+    );
+    assert_eq!(
+        get_request(&app, &tributi_op, &waiting).await["allowed"]["link_sender"],
+        false,
+        "a verified request has nothing to link"
+    );
 
     // Assigned to Anna: hers now, verified, and she gets the acknowledgement she did not.
     let res = post(first.clone(), tributi_op.clone(), to_anna.clone()).await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let linked: Value = res.json().await.unwrap();
     assert_eq!(linked["sender_unverified"], false);
+    assert_eq!(linked["allowed"]["link_sender"], false);
     assert_eq!(linked["citizen"]["id"], anna_id.as_str());
     assert_eq!(get_request(&app, &anna, &first).await["id"], first.as_str());
     outbox(&app).await;

@@ -19,6 +19,7 @@ mod integrations;
 mod mail;
 mod mail_servers;
 mod openapi;
+mod pagopa;
 mod pickups;
 mod public;
 mod races;

@@ -1,10 +1,10 @@
-//! Secrets at rest: mailbox passwords, SMS and App IO keys and the generated JWT key are
+//! Secrets at rest: mailbox passwords, SMS, App IO and GPD keys and the generated JWT key are
 //! stored sealed with the installation's key, clear text from before is sealed at start-up,
 //! keys rotate, and backups hold only ciphertext.
 
 use std::process::Command;
 
-use api::db::schema::{app_secrets, channel_settings, data_fixes, mailboxes};
+use api::db::schema::{app_secrets, channel_settings, data_fixes, mailboxes, pagopa_settings};
 use api::secret_key::{Column, SecretKey};
 use diesel::prelude::*;
 use serde_json::{Value, json};
@@ -15,6 +15,7 @@ const IMAP_PW: &str = "imap-pw-Chiaro-1";
 const SMTP_PW: &str = "smtp-pw-Chiaro-2";
 const SMS_TOKEN: &str = "sms-token-Chiaro-3";
 const IO_KEY: &str = "io-key-Chiaro-4";
+const GPD_KEY: &str = "gpd-key-Chiaro-5";
 
 /// An administrator who saved a mailbox and the SMS and App IO channels, with secrets.
 async fn configured(app: &TestApp) -> (String, String) {
@@ -49,6 +50,15 @@ async fn configured(app: &TestApp) -> (String, String) {
         )
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = app
+        .put_json(
+            "/settings",
+            Some(&admin),
+            &json!({"pagopa": {"gpd_url": "https://api.platform.pagopa.it/gpd/debt-positions-service/v1",
+                               "gpd_subscription_key": GPD_KEY}}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     (admin, mailbox)
 }
 
@@ -80,6 +90,15 @@ fn stored(app: &TestApp) -> Vec<(Column, String, String)> {
                 out.extend(sms.map(|v| (Column::SmsToken, t.clone(), v)));
                 out.extend(io.map(|v| (Column::IoApiKey, t.clone(), v)));
             }
+            let gpd: Vec<(String, Option<String>)> = pagopa_settings::table
+                .select((
+                    pagopa_settings::tenant_id,
+                    pagopa_settings::gpd_subscription_key,
+                ))
+                .load(c)?;
+            for (t, k) in gpd {
+                out.extend(k.map(|v| (Column::GpdSubscriptionKey, t, v)));
+            }
             let s: Vec<(String, String)> = app_secrets::table
                 .select((app_secrets::name, app_secrets::value))
                 .load(c)?;
@@ -106,22 +125,22 @@ async fn secrets_are_stored_sealed(app: TestApp) {
     let all = stored(&app);
     assert_eq!(
         all.len(),
-        6,
-        "four secrets, the JWT key and the booking-code key: {all:?}"
+        7,
+        "five secrets, the JWT key and the booking-code key: {all:?}"
     );
     for (column, row, value) in &all {
         assert!(
             value.starts_with(&format!("sv1:{}:", key.id())),
             "{column:?} stored as {value}"
         );
-        for clear in [IMAP_PW, SMTP_PW, SMS_TOKEN, IO_KEY] {
+        for clear in [IMAP_PW, SMTP_PW, SMS_TOKEN, IO_KEY, GPD_KEY] {
             assert!(!value.contains(clear));
         }
         key.open(value, *column, row).unwrap();
     }
     let mut clear = opened(&app, &key);
     clear.retain(|v| v.contains("Chiaro"));
-    assert_eq!(clear, [IMAP_PW, IO_KEY, SMS_TOKEN, SMTP_PW]);
+    assert_eq!(clear, [GPD_KEY, IMAP_PW, IO_KEY, SMS_TOKEN, SMTP_PW]);
     // Still write-only through the API.
     let text = app
         .get("/mailboxes", Some(&admin))
@@ -207,6 +226,9 @@ async fn clear_text_from_before_is_sealed_at_start_up(app: TestApp) {
                     channel_settings::io_api_key.eq(IO_KEY),
                 ))
                 .execute(c)?;
+            diesel::update(pagopa_settings::table)
+                .set(pagopa_settings::gpd_subscription_key.eq(GPD_KEY))
+                .execute(c)?;
             for (name, clear) in &keys {
                 diesel::update(app_secrets::table.filter(app_secrets::name.eq(name)))
                     .set(app_secrets::value.eq(clear))
@@ -237,11 +259,12 @@ async fn clear_text_from_before_is_sealed_at_start_up(app: TestApp) {
         v
     };
     let first = stored(&app);
-    assert_eq!(first.len(), 6);
+    assert_eq!(first.len(), 7);
     for (column, _, value) in &first {
         assert!(value.starts_with("sv1:"), "{column:?} still clear: {value}");
     }
     let mut want = vec![
+        GPD_KEY.to_owned(),
         IMAP_PW.to_owned(),
         IO_KEY.to_owned(),
         SMS_TOKEN.to_owned(),
@@ -300,7 +323,7 @@ async fn rotate_secret_key_reseals_every_secret(app: TestApp) {
     let new = SecretKey::parse(&std::fs::read_to_string(&new_file).unwrap()).unwrap();
     assert!(
         report.contains(&format!(
-            "6 stored secrets now sealed with key {} (was {}): 6 re-sealed",
+            "7 stored secrets now sealed with key {} (was {}): 7 re-sealed",
             new.id(),
             old.id()
         )),
@@ -353,7 +376,7 @@ async fn rotate_secret_key_reseals_every_secret(app: TestApp) {
     );
     let report = String::from_utf8_lossy(&again.stdout);
     assert!(
-        again.status.success() && report.contains("6 already done"),
+        again.status.success() && report.contains("7 already done"),
         "{report}"
     );
 }
@@ -391,7 +414,7 @@ async fn backups_hold_no_secret_in_clear() {
     );
     let bytes = std::fs::read(&file).unwrap();
     let contains = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-    let clear = [IMAP_PW, SMTP_PW, SMS_TOKEN, IO_KEY, left_over];
+    let clear = [IMAP_PW, SMTP_PW, SMS_TOKEN, IO_KEY, GPD_KEY, left_over];
     for secret in clear
         .iter()
         .copied()

@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    InstalmentSettings, InterestSettings, UpdateInstalmentSettings, UpdateInterestSettings,
+    InstalmentSettings, InterestSettings, PagopaSettings, UpdateInstalmentSettings,
+    UpdateInterestSettings, UpdatePagopaSettings,
 };
 use crate::catalogue::RequestKind;
 use crate::lifecycle::Role;
@@ -31,6 +32,8 @@ pub struct Settings {
     pub interest: InterestSettings,
     /// Instalment plans (rateizzazione): brackets, minimum instalment, lapse.
     pub instalments: InstalmentSettings,
+    /// pagoPA: creditor, notice numbers, GPD and Checkout, reminders.
+    pub pagopa: PagopaSettings,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +63,9 @@ pub struct UpdateSettings {
     /// Only the parts sent change.
     #[serde(default)]
     pub instalments: Option<UpdateInstalmentSettings>,
+    /// Only the fields sent change.
+    #[serde(default)]
+    pub pagopa: Option<UpdatePagopaSettings>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::delivery::{DeliveryChannel, DeliveryStatus, MailDirection, MailOutcome, PecReceipt};
+
 /// An ordinary e-mail mailbox or a PEC (posta elettronica certificata) one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -236,8 +238,7 @@ pub struct MailExport {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MailView {
     pub id: String,
-    /// `in` or `out`.
-    pub direction: String,
+    pub direction: MailDirection,
     /// The `Message-ID` header.
     pub message_id: String,
     /// The thread message it became or came from, if any.
@@ -245,12 +246,11 @@ pub struct MailView {
     pub from: String,
     pub to: String,
     pub subject: String,
-    /// `new_request`, `appended`, `receipt`, `ignored`, `sent`, `queued`, `failed`.
-    pub outcome: String,
+    pub outcome: MailOutcome,
     /// PEC: `posta-certificata` or the receipt type.
     pub pec_type: Option<String>,
-    /// Outgoing PEC: the last receipt (`accettazione`, `avvenuta-consegna`, …).
-    pub pec_status: Option<String>,
+    /// Outgoing PEC: the last receipt.
+    pub pec_status: Option<PecReceipt>,
     /// PEC: the `daticert.xml` data.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub pec_meta: Option<serde_json::Value>,
@@ -266,11 +266,9 @@ pub struct MailView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryView {
     pub id: String,
-    /// `email`, `sms` or `app_io`.
-    pub channel: String,
+    pub channel: DeliveryChannel,
     pub recipient: String,
-    /// `pending`, `sent` or `failed`.
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: u32,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,

@@ -7,6 +7,52 @@ use crate::error::DomainError;
 use crate::pagopa::{NoticeNumber, NoticeStatus, qr_payload};
 use crate::types::{CodiceFiscale, Money};
 
+pub use crate::pagopa::settings::UpdatePagopaSettings;
+
+/// The tenant's pagoPA settings as `GET /settings` shows them (the GPD key never).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PagopaSettings {
+    #[cfg_attr(feature = "openapi", schema(example = "15376371009"))]
+    pub creditor_fiscal_code: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(example = "01"))]
+    pub segregation_code: Option<String>,
+    pub iban: Option<String>,
+    pub poste_account: Option<String>,
+    pub cbill: Option<String>,
+    pub gpd_url: Option<String>,
+    /// Whether a GPD subscription key is stored (it is write-only).
+    pub gpd_subscription_key_set: bool,
+    pub checkout_url: Option<String>,
+    pub reminder_days: Vec<u32>,
+}
+
+impl PagopaSettings {
+    pub fn from_config(c: &crate::pagopa::PagopaConfig, key_set: bool) -> Self {
+        Self {
+            creditor_fiscal_code: c
+                .creditor_fiscal_code
+                .as_ref()
+                .map(|v| v.as_str().to_owned()),
+            segregation_code: c.segregation_code.map(|v| v.to_string()),
+            iban: c.iban.as_ref().map(|v| v.as_str().to_owned()),
+            poste_account: c.poste_account.as_ref().map(|v| v.as_str().to_owned()),
+            cbill: c.cbill.as_ref().map(|v| v.as_str().to_owned()),
+            gpd_url: c.gpd_url.clone(),
+            gpd_subscription_key_set: key_set,
+            checkout_url: c.checkout_url.clone(),
+            reminder_days: c.reminder_days.clone(),
+        }
+    }
+}
+
+/// The notices of a citizen or of an act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeList {
+    pub items: Vec<Notice>,
+}
+
 /// A notice for one instalment (`GET /me/notices`, `GET /acts/{id}/notices`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

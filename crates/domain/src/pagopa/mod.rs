@@ -1,10 +1,13 @@
 //! pagoPA identifiers and payloads: the IUV and numero avviso with their check digits, the
 //! QR code and Poste DataMatrix contents of a notice, the CBILL code.
 
+pub mod issue;
 pub mod iuv;
 pub mod notice;
+pub mod settings;
 
 pub use iuv::{Iuv, NoticeNumber, SegregationCode};
 pub use notice::{
     CbillCode, NoticeStatus, PosteAccount, PosteDataMatrix, poste_datamatrix, qr_payload,
 };
+pub use settings::{Iban, PagopaConfig};

@@ -160,7 +160,9 @@ pub fn TextArea(
     #[prop(into, optional)] error: Signal<Option<String>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] rows: Option<u32>,
+    #[prop(into, optional)] help: Option<Signal<String>>,
 ) -> impl IntoView {
+    let has_help = help.is_some();
     view! {
         <div class="form-group">
             <label for=id.clone() class="active">{label_text(label, required)}</label>
@@ -172,9 +174,10 @@ pub fn TextArea(
                 rows=rows.unwrap_or(5)
                 required=required
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
-                aria-describedby=described_by(&id, false, error)
+                aria-describedby=described_by(&id, has_help, error)
                 bind:value=value
             ></textarea>
+            {help.map(|h| view! { <small id=format!("{id}-help") class="form-text">{h}</small> })}
             {error_message(&id, error)}
         </div>
     }

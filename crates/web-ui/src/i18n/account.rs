@@ -508,13 +508,13 @@ pub fn account_texts(lang: Lang) -> &'static AccountTexts {
 }
 
 /// One account string, following the language switch (as [`super::tr`]).
-pub fn tra(f: fn(&AccountTexts) -> &'static str) -> Signal<&'static str> {
+pub fn trac(f: fn(&AccountTexts) -> &'static str) -> Signal<&'static str> {
     let i18n = use_i18n();
     Signal::derive(move || f(account_texts(i18n.lang())))
 }
 
-/// [`tra`] for component props that take owned text.
-pub fn tras(f: fn(&AccountTexts) -> &'static str) -> Signal<String> {
+/// [`trac`] for component props that take owned text.
+pub fn tracs(f: fn(&AccountTexts) -> &'static str) -> Signal<String> {
     let i18n = use_i18n();
     Signal::derive(move || f(account_texts(i18n.lang())).to_owned())
 }

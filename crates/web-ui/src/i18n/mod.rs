@@ -1,8 +1,11 @@
 //! Every user-visible string, one module per language. Pages read them through
 //! [`I18n::t`], which is reactive: switching language re-renders the text in place.
 
+mod agenda;
 mod en;
 mod it;
+
+pub use agenda::*;
 
 use domain::{Lang, RequestKind, Status};
 use leptos::prelude::*;
@@ -11,7 +14,7 @@ use crate::browser;
 
 // The taxpayer's account (La mia posizione, the console's Contribuenti and Importazioni).
 mod account;
-pub use account::{AccountTexts, account_texts, tra, tras};
+pub use account::{AccountTexts, account_texts, trac, tracs};
 
 const STORAGE_KEY: &str = "sportello.lang";
 
@@ -175,8 +178,6 @@ pub struct Texts {
     pub faq_title: &'static str,
     pub faq_search_label: &'static str,
     pub faq_results: fn(usize) -> String,
-    pub booking_title: &'static str,
-    pub booking_text: &'static str,
 
     // static pages
     pub accessibility_title: &'static str,
@@ -269,6 +270,11 @@ pub struct MailTexts {
     pub folder: &'static str,
     pub inbound: &'static str,
     pub outbound: &'static str,
+    pub sender_auth: &'static str,
+    pub authserv_id: &'static str,
+    pub authserv_id_help: &'static str,
+    pub pec_certificates: &'static str,
+    pub pec_certificates_help: &'static str,
     pub inbound_off: &'static str,
     pub last_polled: &'static str,
     pub last_error: &'static str,
@@ -343,6 +349,14 @@ pub struct StaffTexts {
     pub queue_count: fn(usize) -> String,
     pub document_blocked: &'static str,
     pub read_only_other_office: &'static str,
+    pub sender_unverified_title: &'static str,
+    pub sender_unverified_help: &'static str,
+    pub sender_search_label: &'static str,
+    pub sender_search_button: &'static str,
+    pub sender_none_found: &'static str,
+    pub sender_choose: &'static str,
+    pub sender_link_button: &'static str,
+    pub sender_linked: &'static str,
     pub routing_intro: &'static str,
     pub standard_days_legend: &'static str,
     pub shortcuts_hint: &'static str,

@@ -3,6 +3,7 @@
 use domain::api::RequestType;
 use leptos::prelude::*;
 
+use crate::app::{BOOKING_PATH, rel_for};
 use crate::components::{Icon, Page, load};
 use crate::i18n::{Texts, tr, trs, use_i18n};
 use crate::session::use_tenant;
@@ -20,11 +21,11 @@ pub fn Home() -> impl IntoView {
                         {load(tenant.request_types, move |types| {
                             types.into_iter().map(|rt| view! { <TypeCard rt /> }).collect_view()
                         })}
-                        // Booking is not built yet: the card says so and leads nowhere.
+                        // The booking flows are their own app: full page loads (`rel_for`).
                         <StaticCard
                             title=|t| t.service_booking_title
                             text=|t| t.service_booking_text
-                            href=""
+                            href=BOOKING_PATH
                             icon="it-calendar"
                             data_element="appointment-booking"
                         />
@@ -118,7 +119,7 @@ fn StaticCard(
                             .into_any()
                     } else {
                         view! {
-                            <a class="read-more mt-auto" href=href data-element=data_element>
+                            <a class="read-more mt-auto" href=href rel=rel_for(href) data-element=data_element>
                                 <span class="text">{move || title(i18n.t())}</span>
                                 <Icon name="it-arrow-right" />
                             </a>

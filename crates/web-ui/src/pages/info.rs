@@ -1,9 +1,9 @@
-//! Static pages: booking placeholder, accessibility statement, privacy, not found.
+//! Static pages: accessibility statement, privacy, not found.
 
 use leptos::prelude::*;
 
 use crate::components::Page;
-use crate::i18n::{Texts, tr, use_i18n};
+use crate::i18n::{Texts, use_i18n};
 
 fn text_page(title: fn(&Texts) -> &'static str, body: fn(&Texts) -> &'static str) -> impl IntoView {
     let i18n = use_i18n();
@@ -12,16 +12,6 @@ fn text_page(title: fn(&Texts) -> &'static str, body: fn(&Texts) -> &'static str
             <Page title=Signal::derive(move || title(i18n.t()).to_owned())>
                 <p class="lead">{move || body(i18n.t())}</p>
             </Page>
-        </div>
-    }
-}
-
-#[component]
-pub fn Booking() -> impl IntoView {
-    view! {
-        {text_page(|t| t.booking_title, |t| t.booking_text)}
-        <div class="container mb-4">
-            <a class="btn btn-primary" href="/nuova-richiesta">{tr(|t| t.new_request)}</a>
         </div>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 mod auth;
+pub mod booking;
 pub mod console;
 mod documents;
 mod faq;
@@ -17,7 +18,7 @@ pub use auth::{Login, Register, SignIn};
 pub use documents::Documents;
 pub use faq::FaqPage;
 pub use home::Home;
-pub use info::{Accessibility, Booking, NotFound, Privacy};
+pub use info::{Accessibility, NotFound, Privacy};
 pub use my_requests::MyRequests;
 pub use preferences::ContactPreferences;
 pub use request_detail::RequestDetail;

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::delivery::{DeliveryChannel, DeliveryStatus, MailDirection, MailOutcome, PecReceipt};
 
 use crate::db::DbConn;
 use crate::db::models::{
@@ -217,9 +218,9 @@ pub fn seen_in_mailbox(conn: &mut DbConn, mailbox_id: &str, message_id: &str) ->
     diesel::select(diesel::dsl::exists(
         mail_messages::table
             .filter(mail_messages::mailbox_id.eq(mailbox_id))
-            .filter(mail_messages::direction.eq("in"))
+            .filter(mail_messages::direction.eq(MailDirection::In))
             .filter(mail_messages::message_id.eq(message_id))
-            .filter(mail_messages::outcome.ne("ignored")),
+            .filter(mail_messages::outcome.ne(MailOutcome::Ignored)),
     ))
     .get_result(conn)
 }
@@ -245,7 +246,7 @@ pub fn find_mail(
         .optional()
 }
 
-pub fn set_pec_status(conn: &mut DbConn, id: &str, status: &str) -> QueryResult<()> {
+pub fn set_pec_status(conn: &mut DbConn, id: &str, status: PecReceipt) -> QueryResult<()> {
     diesel::update(mail_messages::table.find(id))
         .set(mail_messages::pec_status.eq(status))
         .execute(conn)
@@ -261,7 +262,7 @@ pub fn due_notices(
     limit: i64,
 ) -> QueryResult<Vec<OutboxNoticeRow>> {
     outbox::table
-        .filter(outbox::status.eq("pending"))
+        .filter(outbox::status.eq(DeliveryStatus::Pending))
         .filter(outbox::next_attempt_at.le(now))
         .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
         .limit(limit)
@@ -273,14 +274,14 @@ pub fn due_notices(
 pub fn finish_notice(
     conn: &mut DbConn,
     id: &str,
-    status: &str,
+    status: DeliveryStatus,
     error: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let n = diesel::update(
         outbox::table
             .filter(outbox::id.eq(id))
-            .filter(outbox::status.eq("pending")),
+            .filter(outbox::status.eq(DeliveryStatus::Pending)),
     )
     .set((
         outbox::status.eq(status),
@@ -312,7 +313,7 @@ pub fn claim_deliveries(
     macro_rules! candidates {
         () => {
             deliveries::table
-                .filter(deliveries::status.eq("pending"))
+                .filter(deliveries::status.eq(DeliveryStatus::Pending))
                 .filter(deliveries::next_attempt_at.le(now))
                 .filter(
                     deliveries::locked_until
@@ -332,7 +333,7 @@ pub fn claim_deliveries(
         diesel::update(
             deliveries::table
                 .filter(deliveries::id.eq(id))
-                .filter(deliveries::status.eq("pending"))
+                .filter(deliveries::status.eq(DeliveryStatus::Pending))
                 .filter(
                     deliveries::locked_until
                         .is_null()
@@ -348,7 +349,7 @@ pub fn claim_deliveries(
     }
     deliveries::table
         .filter(deliveries::lease_token.eq(token))
-        .filter(deliveries::status.eq("pending"))
+        .filter(deliveries::status.eq(DeliveryStatus::Pending))
         .order(deliveries::id.asc())
         .select(DeliveryRow::as_select())
         .load(conn)
@@ -360,7 +361,7 @@ pub fn finish_delivery(
     conn: &mut DbConn,
     id: &str,
     token: &str,
-    status: &str,
+    status: DeliveryStatus,
     error: Option<&str>,
     next_attempt_at: NaiveDateTime,
     sent_at: Option<NaiveDateTime>,
@@ -406,7 +407,7 @@ pub fn recent_deliveries_to(
 ) -> QueryResult<i64> {
     deliveries::table
         .filter(deliveries::tenant_id.eq(tenant_id))
-        .filter(deliveries::channel.eq("email"))
+        .filter(deliveries::channel.eq(DeliveryChannel::Email))
         .filter(deliveries::recipient.eq(recipient))
         .filter(deliveries::created_at.ge(since))
         .count()

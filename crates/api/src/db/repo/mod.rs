@@ -9,6 +9,7 @@ pub mod content;
 pub mod imports;
 pub mod mail;
 pub mod offices;
+pub mod pagopa;
 pub mod password_resets;
 pub mod pickups;
 pub mod registrations;

@@ -5,7 +5,7 @@ use base64::Engine;
 use diesel::prelude::*;
 use rand::RngCore;
 
-use crate::db::schema::{app_secrets, channel_settings, mailboxes};
+use crate::db::schema::{app_secrets, channel_settings, mailboxes, pagopa_settings};
 use crate::db::{DbConn, DbError};
 use crate::secret_key::{Column, SealError, SecretKey, sealed_with};
 
@@ -148,6 +148,29 @@ pub fn reseal_all(
             ))
             .execute(conn)?;
     }
+    let gpd: Vec<(String, Option<String>)> = pagopa_settings::table
+        .select((
+            pagopa_settings::tenant_id,
+            pagopa_settings::gpd_subscription_key,
+        ))
+        .filter(pagopa_settings::gpd_subscription_key.is_not_null())
+        .load(conn)?;
+    for (tenant, value) in gpd {
+        let Some(value) = value else { continue };
+        let v = reseal_value(
+            &value,
+            Column::GpdSubscriptionKey,
+            &tenant,
+            from,
+            to,
+            discard_unreadable,
+            &mut done,
+        )
+        .map_err(err)?;
+        diesel::update(pagopa_settings::table.find(&tenant))
+            .set(pagopa_settings::gpd_subscription_key.eq(v))
+            .execute(conn)?;
+    }
     let secrets: Vec<(String, String)> = app_secrets::table
         .select((app_secrets::name, app_secrets::value))
         .load(conn)?;
@@ -188,6 +211,10 @@ pub fn sealing_keys(conn: &mut DbConn) -> Result<Vec<String>, DbError> {
     for (a, b) in channels {
         values.extend([a, b]);
     }
+    let gpd: Vec<Option<String>> = pagopa_settings::table
+        .select(pagopa_settings::gpd_subscription_key)
+        .load(conn)?;
+    values.extend(gpd);
     let secrets: Vec<String> = app_secrets::table.select(app_secrets::value).load(conn)?;
     values.extend(secrets.into_iter().map(Some));
     let mut ids: Vec<String> = values

@@ -13,6 +13,7 @@ use crate::db::models::{AdjustmentRow, IdempotencyRow, PaymentRow};
 use crate::db::repo::{new_id, requests, taxpayer};
 use crate::db::{DbConn, is_unique_violation};
 use crate::error::{ApiError, ApiResult};
+use crate::services::pagopa::notices;
 use crate::state::AppState;
 use crate::upload::hex_digest;
 
@@ -131,6 +132,7 @@ pub fn create(
                 e.into()
             }
         })?;
+        notices::sync(c, user.tenant_id(), std::slice::from_ref(&row.id), now)?;
         let dto = act_dto(&row, &instalments)?;
         audit(user, "act.create", "act", &row.id).record(c, None::<&()>, Some(&dto))?;
         Ok(dto)
@@ -180,6 +182,12 @@ pub fn create_payment(
             created_at: now.naive_utc(),
         };
         taxpayer::insert_payments(c, std::slice::from_ref(&row))?;
+        notices::sync(
+            c,
+            user.tenant_id(),
+            std::slice::from_ref(&row.act_id),
+            now.naive_utc(),
+        )?;
         let dto = payment_dto(&row)?;
         audit(user, "payment.create", "payment", &row.id).record(c, None::<&()>, Some(&dto))?;
         Ok(dto)
@@ -215,6 +223,12 @@ pub fn create_adjustment(
         if status != act.status {
             taxpayer::set_act_status(c, &act.id, status.code(), now.naive_utc())?;
         }
+        notices::sync(
+            c,
+            user.tenant_id(),
+            std::slice::from_ref(&act.id),
+            now.naive_utc(),
+        )?;
         let dto = adjustment_dto(&row)?;
         audit(user, "act.adjust", "act", &act.id).record(
             c,

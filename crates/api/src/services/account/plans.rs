@@ -279,6 +279,12 @@ pub fn grant_on_resolve(
             "The instalment plan was already granted",
         ));
     }
+    crate::services::pagopa::notices::sync(
+        c,
+        user.tenant_id(),
+        std::slice::from_ref(&before.id),
+        now.naive_utc(),
+    )?;
     let stored = taxpayer::find_act(c, user.tenant_id(), &before.id)?.ok_or(ApiError::NotFound)?;
     let after = super::act_dto(&stored, &instalments)?;
     audit(user, "act.plan_grant", "act", &before.id).record(

@@ -63,18 +63,7 @@ pub fn link_sender(
     let tenant = user.tenant.clone();
     state.db.write_tx(|c| {
         let mut row = requests::lock(c, &tenant.id, request_id)?.ok_or(ApiError::NotFound)?;
-        if !case_of(&row).is_within_remit_of(&user.actor()) {
-            return Err(ApiError::forbidden(
-                "La pratica non è di tua competenza",
-                "This request is not within your remit",
-            ));
-        }
-        if !row.sender_unverified {
-            return Err(ApiError::conflict(
-                "Il mittente di questa pratica non è da verificare",
-                "The sender of this request needs no checking",
-            ));
-        }
+        domain::lifecycle::check_link_sender(&case_of(&row), row.sender_unverified, &user.actor())?;
         let person = citizen(c, &tenant, &body.citizen_id)?;
         let name = display_name(c, user)?;
         let before = serde_json::json!({"citizen_id": row.citizen_id, "sender_unverified": true, "status": row.status});

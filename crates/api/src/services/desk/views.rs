@@ -52,7 +52,10 @@ impl People {
         now: DateTime<Utc>,
     ) -> RequestView {
         let today = rome_date(now);
-        let allowed = lifecycle::allowed(&case_of(&row), actor, now, Rules::new(&tenant.calendar));
+        let case = case_of(&row);
+        let mut allowed = lifecycle::allowed(&case, actor, now, Rules::new(&tenant.calendar));
+        allowed.link_sender =
+            lifecycle::check_link_sender(&case, row.sender_unverified, actor).is_ok();
         let status: Status = row.status;
         let (deadline_status, working_days_left) = match row.due_date.filter(|_| status.is_open()) {
             Some(due) => {

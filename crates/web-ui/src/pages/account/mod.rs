@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError, ApiResult};
 use crate::components::{Crumb, ErrorAlert, Loading, Need, Page, RequireLogin};
-use crate::i18n::{tra, tras};
+use crate::i18n::{trac, tracs};
 use crate::pages::preferences::PersonalAreaNav;
 use statement::{PaymentsTable, StatementActs, StatementTotals, UtenzeTable};
 
@@ -21,12 +21,12 @@ pub fn MyAccount() -> impl IntoView {
     view! {
         <div class="container my-4">
             <Page
-                title=tras(|t| t.title)
+                title=tracs(|t| t.title)
                 crumbs=vec![Crumb::new(|t| t.nav_personal_area, "/area-personale")]
             >
                 <RequireLogin need=Need::Citizen>
                     <PersonalAreaNav />
-                    <p>{tra(|t| t.intro)}</p>
+                    <p>{trac(|t| t.intro)}</p>
                     <Position />
                 </RequireLogin>
             </Page>
@@ -101,7 +101,7 @@ fn Position() -> impl IntoView {
         None => view! { <Loading /> }.into_any(),
         Some(Err(e)) => view! { <ErrorAlert error=Signal::stored(Some(e)) /> }.into_any(),
         Some(Ok(None)) => {
-            view! { <div class="alert alert-info" role="status">{tra(|t| t.no_account)}</div> }
+            view! { <div class="alert alert-info" role="status">{trac(|t| t.no_account)}</div> }
                 .into_any()
         }
         Some(Ok(Some(p))) => {
@@ -111,10 +111,10 @@ fn Position() -> impl IntoView {
             view! {
                 <form class="d-flex flex-wrap align-items-end gap-3 mb-4" on:submit=update>
                     <div class="form-group mb-0">
-                        <label for="as-of" class="active">{tra(|t| t.as_of)}</label>
+                        <label for="as-of" class="active">{trac(|t| t.as_of)}</label>
                         <input type="date" id="as-of" class="form-control" bind:value=day />
                     </div>
-                    <button type="submit" class="btn btn-outline-primary">{tra(|t| t.update)}</button>
+                    <button type="submit" class="btn btn-outline-primary">{trac(|t| t.update)}</button>
                 </form>
                 <StatementTotals statement=p.statement.clone() />
                 <div class="d-flex flex-wrap gap-2 mb-2">
@@ -124,21 +124,21 @@ fn Position() -> impl IntoView {
                         disabled=move || downloading.get()
                         on:click=download
                     >
-                        {tra(|t| t.download_pdf)}
+                        {trac(|t| t.download_pdf)}
                     </button>
                     <button type="button" class="btn btn-outline-primary" on:click=print>
-                        {tra(|t| t.open_pdf)}
+                        {trac(|t| t.open_pdf)}
                     </button>
                 </div>
-                <p class="small">{tra(|t| t.pdf_help)}</p>
+                <p class="small">{trac(|t| t.pdf_help)}</p>
                 <ErrorAlert error=pdf_error />
                 <StatementActs statement=p.statement.clone() simulate=true />
                 <section aria-labelledby="my-utenze" class="mb-4">
-                    <h2 id="my-utenze" class="h4">{tra(|t| t.utenze_title)}</h2>
+                    <h2 id="my-utenze" class="h4">{trac(|t| t.utenze_title)}</h2>
                     <UtenzeTable utenze=p.utenze />
                 </section>
                 <section aria-labelledby="my-payments" class="mb-4">
-                    <h2 id="my-payments" class="h4">{tra(|t| t.payments_title)}</h2>
+                    <h2 id="my-payments" class="h4">{trac(|t| t.payments_title)}</h2>
                     <PaymentsTable payments=p.payments statement=p.statement />
                 </section>
             }

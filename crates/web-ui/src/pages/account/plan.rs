@@ -15,7 +15,7 @@ use crate::api;
 use crate::app::rel_for;
 use crate::components::{Checkbox, ErrorAlert, FormState, TextInput};
 use crate::format::{self, euro};
-use crate::i18n::{account_texts, tra, tras, use_i18n};
+use crate::i18n::{account_texts, trac, tracs, use_i18n};
 use crate::session::use_tenant;
 
 /// The request form's `motivo` option for each entitlement basis (catalogue type
@@ -110,32 +110,32 @@ pub fn PlanSimulator(act_id: String, act_number: String) -> impl IntoView {
                 view! {
                     <section id=panel_id.clone() aria-labelledby=title_id.clone() class="border-top mt-3 pt-3">
                         <h4 id=title_id.clone() class="h6">{title}</h4>
-                        <p class="small">{tra(|t| t.plan_intro)}</p>
+                        <p class="small">{trac(|t| t.plan_intro)}</p>
                         <form on:submit=compute novalidate>
                             <div class="row">
                                 <div class="col-12 col-md-4">
                                     <TextInput
                                         id=count_id.clone()
-                                        label=tras(|t| t.plan_count)
+                                        label=tracs(|t| t.plan_count)
                                         value=count
                                         kind="number"
-                                        help=tras(|t| t.plan_count_help)
+                                        help=tracs(|t| t.plan_count_help)
                                         error=form.error_for("instalments")
                                     />
                                 </div>
                                 <div class="col-12 col-md-4">
                                     <TextInput
                                         id=isee_id.clone()
-                                        label=tras(|t| t.plan_isee)
+                                        label=tracs(|t| t.plan_isee)
                                         value=isee
-                                        help=tras(|t| t.plan_isee_help)
+                                        help=tracs(|t| t.plan_isee_help)
                                         error=form.error_for("isee")
                                     />
                                 </div>
                             </div>
-                            <Checkbox id=bonus_id.clone() label=tras(|t| t.plan_bonus) checked=bonus />
+                            <Checkbox id=bonus_id.clone() label=tracs(|t| t.plan_bonus) checked=bonus />
                             <button type="submit" class="btn btn-primary btn-sm" disabled=move || form.pending.get()>
-                                {tra(|t| t.plan_compute)}
+                                {trac(|t| t.plan_compute)}
                             </button>
                         </form>
                         <div class="mt-3">
@@ -158,7 +158,7 @@ pub fn PlanSimulator(act_id: String, act_number: String) -> impl IntoView {
                 aria-controls=panel_id
                 on:click=move |_| open.update(|o| *o = !*o)
             >
-                {tra(|t| t.plan_open)}
+                {trac(|t| t.plan_open)}
             </button>
             {panel}
         </div>
@@ -239,24 +239,24 @@ fn Proposal(p: PlanProposal, number: String) -> impl IntoView {
         </div>
         <p class="small">
             {move || (account_texts(i18n.lang()).plan_range)(min, max)} " "
-            {tra(|t| t.plan_debt)} ": " <span class="text-nowrap">{euro(p.debt)}</span>
+            {trac(|t| t.plan_debt)} ": " <span class="text-nowrap">{euro(p.debt)}</span>
         </p>
-        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.plan_caption)>
+        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=trac(|t| t.plan_caption)>
             <table class="table table-sm align-middle" data-testid="plan">
-                <caption class="visually-hidden">{tra(|t| t.plan_caption)}</caption>
+                <caption class="visually-hidden">{trac(|t| t.plan_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{tra(|t| t.col_n)}</th>
-                        <th scope="col">{tra(|t| t.col_due)}</th>
-                        <th scope="col" class="text-end">{tra(|t| t.plan_capital)}</th>
-                        <th scope="col" class="text-end">{tra(|t| t.plan_interest)}</th>
-                        <th scope="col" class="text-end">{tra(|t| t.col_amount)}</th>
+                        <th scope="col">{trac(|t| t.col_n)}</th>
+                        <th scope="col">{trac(|t| t.col_due)}</th>
+                        <th scope="col" class="text-end">{trac(|t| t.plan_capital)}</th>
+                        <th scope="col" class="text-end">{trac(|t| t.plan_interest)}</th>
+                        <th scope="col" class="text-end">{trac(|t| t.col_amount)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
                 <tfoot>
                     <tr class="fw-semibold">
-                        <th scope="row" colspan="4">{tra(|t| t.plan_total)}</th>
+                        <th scope="row" colspan="4">{trac(|t| t.plan_total)}</th>
                         <td class="text-end text-nowrap">{euro(p.total)}</td>
                     </tr>
                 </tfoot>
@@ -267,10 +267,10 @@ fn Proposal(p: PlanProposal, number: String) -> impl IntoView {
             let rel = rel_for(&href);
             view! {
                 <a class="btn btn-primary btn-sm" href=href rel=rel aria-describedby=help_ref.clone()>
-                    {tra(|t| t.plan_request)}
+                    {trac(|t| t.plan_request)}
                 </a>
             }
         }}
-        <p id=help_id class="small mt-2 mb-0">{tra(|t| t.plan_request_help)}</p>
+        <p id=help_id class="small mt-2 mb-0">{trac(|t| t.plan_request_help)}</p>
     }
 }

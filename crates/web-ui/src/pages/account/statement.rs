@@ -8,7 +8,7 @@ use domain::tax::{ActKind, ActStatus, PaymentChannel, PlanState, UtenzaKind};
 use leptos::prelude::*;
 
 use crate::format::{self, euro};
-use crate::i18n::{AccountTexts, I18n, account_texts, tra, tras, use_i18n};
+use crate::i18n::{AccountTexts, I18n, account_texts, trac, tracs, use_i18n};
 use crate::pages::account::plan::PlanSimulator;
 
 fn texts(i18n: I18n) -> &'static AccountTexts {
@@ -61,7 +61,7 @@ pub fn StatementTotals(statement: Statement) -> impl IntoView {
     let row = move |label: fn(&AccountTexts) -> &'static str, value: String, strong: bool| {
         view! {
             <div class="col-6 col-md-4 mb-3">
-                <dt class="small text-muted fw-normal">{tra(label)}</dt>
+                <dt class="small text-muted fw-normal">{trac(label)}</dt>
                 <dd class="mb-0 text-nowrap" class:h4=strong class:h6=!strong>{value}</dd>
             </div>
         }
@@ -92,9 +92,9 @@ pub fn StatementTotals(statement: Statement) -> impl IntoView {
 pub fn StatementActs(statement: Statement, #[prop(optional)] simulate: bool) -> impl IntoView {
     view! {
         <section aria-labelledby="statement-acts" class="mb-4">
-            <h2 id="statement-acts" class="h4">{tra(|t| t.acts_title)}</h2>
+            <h2 id="statement-acts" class="h4">{trac(|t| t.acts_title)}</h2>
             {if statement.acts.is_empty() {
-                view! { <p>{tra(|t| t.acts_empty)}</p> }.into_any()
+                view! { <p>{trac(|t| t.acts_empty)}</p> }.into_any()
             } else {
                 statement
                     .acts
@@ -158,7 +158,7 @@ fn ActCard(act: StatementAct, simulate: bool) -> impl IntoView {
             <div class="card-body">
                 <h3 class="h5 card-title">{title}</h3>
                 <p class="mb-2 d-flex flex-wrap gap-2 align-items-center">
-                    <span>{tra(|t| t.status)} ": " <strong>{move || status_label(texts(i18n), status)}</strong></span>
+                    <span>{trac(|t| t.status)} ": " <strong>{move || status_label(texts(i18n), status)}</strong></span>
                     {plan_line}
                 </p>
                 {table_box(
@@ -168,19 +168,19 @@ fn ActCard(act: StatementAct, simulate: bool) -> impl IntoView {
                             <caption class="visually-hidden">{caption}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">{tra(|t| t.col_n)}</th>
-                                    <th scope="col">{tra(|t| t.col_due)}</th>
-                                    <th scope="col" class="text-end">{tra(|t| t.col_amount)}</th>
-                                    <th scope="col" class="text-end">{tra(|t| t.col_paid)}</th>
-                                    <th scope="col" class="text-end">{tra(|t| t.col_residual)}</th>
-                                    <th scope="col" class="text-end">{tra(|t| t.col_days_late)}</th>
-                                    <th scope="col" class="text-end">{tra(|t| t.col_interest)}</th>
+                                    <th scope="col">{trac(|t| t.col_n)}</th>
+                                    <th scope="col">{trac(|t| t.col_due)}</th>
+                                    <th scope="col" class="text-end">{trac(|t| t.col_amount)}</th>
+                                    <th scope="col" class="text-end">{trac(|t| t.col_paid)}</th>
+                                    <th scope="col" class="text-end">{trac(|t| t.col_residual)}</th>
+                                    <th scope="col" class="text-end">{trac(|t| t.col_days_late)}</th>
+                                    <th scope="col" class="text-end">{trac(|t| t.col_interest)}</th>
                                 </tr>
                             </thead>
                             <tbody>{rows}</tbody>
                             <tfoot>
                                 <tr class="fw-semibold">
-                                    <th scope="row" colspan="2">{tra(|t| t.total_row)}</th>
+                                    <th scope="row" colspan="2">{trac(|t| t.total_row)}</th>
                                     <td class="text-end text-nowrap">{euro(act.total)}</td>
                                     <td class="text-end text-nowrap">{euro(act.paid)}</td>
                                     <td class="text-end text-nowrap" data-testid="act-residual">{euro(act.residual)}</td>
@@ -192,12 +192,12 @@ fn ActCard(act: StatementAct, simulate: bool) -> impl IntoView {
                     },
                 )}
                 <p class="small mb-0">
-                    {tra(|t| t.daily_interest)} ": " <span class="text-nowrap">{euro(act.daily_interest)}</span>
+                    {trac(|t| t.daily_interest)} ": " <span class="text-nowrap">{euro(act.daily_interest)}</span>
                     {(act.credit > 0).then(|| view! {
-                        " · " {tra(|t| t.credit)} ": " <span class="text-nowrap">{euro(act.credit)}</span>
+                        " · " {trac(|t| t.credit)} ": " <span class="text-nowrap">{euro(act.credit)}</span>
                     })}
                     {(act.discharged > 0).then(|| view! {
-                        " · " {tra(|t| t.discharged)} ": " <span class="text-nowrap">{euro(act.discharged)}</span>
+                        " · " {trac(|t| t.discharged)} ": " <span class="text-nowrap">{euro(act.discharged)}</span>
                     })}
                 </p>
                 {may_simulate.then(|| view! { <PlanSimulator act_id act_number /> })}
@@ -211,7 +211,7 @@ fn ActCard(act: StatementAct, simulate: bool) -> impl IntoView {
 pub fn UtenzeTable(utenze: Vec<Utenza>) -> impl IntoView {
     let i18n = use_i18n();
     if utenze.is_empty() {
-        return view! { <p>{tra(|t| t.utenze_empty)}</p> }.into_any();
+        return view! { <p>{trac(|t| t.utenze_empty)}</p> }.into_any();
     }
     let rows = utenze
         .into_iter()
@@ -260,18 +260,18 @@ pub fn UtenzeTable(utenze: Vec<Utenza>) -> impl IntoView {
         })
         .collect_view();
     table_box(
-        tras(|t| t.utenze_caption),
+        tracs(|t| t.utenze_caption),
         view! {
             <table class="table table-sm align-middle" data-testid="utenze">
-                <caption class="visually-hidden">{tra(|t| t.utenze_caption)}</caption>
+                <caption class="visually-hidden">{trac(|t| t.utenze_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{tra(|t| t.utenza_code)}</th>
-                        <th scope="col">{tra(|t| t.kind)}</th>
-                        <th scope="col">{tra(|t| t.address)}</th>
-                        <th scope="col" class="text-end">{tra(|t| t.surface)}</th>
-                        <th scope="col">{tra(|t| t.occupants_category)}</th>
-                        <th scope="col">{tra(|t| t.period)}</th>
+                        <th scope="col">{trac(|t| t.utenza_code)}</th>
+                        <th scope="col">{trac(|t| t.kind)}</th>
+                        <th scope="col">{trac(|t| t.address)}</th>
+                        <th scope="col" class="text-end">{trac(|t| t.surface)}</th>
+                        <th scope="col">{trac(|t| t.occupants_category)}</th>
+                        <th scope="col">{trac(|t| t.period)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -286,7 +286,7 @@ pub fn UtenzeTable(utenze: Vec<Utenza>) -> impl IntoView {
 pub fn PaymentsTable(payments: Vec<Payment>, statement: Statement) -> impl IntoView {
     let i18n = use_i18n();
     if payments.is_empty() {
-        return view! { <p>{tra(|t| t.payments_empty)}</p> }.into_any();
+        return view! { <p>{trac(|t| t.payments_empty)}</p> }.into_any();
     }
     let rows = payments
         .into_iter()
@@ -313,18 +313,18 @@ pub fn PaymentsTable(payments: Vec<Payment>, statement: Statement) -> impl IntoV
         })
         .collect_view();
     table_box(
-        tras(|t| t.payments_caption),
+        tracs(|t| t.payments_caption),
         view! {
             <table class="table table-sm align-middle" data-testid="payments">
-                <caption class="visually-hidden">{tra(|t| t.payments_caption)}</caption>
+                <caption class="visually-hidden">{trac(|t| t.payments_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{tra(|t| t.date)}</th>
-                        <th scope="col">{tra(|t| t.act)}</th>
-                        <th scope="col" class="text-end">{tra(|t| t.col_amount)}</th>
-                        <th scope="col">{tra(|t| t.channel)}</th>
-                        <th scope="col">{tra(|t| t.reference)}</th>
-                        <th scope="col">{tra(|t| t.col_n)}</th>
+                        <th scope="col">{trac(|t| t.date)}</th>
+                        <th scope="col">{trac(|t| t.act)}</th>
+                        <th scope="col" class="text-end">{trac(|t| t.col_amount)}</th>
+                        <th scope="col">{trac(|t| t.channel)}</th>
+                        <th scope="col">{trac(|t| t.reference)}</th>
+                        <th scope="col">{trac(|t| t.col_n)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

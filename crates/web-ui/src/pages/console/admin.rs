@@ -111,6 +111,7 @@ fn SettingsForm(s: Settings) -> impl IntoView {
             population: None,
             interest: None,
             instalments: None,
+            pagopa: None,
         };
         form.start();
         spawn_local(async move {

@@ -21,6 +21,7 @@ use crate::components::{
 use crate::format;
 use crate::i18n::{ActionLabels, kind_label, status_label, tr, trs, trst, trsts, use_i18n};
 use crate::pages::console::request_mail::{ExportPanel, MailSection};
+use crate::pages::console::sender::SenderPanel;
 use crate::pages::console::taxpayers::PlanCarried;
 use crate::session::use_tenant;
 
@@ -111,6 +112,7 @@ pub fn Detail() -> impl IntoView {
                             <MailSection id=r.id.clone() messages mails can_send=r.allowed.mail />
                         </div>
                         <div class="col-12 col-xl-5">
+                            {r.allowed.link_sender.then(|| view! { <SenderPanel id=r.id.clone() reload done=action_done /> })}
                             <Actions r=r.clone() reload action_done />
                             {r.allowed.export.then(|| view! { <ExportPanel id=r.id.clone() protocol=r.protocol_number.clone() /> })}
                             <section aria-labelledby="history-title" class="mt-4">

@@ -13,7 +13,7 @@ use crate::api::{self, ApiError};
 use crate::browser;
 use crate::components::{Checkbox, ErrorAlert, FormState, Page, ProgressBar, SelectInput, load};
 use crate::format;
-use crate::i18n::{AccountTexts, account_texts, tra, tras, use_i18n};
+use crate::i18n::{AccountTexts, account_texts, trac, tracs, use_i18n};
 
 /// How often the page asks how far the job got.
 const POLL_MS: i32 = 400;
@@ -129,12 +129,12 @@ pub fn Imports() -> impl IntoView {
         });
     };
     view! {
-        <Page title=tras(|t| t.imports_title) no_breadcrumbs=true>
-            <p>{tra(|t| t.imports_intro)}</p>
+        <Page title=tracs(|t| t.imports_title) no_breadcrumbs=true>
+            <p>{trac(|t| t.imports_intro)}</p>
             <form on:submit=submit novalidate class="card card-bg shadow-sm mb-4">
                 <div class="card-body">
                     <ErrorAlert error=form.alert />
-                    <SelectInput id="import-kind" label=tras(|t| t.import_kind) value=kind options=kinds required=true />
+                    <SelectInput id="import-kind" label=tracs(|t| t.import_kind) value=kind options=kinds required=true />
                     <div class="form-group">
                         <label for="import-file" class="active d-block position-static mb-2">
                             {move || format!("{} *", account_texts(i18n.lang()).import_file)}
@@ -155,22 +155,22 @@ pub fn Imports() -> impl IntoView {
                             }
                             on:change:target=move |ev| files.set(browser::files_of(&ev.target()))
                         />
-                        <small id="import-file-help" class="form-text">{tra(|t| t.import_file_help)}</small>
+                        <small id="import-file-help" class="form-text">{trac(|t| t.import_file_help)}</small>
                         {move || file_error.get().map(|e| view! { <div class="invalid-feedback d-block" id="import-file-error">{e}</div> })}
                     </div>
-                    <Checkbox id="import-skip" label=tras(|t| t.skip_invalid) checked=skip />
+                    <Checkbox id="import-skip" label=tracs(|t| t.skip_invalid) checked=skip />
                     <ProgressBar progress=upload />
                     <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
-                        {tra(|t| t.import_submit)}
+                        {trac(|t| t.import_submit)}
                     </button>
                 </div>
             </form>
             {move || current.get().map(|v| view! { <ImportReport v /> })}
             <section aria-labelledby="past-imports" class="mt-4">
-                <h2 id="past-imports" class="h4">{tra(|t| t.past_imports)}</h2>
+                <h2 id="past-imports" class="h4">{trac(|t| t.past_imports)}</h2>
                 {load(list, move |page| {
                     if page.items.is_empty() {
-                        return view! { <p>{tra(|t| t.imports_empty)}</p> }.into_any();
+                        return view! { <p>{trac(|t| t.imports_empty)}</p> }.into_any();
                     }
                     view! { <PastImports items=page.items current finished /> }.into_any()
                 })}
@@ -235,7 +235,7 @@ fn ImportReport(v: ImportView) -> impl IntoView {
                     aria-valuenow=pct
                     aria-valuemin="0"
                     aria-valuemax="100"
-                    aria-label=tra(|t| t.import_progress)
+                    aria-label=trac(|t| t.import_progress)
                 ></div>
             </div>
             <p role="status" data-testid="import-state">
@@ -245,10 +245,10 @@ fn ImportReport(v: ImportView) -> impl IntoView {
             </p>
             {over.then(|| view! {
                 <dl class="row mb-3" data-testid="import-counts">
-                    <div class="col-6 col-md-3"><dt class="small text-muted fw-normal">{tra(|t| t.created)}</dt><dd class="h5">{v.created}</dd></div>
-                    <div class="col-6 col-md-3"><dt class="small text-muted fw-normal">{tra(|t| t.updated)}</dt><dd class="h5">{v.updated}</dd></div>
-                    <div class="col-6 col-md-3"><dt class="small text-muted fw-normal">{tra(|t| t.unchanged)}</dt><dd class="h5">{v.unchanged}</dd></div>
-                    <div class="col-6 col-md-3"><dt class="small text-muted fw-normal">{tra(|t| t.invalid)}</dt><dd class="h5">{v.invalid}</dd></div>
+                    <div class="col-6 col-md-3"><dt class="small text-muted fw-normal">{trac(|t| t.created)}</dt><dd class="h5">{v.created}</dd></div>
+                    <div class="col-6 col-md-3"><dt class="small text-muted fw-normal">{trac(|t| t.updated)}</dt><dd class="h5">{v.updated}</dd></div>
+                    <div class="col-6 col-md-3"><dt class="small text-muted fw-normal">{trac(|t| t.unchanged)}</dt><dd class="h5">{v.unchanged}</dd></div>
+                    <div class="col-6 col-md-3"><dt class="small text-muted fw-normal">{trac(|t| t.invalid)}</dt><dd class="h5">{v.invalid}</dd></div>
                 </dl>
             })}
             {failed.then(|| {
@@ -258,31 +258,31 @@ fn ImportReport(v: ImportView) -> impl IntoView {
                     <div class="alert alert-danger" role="alert">
                         {match reason {
                             Some(r) => view! { <p class="mb-0">{r}</p> }.into_any(),
-                            None => view! { <p class="mb-0">{tra(|t| t.nothing_imported)}</p> }.into_any(),
+                            None => view! { <p class="mb-0">{trac(|t| t.nothing_imported)}</p> }.into_any(),
                         }}
                     </div>
                 }
             })}
             {has_errors.then(|| view! {
-                <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.errors_caption)>
+                <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=trac(|t| t.errors_caption)>
                     <table class="table table-sm align-middle" data-testid="import-errors">
-                        <caption class="visually-hidden">{tra(|t| t.errors_caption)}</caption>
+                        <caption class="visually-hidden">{trac(|t| t.errors_caption)}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">{tra(|t| t.col_line)}</th>
-                                <th scope="col">{tra(|t| t.col_column)}</th>
-                                <th scope="col">{tra(|t| t.col_error)}</th>
+                                <th scope="col">{trac(|t| t.col_line)}</th>
+                                <th scope="col">{trac(|t| t.col_column)}</th>
+                                <th scope="col">{trac(|t| t.col_error)}</th>
                             </tr>
                         </thead>
                         <tbody>{errors}</tbody>
                     </table>
                 </div>
             })}
-            {v.errors_truncated.then(|| view! { <p class="small">{tra(|t| t.errors_truncated)}</p> })}
+            {v.errors_truncated.then(|| view! { <p class="small">{trac(|t| t.errors_truncated)}</p> })}
             {(over && v.invalid > 0).then(|| view! {
                 <p>
                     <button type="button" class="btn btn-outline-primary" on:click=download>
-                        {tra(|t| t.errors_csv)}
+                        {trac(|t| t.errors_csv)}
                     </button>
                 </p>
                 <ErrorAlert error=csv_error />
@@ -338,7 +338,7 @@ fn PastImports(
                                 request_animation_frame(|| browser::focus("import-status"));
                             }
                         >
-                            {tra(|t| t.report_short)}
+                            {trac(|t| t.report_short)}
                         </button>
                     </td>
                 </tr>
@@ -346,17 +346,17 @@ fn PastImports(
         })
         .collect_view();
     view! {
-        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.imports_caption)>
+        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=trac(|t| t.imports_caption)>
             <table class="table table-sm align-middle" data-testid="imports">
-                <caption class="visually-hidden">{tra(|t| t.imports_caption)}</caption>
+                <caption class="visually-hidden">{trac(|t| t.imports_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{tra(|t| t.uploaded_at)}</th>
-                        <th scope="col">{tra(|t| t.file)}</th>
-                        <th scope="col">{tra(|t| t.import_kind)}</th>
-                        <th scope="col">{tra(|t| t.status)}</th>
-                        <th scope="col">{tra(|t| t.outcome)}</th>
-                        <th scope="col">{tra(|t| t.report_short)}</th>
+                        <th scope="col">{trac(|t| t.uploaded_at)}</th>
+                        <th scope="col">{trac(|t| t.file)}</th>
+                        <th scope="col">{trac(|t| t.import_kind)}</th>
+                        <th scope="col">{trac(|t| t.status)}</th>
+                        <th scope="col">{trac(|t| t.outcome)}</th>
+                        <th scope="col">{trac(|t| t.report_short)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

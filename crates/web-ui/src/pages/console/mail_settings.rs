@@ -4,7 +4,7 @@
 
 use domain::api::{
     ConnectionCheck, ConnectionTest, MailSecurity, Mailbox, MailboxKind, NotificationChannels,
-    SaveMailbox, SaveNotificationChannels,
+    SaveMailbox, SaveMailboxSettings, SaveNotificationChannels,
 };
 use domain::error::Errors;
 use domain::{FieldError, Lang};
@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError, ApiResult};
 use crate::browser;
 use crate::components::{
-    Checkbox, ErrorAlert, FormState, Notice, Page, SelectInput, TextInput, load,
+    Checkbox, ErrorAlert, FormState, Notice, Page, SelectInput, TextArea, TextInput, load,
 };
 use crate::format;
 use crate::i18n::{I18n, MailTexts, mail_texts, tr, trm, trms, trsts, use_i18n};
@@ -72,6 +72,8 @@ struct MailboxFields {
     smtp_password: RwSignal<String>,
     inbound: RwSignal<bool>,
     outbound: RwSignal<bool>,
+    authserv_id: RwSignal<String>,
+    pec_certificates: RwSignal<String>,
 }
 
 impl MailboxFields {
@@ -94,6 +96,8 @@ impl MailboxFields {
             smtp_password: s(),
             inbound: RwSignal::new(true),
             outbound: RwSignal::new(false),
+            authserv_id: s(),
+            pec_certificates: s(),
         }
     }
 
@@ -132,11 +136,18 @@ impl MailboxFields {
         self.smtp_password.set(String::new());
         self.inbound.set(m.is_none_or(|m| m.inbound_enabled));
         self.outbound.set(m.is_some_and(|m| m.outbound_default));
+        self.authserv_id
+            .set(text(m.and_then(|m| m.authserv_id.as_ref())));
+        self.pec_certificates
+            .set(text(m.and_then(|m| m.pec_certificates.as_ref())));
     }
 
     /// The body of `POST /mailboxes` or `PUT /mailboxes/{id}`, or the field errors found
     /// before asking the server.
-    fn body(self, default_citizen_id: Option<String>) -> Result<SaveMailbox, domain::DomainError> {
+    fn body(
+        self,
+        default_citizen_id: Option<String>,
+    ) -> Result<SaveMailboxSettings, domain::DomainError> {
         let mut errors = Errors::new();
         let opt = |s: RwSignal<String>| {
             Some(s.get_untracked().trim().to_owned()).filter(|v| !v.is_empty())
@@ -185,6 +196,13 @@ impl MailboxFields {
             inbound_enabled: self.inbound.get_untracked(),
             outbound_default: self.outbound.get_untracked(),
             default_citizen_id,
+        };
+        // Sent as typed: an empty field clears the stored value.
+        let pec = body.kind == MailboxKind::Pec;
+        let body = SaveMailboxSettings {
+            mailbox: body,
+            authserv_id: Some(self.authserv_id.get_untracked().trim().to_owned()),
+            pec_certificates: pec.then(|| self.pec_certificates.get_untracked().trim().to_owned()),
         };
         errors.finish().map(|()| body)
     }
@@ -327,6 +345,13 @@ pub fn MailboxesPage() -> impl IntoView {
                         <div class="col-md-6"><TextInput id="mb-smtp-password" kind="password" label=trms(|m| m.password) value=fields.smtp_password help=smtp_kept autocomplete="new-password" /></div>
                     </div>
                     <Checkbox id="mb-outbound" label=trms(|m| m.outbound) checked=fields.outbound />
+                </fieldset>
+                <fieldset class="mb-3">
+                    <legend class="h5">{trm(|m| m.sender_auth)}</legend>
+                    <TextInput id="mb-authserv-id" label=trms(|m| m.authserv_id) value=fields.authserv_id help=trms(|m| m.authserv_id_help) error=form.error_for("authserv_id") autocomplete="off" />
+                    {move || (fields.kind.get() == MailboxKind::Pec.code()).then(|| view! {
+                        <TextArea id="mb-pec-certificates" label=trms(|m| m.pec_certificates) value=fields.pec_certificates help=trms(|m| m.pec_certificates_help) error=form.error_for("pec_certificates") rows=4 />
+                    })}
                 </fieldset>
                 <div class="d-flex flex-wrap gap-2">
                     <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>

@@ -1,14 +1,18 @@
 //! The operator console (`/console`): staff only; citizens are sent back to their area.
 
 pub mod admin;
+pub mod agenda;
 mod audit;
+pub mod desks;
 mod detail;
 pub mod imports;
 pub mod mail_settings;
+pub mod pickups;
 mod queue;
 mod registrations;
 mod registry;
 mod request_mail;
+mod sender;
 pub mod taxpayers;
 
 pub use audit::AuditLog;
@@ -23,7 +27,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use crate::components::{Need, RequireLogin};
-use crate::i18n::{StaffTexts, trst, trsts};
+use crate::i18n::{AgendaTexts, StaffTexts, trag, trst, trsts};
 use crate::pages::SignIn;
 use crate::session::use_session;
 
@@ -34,6 +38,21 @@ const DESK_LINKS: [NavEntry; 3] = [
     ("/console", |t| t.queue_title),
     ("/console/registrazioni", |t| t.registrations_title),
     ("/console/registro", |t| t.register_page_title),
+];
+
+/// The agenda's pages, in their own strings.
+type AgendaEntry = (&'static str, fn(&AgendaTexts) -> &'static str);
+
+/// The desk's day and the crew's route sheet, for all staff.
+const AGENDA_LINKS: [AgendaEntry; 2] = [
+    ("/console/agenda", |g| g.agenda_title),
+    ("/console/giro-ritiri", |g| g.route_nav),
+];
+
+/// The agenda's administration.
+const AGENDA_ADMIN_LINKS: [AgendaEntry; 2] = [
+    ("/console/sportelli", |g| g.desks_title),
+    ("/console/zone-ritiro", |g| g.zones_title),
 ];
 
 /// The audit log, for supervisors and administrators.
@@ -93,6 +112,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                             <p class="h6 text-uppercase text-muted">{trst(|s| s.console_title)}</p>
                             <ul class="link-list">
                                 {DESK_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}
+                                {AGENDA_LINKS.into_iter().map(|(h, l)| link(h, trag(l))).collect_view()}
                                 {move || {
                                     session
                                         .role()
@@ -100,9 +120,9 @@ pub fn ConsoleLayout() -> impl IntoView {
                                         .then(|| link(AUDIT_PATH, trst(|s| s.audit_title)))
                                 }}
                             </ul>
-                            <p class="h6 text-uppercase text-muted mt-3">{crate::i18n::tra(|t| t.nav_heading)}</p>
+                            <p class="h6 text-uppercase text-muted mt-3">{crate::i18n::trac(|t| t.nav_heading)}</p>
                             <ul class="link-list">
-                                {TAX_LINKS.into_iter().map(|(h, l)| link(h, crate::i18n::tra(l))).collect_view()}
+                                {TAX_LINKS.into_iter().map(|(h, l)| link(h, crate::i18n::trac(l))).collect_view()}
                             </ul>
                             {move || {
                                 session
@@ -111,7 +131,10 @@ pub fn ConsoleLayout() -> impl IntoView {
                                     .then(|| {
                                         view! {
                                             <p class="h6 text-uppercase text-muted mt-3">{trst(|s| s.admin_title)}</p>
-                                            <ul class="link-list">{ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}</ul>
+                                            <ul class="link-list">
+                                                {ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}
+                                                {AGENDA_ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trag(l))).collect_view()}
+                                            </ul>
                                         }
                                     })
                             }}

@@ -4,6 +4,7 @@
 
 use domain::FieldError;
 use domain::api::{MailExport, MailMode, MailView, MessageView, SendMail};
+use domain::delivery::MailDirection;
 use domain::error::Errors;
 use domain::types::{Description, Email};
 use leptos::prelude::*;
@@ -107,20 +108,20 @@ fn MailList(items: Vec<MailView>) -> impl IntoView {
 #[component]
 fn MailItem(mail: MailView, error: RwSignal<Option<ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let incoming = mail.direction == "in";
-    let outcome = mail.outcome.clone();
+    let incoming = mail.direction == MailDirection::In;
+    let outcome = mail.outcome;
     let pec_type = mail.pec_type.clone();
-    let pec_status = mail.pec_status.clone();
+    let pec_status = mail.pec_status;
     let pec = move || {
         let m = i18n.m();
         let kind = pec_type
             .as_deref()
             .map(|p| label_of(PEC_TYPES, m.pec_labels, p));
-        let status = pec_status.as_deref().map(|p| {
+        let status = pec_status.map(|p| {
             format!(
                 "{}: {}",
                 m.pec_last_receipt,
-                label_of(PEC_TYPES, m.pec_labels, p)
+                label_of(PEC_TYPES, m.pec_labels, p.code())
             )
         });
         let parts: Vec<String> = kind.into_iter().chain(status).collect();
@@ -161,7 +162,7 @@ fn MailItem(mail: MailView, error: RwSignal<Option<ApiError>>) -> impl IntoView 
                     " · "
                     <time datetime=mail.created_at.to_rfc3339()>{format::datetime(mail.created_at)}</time>
                     " · "
-                    <span data-outcome=mail.outcome.clone()>{move || label_of(OUTCOMES, i18n.m().outcome_labels, &outcome)}</span>
+                    <span data-outcome=outcome.code()>{move || label_of(OUTCOMES, i18n.m().outcome_labels, outcome.code())}</span>
                 </p>
                 <p class="mb-1 pre-line"><strong>{mail.subject.clone()}</strong></p>
                 <p class="small mb-1 pre-line">

@@ -22,7 +22,7 @@ use crate::components::{
     ErrorAlert, FormState, Loading, Notice, Page, SelectInput, TextArea, TextInput,
 };
 use crate::format::{self, euro};
-use crate::i18n::{AccountTexts, account_texts, tra, tras, use_i18n};
+use crate::i18n::{AccountTexts, account_texts, trac, tracs, use_i18n};
 use crate::pages::account::statement::{
     PaymentsTable, StatementActs, StatementTotals, UtenzeTable, channel_label, kind_label,
 };
@@ -70,19 +70,19 @@ pub fn Taxpayers() -> impl IntoView {
         navigate(&href, leptos_router::NavigateOptions::default());
     };
     view! {
-        <Page title=tras(|t| t.taxpayers_title) no_breadcrumbs=true>
+        <Page title=tracs(|t| t.taxpayers_title) no_breadcrumbs=true>
             <form on:submit=search class="row g-2 align-items-start mb-3" role="search">
                 <div class="col-12 col-md-8">
                     <TextInput
                         id="taxpayer-q"
                         kind="search"
-                        label=tras(|t| t.search_label)
+                        label=tracs(|t| t.search_label)
                         value=q
-                        help=tras(|t| t.search_help)
+                        help=tracs(|t| t.search_help)
                     />
                 </div>
                 <div class="col-12 col-md-4">
-                    <button type="submit" class="btn btn-primary">{tra(|t| t.search)}</button>
+                    <button type="submit" class="btn btn-primary">{trac(|t| t.search)}</button>
                 </div>
             </form>
             {move || match results.get() {
@@ -90,7 +90,7 @@ pub fn Taxpayers() -> impl IntoView {
                 Some(Err(e)) => view! { <ErrorAlert error=Signal::stored(Some(e)) /> }.into_any(),
                 Some(Ok(None)) => ().into_any(),
                 Some(Ok(Some(page))) if page.items.is_empty() => {
-                    view! { <p role="status">{tra(|t| t.search_empty)}</p> }.into_any()
+                    view! { <p role="status">{trac(|t| t.search_empty)}</p> }.into_any()
                 }
                 Some(Ok(Some(page))) => {
                     let here = format!("{SEARCH_PATH}{}", api::query(&[("q", &wanted.get_untracked())]));
@@ -113,14 +113,14 @@ pub fn Taxpayers() -> impl IntoView {
                         })
                         .collect_view();
                     view! {
-                        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.results_caption)>
+                        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=trac(|t| t.results_caption)>
                             <table class="table table-sm align-middle" data-testid="taxpayers">
-                                <caption class="visually-hidden">{tra(|t| t.results_caption)}</caption>
+                                <caption class="visually-hidden">{trac(|t| t.results_caption)}</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">{tra(|t| t.fiscal_code)}</th>
-                                        <th scope="col">{tra(|t| t.name)}</th>
-                                        <th scope="col">{tra(|t| t.residence)}</th>
+                                        <th scope="col">{trac(|t| t.fiscal_code)}</th>
+                                        <th scope="col">{trac(|t| t.name)}</th>
+                                        <th scope="col">{trac(|t| t.residence)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>{rows}</tbody>
@@ -180,7 +180,7 @@ pub fn TaxpayerFile() -> impl IntoView {
     };
     view! {
         <Page title no_breadcrumbs=true>
-            <p><a href=back>{tra(|t| t.back_to_search)}</a></p>
+            <p><a href=back>{trac(|t| t.back_to_search)}</a></p>
             {move || match data.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(Err(e)) => view! { <ErrorAlert error=Signal::stored(Some(e)) /> }.into_any(),
@@ -216,35 +216,35 @@ fn FileBody(d: TaxpayerData, changed: Callback<()>, done: Done) -> impl IntoView
     let acts = d.detail.acts.clone();
     view! {
         <dl class="row mb-4" data-testid="taxpayer">
-            <dt class="col-sm-4">{tra(|t| t.fiscal_code)}</dt>
+            <dt class="col-sm-4">{trac(|t| t.fiscal_code)}</dt>
             <dd class="col-sm-8 font-monospace">{c.fiscal_code.clone()}</dd>
-            <dt class="col-sm-4">{tra(|t| t.residence)}</dt>
+            <dt class="col-sm-4">{trac(|t| t.residence)}</dt>
             <dd class="col-sm-8">{c.residence.as_ref().map_or_else(|| "—".to_owned(), address_line)}</dd>
-            <dt class="col-sm-4">{tra(|t| t.contacts)}</dt>
+            <dt class="col-sm-4">{trac(|t| t.contacts)}</dt>
             <dd class="col-sm-8 text-break">{if contacts.is_empty() { "—".to_owned() } else { contacts }}</dd>
-            <dt class="col-sm-4">{tra(|t| t.citizen_account)}</dt>
+            <dt class="col-sm-4">{trac(|t| t.citizen_account)}</dt>
             <dd class="col-sm-8">
-                {if linked { tra(|t| t.citizen_linked) } else { tra(|t| t.citizen_unlinked) }}
+                {if linked { trac(|t| t.citizen_linked) } else { trac(|t| t.citizen_unlinked) }}
             </dd>
         </dl>
         <StatementTotals statement=d.statement.clone() />
         <p>
             <button type="button" class="btn btn-outline-primary" on:click=download>
-                {tra(|t| t.download_pdf)}
+                {trac(|t| t.download_pdf)}
             </button>
         </p>
         <ErrorAlert error=pdf_error />
         <StatementActs statement=d.statement.clone() />
         <section aria-labelledby="tp-utenze" class="mb-4">
-            <h2 id="tp-utenze" class="h4">{tra(|t| t.utenze_title)}</h2>
+            <h2 id="tp-utenze" class="h4">{trac(|t| t.utenze_title)}</h2>
             <UtenzeTable utenze=d.detail.utenze.clone() />
         </section>
         <section aria-labelledby="tp-payments" class="mb-4">
-            <h2 id="tp-payments" class="h4">{tra(|t| t.payments_title)}</h2>
+            <h2 id="tp-payments" class="h4">{trac(|t| t.payments_title)}</h2>
             <PaymentsTable payments=d.detail.payments.clone() statement=d.statement.clone() />
         </section>
         <section aria-labelledby="tp-adjustments" class="mb-4">
-            <h2 id="tp-adjustments" class="h4">{tra(|t| t.adjustments_title)}</h2>
+            <h2 id="tp-adjustments" class="h4">{trac(|t| t.adjustments_title)}</h2>
             <AdjustmentsTable adjustments=d.detail.adjustments.clone() acts=acts.clone() />
         </section>
         {(!acts.is_empty()).then(|| view! {
@@ -277,7 +277,7 @@ fn adjustment_label(t: &AccountTexts, kind: AdjustmentKind) -> &'static str {
 fn AdjustmentsTable(adjustments: Vec<Adjustment>, acts: Vec<Act>) -> impl IntoView {
     let i18n = use_i18n();
     if adjustments.is_empty() {
-        return view! { <p>{tra(|t| t.adjustments_empty)}</p> }.into_any();
+        return view! { <p>{trac(|t| t.adjustments_empty)}</p> }.into_any();
     }
     let rows = adjustments
         .into_iter()
@@ -296,17 +296,17 @@ fn AdjustmentsTable(adjustments: Vec<Adjustment>, acts: Vec<Act>) -> impl IntoVi
         })
         .collect_view();
     view! {
-        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.adjustments_caption)>
+        <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=trac(|t| t.adjustments_caption)>
             <table class="table table-sm align-middle" data-testid="adjustments">
-                <caption class="visually-hidden">{tra(|t| t.adjustments_caption)}</caption>
+                <caption class="visually-hidden">{trac(|t| t.adjustments_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{tra(|t| t.date)}</th>
-                        <th scope="col">{tra(|t| t.act)}</th>
-                        <th scope="col">{tra(|t| t.kind)}</th>
-                        <th scope="col" class="text-end">{tra(|t| t.col_amount)}</th>
-                        <th scope="col">{tra(|t| t.col_n)}</th>
-                        <th scope="col">{tra(|t| t.reason)}</th>
+                        <th scope="col">{trac(|t| t.date)}</th>
+                        <th scope="col">{trac(|t| t.act)}</th>
+                        <th scope="col">{trac(|t| t.kind)}</th>
+                        <th scope="col" class="text-end">{trac(|t| t.col_amount)}</th>
+                        <th scope="col">{trac(|t| t.col_n)}</th>
+                        <th scope="col">{trac(|t| t.reason)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -462,24 +462,24 @@ fn PaymentForm(
     view! {
         <section aria-labelledby="payment-title" class="card card-bg shadow-sm mb-4">
             <form class="card-body" on:submit=submit novalidate>
-                <h2 id="payment-title" class="h5 mb-4">{tra(|t| t.payment_title)}</h2>
+                <h2 id="payment-title" class="h5 mb-4">{trac(|t| t.payment_title)}</h2>
                 <ErrorAlert error=form.alert />
-                <SelectInput id="pay-act" label=tras(|t| t.act) value=act options required=true error=form.error_for("act_id") />
-                <TextInput id="pay-date" kind="date" label=tras(|t| t.date) value=day required=true error=form.error_for("date") />
-                <TextInput id="pay-amount" label=tras(|t| t.amount) value required=true error=form.error_for("amount") />
-                <SelectInput id="pay-channel" label=tras(|t| t.channel) value=channel options=channels />
-                <TextInput id="pay-reference" label=tras(|t| t.reference) value=reference error=form.error_for("reference") />
+                <SelectInput id="pay-act" label=tracs(|t| t.act) value=act options required=true error=form.error_for("act_id") />
+                <TextInput id="pay-date" kind="date" label=tracs(|t| t.date) value=day required=true error=form.error_for("date") />
+                <TextInput id="pay-amount" label=tracs(|t| t.amount) value required=true error=form.error_for("amount") />
+                <SelectInput id="pay-channel" label=tracs(|t| t.channel) value=channel options=channels />
+                <TextInput id="pay-reference" label=tracs(|t| t.reference) value=reference error=form.error_for("reference") />
                 <TextInput
                     id="pay-instalment"
                     kind="number"
-                    label=tras(|t| t.instalment_opt)
+                    label=tracs(|t| t.instalment_opt)
                     value=rata
-                    help=tras(|t| t.instalment_help)
+                    help=tracs(|t| t.instalment_help)
                     error=form.error_for("instalment")
                 />
                 <Notice message=done />
                 <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
-                    {tra(|t| t.payment_submit)}
+                    {trac(|t| t.payment_submit)}
                 </button>
             </form>
         </section>
@@ -566,30 +566,30 @@ fn AdjustmentForm(
     view! {
         <section aria-labelledby="adjust-title" class="card card-bg shadow-sm mb-4">
             <form class="card-body" on:submit=submit novalidate>
-                <h2 id="adjust-title" class="h5 mb-4">{tra(|t| t.adjust_title)}</h2>
-                <p class="small mb-4">{tra(|t| t.adjust_intro)}</p>
+                <h2 id="adjust-title" class="h5 mb-4">{trac(|t| t.adjust_title)}</h2>
+                <p class="small mb-4">{trac(|t| t.adjust_intro)}</p>
                 <ErrorAlert error=form.alert />
-                <SelectInput id="adj-act" label=tras(|t| t.act) value=act options required=true error=form.error_for("act_id") />
-                <SelectInput id="adj-kind" label=tras(|t| t.adjust_kind) value=kind options=kinds required=true error=form.error_for("kind") />
-                <TextInput id="adj-date" kind="date" label=tras(|t| t.date) value=day required=true error=form.error_for("date") />
+                <SelectInput id="adj-act" label=tracs(|t| t.act) value=act options required=true error=form.error_for("act_id") />
+                <SelectInput id="adj-kind" label=tracs(|t| t.adjust_kind) value=kind options=kinds required=true error=form.error_for("kind") />
+                <TextInput id="adj-date" kind="date" label=tracs(|t| t.date) value=day required=true error=form.error_for("date") />
                 <TextInput
                     id="adj-amount"
-                    label=tras(|t| t.amount)
+                    label=tracs(|t| t.amount)
                     value
-                    help=tras(|t| t.amount_help)
+                    help=tracs(|t| t.amount_help)
                     error=form.error_for("amount")
                 />
                 <TextInput
                     id="adj-instalment"
                     kind="number"
-                    label=tras(|t| t.instalment_opt)
+                    label=tracs(|t| t.instalment_opt)
                     value=rata
                     error=form.error_for("instalment")
                 />
-                <TextArea id="adj-reason" label=tras(|t| t.reason) value=reason required=true rows=3 error=form.error_for("reason") />
+                <TextArea id="adj-reason" label=tracs(|t| t.reason) value=reason required=true rows=3 error=form.error_for("reason") />
                 <Notice message=done />
                 <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
-                    {tra(|t| t.adjust_submit)}
+                    {trac(|t| t.adjust_submit)}
                 </button>
             </form>
         </section>
@@ -644,7 +644,7 @@ pub fn PlanCarried(request_id: String) -> impl IntoView {
             let message = p.entitlement.message.clone();
             view! {
                 <section aria-labelledby="carried-plan" class="mt-4" data-testid="carried-plan">
-                    <h2 id="carried-plan" class="h4">{tra(|t| t.carried_title)}</h2>
+                    <h2 id="carried-plan" class="h4">{trac(|t| t.carried_title)}</h2>
                     <p class="mb-1"><strong>{title}</strong></p>
                     <p class="small mb-2">{message}</p>
                     <p class="small">
@@ -655,26 +655,26 @@ pub fn PlanCarried(request_id: String) -> impl IntoView {
                                 .map_or_else(|| t.carried_proposed.to_owned(), |d| (t.carried_granted)(d))
                         }}
                     </p>
-                    <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=tra(|t| t.plan_caption)>
+                    <div class="table-responsive position-relative" tabindex="0" role="region" aria-label=trac(|t| t.plan_caption)>
                         <table class="table table-sm align-middle">
-                            <caption class="visually-hidden">{tra(|t| t.plan_caption)}</caption>
+                            <caption class="visually-hidden">{trac(|t| t.plan_caption)}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">{tra(|t| t.col_n)}</th>
-                                    <th scope="col">{tra(|t| t.col_due)}</th>
-                                    <th scope="col" class="text-end">{tra(|t| t.col_amount)}</th>
+                                    <th scope="col">{trac(|t| t.col_n)}</th>
+                                    <th scope="col">{trac(|t| t.col_due)}</th>
+                                    <th scope="col" class="text-end">{trac(|t| t.col_amount)}</th>
                                 </tr>
                             </thead>
                             <tbody>{rows}</tbody>
                             <tfoot>
                                 <tr class="fw-semibold">
-                                    <th scope="row" colspan="2">{tra(|t| t.plan_total)}</th>
+                                    <th scope="row" colspan="2">{trac(|t| t.plan_total)}</th>
                                     <td class="text-end text-nowrap">{euro(p.total)}</td>
                                 </tr>
                             </tfoot>
                         </table>
                     </div>
-                    <p><a href=href>{tra(|t| t.open_taxpayer)}</a></p>
+                    <p><a href=href>{trac(|t| t.open_taxpayer)}</a></p>
                 </section>
             }
             .into_any()

@@ -421,6 +421,12 @@ fn acts(
         for (r, i) in &changed {
             taxpayer::update_act(c, r, i)?;
         }
+        let ids: Vec<String> = rows
+            .iter()
+            .chain(changed.iter().map(|(r, _)| r))
+            .map(|r| r.id.clone())
+            .collect();
+        crate::services::pagopa::notices::sync(c, ctx.tenant_id, &ids, ctx.now)?;
     }
     Ok(out)
 }
@@ -515,6 +521,14 @@ fn payments(
         for r in &changed {
             taxpayer::update_payment(c, r)?;
         }
+        let mut ids: Vec<String> = new
+            .iter()
+            .chain(&changed)
+            .map(|r| r.act_id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        crate::services::pagopa::notices::sync(c, ctx.tenant_id, &ids, ctx.now)?;
     }
     Ok(out)
 }

@@ -1,0 +1,5 @@
+//! Appointment and pickup booking (`/prenotazioni`, `/ritiro-ingombranti`).
+
+fn main() {
+    web_ui::start_booking();
+}

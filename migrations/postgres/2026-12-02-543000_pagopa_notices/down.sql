@@ -1,0 +1,2 @@
+DROP TABLE payment_notices;
+DROP TABLE pagopa_settings;
