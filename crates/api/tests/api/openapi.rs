@@ -36,3 +36,41 @@ async fn served_spec_is_the_generated_one_and_docs_are_offline() {
     let html = page.text().await.unwrap();
     assert!(!html.contains("https://"), "docs page loads remote assets");
 }
+
+/// The contract names each coded enum's values by the codes the server writes on the wire.
+#[test]
+fn coded_enums_are_described_by_their_codes() {
+    use domain::delivery::{
+        DeliveryChannel, DeliveryStatus, MailDirection, MailOutcome, PecReceipt,
+    };
+    let spec = serde_json::to_value(api::startup::openapi_spec()).unwrap();
+    let check = |name: &str, codes: Vec<&str>| {
+        let values: Vec<&str> = spec["components"]["schemas"][name]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} is not an enum in the spec"))
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(values, codes, "{name}");
+    };
+    check(
+        "DeliveryChannel",
+        DeliveryChannel::ALL.iter().map(|v| v.code()).collect(),
+    );
+    check(
+        "DeliveryStatus",
+        DeliveryStatus::ALL.iter().map(|v| v.code()).collect(),
+    );
+    check(
+        "MailDirection",
+        MailDirection::ALL.iter().map(|v| v.code()).collect(),
+    );
+    check(
+        "MailOutcome",
+        MailOutcome::ALL.iter().map(|v| v.code()).collect(),
+    );
+    check(
+        "PecReceipt",
+        PecReceipt::ALL.iter().map(|v| v.code()).collect(),
+    );
+}
