@@ -18,8 +18,10 @@ use super::{notices, settings};
 use crate::db::is_unique_violation;
 use crate::db::models::{GpdJobRow, GpdPositionRow, NoticeRow, PaymentRow, ReceiptRow};
 use crate::db::repo::{new_id, pagopa, taxpayer};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, blocking};
 use crate::state::AppState;
+
+type State = actix_web::web::Data<AppState>;
 
 /// TARI's taxonomy code (9/<ente type><service>IM/; italy-standards.md §A4 marks it
 /// UNVERIFIED: check with the ente's pagoPA partner before going live).
@@ -165,8 +167,9 @@ async fn call(
     })
 }
 
-async fn run(state: &AppState, job: &GpdJobRow) -> ApiResult<Outcome> {
-    let Some(plan) = load_plan(state, job)? else {
+async fn run(state: &State, job: &GpdJobRow) -> ApiResult<Outcome> {
+    let (st, j) = (state.clone(), job.clone());
+    let Some(plan) = blocking(move || load_plan(&st, &j)).await? else {
         return Ok(Outcome::Done);
     };
     let positions = format!(
@@ -174,18 +177,15 @@ async fn run(state: &AppState, job: &GpdJobRow) -> ApiResult<Outcome> {
         plan.base, plan.creditor
     );
     let record = |invalidated: bool| {
-        state.db.write_tx(|c| {
-            pagopa::save_position(
-                c,
-                &GpdPositionRow {
-                    act_id: job.act_id.clone(),
-                    tenant_id: job.tenant_id.clone(),
-                    iupd: plan.iupd.clone(),
-                    invalidated,
-                    updated_at: Utc::now().naive_utc(),
-                },
-            )
-        })
+        let st = state.clone();
+        let row = GpdPositionRow {
+            act_id: job.act_id.clone(),
+            tenant_id: job.tenant_id.clone(),
+            iupd: plan.iupd.clone(),
+            invalidated,
+            updated_at: Utc::now().naive_utc(),
+        };
+        blocking(move || st.db.write_tx(|c| pagopa::save_position(c, &row)))
     };
     let outcome = match (&plan.body, plan.created) {
         (None, false) => Outcome::Done,
@@ -195,7 +195,7 @@ async fn run(state: &AppState, job: &GpdJobRow) -> ApiResult<Outcome> {
             match call(state, reqwest::Method::POST, &url, &plan.key, None).await {
                 // 409: already invalid, paid or expired: nothing left to withdraw.
                 Ok(r) if r.status().is_success() || r.status() == 409 => {
-                    record(true)?;
+                    record(true).await?;
                     Outcome::Done
                 }
                 Ok(r) => classify(r.status()),
@@ -206,12 +206,12 @@ async fn run(state: &AppState, job: &GpdJobRow) -> ApiResult<Outcome> {
             let url = format!("{positions}?toPublish=true");
             match call(state, reqwest::Method::POST, &url, &plan.key, Some(body)).await {
                 Ok(r) if r.status().is_success() => {
-                    record(false)?;
+                    record(false).await?;
                     Outcome::Done
                 }
                 // Created by an earlier attempt whose commit was lost: bring it up to date.
                 Ok(r) if r.status() == 409 => {
-                    record(false)?;
+                    record(false).await?;
                     let url = format!("{positions}/{}", plan.iupd);
                     match call(state, reqwest::Method::PUT, &url, &plan.key, Some(body)).await {
                         Ok(r) if r.status().is_success() || r.status() == 409 => Outcome::Done,
@@ -245,33 +245,45 @@ fn backoff(attempts: i32) -> chrono::Duration {
 }
 
 /// Runs the due jobs once; returns how many ran.
-pub async fn run_jobs(state: &AppState) -> ApiResult<usize> {
+pub async fn run_jobs(state: &State) -> ApiResult<usize> {
     let now = Utc::now().naive_utc();
-    let jobs = state
-        .db
-        .write_tx(|c| pagopa::claim_gpd_jobs(c, now, now + chrono::Duration::seconds(120), 20))?;
+    let st = state.clone();
+    let jobs = blocking(move || {
+        st.db
+            .write_tx(|c| pagopa::claim_gpd_jobs(c, now, now + chrono::Duration::seconds(120), 20))
+    })
+    .await?;
     let n = jobs.len();
     for job in jobs {
         let outcome = match run(state, &job).await {
             Ok(o) => o,
             Err(e) => Outcome::Retry(format!("internal: {e}")),
         };
-        state.db.write_tx(|c| match &outcome {
-            Outcome::Done => pagopa::finish_gpd_job(c, &job),
-            Outcome::Retry(why) => {
-                tracing::warn!(act = %job.act_id, why, "GPD job will be retried");
-                pagopa::retry_gpd_job(c, &job, Utc::now().naive_utc() + backoff(job.attempts), why)
-            }
-            Outcome::Refused(why) => {
-                tracing::warn!(act = %job.act_id, why, "GPD refused the position");
-                pagopa::retry_gpd_job(
-                    c,
-                    &job,
-                    Utc::now().naive_utc() + chrono::Duration::hours(6),
-                    why,
-                )
-            }
-        })?;
+        let st = state.clone();
+        blocking(move || {
+            st.db.write_tx(|c| match &outcome {
+                Outcome::Done => pagopa::finish_gpd_job(c, &job),
+                Outcome::Retry(why) => {
+                    tracing::warn!(act = %job.act_id, why, "GPD job will be retried");
+                    pagopa::retry_gpd_job(
+                        c,
+                        &job,
+                        Utc::now().naive_utc() + backoff(job.attempts),
+                        why,
+                    )
+                }
+                Outcome::Refused(why) => {
+                    tracing::warn!(act = %job.act_id, why, "GPD refused the position");
+                    pagopa::retry_gpd_job(
+                        c,
+                        &job,
+                        Utc::now().naive_utc() + chrono::Duration::hours(6),
+                        why,
+                    )
+                }
+            })
+        })
+        .await?;
     }
     Ok(n)
 }
@@ -369,13 +381,17 @@ fn paid_at(raw: Option<&str>) -> NaiveDateTime {
 }
 
 /// Reads every open position once and applies the receipts found; returns how many were new.
-pub async fn poll_receipts(state: &AppState) -> ApiResult<usize> {
-    let open = state
-        .db
-        .read(|c| Ok::<_, ApiError>(pagopa::open_positions(c)?))?;
+pub async fn poll_receipts(state: &State) -> ApiResult<usize> {
+    let st = state.clone();
+    let open = blocking(move || {
+        st.db
+            .read(|c| Ok::<_, ApiError>(pagopa::open_positions(c)?))
+    })
+    .await?;
     let mut applied = 0;
     for p in open {
-        let stored = state.db.read(|c| settings::load(c, &p.tenant_id))?;
+        let (st, tenant) = (state.clone(), p.tenant_id.clone());
+        let stored = blocking(move || st.db.read(|c| settings::load(c, &tenant))).await?;
         let (Some(base), Some(key)) = (
             stored.config.gpd_url.clone(),
             stored.gpd_key(&state.secret_key)?,
@@ -417,15 +433,22 @@ pub async fn poll_receipts(state: &AppState) -> ApiResult<usize> {
             let Some(receipt) = &o.id_receipt else {
                 continue;
             };
-            if apply_receipt(
-                state,
-                &p.tenant_id,
-                &o.iuv,
-                receipt,
-                o.psp_company.as_deref(),
+            let (st, tenant, iuv, receipt) = (
+                state.clone(),
+                p.tenant_id.clone(),
+                o.iuv.clone(),
+                receipt.clone(),
+            );
+            let (psp, at, amount) = (
+                o.psp_company.clone(),
                 paid_at(o.payment_date.as_deref()),
                 o.amount,
-            )? {
+            );
+            let new = blocking(move || {
+                apply_receipt(&st, &tenant, &iuv, &receipt, psp.as_deref(), at, amount)
+            })
+            .await?;
+            if new {
                 applied += 1;
             }
         }
