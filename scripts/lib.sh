@@ -159,6 +159,27 @@ mail_servers_stop() {
   rm -rf "$dir"
 }
 
+# pagopa_fake_start DIR [PORT] : the local pagoPA (GPD and Checkout, scripts/fakes/pagopa.py,
+# Python standard library only) on loopback, its log and pid under DIR. Exports
+# SPORTELLO_TEST_PAGOPA (its base URL) and SPORTELLO_TEST_PAGOPA_KEY (the subscription key it
+# requires) for the integration tests.
+pagopa_fake_start() {
+  local dir="$1" port="${2:-$(free_port)}" key
+  mkdir -p "$dir"
+  key="fake-gpd-key-$RANDOM$RANDOM"
+  /usr/bin/python3 "$ROOT/scripts/fakes/pagopa.py" "$port" "$key" >"$dir/pagopa.log" 2>&1 &
+  echo $! > "$dir/pagopa.pid"
+  wait_port "$port"
+  export SPORTELLO_TEST_PAGOPA="http://127.0.0.1:$port"
+  export SPORTELLO_TEST_PAGOPA_KEY="$key"
+}
+
+pagopa_fake_stop() {
+  local dir="$1"
+  [ -f "$dir/pagopa.pid" ] && kill "$(cat "$dir/pagopa.pid")" 2>/dev/null || true
+  rm -rf "$dir"
+}
+
 # A Python virtualenv under target/ with the pinned test tools (PyPI).
 tools_venv() {
   local venv="$ROOT/target/venv-tools"

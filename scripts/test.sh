@@ -25,12 +25,15 @@ cargo build --locked -p domain --target wasm32-unknown-unknown
 
 PGDIR="$(mktemp -d /tmp/sportello-pg.XXXXXX)"
 MAILDIR="$(mktemp -d /tmp/sportello-mail.XXXXXX)"
-trap 'pg_stop "$PGDIR"; mail_servers_stop "$MAILDIR"' EXIT
+PAGOPADIR="$(mktemp -d /tmp/sportello-pagopa.XXXXXX)"
+trap 'pg_stop "$PGDIR"; mail_servers_stop "$MAILDIR"; pagopa_fake_stop "$PAGOPADIR"' EXIT
 PORT=$((20000 + RANDOM % 20000))
 export TEST_DATABASE_URL="$(pg_start "$PGDIR" "$PORT")"
 log "PostgreSQL test cluster on port $PORT"
 mail_servers_start "$MAILDIR"
 log "Dovecot IMAP on $SPORTELLO_TEST_IMAP, SMTP sink on $SPORTELLO_TEST_SMTP (Maildir $SPORTELLO_TEST_SMTP_MAILDIR)"
+pagopa_fake_start "$PAGOPADIR"
+log "local pagoPA (GPD and Checkout) on $SPORTELLO_TEST_PAGOPA"
 
 log "unit, property and integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p domain -p api

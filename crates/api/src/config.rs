@@ -176,6 +176,15 @@ pub struct Config {
     )]
     pub worker_interval_ms: u64,
 
+    /// How often pagoPA GPD jobs run and open positions are read for receipts, in seconds.
+    #[arg(
+        long,
+        env = "SPORTELLO_PAGOPA_POLL_SECONDS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub pagopa_poll_seconds: u64,
+
     /// First retry delay of a failed delivery, in seconds (doubled at each attempt).
     #[arg(
         long,
@@ -339,6 +348,7 @@ impl Config {
             workers: None,
             background_workers: false,
             worker_interval_ms: 5000,
+            pagopa_poll_seconds: 60,
             retry_base_seconds: 30,
             delivery_max_attempts: 15,
             smtp_url: None,

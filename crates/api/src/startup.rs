@@ -120,7 +120,16 @@ impl Application {
         let imports = self.state.config.background_workers.then(|| {
             crate::services::account::imports::worker::ImportWorker::spawn(self.state.clone())
         });
+        let gpd = self
+            .state
+            .config
+            .background_workers
+            .then(|| crate::services::pagopa::gpd::spawn(self.state.clone()));
         let result = self.server.await;
+        if let Some(h) = gpd {
+            // Between two calls nothing is half done: a job is claimed with a lease.
+            h.abort();
+        }
         if let Some(w) = workers {
             w.stop().await;
         }

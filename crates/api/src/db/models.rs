@@ -724,3 +724,41 @@ pub struct NoticeRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = gpd_jobs, treat_none_as_default_value = false)]
+pub struct GpdJobRow {
+    pub act_id: String,
+    pub tenant_id: String,
+    pub generation: i64,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = gpd_positions, treat_none_as_default_value = false)]
+pub struct GpdPositionRow {
+    pub act_id: String,
+    pub tenant_id: String,
+    pub iupd: String,
+    pub invalidated: bool,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = pagopa_receipts, treat_none_as_default_value = false)]
+pub struct ReceiptRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub receipt_id: String,
+    pub nav: String,
+    pub act_id: String,
+    pub instalment: i32,
+    pub amount: i64,
+    pub psp: Option<String>,
+    pub paid_at: NaiveDateTime,
+    pub payment_id: String,
+    pub created_at: NaiveDateTime,
+}

@@ -804,6 +804,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    gpd_jobs (act_id) {
+        act_id -> Text,
+        tenant_id -> Text,
+        generation -> BigInt,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    gpd_positions (act_id) {
+        act_id -> Text,
+        tenant_id -> Text,
+        iupd -> Text,
+        invalidated -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pagopa_receipts (id) {
+        id -> Text,
+        tenant_id -> Text,
+        receipt_id -> Text,
+        nav -> Text,
+        act_id -> Text,
+        instalment -> Integer,
+        amount -> BigInt,
+        psp -> Nullable<Text>,
+        paid_at -> Timestamp,
+        payment_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(act_instalments -> acts (act_id));
 diesel::joinable!(payment_notices -> acts (act_id));
 diesel::joinable!(acts -> contribuenti (contribuente_id));
@@ -817,4 +855,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     adjustments,
     plan_requests,
     payment_notices,
+    gpd_positions,
 );

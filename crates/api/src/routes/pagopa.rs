@@ -2,14 +2,14 @@
 //! (`/notices/{nav}`, `/acts/{id}/notices`). A numero avviso that cannot be one (length,
 //! first digit, check digits) is a 422 naming `nav`; one of somebody else is a 404.
 
-use actix_web::{HttpResponse, get, web};
-use domain::api::{Notice, NoticeList, Problem};
+use actix_web::{HttpResponse, get, post, web};
+use domain::api::{CheckoutSession, Notice, NoticeList, Problem, ReceiptList};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::taxpayer::pdf_response;
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, blocking};
-use crate::services::pagopa::notices;
+use crate::services::pagopa::{checkout as pay, notices};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -19,7 +19,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(my_notice)
         .service(act_notices)
         .service(notice_pdf)
-        .service(notice);
+        .service(notice)
+        .service(checkout)
+        .service(my_receipts)
+        .service(my_receipt_pdf);
 }
 
 /// The caller's payment notices, one per instalment still or once asking for money,
@@ -161,4 +164,65 @@ async fn notice_pdf(
     let name = pdf_name(&nav);
     let bytes = blocking(move || notices::pdf(&state, &user, &nav, true)).await?;
     Ok(pdf_response(bytes, &name))
+}
+
+/// "Paga con pagoPA": opens a pagoPA Checkout session for one of the caller's unpaid
+/// notices; send the citizen to `redirect_url`. Checkout brings them back to the portal with
+/// the outcome, and the receipt arrives from GPD.
+#[utoipa::path(
+    tag = "pagopa",
+    security(("bearer" = [])),
+    params(("nav" = String, Path, description = "Numero avviso, 18 digits", example = "301000000000012373")),
+    responses(
+        (status = 200, body = CheckoutSession),
+        (status = 401, body = Problem),
+        (status = 404, description = "No notice of the caller has this number", body = Problem),
+        (status = 409, description = "Paid or cancelled, or online payment not enabled", body = Problem),
+        (status = 422, description = "Not a numero avviso, in `errors` as `nav`", body = Problem),
+        (status = 503, description = "pagoPA Checkout did not answer", body = Problem),
+    )
+)]
+#[post("/me/notices/{nav}/checkout")]
+async fn checkout(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    nav: web::Path<String>,
+) -> ApiResult<web::Json<CheckoutSession>> {
+    pay::start(state, user, &nav).await.map(web::Json)
+}
+
+/// The receipts of the caller's notices paid through pagoPA, newest first.
+#[utoipa::path(
+    tag = "pagopa",
+    security(("bearer" = [])),
+    responses((status = 200, body = ReceiptList), (status = 401, body = Problem))
+)]
+#[get("/me/receipts")]
+async fn my_receipts(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> ApiResult<web::Json<ReceiptList>> {
+    blocking(move || pay::my_receipts(&state, &user))
+        .await
+        .map(web::Json)
+}
+
+/// One of the caller's receipts as a PDF (ricevuta liberatoria).
+#[utoipa::path(
+    tag = "pagopa",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 401, body = Problem),
+        (status = 404, body = Problem),
+    )
+)]
+#[get("/me/receipts/{id}.pdf")]
+async fn my_receipt_pdf(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let bytes = blocking(move || pay::receipt_pdf(&state, &user, &id)).await?;
+    Ok(pdf_response(bytes, "ricevuta-pagopa.pdf"))
 }

@@ -968,6 +968,28 @@ fn ops(w: &World) -> Vec<Op> {
             Body::None,
             [401, 403, 403, 200, 200, 200, 404],
         ),
+        // Without the portal's address online payment is not enabled: 409 past the checks.
+        op(
+            "POST",
+            "/api/v1/me/notices/{nav}/checkout",
+            format!("/me/notices/{}/checkout", w.nav_a),
+            Body::Json(json!({})),
+            [401, 409, 404, 404, 404, 404, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/receipts",
+            "/me/receipts".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/me/receipts/{id}.pdf",
+            format!("/me/receipts/{NONE_ID}.pdf"),
+            Body::None,
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
         op(
             "GET",
             "/api/v1/acts/{id}/notices",

@@ -1560,6 +1560,32 @@ async fn pagopa_bad_input(app: TestApp) {
         let path = format!("/me/notices/{nav}{suffix}");
         assert_problem(app.get(&path, Some(&bruno)).await, 404, "someone else's").await;
     }
+    // Checkout: a malformed number, someone else's; receipts that do not exist.
+    let bad = format!("{}x", &nav[..17]);
+    let res = app
+        .post_json(
+            &format!("/me/notices/{bad}/checkout"),
+            Some(&anna),
+            &json!({}),
+        )
+        .await;
+    let p = assert_problem(res, 422, "checkout of a malformed number").await;
+    assert_eq!(p["errors"][0]["field"], "nav", "{p}");
+    let res = app
+        .post_json(
+            &format!("/me/notices/{nav}/checkout"),
+            Some(&bruno),
+            &json!({}),
+        )
+        .await;
+    assert_problem(res, 404, "checkout of someone else's notice").await;
+    assert_problem(
+        app.get("/me/receipts/no-such-receipt.pdf", Some(&anna))
+            .await,
+        404,
+        "unknown receipt",
+    )
+    .await;
     // A cancelled notice is not printed.
     let res = app
         .post_json(

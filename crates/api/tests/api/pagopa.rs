@@ -574,3 +574,279 @@ async fn notice_pdf_codes_scan_to_the_payloads(app: TestApp) {
     assert_eq!(qr_codes(&pngs), want_qr);
     assert!(!pdf_text(&pdf).contains("BOLLETTINO"));
 }
+
+/// The local pagoPA started by `scripts/test.sh` (`pagopa_fake_start`): its base URL and
+/// subscription key. Missing in CI is an error; by hand the test is skipped with a note.
+fn fake_pagopa() -> Option<(String, String)> {
+    let url = std::env::var("SPORTELLO_TEST_PAGOPA")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let key = std::env::var("SPORTELLO_TEST_PAGOPA_KEY")
+        .ok()
+        .filter(|s| !s.is_empty());
+    if let (Some(u), Some(k)) = (url, key) {
+        return Some((u, k));
+    }
+    assert!(
+        std::env::var("CI").is_err(),
+        "SPORTELLO_TEST_PAGOPA and SPORTELLO_TEST_PAGOPA_KEY must be set in CI (scripts/test.sh starts the local pagoPA)"
+    );
+    eprintln!("local pagoPA not running (run scripts/test.sh): test skipped");
+    None
+}
+
+/// A valid P.IVA of its own for each test, so positions and IUVs on the shared fake never
+/// meet another test's.
+fn unique_creditor() -> String {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        ^ u128::from(std::process::id()) << 40;
+    let digits: Vec<u32> = format!("{:010}", seed % 10_000_000_000)
+        .chars()
+        .map(|c| c.to_digit(10).unwrap())
+        .collect();
+    let sum: u32 = digits
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 0 {
+                d
+            } else if d * 2 > 9 {
+                d * 2 - 9
+            } else {
+                d * 2
+            }
+        })
+        .sum();
+    let check = (10 - sum % 10) % 10;
+    format!(
+        "{}{check}",
+        digits.iter().map(u32::to_string).collect::<String>()
+    )
+}
+
+async fn fake_json(url: &str) -> Value {
+    reqwest::get(url).await.unwrap().json().await.unwrap()
+}
+
+db_test!(gpd_positions_checkout_and_receipts_once, |c| {
+    c.allow_loopback_integrations = true;
+    c.public_url = Some("https://portale.comune.test".into());
+});
+async fn gpd_positions_checkout_and_receipts_once(app: TestApp) {
+    use api::services::pagopa::gpd;
+    let Some((fake, key)) = fake_pagopa() else {
+        return;
+    };
+    let org = unique_creditor();
+    let admin = admin(&app).await;
+    configure(
+        &app,
+        &admin,
+        json!({"creditor_fiscal_code": org, "gpd_url": format!("{fake}/gpd"),
+               "gpd_subscription_key": key, "checkout_url": format!("{fake}/checkout")}),
+    )
+    .await;
+    let t = today();
+    let cid = contribuente(&app, &admin, CF_A, "Anna", "Bianchi").await;
+    let act = created(
+        app.post_json(
+            "/acts",
+            Some(&admin),
+            &act_body(
+                &cid,
+                "G/1",
+                t - Duration::days(5),
+                &[
+                    (t + Duration::days(10), 10_000),
+                    (t + Duration::days(40), 15_000),
+                ],
+            ),
+        )
+        .await,
+        "act",
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let positions = format!("{fake}/_test/positions?org={org}");
+    assert_eq!(
+        fake_json(&positions).await,
+        json!([]),
+        "nothing is sent in the write"
+    );
+    assert_eq!(gpd::run_jobs(&app.state).await.unwrap(), 1);
+    let remote = fake_json(&positions).await;
+    assert_eq!(remote.as_array().unwrap().len(), 1, "{remote}");
+    let p = &remote[0];
+    assert_eq!(p["iupd"], format!("SPT-{act}"));
+    assert_eq!(p["status"], "VALID");
+    assert_eq!(p["fiscalCode"], CF_A);
+    let notices = notices_of(&app, &admin, &act).await;
+    let opts = p["paymentOption"].as_array().unwrap();
+    assert_eq!(opts.len(), 2);
+    assert_eq!(opts[0]["iuv"], notices[0]["iuv"]);
+    assert_eq!(opts[1]["amount"], 15_000);
+    assert_eq!(opts[1]["transfer"][0]["iban"], IBAN);
+    assert_eq!(
+        gpd::run_jobs(&app.state).await.unwrap(),
+        0,
+        "done: nothing left"
+    );
+
+    // A crash after GPD created the position but before our commit: the job runs again,
+    // meets 409, and there is still one position.
+    app.state
+        .db
+        .write_tx(|c| {
+            use api::db::schema::gpd_positions;
+            use diesel::prelude::*;
+            diesel::delete(gpd_positions::table).execute(c)
+        })
+        .unwrap();
+    let tenant: String = app
+        .state
+        .db
+        .read(|c| {
+            use api::db::schema::acts;
+            use diesel::prelude::*;
+            acts::table.find(&act).select(acts::tenant_id).first(c)
+        })
+        .unwrap();
+    app.state
+        .db
+        .write_tx(|c| {
+            api::db::repo::pagopa::enqueue_gpd(c, &tenant, &act, chrono::Utc::now().naive_utc())
+        })
+        .unwrap();
+    assert_eq!(gpd::run_jobs(&app.state).await.unwrap(), 1);
+    assert_eq!(fake_json(&positions).await.as_array().unwrap().len(), 1);
+
+    // An adjustment updates the position.
+    let res = app
+        .post_json(
+            &format!("/acts/{act}/adjustments"),
+            Some(&admin),
+            &json!({"kind": "sgravio", "date": t, "amount": 5_000, "instalment": 2, "reason": "Superficie"}),
+        )
+        .await;
+    created(res, "sgravio").await;
+    assert_eq!(gpd::run_jobs(&app.state).await.unwrap(), 1);
+    let remote = fake_json(&positions).await;
+    assert_eq!(remote[0]["paymentOption"][1]["amount"], 10_000, "{remote}");
+
+    // The citizen pays the first instalment through Checkout and comes back to the portal.
+    let (_, anna) = app.citizen(CF_A, "anna.gpd@example.it", &admin).await;
+    let nav = notices[0]["nav"].as_str().unwrap();
+    let res = app
+        .post_json(
+            &format!("/me/notices/{nav}/checkout"),
+            Some(&anna),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let session: Value = res.json().await.unwrap();
+    let redirect = session["redirect_url"].as_str().unwrap();
+    assert!(
+        redirect.starts_with(&format!("{fake}/checkout/pay/")),
+        "{redirect}"
+    );
+    let carts = fake_json(&format!("{fake}/_test/carts")).await;
+    let cart = &carts[redirect.rsplit('/').next().unwrap()];
+    assert_eq!(cart["paymentNotices"][0]["noticeNumber"], nav);
+    assert_eq!(cart["paymentNotices"][0]["fiscalCode"], org);
+    assert_eq!(cart["paymentNotices"][0]["amount"], 10_000);
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let back = browser
+        .get(format!("{redirect}?outcome=ok"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), 302);
+    assert_eq!(
+        back.headers()["location"],
+        format!("https://portale.comune.test/area-personale/avvisi/{nav}?esito=ok")
+    );
+
+    // The receipt is applied once, however often it is read.
+    assert_eq!(gpd::poll_receipts(&app.state).await.unwrap(), 1);
+    assert_eq!(gpd::poll_receipts(&app.state).await.unwrap(), 0);
+    let one: Value = app
+        .get(&format!("/me/notices/{nav}"), Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["status"], "paid");
+    let remote = fake_json(&positions).await;
+    let receipt_id = remote[0]["paymentOption"][0]["idReceipt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let payments: Value = app
+        .get("/me/payments", Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pagopa: Vec<&Value> = payments
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["channel"] == "pagopa")
+        .collect();
+    assert_eq!(pagopa.len(), 1, "{payments}");
+    assert_eq!(pagopa[0]["reference"], receipt_id);
+    assert_eq!(pagopa[0]["amount"], 10_000);
+    assert_eq!(pagopa[0]["instalment"], 1);
+    let receipts: Value = app
+        .get("/me/receipts", Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = &receipts["items"][0];
+    assert_eq!(r["receipt_id"], receipt_id);
+    assert_eq!(r["psp"], "Checkout PSP");
+    assert_eq!(r["nav"], nav);
+    let id = r["id"].as_str().unwrap();
+    let res = app
+        .get(&format!("/me/receipts/{id}.pdf"), Some(&anna))
+        .await;
+    assert_eq!(res.status(), 200);
+    let text = pdf_text(&res.bytes().await.unwrap());
+    assert!(
+        text.contains("Ricevuta di pagamento pagoPA") && text.contains(&receipt_id),
+        "{text}"
+    );
+    // Paid: no second checkout.
+    let res = app
+        .post_json(
+            &format!("/me/notices/{nav}/checkout"),
+            Some(&anna),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+
+    // Annulled: the position is invalidated on GPD.
+    let res = app
+        .post_json(
+            &format!("/acts/{act}/adjustments"),
+            Some(&admin),
+            &json!({"kind": "annullamento", "date": t, "reason": "Errore"}),
+        )
+        .await;
+    created(res, "annullamento").await;
+    assert_eq!(gpd::run_jobs(&app.state).await.unwrap(), 1);
+    let remote = fake_json(&positions).await;
+    // Partly paid positions cannot be invalidated on GPD (409): what was paid stays paid.
+    assert_eq!(remote[0]["status"], "PARTIALLY_PAID", "{remote}");
+}

@@ -46,6 +46,35 @@ impl PagopaSettings {
     }
 }
 
+/// A receipt (ricevuta) of a notice paid through pagoPA.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Receipt {
+    pub id: String,
+    /// pagoPA's receipt id (IUR).
+    pub receipt_id: String,
+    pub nav: String,
+    pub act_id: String,
+    pub instalment: u32,
+    pub amount: i64,
+    /// The payment service provider.
+    pub psp: Option<String>,
+    pub paid_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptList {
+    pub items: Vec<Receipt>,
+}
+
+/// Where to send the citizen to pay a notice on pagoPA Checkout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckoutSession {
+    pub redirect_url: String,
+}
+
 /// The notices of a citizen or of an act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -131,3 +131,185 @@ pub fn acts_by_ids(
         .select(crate::db::models::ActRow::as_select())
         .load(conn)
 }
+
+// ---- GPD jobs, positions and receipts --------------------------------------------------------
+
+use crate::db::models::{GpdJobRow, GpdPositionRow, ReceiptRow};
+use crate::db::schema::{gpd_jobs, gpd_positions, pagopa_receipts};
+
+/// Marks the act's position as due for a sync (a new generation if already queued).
+pub fn enqueue_gpd(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    act_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let n = diesel::update(gpd_jobs::table.find(act_id))
+        .set((
+            gpd_jobs::generation.eq(gpd_jobs::generation + 1),
+            gpd_jobs::attempts.eq(0),
+            gpd_jobs::next_attempt_at.eq(now),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(gpd_jobs::table)
+            .values(&GpdJobRow {
+                act_id: act_id.to_owned(),
+                tenant_id: tenant_id.to_owned(),
+                generation: 1,
+                attempts: 0,
+                next_attempt_at: now,
+                locked_until: None,
+                last_error: None,
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Claims up to `limit` due jobs with a lease until `until` (a row another node holds is
+/// skipped: the conditional update claims it for one node only).
+pub fn claim_gpd_jobs(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<GpdJobRow>> {
+    let due: Vec<GpdJobRow> = gpd_jobs::table
+        .filter(gpd_jobs::next_attempt_at.le(now))
+        .filter(
+            gpd_jobs::locked_until
+                .is_null()
+                .or(gpd_jobs::locked_until.lt(now)),
+        )
+        .order(gpd_jobs::next_attempt_at.asc())
+        .limit(limit)
+        .select(GpdJobRow::as_select())
+        .load(conn)?;
+    let mut claimed = Vec::new();
+    for j in due {
+        let n = diesel::update(gpd_jobs::table.find(&j.act_id))
+            .filter(gpd_jobs::generation.eq(j.generation))
+            .filter(
+                gpd_jobs::locked_until
+                    .is_null()
+                    .or(gpd_jobs::locked_until.lt(now)),
+            )
+            .set(gpd_jobs::locked_until.eq(Some(until)))
+            .execute(conn)?;
+        if n == 1 {
+            claimed.push(j);
+        }
+    }
+    Ok(claimed)
+}
+
+/// Done: the row goes unless the act changed meanwhile (then it runs again at once).
+pub fn finish_gpd_job(conn: &mut DbConn, job: &GpdJobRow) -> QueryResult<()> {
+    let n = diesel::delete(gpd_jobs::table.find(&job.act_id))
+        .filter(gpd_jobs::generation.eq(job.generation))
+        .execute(conn)?;
+    if n == 0 {
+        diesel::update(gpd_jobs::table.find(&job.act_id))
+            .set(gpd_jobs::locked_until.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn retry_gpd_job(
+    conn: &mut DbConn,
+    job: &GpdJobRow,
+    at: NaiveDateTime,
+    error: &str,
+) -> QueryResult<()> {
+    diesel::update(gpd_jobs::table.find(&job.act_id))
+        .set((
+            gpd_jobs::attempts.eq(gpd_jobs::attempts + 1),
+            gpd_jobs::next_attempt_at.eq(at),
+            gpd_jobs::locked_until.eq(None::<NaiveDateTime>),
+            gpd_jobs::last_error.eq(Some(error)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn position(conn: &mut DbConn, act_id: &str) -> QueryResult<Option<GpdPositionRow>> {
+    gpd_positions::table
+        .find(act_id)
+        .select(GpdPositionRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn save_position(conn: &mut DbConn, row: &GpdPositionRow) -> QueryResult<()> {
+    let n = diesel::update(gpd_positions::table.find(&row.act_id))
+        .set((
+            gpd_positions::invalidated.eq(row.invalidated),
+            gpd_positions::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(gpd_positions::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Published positions that still have an unpaid, uncancelled notice: where receipts may come.
+pub fn open_positions(conn: &mut DbConn) -> QueryResult<Vec<GpdPositionRow>> {
+    gpd_positions::table
+        .filter(gpd_positions::invalidated.eq(false))
+        .filter(diesel::dsl::exists(
+            payment_notices::table
+                .filter(payment_notices::act_id.eq(gpd_positions::act_id))
+                .filter(payment_notices::cancelled.eq(false)),
+        ))
+        .select(GpdPositionRow::as_select())
+        .load(conn)
+}
+
+pub fn find_notice_by_iuv(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    iuv: &str,
+) -> QueryResult<Option<NoticeRow>> {
+    payment_notices::table
+        .filter(payment_notices::tenant_id.eq(tenant_id))
+        .filter(payment_notices::iuv.eq(iuv))
+        .select(NoticeRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_receipt(conn: &mut DbConn, row: &ReceiptRow) -> QueryResult<()> {
+    diesel::insert_into(pagopa_receipts::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn receipts_of(conn: &mut DbConn, act_ids: &[String]) -> QueryResult<Vec<ReceiptRow>> {
+    if act_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    pagopa_receipts::table
+        .filter(pagopa_receipts::act_id.eq_any(act_ids))
+        .order(pagopa_receipts::paid_at.desc())
+        .select(ReceiptRow::as_select())
+        .load(conn)
+}
+
+pub fn find_receipt(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    id: &str,
+) -> QueryResult<Option<ReceiptRow>> {
+    pagopa_receipts::table
+        .filter(pagopa_receipts::tenant_id.eq(tenant_id))
+        .filter(pagopa_receipts::id.eq(id))
+        .select(ReceiptRow::as_select())
+        .first(conn)
+        .optional()
+}

@@ -3,6 +3,8 @@
 //! operators see of them. Numbers, codes and the rules of which notice an act needs are the
 //! domain's (`domain::pagopa`).
 
+pub mod checkout;
+pub mod gpd;
 pub mod notices;
 mod pdf;
 pub mod settings;

@@ -67,6 +67,7 @@ pub fn sync(
         existing.entry(n.act_id.clone()).or_default().push(n);
     }
     let mut create: Vec<(String, u32, i64, NaiveDate)> = Vec::new();
+    let mut changed: Vec<String> = Vec::new();
     for i in 0..book.acts.len() {
         let act = &book.acts[i];
         let l = book.ledger(i);
@@ -79,6 +80,9 @@ pub fn sync(
             &stored,
             today,
         );
+        if !changes.is_empty() {
+            changed.push(act.id.clone());
+        }
         for u in changes.update {
             let row = mine
                 .iter()
@@ -100,6 +104,12 @@ pub fn sync(
                 .into_iter()
                 .map(|(n, amount, due)| (act.id.clone(), n, amount, due)),
         );
+    }
+    // The GPD position follows, through a job written in this same transaction.
+    if stored.publishes() {
+        for id in &changed {
+            pagopa::enqueue_gpd(c, tenant_id, id, now)?;
+        }
     }
     if create.is_empty() {
         return Ok(());

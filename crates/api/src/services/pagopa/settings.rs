@@ -33,6 +33,15 @@ impl Stored {
         )
     }
 
+    /// Positions are published to GPD: its URL and key are set.
+    pub fn publishes(&self) -> bool {
+        self.config.gpd_url.is_some()
+            && self
+                .row
+                .as_ref()
+                .is_some_and(|r| r.gpd_subscription_key.is_some())
+    }
+
     /// The GPD subscription key in clear text, if one is stored.
     pub fn gpd_key(&self, key: &SecretKey) -> ApiResult<Option<String>> {
         let Some(row) = &self.row else {
