@@ -77,6 +77,8 @@ def errors_of(p):
                 total += ta
             if t.get("idTransfer") not in ("1", "2", "3", "4", "5"):
                 errs.append(f"{where}.idTransfer must be 1-5")
+            if not re.fullmatch(r"\d{11}", str(t.get("organizationFiscalCode", ""))):
+                errs.append(f"{where}.organizationFiscalCode must have 11 digits")
             if not t.get("iban") and not t.get("stamp"):
                 errs.append(f"{where}: iban or stamp is required")
             if not TAXONOMY.match(str(t.get("category", ""))):

@@ -707,6 +707,10 @@ pub struct PagopaSettingsRow {
     pub reminder_days: String,
     pub next_notice_base: i64,
     pub updated_at: NaiveDateTime,
+    pub tefa_fiscal_code: Option<String>,
+    pub tefa_iban: Option<String>,
+    /// Basis points.
+    pub tefa_rate: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]

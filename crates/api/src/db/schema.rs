@@ -785,6 +785,9 @@ diesel::table! {
         reminder_days -> Text,
         next_notice_base -> BigInt,
         updated_at -> Timestamp,
+        tefa_fiscal_code -> Nullable<Text>,
+        tefa_iban -> Nullable<Text>,
+        tefa_rate -> Integer,
     }
 }
 

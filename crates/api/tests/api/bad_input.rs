@@ -1490,6 +1490,11 @@ async fn pagopa_bad_input(app: TestApp) {
             "pagopa.reminder_days",
         ),
         (json!({"reminder_days": "7"}), "body"),
+        (json!({"tefa_rate": "5,5"}), "pagopa.tefa_rate"),
+        (
+            json!({"tefa_iban": "IT36A0301503200000003517230"}),
+            "pagopa.tefa_fiscal_code",
+        ),
     ] {
         let before = pagopa_counts(&app);
         let what = body.to_string();

@@ -850,3 +850,120 @@ async fn gpd_positions_checkout_and_receipts_once(app: TestApp) {
     // Partly paid positions cannot be invalidated on GPD (409): what was paid stays paid.
     assert_eq!(remote[0]["status"], "PARTIALLY_PAID", "{remote}");
 }
+
+/// The Provincia of the TEFA tests (a valid P.IVA) and its IBAN.
+const PROVINCIA: &str = "80000870503";
+const PROVINCIA_IBAN: &str = "IT36A0301503200000003517230";
+
+db_test!(tefa_settings_are_checked_together);
+async fn tefa_settings_are_checked_together(app: TestApp) {
+    let admin = admin(&app).await;
+    let body = configure(&app, &admin, json!({})).await;
+    assert_eq!(body["pagopa"]["tefa_fiscal_code"], Value::Null);
+    assert_eq!(body["pagopa"]["tefa_rate"], "5,00");
+    // A Provincia without its IBAN; a rate over the legal 5 %.
+    for (body, field) in [
+        (json!({"tefa_fiscal_code": PROVINCIA}), "pagopa.tefa_iban"),
+        (json!({"tefa_rate": "6"}), "pagopa.tefa_rate"),
+    ] {
+        let res = app
+            .put_json("/settings", Some(&admin), &json!({ "pagopa": body }))
+            .await;
+        assert_eq!(res.status(), 422);
+        assert_eq!(fields(&res.json().await.unwrap()), [field]);
+    }
+    // A person's tax code is no Provincia.
+    let res = app
+        .put_json(
+            "/settings",
+            Some(&admin),
+            &json!({"pagopa": {"tefa_fiscal_code": CF_A, "tefa_iban": PROVINCIA_IBAN}}),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        fields(&res.json().await.unwrap()),
+        ["pagopa.tefa_fiscal_code"]
+    );
+    let body = configure(
+        &app,
+        &admin,
+        json!({"tefa_fiscal_code": PROVINCIA, "tefa_iban": PROVINCIA_IBAN, "tefa_rate": "4,5"}),
+    )
+    .await;
+    assert_eq!(body["pagopa"]["tefa_fiscal_code"], PROVINCIA);
+    assert_eq!(body["pagopa"]["tefa_iban"], PROVINCIA_IBAN);
+    assert_eq!(body["pagopa"]["tefa_rate"], "4,50");
+}
+
+db_test!(gpd_pays_the_tefa_to_the_provincia, |c| {
+    c.allow_loopback_integrations = true;
+});
+async fn gpd_pays_the_tefa_to_the_provincia(app: TestApp) {
+    use api::services::pagopa::gpd;
+    let Some((fake, key)) = fake_pagopa() else {
+        return;
+    };
+    let org = unique_creditor();
+    let admin = admin(&app).await;
+    configure(
+        &app,
+        &admin,
+        json!({"creditor_fiscal_code": org, "gpd_url": format!("{fake}/gpd"),
+               "gpd_subscription_key": key,
+               "tefa_fiscal_code": PROVINCIA, "tefa_iban": PROVINCIA_IBAN}),
+    )
+    .await;
+    let t = today();
+    let cid = contribuente(&app, &admin, CF_A, "Anna", "Bianchi").await;
+    // 210,00 of TARI in two instalments: 105,00 each, 5,00 of it TEFA.
+    created(
+        app.post_json(
+            "/acts",
+            Some(&admin),
+            &act_body(
+                &cid,
+                "T/1",
+                t - Duration::days(5),
+                &[
+                    (t + Duration::days(10), 10_500),
+                    (t + Duration::days(40), 10_500),
+                ],
+            ),
+        )
+        .await,
+        "act",
+    )
+    .await;
+    assert_eq!(gpd::run_jobs(&app.state).await.unwrap(), 1);
+    let remote = fake_json(&format!("{fake}/_test/positions?org={org}")).await;
+    let options = remote[0]["paymentOption"].as_array().unwrap();
+    assert_eq!(options.len(), 2, "{remote}");
+    for o in options {
+        let t = o["transfer"].as_array().unwrap();
+        assert_eq!(t.len(), 2, "{o}");
+        assert_eq!(
+            (
+                &t[0]["idTransfer"],
+                &t[0]["amount"],
+                &t[0]["organizationFiscalCode"],
+                &t[0]["iban"]
+            ),
+            (&json!("1"), &json!(10_000), &json!(org), &json!(IBAN))
+        );
+        assert_eq!(
+            (
+                &t[1]["idTransfer"],
+                &t[1]["amount"],
+                &t[1]["organizationFiscalCode"],
+                &t[1]["iban"]
+            ),
+            (
+                &json!("2"),
+                &json!(500),
+                &json!(PROVINCIA),
+                &json!(PROVINCIA_IBAN)
+            )
+        );
+    }
+}

@@ -25,6 +25,11 @@ pub struct PagopaSettings {
     pub gpd_subscription_key_set: bool,
     pub checkout_url: Option<String>,
     pub reminder_days: Vec<u32>,
+    /// The Provincia receiving the TEFA of TARI payments (a second transfer).
+    pub tefa_fiscal_code: Option<String>,
+    pub tefa_iban: Option<String>,
+    /// Per cent, Italian form (`5,00`).
+    pub tefa_rate: String,
 }
 
 impl PagopaSettings {
@@ -42,6 +47,9 @@ impl PagopaSettings {
             gpd_subscription_key_set: key_set,
             checkout_url: c.checkout_url.clone(),
             reminder_days: c.reminder_days.clone(),
+            tefa_fiscal_code: c.tefa_fiscal_code.as_ref().map(|v| v.as_str().to_owned()),
+            tefa_iban: c.tefa_iban.as_ref().map(|v| v.as_str().to_owned()),
+            tefa_rate: c.tefa_rate.to_string(),
         }
     }
 }

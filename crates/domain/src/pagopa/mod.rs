@@ -5,6 +5,7 @@ pub mod issue;
 pub mod iuv;
 pub mod notice;
 pub mod settings;
+pub mod transfers;
 
 pub use iuv::{Iuv, NoticeNumber, SegregationCode};
 pub use notice::{

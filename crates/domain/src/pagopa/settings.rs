@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::iuv::SegregationCode;
 use super::notice::{CbillCode, PosteAccount};
+use super::transfers::{TefaBeneficiary, TefaRate};
 use crate::error::{DomainError, Errors, FieldError};
 use crate::types::CodiceFiscale;
 
@@ -109,6 +110,10 @@ pub struct PagopaConfig {
     pub gpd_url: Option<String>,
     pub checkout_url: Option<String>,
     pub reminder_days: Vec<u32>,
+    /// The Provincia receiving the TEFA of TARI payments: set both or neither.
+    pub tefa_fiscal_code: Option<CodiceFiscale>,
+    pub tefa_iban: Option<Iban>,
+    pub tefa_rate: TefaRate,
 }
 
 impl Default for PagopaConfig {
@@ -122,6 +127,9 @@ impl Default for PagopaConfig {
             gpd_url: None,
             checkout_url: None,
             reminder_days: default_reminder_days(),
+            tefa_fiscal_code: None,
+            tefa_iban: None,
+            tefa_rate: TefaRate::STANDARD,
         }
     }
 }
@@ -155,6 +163,16 @@ pub struct UpdatePagopaSettings {
     /// Days before each due date on which reminders go out, e.g. `[7, 1]`.
     #[serde(default)]
     pub reminder_days: Option<Vec<u32>>,
+    /// The Provincia's codice fiscale (11 digits): TARI payments then carry a second
+    /// transfer with its TEFA.
+    #[serde(default)]
+    pub tefa_fiscal_code: Option<String>,
+    /// The Provincia's IBAN registered on pagoPA.
+    #[serde(default)]
+    pub tefa_iban: Option<String>,
+    /// The TEFA rate in per cent, e.g. `5` or `4,5` (default 5).
+    #[serde(default)]
+    pub tefa_rate: Option<String>,
 }
 
 /// A field of `pagopa`, reported as `pagopa.<name>`.
@@ -196,26 +214,28 @@ fn url_form(v: &str) -> Result<String, DomainError> {
     Ok(v.trim_end_matches('/').to_owned())
 }
 
+/// A public body's codice fiscale: 11 digits, never a person's.
+fn ente_fiscal_code(s: &str) -> Result<CodiceFiscale, DomainError> {
+    let cf = CodiceFiscale::parse(s)?;
+    if cf.is_personal() {
+        return Err(DomainError::invalid(
+            "fiscal_code",
+            "Il codice fiscale dell'ente ha 11 cifre",
+            "The body's tax code has 11 digits",
+        ));
+    }
+    Ok(cf)
+}
+
 impl PagopaConfig {
     /// The settings after a partial update; every bad field is reported.
     pub fn apply(&self, u: &UpdatePagopaSettings) -> Result<Self, DomainError> {
         let mut errors = Errors::new();
         let mut next = self.clone();
-        let creditor = |s: &str| {
-            let cf = CodiceFiscale::parse(s)?;
-            if cf.is_personal() {
-                return Err(DomainError::invalid(
-                    "creditor_fiscal_code",
-                    "Il codice fiscale dell'ente ha 11 cifre",
-                    "The creditor body's tax code has 11 digits",
-                ));
-            }
-            Ok(cf)
-        };
         if let Some(v) = optional(
             u.creditor_fiscal_code.as_deref(),
             "creditor_fiscal_code",
-            creditor,
+            ente_fiscal_code,
             &mut errors,
         ) {
             next.creditor_fiscal_code = v;
@@ -258,6 +278,44 @@ impl PagopaConfig {
         {
             next.reminder_days = v;
         }
+        if let Some(v) = optional(
+            u.tefa_fiscal_code.as_deref(),
+            "tefa_fiscal_code",
+            ente_fiscal_code,
+            &mut errors,
+        ) {
+            next.tefa_fiscal_code = v;
+        }
+        if let Some(v) = optional(
+            u.tefa_iban.as_deref(),
+            "tefa_iban",
+            Iban::parse,
+            &mut errors,
+        ) {
+            next.tefa_iban = v;
+        }
+        if let Some(v) = optional(
+            u.tefa_rate.as_deref(),
+            "tefa_rate",
+            TefaRate::parse,
+            &mut errors,
+        ) {
+            next.tefa_rate = v.unwrap_or(TefaRate::STANDARD);
+        }
+        // A pair is reported missing only when every field so far was valid: an invalid
+        // value already has its message.
+        if errors.is_empty() && next.tefa_fiscal_code.is_some() != next.tefa_iban.is_some() {
+            let missing = if next.tefa_fiscal_code.is_some() {
+                "pagopa.tefa_iban"
+            } else {
+                "pagopa.tefa_fiscal_code"
+            };
+            errors.push(FieldError::new(
+                missing,
+                "Per versare la TEFA alla Provincia servono sia il suo codice fiscale sia il suo IBAN",
+                "Paying the TEFA to the Provincia needs both its tax code and its IBAN",
+            ));
+        }
         if next.segregation_code.is_some() != next.creditor_fiscal_code.is_some() {
             let missing = if next.segregation_code.is_some() {
                 "pagopa.creditor_fiscal_code"
@@ -272,6 +330,15 @@ impl PagopaConfig {
         }
         errors.finish()?;
         Ok(next)
+    }
+
+    /// The Provincia receiving the TEFA, when set.
+    pub fn tefa(&self) -> Option<TefaBeneficiary> {
+        Some(TefaBeneficiary {
+            fiscal_code: self.tefa_fiscal_code.clone()?,
+            iban: self.tefa_iban.clone()?,
+            rate: self.tefa_rate,
+        })
     }
 
     /// Notices can be issued: the creditor and the segregation code are known.

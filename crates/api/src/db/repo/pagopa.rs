@@ -29,6 +29,9 @@ pub fn save_settings(conn: &mut DbConn, row: &PagopaSettingsRow) -> QueryResult<
             pagopa_settings::checkout_url.eq(&row.checkout_url),
             pagopa_settings::reminder_days.eq(&row.reminder_days),
             pagopa_settings::updated_at.eq(row.updated_at),
+            pagopa_settings::tefa_fiscal_code.eq(&row.tefa_fiscal_code),
+            pagopa_settings::tefa_iban.eq(&row.tefa_iban),
+            pagopa_settings::tefa_rate.eq(row.tefa_rate),
         ))
         .execute(conn)?;
     if n == 0 {

@@ -35,7 +35,7 @@ use crate::db::repo::taxpayer;
 use crate::error::{ApiError, ApiResult};
 
 /// A stored value that does not read back is a bug or a corrupt row, never a default.
-fn stored<T: FromStr<Err = DomainError>>(value: &str, what: &str) -> ApiResult<T> {
+pub(crate) fn stored<T: FromStr<Err = DomainError>>(value: &str, what: &str) -> ApiResult<T> {
     value
         .parse()
         .map_err(|e: DomainError| ApiError::Internal(anyhow::anyhow!("stored {what}: {e}")))

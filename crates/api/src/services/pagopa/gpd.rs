@@ -1,6 +1,7 @@
 //! pagoPA GPD (Gestione Posizioni Debitorie, `debt-positions-service/v1`): one debt
-//! position per act, iupd `SPT-<act id>`, one payment option per unpaid notice with one
-//! transfer to the tenant's IBAN. Jobs (`gpd_jobs`, written with the notices' change) create
+//! position per act, iupd `SPT-<act id>`, one payment option per unpaid notice with a
+//! transfer to the tenant's IBAN and, for TARI when a Provincia is set, a second one with
+//! its TEFA (`domain::pagopa::transfers`). Jobs (`gpd_jobs`, written with the notices' change) create
 //! and publish it, update it, or invalidate it; a retry after a crash between the call and
 //! the commit meets 409 on create, which is success, so no second position appears.
 //! Receipts are read by polling each open position and applied once (unique receipt id and
@@ -11,6 +12,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use domain::pagopa::NoticeStatus;
+use domain::pagopa::transfers::{Beneficiary, split};
+use domain::tax::{Components, Tributo};
+use domain::types::Money;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -19,6 +23,7 @@ use crate::db::is_unique_violation;
 use crate::db::models::{GpdJobRow, GpdPositionRow, NoticeRow, PaymentRow, ReceiptRow};
 use crate::db::repo::{new_id, pagopa, taxpayer};
 use crate::error::{ApiError, ApiResult, blocking};
+use crate::services::account;
 use crate::state::AppState;
 
 type State = actix_web::web::Data<AppState>;
@@ -26,6 +31,9 @@ type State = actix_web::web::Data<AppState>;
 /// TARI's taxonomy code (9/<ente type><service>IM/; italy-standards.md §A4 marks it
 /// UNVERIFIED: check with the ente's pagoPA partner before going live).
 pub const TARI_CATEGORY: &str = "9/0101101IM/";
+/// The TEFA transfer's taxonomy code, paid to the Provincia (also UNVERIFIED: the
+/// Provincia's pagoPA partner confirms it).
+pub const TEFA_CATEGORY: &str = "9/0201133IM/";
 
 pub fn iupd(act_id: &str) -> String {
     format!("SPT-{act_id}")
@@ -73,6 +81,14 @@ fn load_plan(state: &AppState, job: &GpdJobRow) -> ApiResult<Option<Plan>> {
             .or_else(|| stored.config.creditor_fiscal_code.as_ref().map(|c| c.as_str().to_owned()))
             .unwrap_or_default();
         let iban = stored.config.iban.as_ref().map(|i| i.as_str().to_owned());
+        let tefa = stored.config.tefa();
+        let tributo: Tributo = account::stored(&act.tributo, "tributo")?;
+        let components = Components {
+            tributo: Money::from_cents(act.amount_tributo),
+            sanzioni: Money::from_cents(act.amount_sanzioni),
+            interessi: Money::from_cents(act.amount_interessi),
+            spese_notifica: Money::from_cents(act.amount_spese_notifica),
+        };
         let description = format!("{} {} n. {}", act.tributo.to_uppercase(), act.year, act.number);
         let description: String = description.chars().take(140).collect();
         let options: Vec<serde_json::Value> = views
@@ -80,16 +96,28 @@ fn load_plan(state: &AppState, job: &GpdJobRow) -> ApiResult<Option<Plan>> {
             .filter(|v| v.status == NoticeStatus::Unpaid)
             .map(|v| {
                 let text: String = format!("{description} rata {}", v.instalment).chars().take(140).collect();
+                let transfer: Vec<serde_json::Value> = split(v.amount, tributo, &components, tefa.as_ref())
+                    .into_iter()
+                    .map(|t| {
+                        let (cf, iban, category) = match (t.beneficiary, &tefa) {
+                            (Beneficiary::Tefa, Some(p)) => {
+                                (p.fiscal_code.as_str().to_owned(), Some(p.iban.as_str().to_owned()), TEFA_CATEGORY)
+                            }
+                            _ => (creditor.clone(), iban.clone(), TARI_CATEGORY),
+                        };
+                        json!({
+                            "idTransfer": t.index.to_string(), "amount": t.amount,
+                            "organizationFiscalCode": cf,
+                            "remittanceInformation": text,
+                            "category": category, "iban": iban,
+                        })
+                    })
+                    .collect();
                 json!({
                     "iuv": v.iuv, "amount": v.amount, "description": text,
                     "isPartialPayment": false,
                     "dueDate": format!("{}T23:59:59Z", v.due_date),
-                    "transfer": [{
-                        "idTransfer": "1", "amount": v.amount,
-                        "organizationFiscalCode": creditor,
-                        "remittanceInformation": text,
-                        "category": TARI_CATEGORY, "iban": iban,
-                    }],
+                    "transfer": transfer,
                 })
             })
             .collect();

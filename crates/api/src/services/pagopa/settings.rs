@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use domain::api::{PagopaSettings, UpdatePagopaSettings};
 use domain::error::{DomainError, Errors};
 use domain::pagopa::settings::{Iban, default_reminder_days};
+use domain::pagopa::transfers::TefaRate;
 use domain::pagopa::{CbillCode, PagopaConfig, PosteAccount, SegregationCode};
 use domain::types::CodiceFiscale;
 
@@ -90,6 +91,15 @@ fn config_of(row: &PagopaSettingsRow) -> ApiResult<PagopaConfig> {
         checkout_url: row.checkout_url.clone(),
         reminder_days: serde_json::from_str(&row.reminder_days)
             .map_err(|e| bad("reminder days", e))?,
+        tefa_fiscal_code: opt(
+            row.tefa_fiscal_code.as_deref(),
+            "TEFA beneficiary",
+            CodiceFiscale::parse,
+        )?,
+        tefa_iban: opt(row.tefa_iban.as_deref(), "TEFA IBAN", Iban::parse)?,
+        tefa_rate: u16::try_from(row.tefa_rate)
+            .map_err(|e| bad("TEFA rate", e))
+            .and_then(|r| TefaRate::new(r).map_err(|e| bad("TEFA rate", e)))?,
     })
 }
 
@@ -163,6 +173,12 @@ pub fn apply(
         }),
         next_notice_base: stored.row.as_ref().map_or(1, |r| r.next_notice_base),
         updated_at: now,
+        tefa_fiscal_code: config
+            .tefa_fiscal_code
+            .as_ref()
+            .map(|v| v.as_str().to_owned()),
+        tefa_iban: config.tefa_iban.as_ref().map(|v| v.as_str().to_owned()),
+        tefa_rate: i32::from(config.tefa_rate.basis_points()),
     };
     Ok(Stored {
         config,
