@@ -10,7 +10,9 @@ summing to their option, idTransfer 1-5, text <= 140, 409 on a duplicate iupd; t
 subscription key in Ocp-Apim-Subscription-Key. A simulated payment (/_test/pay, or paying a
 cart at /checkout/pay/{id}) turns the option PO_PAID with a receipt id, a PSP and a date,
 and the position PARTIALLY_PAID or PAID. /_test/positions and /_test/calls show what the
-client did (with its X-Request-Id).
+client did (with its X-Request-Id). /_test/hold {org, seconds} makes that creditor's creates
+store the position and answer only after the given time (a crash between the call and the
+client's commit).
 """
 
 import datetime
@@ -18,6 +20,7 @@ import json
 import re
 import sys
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -26,6 +29,7 @@ LOCK = threading.RLock()
 POSITIONS = {}  # (org, iupd) -> position
 CARTS = {}  # id -> cart
 CALLS = []  # {method, path, request_id, status}
+HOLDS = {}  # org -> seconds a create's answer waits after the position is stored
 KEY = sys.argv[2] if len(sys.argv) > 2 else None
 TAXONOMY = re.compile(r"^9/\d{2}\d{2}\d{3}(IM|TS|SP|SA|AP)/$")
 
@@ -213,6 +217,14 @@ class Handler(BaseHTTPRequestHandler):
                     return self.problem(409, "a debt position with this iupd already exists")
                 publish = query.get("toPublish", ["false"])[0] == "true"
                 POSITIONS[key] = stored(body, "VALID" if publish and not body.get("validityDate") else "DRAFT")
+                hold = HOLDS.get(parts[2], 0)
+                if hold:
+                    # Stored, answer late: a client that dies meanwhile never hears of it.
+                    LOCK.release()
+                    try:
+                        time.sleep(hold)
+                    finally:
+                        LOCK.acquire()
                 return self.send(201, POSITIONS[key])
             if parts[:1] == ["gpd"] and len(parts) == 6 and parts[5] == "invalidate":
                 if not self.authorised():
@@ -240,6 +252,9 @@ class Handler(BaseHTTPRequestHandler):
                 CARTS[cart] = body
                 host = self.headers.get("Host")
                 return self.send(302, None, {"Location": f"http://{host}/checkout/pay/{cart}"})
+            if parts == ["_test", "hold"]:
+                HOLDS[body["org"]] = float(body.get("seconds", 0))
+                return self.send(200, {"org": body["org"], "seconds": HOLDS[body["org"]]})
             if parts == ["_test", "pay"]:
                 o = pay(body["org"], body["iuv"], body.get("psp", "Banca Fittizia S.p.A."))
                 return self.send(200, o) if o else self.problem(404, "no unpaid option with this IUV")

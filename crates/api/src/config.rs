@@ -185,6 +185,17 @@ pub struct Config {
     )]
     pub pagopa_poll_seconds: u64,
 
+    /// How long a node holds a pagoPA job it claimed: after a crash, another node (or the
+    /// restarted one) takes the job over once this has passed. Keep it well above the
+    /// 30-second call timeout.
+    #[arg(
+        long,
+        env = "SPORTELLO_PAGOPA_LEASE_SECONDS",
+        default_value_t = 120,
+        global = true
+    )]
+    pub pagopa_lease_seconds: u64,
+
     /// First retry delay of a failed delivery, in seconds (doubled at each attempt).
     #[arg(
         long,
@@ -349,6 +360,7 @@ impl Config {
             background_workers: false,
             worker_interval_ms: 5000,
             pagopa_poll_seconds: 60,
+            pagopa_lease_seconds: 120,
             retry_base_seconds: 30,
             delivery_max_attempts: 15,
             smtp_url: None,

@@ -15,10 +15,10 @@ use tokio::sync::Mutex;
 const KILLS: usize = 6;
 const WRITERS: usize = 6;
 
-struct Server {
-    child: Option<Child>,
-    port: u16,
-    env: Vec<(String, String)>,
+pub(crate) struct Server {
+    pub(crate) child: Option<Child>,
+    pub(crate) port: u16,
+    pub(crate) env: Vec<(String, String)>,
 }
 
 impl Server {
@@ -26,14 +26,14 @@ impl Server {
         env!("CARGO_BIN_EXE_sportello")
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(Self::bin());
         c.args(args)
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         c
     }
 
-    fn start(&mut self) {
+    pub(crate) fn start(&mut self) {
         let child = self
             .command(&["serve", "--bind", &format!("127.0.0.1:{}", self.port)])
             .stdout(Stdio::null())
@@ -43,14 +43,14 @@ impl Server {
         self.child = Some(child);
     }
 
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
             c.kill().expect("SIGKILL"); // Child::kill sends SIGKILL on Unix.
             let _ = c.wait();
         }
     }
 
-    async fn wait_ready(&self, client: &reqwest::Client) {
+    pub(crate) async fn wait_ready(&self, client: &reqwest::Client) {
         for _ in 0..300 {
             if let Ok(r) = client
                 .get(format!("http://127.0.0.1:{}/health/ready", self.port))
@@ -72,7 +72,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -80,7 +80,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn login(client: &reqwest::Client, base: &str, user: &str) -> String {
+pub(crate) async fn login(client: &reqwest::Client, base: &str, user: &str) -> String {
     let res = client
         .post(format!("{base}/api/v1/auth/login"))
         .json(&json!({"username": user, "password": "Demo2026!sportello"}))

@@ -14,6 +14,7 @@ mod bad_input;
 mod crash;
 mod desk;
 mod edge;
+mod gpd_crash;
 mod imports;
 mod integrations;
 mod mail;

@@ -577,7 +577,7 @@ async fn notice_pdf_codes_scan_to_the_payloads(app: TestApp) {
 
 /// The local pagoPA started by `scripts/test.sh` (`pagopa_fake_start`): its base URL and
 /// subscription key. Missing in CI is an error; by hand the test is skipped with a note.
-fn fake_pagopa() -> Option<(String, String)> {
+pub fn fake_pagopa() -> Option<(String, String)> {
     let url = std::env::var("SPORTELLO_TEST_PAGOPA")
         .ok()
         .filter(|s| !s.is_empty());
@@ -597,7 +597,7 @@ fn fake_pagopa() -> Option<(String, String)> {
 
 /// A valid P.IVA of its own for each test, so positions and IUVs on the shared fake never
 /// meet another test's.
-fn unique_creditor() -> String {
+pub fn unique_creditor() -> String {
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()

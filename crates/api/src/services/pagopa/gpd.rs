@@ -272,17 +272,25 @@ fn backoff(attempts: i32) -> chrono::Duration {
     )
 }
 
-/// Runs the due jobs once; returns how many ran.
+/// Runs the due jobs once (at most 20); returns how many ran. Each job is claimed just
+/// before its call, so its lease covers one call, not a batch.
 pub async fn run_jobs(state: &State) -> ApiResult<usize> {
-    let now = Utc::now().naive_utc();
-    let st = state.clone();
-    let jobs = blocking(move || {
-        st.db
-            .write_tx(|c| pagopa::claim_gpd_jobs(c, now, now + chrono::Duration::seconds(120), 20))
-    })
-    .await?;
-    let n = jobs.len();
-    for job in jobs {
+    let lease = chrono::Duration::seconds(
+        i64::try_from(state.config.pagopa_lease_seconds.max(1)).unwrap_or(120),
+    );
+    let mut n = 0;
+    while n < 20 {
+        let now = Utc::now().naive_utc();
+        let st = state.clone();
+        let claimed = blocking(move || {
+            st.db
+                .write_tx(|c| pagopa::claim_gpd_jobs(c, now, now + lease, 1))
+        })
+        .await?;
+        let Some(job) = claimed.into_iter().next() else {
+            break;
+        };
+        n += 1;
         let outcome = match run(state, &job).await {
             Ok(o) => o,
             Err(e) => Outcome::Retry(format!("internal: {e}")),
