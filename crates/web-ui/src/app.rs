@@ -128,6 +128,7 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("contribuenti/:id") view=console::taxpayers::TaxpayerFile />
                 <Route path=path!("importazioni") view=console::imports::Imports />
                 <Route path=path!("impostazioni") view=console::admin::SettingsPage />
+                <Route path=path!("impostazioni-pagopa") view=console::pagopa_settings::PagopaSettingsPage />
                 <Route path=path!("uffici") view=console::admin::OfficesPage />
                 <Route path=path!("utenti") view=console::admin::UsersPage />
                 <Route path=path!("smistamento") view=console::admin::RoutingPage />

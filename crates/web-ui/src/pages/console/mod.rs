@@ -7,6 +7,7 @@ pub mod desks;
 mod detail;
 pub mod imports;
 pub mod mail_settings;
+pub mod pagopa_settings;
 pub mod pickups;
 mod queue;
 mod registrations;
@@ -133,6 +134,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                                             <p class="h6 text-uppercase text-muted mt-3">{trst(|s| s.admin_title)}</p>
                                             <ul class="link-list">
                                                 {ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}
+                                                {link(pagopa_settings::PATH, pagopa_settings::nav_label())}
                                                 {AGENDA_ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trag(l))).collect_view()}
                                             </ul>
                                         }
