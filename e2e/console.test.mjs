@@ -142,6 +142,55 @@ test('an administrator goes through every administration page', async () => {
   await admin.audit('admin: settings (saved)');
 });
 
+test('an administrator checks the pagoPA settings: a field error, then saved and kept', async () => {
+  const { page } = admin;
+  const nav = page.getByRole('navigation', { name: 'Navigazione della console' });
+  await nav.getByRole('link', { name: 'Impostazioni pagoPA' }).click();
+  await titled(admin, 'Impostazioni pagoPA');
+  const iban = page.getByLabel('IBAN di accredito', { exact: true });
+  await iban.waitFor();
+  const stored = await iban.inputValue();
+  assert.match(stored, /^IT\d{2}/, 'the demo Comune has its IBAN');
+  // The GPD key is write-only: the field is empty and says one is stored.
+  assert.equal(await page.getByLabel('Chiave di sottoscrizione GPD', { exact: true }).inputValue(), '');
+  await page.locator('#pp-gpd-key-help').filter({ hasText: 'Una chiave è salvata' }).waitFor();
+  await admin.audit('admin: pagoPA settings');
+  // One digit changed: the check digits no longer match, said under the field before
+  // anything is sent; a Provincia without its IBAN is refused the same way.
+  await iban.fill(stored.slice(0, -1) + (stored.endsWith('9') ? '8' : '9'));
+  await page.getByRole('button', { name: 'Salva' }).click();
+  await page.locator('#pp-iban-error').waitFor();
+  await iban.fill(stored);
+  await page.getByLabel('Codice fiscale della Provincia', { exact: true }).fill('80000870503');
+  await page.getByRole('button', { name: 'Salva' }).click();
+  await page.locator('#pp-tefa-iban-error').filter({ hasText: 'IBAN' }).waitFor();
+  await admin.audit('admin: pagoPA settings (field errors)');
+  await page.getByLabel('Codice fiscale della Provincia', { exact: true }).fill('');
+  await page.getByLabel('Giorni prima della scadenza', { exact: true }).fill('10, 3');
+  await page.getByRole('button', { name: 'Salva' }).click();
+  await page.getByRole('status').filter({ hasText: 'Impostazioni pagoPA salvate.' }).waitFor();
+  await page.reload();
+  await titled(admin, 'Impostazioni pagoPA');
+  const days = page.getByLabel('Giorni prima della scadenza', { exact: true });
+  await days.waitFor();
+  assert.equal(await days.inputValue(), '10, 3');
+  assert.equal(await page.getByLabel('IBAN di accredito', { exact: true }).inputValue(), stored);
+  const who = account(server.demo, 'admin');
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: who.username, password: who.password }),
+  });
+  const { access_token: token } = await login.json();
+  const res = await fetch(`${server.url}/api/v1/settings`, { headers: { authorization: `Bearer ${token}` } });
+  assert.deepEqual((await res.json()).pagopa.reminder_days, [10, 3], 'the API holds what the form saved');
+  // Put the demo's reminder days back for the other files.
+  await days.fill('7, 1');
+  await page.getByRole('button', { name: 'Salva' }).click();
+  await page.getByRole('status').filter({ hasText: 'Impostazioni pagoPA salvate.' }).waitFor();
+  await admin.audit('admin: pagoPA settings (saved)');
+  await screenshots(admin, 'console-pagopa-settings');
+});
+
 test('an administrator edits an account in a form and mails it a password-reset link', async () => {
   const { page } = admin;
   const nav = page.getByRole('navigation', { name: 'Navigazione della console' });
