@@ -147,6 +147,7 @@ def checkout_page(cart):
     return f"""<!doctype html>
 <html lang="it"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>pagoPA Checkout (piattaforma di test locale)</title>
 <style>body{{font-family:sans-serif;max-width:40rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}}
 .test{{border:2px solid #a61919;padding:.5rem 1rem;color:#a61919}}

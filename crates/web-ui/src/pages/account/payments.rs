@@ -79,6 +79,7 @@ pub fn PayButton(
     #[prop(into, optional)] detail: Option<Signal<String>>,
     #[prop(optional)] small: bool,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let nav = StoredValue::new(nav);
@@ -107,7 +108,10 @@ pub fn PayButton(
                 disabled=move || pending.get()
                 on:click=click
             >
-                {move || if pending.get() { trp(|t| t.opening).get() } else { trp(|t| t.pay).get() }}
+                {move || {
+                    let t = texts(i18n.lang());
+                    if pending.get() { t.opening } else { t.pay }
+                }}
                 {detail.map(|d| view! { <span class="visually-hidden">{d}</span> })}
             </button>
             <ErrorAlert error=error />
