@@ -714,6 +714,41 @@ pub fn simple_pdf(title: &str, lines: &[&str]) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    /// The demo's pagoPA: refused on loopback unless the policy allows it; then the demo
+    /// taxpayer's unpaid instalments have notices and every act a GPD job, and seeding
+    /// again issues no second notice.
+    #[test]
+    fn demo_pagopa_issues_notices_once_and_queues_the_positions() {
+        use crate::db::schema::{gpd_jobs, payment_notices};
+        use diesel::prelude::*;
+
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("d.db").display());
+        let mut config = Config::for_paths(&url, dir.path().join("files"));
+        demo(&config).unwrap();
+        let refused = demo_pagopa(&config, "http://127.0.0.1:9", "k").unwrap_err();
+        assert!(refused.to_string().contains("gpd_url"), "{refused:#}");
+        config.allow_loopback_integrations = true;
+        let counts = |config: &Config| {
+            let db = Db::connect(&config.database_url, 1, false).unwrap();
+            db.read(|c| {
+                Ok::<_, ApiError>((
+                    payment_notices::table.count().get_result::<i64>(c)?,
+                    gpd_jobs::table.count().get_result::<i64>(c)?,
+                ))
+            })
+            .unwrap()
+        };
+        assert_eq!(counts(&config), (0, 0), "nothing before pagoPA is set up");
+        let report = demo_pagopa(&config, "http://127.0.0.1:9/", "k").unwrap();
+        assert!(report.contains("http://127.0.0.1:9 "), "{report}");
+        // Two instalments of the avviso ordinario and the ingiunzione; two acts.
+        assert_eq!(counts(&config), (3, 2));
+        demo(&config).unwrap();
+        demo_pagopa(&config, "http://127.0.0.1:9", "k").unwrap();
+        assert_eq!(counts(&config), (3, 2));
+    }
+
     /// Every cross-reference offset points at its object, and the stream length is exact.
     #[test]
     fn simple_pdf_is_well_formed() {
