@@ -107,8 +107,9 @@ cat >"$DIST/boot.js" <<EOF
 // and /ritiro-ingombranti, the citizen portal elsewhere (the same split as
 // AppKind::of_path). (An external file, so a strict CSP works.)
 const path = location.pathname;
-// "La mia posizione" (AppKind::Account) under /area-personale/posizione.
-const [js, wasm] = path === "/area-personale/posizione" || path.startsWith("/area-personale/posizione/")
+// "La mia posizione" (AppKind::Account) under /area-personale/posizione, and its pagoPA
+// notices under /area-personale/avvisi.
+const [js, wasm] = path === "/area-personale/posizione" || path.startsWith("/area-personale/posizione/") || path.startsWith("/area-personale/avvisi")
   ? ["/account.js?v=$(hash "$DIST/account.js")", "/account_bg.wasm?v=$(hash "$DIST/account_bg.wasm")"]
   : path === "/console" || path.startsWith("/console/")
   ? ["/console.js?v=$(hash "$DIST/console.js")", "/console_bg.wasm?v=$(hash "$DIST/console_bg.wasm")"]

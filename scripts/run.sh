@@ -2,7 +2,10 @@
 # Builds and runs the whole product on the embedded defaults: SQLite in ./data, uploaded
 # files in ./data/files, the web app from ./dist, on http://127.0.0.1:8080.
 #   ./scripts/run.sh          run
-#   ./scripts/run.sh --demo   seed the demo Comune first (idempotent) and print its accounts
+#   ./scripts/run.sh --demo   seed the demo Comune first (idempotent) and print its accounts;
+#                             with pagoPA against the LOCAL TEST PLATFORM (no real money):
+#                             scripts/fakes/pagopa.py on 127.0.0.1:8091
+#                             (SPORTELLO_DEMO_PAGOPA_PORT), stopped with the server
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -16,7 +19,24 @@ BIN="$ROOT/target/release/sportello"
 
 "$BIN" migrate
 if [ "${1:-}" = "--demo" ]; then
-  "$BIN" seed-demo
+  # The local pagoPA test platform (GPD and Checkout in memory, standard-library Python):
+  # the demo taxpayer's notices are published there and paid on its Checkout page. Not
+  # pagoPA: no money moves. The README says how to point the settings at the real one.
+  PAGOPA_PORT="${SPORTELLO_DEMO_PAGOPA_PORT:-8091}"
+  PAGOPA_KEY="demo-gpd-subscription-key"
+  /usr/bin/python3 "$ROOT/scripts/fakes/pagopa.py" "$PAGOPA_PORT" "$PAGOPA_KEY" >"$ROOT/data/pagopa-test-platform.log" 2>&1 &
+  PAGOPA_PID=$!
+  trap 'kill "$PAGOPA_PID" 2>/dev/null || true' EXIT
+  wait_port "$PAGOPA_PORT"
+  log "local pagoPA test platform on http://127.0.0.1:$PAGOPA_PORT (not the real pagoPA)"
+  export SPORTELLO_ALLOW_LOOPBACK_INTEGRATIONS=true
+  export SPORTELLO_PUBLIC_URL="${SPORTELLO_PUBLIC_URL:-http://${SPORTELLO_BIND:-127.0.0.1:8080}}"
+  export SPORTELLO_PAGOPA_POLL_SECONDS="${SPORTELLO_PAGOPA_POLL_SECONDS:-5}"
+  "$BIN" seed-demo --pagopa-url "http://127.0.0.1:$PAGOPA_PORT" --pagopa-key "$PAGOPA_KEY"
+  log "Sportello on http://${SPORTELLO_BIND:-127.0.0.1:8080} (Ctrl-C to stop)"
+  # Not exec: the trap stops the test platform when the server ends.
+  "$BIN" serve
+  exit
 fi
 log "Sportello on http://${SPORTELLO_BIND:-127.0.0.1:8080} (Ctrl-C to stop)"
 exec "$BIN" serve

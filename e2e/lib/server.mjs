@@ -67,6 +67,40 @@ async function waitReady(url, child, log) {
   throw new Error(`sportello not ready after 30 s; see ${log}`);
 }
 
+/**
+ * The local pagoPA (`scripts/fakes/pagopa.py`, standard-library Python) on a free loopback
+ * port with its own subscription key; `stop()` ends it.
+ */
+export async function startPagopa() {
+  const port = await freePort();
+  const key = `e2e-gpd-key-${process.pid}`;
+  const child = spawn('/usr/bin/python3', [join(ROOT, 'scripts', 'fakes', 'pagopa.py'), String(port), key], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((ok) => child.once('exit', ok));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`scripts/fakes/pagopa.py exited with ${child.exitCode}`);
+    try {
+      await fetch(`${url}/_test/calls`);
+      return { url, key, stop };
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error('the local pagoPA did not start');
+      }
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+  }
+}
+
 /** The server for this run: the shared one (SPORTELLO_URL) or a new one. */
 export async function startServer() {
   if (process.env.SPORTELLO_URL) {
@@ -82,6 +116,9 @@ export async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'sportello-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  // The local pagoPA (GPD and Checkout, scripts/fakes/pagopa.py): the demo Comune is set up
+  // against it, so the demo taxpayer has notices and pays them on its Checkout page.
+  const pagopa = await startPagopa();
   const env = {
     ...process.env,
     DATABASE_URL: `sqlite://${join(dir, 'sportello.db')}`,
@@ -100,8 +137,23 @@ export async function startServer() {
     SPORTELLO_MAIL_FROM: 'sportello@comune.esempio.it',
     SPORTELLO_WORKER_INTERVAL_MS: '200',
     SPORTELLO_RETRY_BASE_SECONDS: '1',
+    // pagoPA: Checkout returns to this portal; GPD jobs and receipts every second.
+    SPORTELLO_PUBLIC_URL: url,
+    SPORTELLO_PAGOPA_POLL_SECONDS: '1',
   };
-  const demo = parseSeed(execFileSync(bin, ['seed-demo'], { env, encoding: 'utf8' }));
+  let demo;
+  try {
+    demo = parseSeed(
+      execFileSync(bin, ['seed-demo'], {
+        env: { ...env, SPORTELLO_DEMO_PAGOPA_URL: pagopa.url, SPORTELLO_DEMO_PAGOPA_KEY: pagopa.key },
+        encoding: 'utf8',
+      }),
+    );
+  } catch (e) {
+    await pagopa.stop();
+    throw e;
+  }
+  demo.pagopa = pagopa.url;
 
   mkdirSync(ARTIFACTS, { recursive: true });
   const logPath = join(ARTIFACTS, `server-${port}.log`);
@@ -117,6 +169,7 @@ export async function startServer() {
       await exited;
       clearTimeout(timer);
     }
+    await pagopa.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {

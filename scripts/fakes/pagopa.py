@@ -13,9 +13,14 @@ and the position PARTIALLY_PAID or PAID. /_test/positions and /_test/calls show 
 client did (with its X-Request-Id). /_test/hold {org, seconds} makes that creditor's creates
 store the position and answer only after the given time (a crash between the call and the
 client's commit).
+
+In a browser, /checkout/pay/{id} without ?outcome= is a payment page like Checkout's,
+clearly labelled as the local test platform: "Paga" (outcome ok), "Annulla" (cancel) and
+"Simula un errore" (error) send the payer back to the cart's return URLs.
 """
 
 import datetime
+import html
 import json
 import re
 import sys
@@ -125,6 +130,45 @@ def pay(org, iuv, psp="Banca Fittizia S.p.A."):
     return None
 
 
+def euros(cents):
+    return f"{cents // 100:,}".replace(",", ".") + f",{cents % 100:02d} €"
+
+
+def checkout_page(cart):
+    """The payment page of the local Checkout: what the cart asks, and three buttons."""
+    rows = "".join(
+        f"<li><strong>{html.escape(str(n.get('companyName', '')))}</strong>: "
+        f"{html.escape(str(n.get('description', '')))}, codice avviso "
+        f"<span>{html.escape(str(n['noticeNumber']))}</span>, {euros(n['amount'])}</li>"
+        for n in cart["paymentNotices"]
+    )
+    total = euros(sum(n["amount"] for n in cart["paymentNotices"]))
+
+    def button(outcome, label):
+        return (
+            f'<form method="get"><input type="hidden" name="outcome" value="{outcome}">'
+            f"<button type=\"submit\">{label}</button></form>"
+        )
+
+    return f"""<!doctype html>
+<html lang="it"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>pagoPA Checkout (piattaforma di test locale)</title>
+<style>body{{font-family:sans-serif;max-width:40rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}}
+.test{{border:2px solid #a61919;padding:.5rem 1rem;color:#a61919}}
+form{{display:inline-block;margin:0 .5rem .5rem 0}}button{{font-size:1rem;padding:.5rem 1rem}}</style>
+</head><body><main>
+<h1>pagoPA Checkout</h1>
+<p class="test"><strong>Piattaforma di test locale</strong>: nessun pagamento reale. Simula Checkout
+di pagoPA per le prove e la demo di Sportello.</p>
+<ul>{rows}</ul>
+<p>Totale: <strong>{total}</strong></p>
+{button("ok", "Paga")}{button("cancel", "Annulla")}{button("error", "Simula un errore")}
+</main></body></html>
+"""
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -138,6 +182,19 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         if body is not None:
             self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        with LOCK:
+            CALLS.append({
+                "method": self.command, "path": urlparse(self.path).path,
+                "request_id": self.headers.get("X-Request-Id"), "status": status,
+            })
+
+    def send_page(self, status, text):
+        data = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -180,6 +237,8 @@ class Handler(BaseHTTPRequestHandler):
                 cart = CARTS.get(parts[2])
                 if not cart:
                     return self.problem(404, "no such cart")
+                if "outcome" not in query:
+                    return self.send_page(200, checkout_page(cart))
                 outcome = query.get("outcome", ["ok"])[0]
                 urls = cart["returnUrls"]
                 if outcome == "ok":

@@ -42,7 +42,22 @@ enum Command {
         tenant: Option<String>,
     },
     /// Seed a demo Comune with offices, staff, a citizen, documents and FAQ.
-    SeedDemo,
+    SeedDemo {
+        /// Also set up pagoPA for the demo Comune against this pagoPA (GPD at `<url>/gpd`,
+        /// Checkout at `<url>/checkout`): the local test platform `scripts/fakes/pagopa.py`,
+        /// which `scripts/run.sh --demo` starts. The demo taxpayer's instalments get notices
+        /// that can be paid online.
+        #[arg(long, env = "SPORTELLO_DEMO_PAGOPA_URL")]
+        pagopa_url: Option<String>,
+        /// The GPD subscription key that pagoPA asks for.
+        #[arg(
+            long,
+            env = "SPORTELLO_DEMO_PAGOPA_KEY",
+            hide_env_values = true,
+            default_value = ""
+        )]
+        pagopa_key: String,
+    },
     /// Print the OpenAPI document of the REST API.
     Openapi,
     /// Write a consistent snapshot of the live SQLite database to FILE (online).
@@ -92,7 +107,16 @@ pub fn main() -> ExitCode {
             tenant,
         } => crate::seed::create_admin(&cli.config, &email, &password, tenant.as_deref())
             .map(|id| println!("admin {email} ready ({id})")),
-        Command::SeedDemo => crate::seed::demo(&cli.config).map(|report| println!("{report}")),
+        Command::SeedDemo {
+            pagopa_url,
+            pagopa_key,
+        } => crate::seed::demo(&cli.config)
+            .and_then(|report| match pagopa_url {
+                Some(url) => crate::seed::demo_pagopa(&cli.config, &url, &pagopa_key)
+                    .map(|more| format!("{report}\n{more}")),
+                None => Ok(report),
+            })
+            .map(|report| println!("{report}")),
         // Through the secret key, so clear text left from an older version is sealed
         // before it could land in the snapshot.
         Command::Backup { file } => crate::startup::open_database(&cli.config)

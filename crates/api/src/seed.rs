@@ -280,6 +280,62 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
     Ok(out)
 }
 
+/// The demo Comune's codice fiscale (its creditor code on pagoPA) and an IBAN for the
+/// transfers (a well-formed example, not a real account).
+const DEMO_CREDITOR: &str = "00123450678";
+const DEMO_IBAN: &str = "IT60X0542811101000000123456";
+
+/// Sets up pagoPA for the demo Comune against the pagoPA at `url` (GPD at `<url>/gpd`,
+/// Checkout at `<url>/checkout`; the local test platform `scripts/fakes/pagopa.py` in the
+/// demo, which needs `SPORTELLO_ALLOW_LOOPBACK_INTEGRATIONS`): creditor code, segregation
+/// code 01, IBAN, the URLs and the subscription key, as an administrator would in
+/// `PUT /settings`. The demo taxpayer's instalments get their notices, and every act's debt
+/// position is (re)published: the local platform keeps its positions in memory only, so
+/// after it restarts they are created again.
+pub fn demo_pagopa(config: &Config, url: &str, key: &str) -> anyhow::Result<String> {
+    use domain::pagopa::settings::UpdatePagopaSettings;
+
+    use crate::db::repo::pagopa;
+    use crate::services::pagopa::{notices, settings as pagopa_settings};
+
+    let (db, secret) = crate::startup::open_database(config)?;
+    let egress = crate::egress::Egress::new(config.egress_policy())?;
+    let base = url.trim_end_matches('/').to_owned();
+    let now = Utc::now().naive_utc();
+    let count = db.write_tx(|c| {
+        use crate::db::schema::gpd_positions;
+        use diesel::prelude::*;
+
+        let tenant = tenants::default_tenant(c)?
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("seed the demo Comune first")))?;
+        let before = pagopa_settings::load(c, &tenant.id)?;
+        let body = UpdatePagopaSettings {
+            creditor_fiscal_code: Some(DEMO_CREDITOR.into()),
+            segregation_code: Some("01".into()),
+            iban: Some(DEMO_IBAN.into()),
+            gpd_url: Some(format!("{base}/gpd")),
+            gpd_subscription_key: Some(key.to_owned()),
+            checkout_url: Some(format!("{base}/checkout")),
+            ..UpdatePagopaSettings::default()
+        };
+        let after = pagopa_settings::apply(&before, &body, &egress, &secret, &tenant.id, now)?;
+        pagopa_settings::save(c, &after)?;
+        notices::sync_tenant(c, &tenant.id, now)?;
+        diesel::delete(gpd_positions::table.filter(gpd_positions::tenant_id.eq(&tenant.id)))
+            .execute(c)?;
+        let acts = pagopa::act_ids_of_tenant(c, &tenant.id)?;
+        for id in &acts {
+            pagopa::enqueue_gpd(c, &tenant.id, id, now)?;
+        }
+        Ok::<_, ApiError>(acts.len())
+    })?;
+    Ok(format!(
+        "pagoPA is set up against {base} (creditor {DEMO_CREDITOR}, segregation code 01): \
+         {count} debt positions are published by the server's GPD worker, and the demo \
+         taxpayer can pay the notices online."
+    ))
+}
+
 /// The demo desk (weekday mornings, Tuesday and Friday afternoons, in person or by video),
 /// a pickup zone and the catalogue of what it collects.
 fn demo_agenda(
@@ -657,6 +713,41 @@ pub fn simple_pdf(title: &str, lines: &[&str]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The demo's pagoPA: refused on loopback unless the policy allows it; then the demo
+    /// taxpayer's unpaid instalments have notices and every act a GPD job, and seeding
+    /// again issues no second notice.
+    #[test]
+    fn demo_pagopa_issues_notices_once_and_queues_the_positions() {
+        use crate::db::schema::{gpd_jobs, payment_notices};
+        use diesel::prelude::*;
+
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("d.db").display());
+        let mut config = Config::for_paths(&url, dir.path().join("files"));
+        demo(&config).unwrap();
+        let refused = demo_pagopa(&config, "http://127.0.0.1:9", "k").unwrap_err();
+        assert!(refused.to_string().contains("gpd_url"), "{refused:#}");
+        config.allow_loopback_integrations = true;
+        let counts = |config: &Config| {
+            let db = Db::connect(&config.database_url, 1, false).unwrap();
+            db.read(|c| {
+                Ok::<_, ApiError>((
+                    payment_notices::table.count().get_result::<i64>(c)?,
+                    gpd_jobs::table.count().get_result::<i64>(c)?,
+                ))
+            })
+            .unwrap()
+        };
+        assert_eq!(counts(&config), (0, 0), "nothing before pagoPA is set up");
+        let report = demo_pagopa(&config, "http://127.0.0.1:9/", "k").unwrap();
+        assert!(report.contains("http://127.0.0.1:9 "), "{report}");
+        // Two instalments of the avviso ordinario and the ingiunzione; two acts.
+        assert_eq!(counts(&config), (3, 2));
+        demo(&config).unwrap();
+        demo_pagopa(&config, "http://127.0.0.1:9", "k").unwrap();
+        assert_eq!(counts(&config), (3, 2));
+    }
 
     /// Every cross-reference offset points at its object, and the stream length is exact.
     #[test]

@@ -35,6 +35,9 @@ use crate::upload;
 mod agenda;
 pub use agenda::*;
 
+mod pagopa;
+pub use pagopa::*;
+
 pub const BASE: &str = "/api/v1";
 
 thread_local! {

@@ -28,7 +28,10 @@ pub enum AppKind {
 impl AppKind {
     pub fn of_path(path: &str) -> Self {
         let path = path.split(['?', '#']).next().unwrap_or_default();
-        if path == ACCOUNT_PATH || path.starts_with("/area-personale/posizione/") {
+        if path == ACCOUNT_PATH
+            || path.starts_with("/area-personale/posizione/")
+            || path.starts_with(PAYMENTS_PATH)
+        {
             Self::Account
         } else if path == "/console" || path.starts_with("/console/") {
             Self::Console
@@ -54,6 +57,10 @@ impl AppKind {
 
 /// Area personale › La mia posizione, an app of its own (see [`AppKind::Account`]).
 pub const ACCOUNT_PATH: &str = "/area-personale/posizione";
+
+/// La mia posizione › Pagamenti e avvisi (pagoPA), in the account app; a notice's page is
+/// `/area-personale/avvisi/{nav}`, where pagoPA Checkout sends the citizen back.
+pub const PAYMENTS_PATH: &str = "/area-personale/avvisi";
 
 /// Asks for a reset link or, with `?token=`, sets a new password. The address the reset
 /// e-mails link to.
@@ -150,6 +157,8 @@ pub fn account_routes() -> AnyView {
     view! {
         <Routes fallback=pages::NotFound>
             <Route path=path!("/area-personale/posizione") view=pages::account::MyAccount />
+            <Route path=path!("/area-personale/avvisi") view=pages::account::payments::Payments />
+            <Route path=path!("/area-personale/avvisi/:nav") view=pages::account::payments::NoticePage />
         </Routes>
     }
     .into_any()

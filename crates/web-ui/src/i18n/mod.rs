@@ -16,6 +16,10 @@ use crate::browser;
 mod account;
 pub use account::{AccountTexts, account_texts, trac, tracs};
 
+// pagoPA notices, payments and receipts (La mia posizione and the console's contribuenti).
+mod pay;
+pub use pay::{PayTexts, notice_status_label, pay_texts, trp, trps};
+
 const STORAGE_KEY: &str = "sportello.lang";
 
 /// All strings of the interface. Functions build the few sentences that embed values.

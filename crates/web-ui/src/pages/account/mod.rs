@@ -2,11 +2,12 @@
 //! and the default interest, payments, the estratto conto PDF and the plan simulator.
 //! Its own app (`src/bin/account.rs`), so the portal's first load does not carry it.
 
+pub mod payments;
 pub mod plan;
 pub mod statement;
 
 use chrono::NaiveDate;
-use domain::api::{Payment, Statement, Utenza};
+use domain::api::{Notice, Payment, Statement, Utenza};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -14,6 +15,7 @@ use crate::api::{self, ApiError, ApiResult};
 use crate::components::{Crumb, ErrorAlert, Loading, Need, Page, RequireLogin};
 use crate::i18n::{trac, tracs};
 use crate::pages::preferences::PersonalAreaNav;
+use payments::AccountSections;
 use statement::{PaymentsTable, StatementActs, StatementTotals, UtenzeTable};
 
 #[component]
@@ -26,6 +28,7 @@ pub fn MyAccount() -> impl IntoView {
             >
                 <RequireLogin need=Need::Citizen>
                     <PersonalAreaNav />
+                    <AccountSections />
                     <p>{trac(|t| t.intro)}</p>
                     <Position />
                 </RequireLogin>
@@ -40,6 +43,8 @@ struct Position {
     statement: Statement,
     utenze: Vec<Utenza>,
     payments: Vec<Payment>,
+    /// The pagoPA notices, for "Paga con pagoPA" beside each instalment.
+    notices: Vec<Notice>,
 }
 
 async fn load_position(as_of: Option<NaiveDate>) -> ApiResult<Option<Position>> {
@@ -49,11 +54,13 @@ async fn load_position(as_of: Option<NaiveDate>) -> ApiResult<Option<Position>> 
         Err(ApiError::Problem(p)) if p.status == 404 => return Ok(None),
         Err(e) => return Err(e),
     };
-    let (utenze, payments) = futures::join!(api::my_utenze(), api::my_payments());
+    let (utenze, payments, notices) =
+        futures::join!(api::my_utenze(), api::my_payments(), api::my_notices());
     Ok(Some(Position {
         statement,
         utenze: utenze?,
         payments: payments?,
+        notices: notices?.items,
     }))
 }
 
@@ -132,7 +139,7 @@ fn Position() -> impl IntoView {
                 </div>
                 <p class="small">{trac(|t| t.pdf_help)}</p>
                 <ErrorAlert error=pdf_error />
-                <StatementActs statement=p.statement.clone() simulate=true />
+                <StatementActs statement=p.statement.clone() simulate=true notices=p.notices />
                 <section aria-labelledby="my-utenze" class="mb-4">
                     <h2 id="my-utenze" class="h4">{trac(|t| t.utenze_title)}</h2>
                     <UtenzeTable utenze=p.utenze />

@@ -3,12 +3,15 @@
 //! lapsed plan, the daily interest; and the utenze and payments tables beside it.
 
 use domain::Lang;
-use domain::api::{Payment, Statement, StatementAct, Utenza};
+use domain::api::{Notice, Payment, Statement, StatementAct, Utenza};
+use domain::pagopa::NoticeStatus;
 use domain::tax::{ActKind, ActStatus, PaymentChannel, PlanState, UtenzaKind};
 use leptos::prelude::*;
 
 use crate::format::{self, euro};
 use crate::i18n::{AccountTexts, I18n, account_texts, trac, tracs, use_i18n};
+use crate::i18n::{pay_texts, trp};
+use crate::pages::account::payments::PayButton;
 use crate::pages::account::plan::PlanSimulator;
 
 fn texts(i18n: I18n) -> &'static AccountTexts {
@@ -87,9 +90,14 @@ pub fn StatementTotals(statement: Statement) -> impl IntoView {
 }
 
 /// Every act of the statement; `simulate` adds the plan simulator to the acts that may
-/// still be spread (the citizen's page).
+/// still be spread (the citizen's page), and `notices` (the citizen's pagoPA notices) a
+/// "Paga con pagoPA" button beside each instalment whose notice is still to pay.
 #[component]
-pub fn StatementActs(statement: Statement, #[prop(optional)] simulate: bool) -> impl IntoView {
+pub fn StatementActs(
+    statement: Statement,
+    #[prop(optional)] simulate: bool,
+    #[prop(optional)] notices: Vec<Notice>,
+) -> impl IntoView {
     view! {
         <section aria-labelledby="statement-acts" class="mb-4">
             <h2 id="statement-acts" class="h4">{trac(|t| t.acts_title)}</h2>
@@ -99,7 +107,11 @@ pub fn StatementActs(statement: Statement, #[prop(optional)] simulate: bool) -> 
                 statement
                     .acts
                     .into_iter()
-                    .map(|act| view! { <ActCard act simulate /> })
+                    .map(|act| {
+                        let mine: Vec<Notice> =
+                            notices.iter().filter(|n| n.act_id == act.id).cloned().collect();
+                        view! { <ActCard act simulate notices=mine /> }
+                    })
                     .collect_view()
                     .into_any()
             }}
@@ -108,7 +120,7 @@ pub fn StatementActs(statement: Statement, #[prop(optional)] simulate: bool) -> 
 }
 
 #[component]
-fn ActCard(act: StatementAct, simulate: bool) -> impl IntoView {
+fn ActCard(act: StatementAct, simulate: bool, notices: Vec<Notice>) -> impl IntoView {
     let i18n = use_i18n();
     let title = {
         let (kind, number, year, tributo) = (act.kind, act.number.clone(), act.year, act.tributo);
@@ -136,10 +148,20 @@ fn ActCard(act: StatementAct, simulate: bool) -> impl IntoView {
     let may_simulate =
         simulate && act.residual > 0 && act.status == ActStatus::Active && act.plan.is_none();
     let (act_id, act_number) = (act.id.clone(), act.number.clone());
+    // The pagoPA column, when the citizen has notices for this act.
+    let pay_column = !notices.is_empty();
     let rows = act
         .instalments
         .iter()
         .map(|i| {
+            let n = i.n;
+            let pay = notices
+                .iter()
+                .find(|x| x.instalment == n && x.status == NoticeStatus::Unpaid)
+                .map(|x| {
+                    let detail = Signal::derive(move || (pay_texts(i18n.lang()).for_instalment)(n));
+                    view! { <PayButton nav=x.nav.clone() detail small=true /> }
+                });
             view! {
                 <tr>
                     <td>{i.n}</td>
@@ -149,6 +171,7 @@ fn ActCard(act: StatementAct, simulate: bool) -> impl IntoView {
                     <td class="text-end text-nowrap">{euro(i.residual)}</td>
                     <td class="text-end">{i.days_late}</td>
                     <td class="text-end text-nowrap">{euro(i.interest)}</td>
+                    {pay_column.then(|| view! { <td>{pay}</td> })}
                 </tr>
             }
         })
@@ -175,6 +198,7 @@ fn ActCard(act: StatementAct, simulate: bool) -> impl IntoView {
                                     <th scope="col" class="text-end">{trac(|t| t.col_residual)}</th>
                                     <th scope="col" class="text-end">{trac(|t| t.col_days_late)}</th>
                                     <th scope="col" class="text-end">{trac(|t| t.col_interest)}</th>
+                                    {pay_column.then(|| view! { <th scope="col">{trp(|t| t.col_pay)}</th> })}
                                 </tr>
                             </thead>
                             <tbody>{rows}</tbody>
@@ -186,6 +210,7 @@ fn ActCard(act: StatementAct, simulate: bool) -> impl IntoView {
                                     <td class="text-end text-nowrap" data-testid="act-residual">{euro(act.residual)}</td>
                                     <td></td>
                                     <td class="text-end text-nowrap" data-testid="act-interest">{euro(act.interest)}</td>
+                                    {pay_column.then(|| view! { <td></td> })}
                                 </tr>
                             </tfoot>
                         </table>

@@ -15,6 +15,8 @@ mod registry;
 mod request_mail;
 mod sender;
 pub mod taxpayers;
+// pagoPA notices on a contribuente's file and "Verifica un pagamento".
+pub mod notices;
 
 pub use audit::AuditLog;
 pub use detail::Detail;

@@ -26,6 +26,7 @@ use crate::i18n::{AccountTexts, account_texts, trac, tracs, use_i18n};
 use crate::pages::account::statement::{
     PaymentsTable, StatementActs, StatementTotals, UtenzeTable, channel_label, kind_label,
 };
+use crate::pages::console::notices::{ActNotices, VerifyPayment};
 
 pub const SEARCH_PATH: &str = "/console/contribuenti";
 
@@ -130,6 +131,7 @@ pub fn Taxpayers() -> impl IntoView {
                         .into_any()
                 }
             }}
+            <VerifyPayment staff=true />
         </Page>
     }
 }
@@ -235,6 +237,7 @@ fn FileBody(d: TaxpayerData, changed: Callback<()>, done: Done) -> impl IntoView
         </p>
         <ErrorAlert error=pdf_error />
         <StatementActs statement=d.statement.clone() />
+        {(!acts.is_empty()).then(|| view! { <ActNotices acts=acts.clone() /> })}
         <section aria-labelledby="tp-utenze" class="mb-4">
             <h2 id="tp-utenze" class="h4">{trac(|t| t.utenze_title)}</h2>
             <UtenzeTable utenze=d.detail.utenze.clone() />
