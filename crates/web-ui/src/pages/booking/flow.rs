@@ -606,7 +606,7 @@ pub fn BookingCard(b: PublicBooking, heading: bool) -> impl IntoView {
             </div>
         })}
         {(!heading).then(|| view! {
-            <p class="small">{tra(|a| a.keep_link)}" "<a href=manage.clone()>{b.manage_url.clone()}</a></p>
+            <p class="small">{tra(|a| a.keep_link)}" "<a class="text-break" href=manage.clone()>{b.manage_url.clone()}</a></p>
         })}
     }
 }
