@@ -707,6 +707,7 @@ pub struct PagopaSettingsRow {
     pub reminder_days: String,
     pub next_notice_base: i64,
     pub updated_at: NaiveDateTime,
+    pub fdr_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -761,4 +762,45 @@ pub struct ReceiptRow {
     pub paid_at: NaiveDateTime,
     pub payment_id: String,
     pub created_at: NaiveDateTime,
+}
+
+// Reconciliation of pagoPA payments.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = pagopa_flows, treat_none_as_default_value = false)]
+pub struct FlowRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub flow_id: String,
+    pub flow_at: NaiveDateTime,
+    pub settlement_ref: String,
+    pub settlement_date: NaiveDate,
+    pub sender_id: String,
+    pub sender_name: Option<String>,
+    pub receiver_id: String,
+    pub receiver_name: Option<String>,
+    pub payment_count: i32,
+    pub total_amount: i64,
+    pub source: domain::pagopa::fdr::FlowSource,
+    pub revision: Option<i32>,
+    pub imported_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub bank_causale: Option<String>,
+    pub bank_amount: Option<i64>,
+    pub bank_date: Option<NaiveDate>,
+    pub bank_outcome: Option<domain::pagopa::fdr::BankOutcome>,
+    pub bank_recorded_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = pagopa_flow_lines, treat_none_as_default_value = false)]
+pub struct FlowLineRow {
+    pub flow_id: String,
+    pub position: i32,
+    pub tenant_id: String,
+    pub iuv: String,
+    pub iur: String,
+    pub transfer_index: i32,
+    pub amount: i64,
+    pub result: domain::pagopa::fdr::PaymentResult,
+    pub result_date: NaiveDate,
 }

@@ -25,6 +25,8 @@ pub struct PagopaSettings {
     pub gpd_subscription_key_set: bool,
     pub checkout_url: Option<String>,
     pub reminder_days: Vec<u32>,
+    /// FdR (Flussi di Rendicontazione) REST base URL.
+    pub fdr_url: Option<String>,
 }
 
 impl PagopaSettings {
@@ -42,6 +44,7 @@ impl PagopaSettings {
             gpd_subscription_key_set: key_set,
             checkout_url: c.checkout_url.clone(),
             reminder_days: c.reminder_days.clone(),
+            fdr_url: c.fdr_url.clone(),
         }
     }
 }

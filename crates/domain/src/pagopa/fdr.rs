@@ -431,13 +431,7 @@ impl Flow {
             if let (Some(iuv), Some(iur), Some(index), Some(amount), Some(result), Some(date)) =
                 (iuv, iur, index, amount, result, date)
             {
-                if !seen.insert((iuv.clone(), iur.clone(), index)) {
-                    bad(
-                        "identificativoUnivocoRiscossione",
-                        "Pagamento ripetuto nel flusso (stessi IUV, IUR e indice)",
-                        "Payment repeated in the flow (same IUV, IUR and index)",
-                    );
-                } else {
+                if seen.insert((iuv.clone(), iur.clone(), index)) {
                     payments.push(FlowPayment {
                         iuv,
                         iur,
@@ -446,6 +440,12 @@ impl Flow {
                         result,
                         date,
                     });
+                } else {
+                    bad(
+                        "identificativoUnivocoRiscossione",
+                        "Pagamento ripetuto nel flusso (stessi IUV, IUR e indice)",
+                        "Payment repeated in the flow (same IUV, IUR and index)",
+                    );
                 }
             }
             // Past 20 broken payments the rest add nothing to the report.
@@ -562,10 +562,10 @@ pub fn match_line(line: &FlowPayment, ours: bool, receipt: Option<&OurReceipt>) 
 
 /// Matches every line: `our_iuvs` are the IUVs of our notices among the flow's, `receipts`
 /// our receipts by receipt id.
-pub fn match_lines(
+pub fn match_lines<S: std::hash::BuildHasher, T: std::hash::BuildHasher>(
     lines: &[FlowPayment],
-    our_iuvs: &HashSet<String>,
-    receipts: &HashMap<String, OurReceipt>,
+    our_iuvs: &HashSet<String, S>,
+    receipts: &HashMap<String, OurReceipt, T>,
 ) -> Vec<LineMatch> {
     lines
         .iter()

@@ -109,6 +109,8 @@ pub struct PagopaConfig {
     pub gpd_url: Option<String>,
     pub checkout_url: Option<String>,
     pub reminder_days: Vec<u32>,
+    /// FdR (Flussi di Rendicontazione) REST base URL; the calls use the GPD subscription key.
+    pub fdr_url: Option<String>,
 }
 
 impl Default for PagopaConfig {
@@ -122,6 +124,7 @@ impl Default for PagopaConfig {
             gpd_url: None,
             checkout_url: None,
             reminder_days: default_reminder_days(),
+            fdr_url: None,
         }
     }
 }
@@ -155,6 +158,10 @@ pub struct UpdatePagopaSettings {
     /// Days before each due date on which reminders go out, e.g. `[7, 1]`.
     #[serde(default)]
     pub reminder_days: Option<Vec<u32>>,
+    /// FdR base URL (Flussi di Rendicontazione, REST), e.g.
+    /// `https://api.platform.pagopa.it/fdr-org/service/v1`; called with the GPD subscription key.
+    #[serde(default)]
+    pub fdr_url: Option<String>,
 }
 
 /// A field of `pagopa`, reported as `pagopa.<name>`.
@@ -252,6 +259,9 @@ impl PagopaConfig {
             &mut errors,
         ) {
             next.checkout_url = v;
+        }
+        if let Some(v) = optional(u.fdr_url.as_deref(), "fdr_url", url_form, &mut errors) {
+            next.fdr_url = v;
         }
         if let Some(days) = &u.reminder_days
             && let Some(v) = errors.check(reminder_days(days).map_err(|e| at(e, "reminder_days")))

@@ -29,6 +29,7 @@ pub fn save_settings(conn: &mut DbConn, row: &PagopaSettingsRow) -> QueryResult<
             pagopa_settings::checkout_url.eq(&row.checkout_url),
             pagopa_settings::reminder_days.eq(&row.reminder_days),
             pagopa_settings::updated_at.eq(row.updated_at),
+            pagopa_settings::fdr_url.eq(&row.fdr_url),
         ))
         .execute(conn)?;
     if n == 0 {

@@ -90,6 +90,7 @@ fn config_of(row: &PagopaSettingsRow) -> ApiResult<PagopaConfig> {
         checkout_url: row.checkout_url.clone(),
         reminder_days: serde_json::from_str(&row.reminder_days)
             .map_err(|e| bad("reminder days", e))?,
+        fdr_url: row.fdr_url.clone(),
     })
 }
 
@@ -119,6 +120,7 @@ pub fn apply(
             body.checkout_url.is_some(),
             &config.checkout_url,
         ),
+        ("pagopa.fdr_url", body.fdr_url.is_some(), &config.fdr_url),
     ] {
         if changed
             && let Some(u) = value
@@ -163,6 +165,7 @@ pub fn apply(
         }),
         next_notice_base: stored.row.as_ref().map_or(1, |r| r.next_notice_base),
         updated_at: now,
+        fdr_url: config.fdr_url.clone(),
     };
     Ok(Stored {
         config,
