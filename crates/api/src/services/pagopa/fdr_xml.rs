@@ -65,7 +65,8 @@ fn assign(flow: &mut RawFlow, path: &[String], text: &str) {
 /// 422 on `file`.
 pub fn parse(bytes: &[u8]) -> Result<RawFlow, DomainError> {
     let mut reader = Reader::from_reader(bytes);
-    reader.config_mut().trim_text(true);
+    // Not trimmed: text around an entity (`Banca &amp; Co.`) keeps its spaces; the domain
+    // trims each value.
     let mut buf = Vec::new();
     let mut flow = RawFlow::default();
     // Local names of the open elements, the root excluded.
@@ -111,10 +112,14 @@ pub fn parse(bytes: &[u8]) -> Result<RawFlow, DomainError> {
                 }
             }
             Event::Text(t) => {
+                let text = t.xml10_content().map_err(|e| malformed(at, e))?;
                 if depth == 0 {
+                    if text.trim().is_empty() {
+                        buf.clear();
+                        continue;
+                    }
                     return Err(malformed(at, "text outside the root element"));
                 }
-                let text = t.xml10_content().map_err(|e| malformed(at, e))?;
                 assign(&mut flow, &path, &text);
             }
             Event::CData(t) => {
