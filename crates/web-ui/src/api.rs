@@ -34,6 +34,8 @@ use crate::upload;
 
 mod agenda;
 pub use agenda::*;
+mod reconciliation;
+pub use reconciliation::*;
 
 pub const BASE: &str = "/api/v1";
 

@@ -16,6 +16,10 @@ use crate::browser;
 mod account;
 pub use account::{AccountTexts, account_texts, trac, tracs};
 
+// The console's reconciliation of pagoPA payments.
+mod reconciliation;
+pub use reconciliation::{ReconTexts, bank_label, outcome_label, recon_texts, trrc, trrcs};
+
 const STORAGE_KEY: &str = "sportello.lang";
 
 /// All strings of the interface. Functions build the few sentences that embed values.
