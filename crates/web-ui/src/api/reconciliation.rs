@@ -2,8 +2,7 @@
 //! receipts no flow reports.
 
 use domain::api::{
-    FetchResult, MissingReceiptList, Page, ReconciliationFlow, ReconciliationReport,
-    RecordBankLine,
+    FetchResult, MissingReceiptList, Page, ReconciliationFlow, ReconciliationReport, RecordBankLine,
 };
 use gloo_net::http::Method;
 
