@@ -6,6 +6,8 @@
 -- recorded on the flow with its outcome.
 
 ALTER TABLE pagopa_settings ADD COLUMN fdr_url TEXT;
+-- sealed like the GPD key (secret_key.rs)
+ALTER TABLE pagopa_settings ADD COLUMN fdr_subscription_key TEXT;
 
 CREATE TABLE pagopa_flows (
     id TEXT PRIMARY KEY NOT NULL,

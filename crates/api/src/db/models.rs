@@ -708,6 +708,8 @@ pub struct PagopaSettingsRow {
     pub next_notice_base: i64,
     pub updated_at: NaiveDateTime,
     pub fdr_url: Option<String>,
+    /// Sealed like `gpd_subscription_key`.
+    pub fdr_subscription_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]

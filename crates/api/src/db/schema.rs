@@ -786,6 +786,7 @@ diesel::table! {
         next_notice_base -> BigInt,
         updated_at -> Timestamp,
         fdr_url -> Nullable<Text>,
+        fdr_subscription_key -> Nullable<Text>,
     }
 }
 

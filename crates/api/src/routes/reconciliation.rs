@@ -306,8 +306,8 @@ async fn missing(
         .map(web::Json)
 }
 
-/// Read the ente's published flows from the FdR API (`fdr_url` in the pagoPA settings,
-/// called with the GPD subscription key) and import those not stored yet (staff). A flow
+/// Read the ente's published flows from the FdR API (`fdr_url` and `fdr_subscription_key`
+/// in the pagoPA settings) and import those not stored yet (staff). A flow
 /// that cannot be read or does not add up is listed in `failed` and tried again next time.
 #[utoipa::path(
     tag = "pagopa",

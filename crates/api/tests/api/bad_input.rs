@@ -1486,6 +1486,10 @@ async fn pagopa_bad_input(app: TestApp) {
             "pagopa.gpd_subscription_key",
         ),
         (
+            json!({"fdr_subscription_key": "a\nb"}),
+            "pagopa.fdr_subscription_key",
+        ),
+        (
             json!({"reminder_days": [1, 2, 3, 4, 5, 6]}),
             "pagopa.reminder_days",
         ),

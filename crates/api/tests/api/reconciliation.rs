@@ -617,11 +617,40 @@ async fn flows_fetched_from_the_fdr_api(app: TestApp) {
     let settings = configure(
         &app,
         &admin,
-        json!({"creditor_fiscal_code": org, "gpd_url": format!("{fake}/gpd"),
-               "gpd_subscription_key": key, "fdr_url": format!("{fake}/fdr")}),
+        json!({"creditor_fiscal_code": org, "fdr_url": format!("{fake}/fdr")}),
     )
     .await;
     assert_eq!(settings["pagopa"]["fdr_url"], format!("{fake}/fdr"));
+    // Without the FdR key, still nothing to read with.
+    let res = app
+        .post_json("/reconciliation/fetch", Some(&admin), &json!({}))
+        .await;
+    assert_eq!(res.status(), 409);
+    let settings = configure(
+        &app,
+        &admin,
+        json!({"creditor_fiscal_code": org, "fdr_url": format!("{fake}/fdr"),
+               "fdr_subscription_key": key}),
+    )
+    .await;
+    assert_eq!(settings["pagopa"]["fdr_subscription_key_set"], true);
+    assert!(!settings.to_string().contains(&key), "{settings}");
+    let stored: Option<String> = app
+        .state
+        .db
+        .read(|c| {
+            use api::db::schema::pagopa_settings;
+            use diesel::prelude::*;
+            pagopa_settings::table
+                .select(pagopa_settings::fdr_subscription_key)
+                .first(c)
+        })
+        .unwrap();
+    let stored = stored.expect("FdR key stored");
+    assert!(
+        stored.starts_with("sv1:") && !stored.contains(&key),
+        "{stored}"
+    );
     let (act, iuvs) = act_with_notices(&app, &admin, "F/1").await;
     let tenant = tenant_of(&app, &act);
     receipt(&app, &tenant, &iuvs[0], "IUR-F1", at("2026-11-26"), 10_000);
@@ -711,4 +740,39 @@ async fn flows_fetched_from_the_fdr_api(app: TestApp) {
     assert_eq!(again["imported"], json!([]));
     assert_eq!(again["already_stored"], 1);
     assert_eq!(flow_count(&app), (1, 2));
+
+    // A new installation key re-seals the FdR key with the other secrets.
+    let next = api::secret_key::SecretKey::generate();
+    let current = app.state.secret_key.clone();
+    let (tenant, resealed): (String, Option<String>) = app
+        .state
+        .db
+        .write_tx(|c| {
+            use api::db::schema::pagopa_settings;
+            use diesel::prelude::*;
+            api::db::repo::secrets::reseal_all(c, &current, &next, false)
+                .map_err(|e| api::error::ApiError::Internal(anyhow::anyhow!("{e}")))?;
+            pagopa_settings::table
+                .select((
+                    pagopa_settings::tenant_id,
+                    pagopa_settings::fdr_subscription_key,
+                ))
+                .first(c)
+                .map_err(api::error::ApiError::from)
+        })
+        .unwrap();
+    let resealed = resealed.unwrap();
+    assert!(
+        resealed.starts_with(&format!("sv1:{}:", next.id())),
+        "{resealed}"
+    );
+    assert_eq!(
+        next.open(
+            &resealed,
+            api::secret_key::Column::FdrSubscriptionKey,
+            &tenant
+        )
+        .unwrap(),
+        key
+    );
 }

@@ -27,6 +27,8 @@ pub struct PagopaSettings {
     pub reminder_days: Vec<u32>,
     /// FdR (Flussi di Rendicontazione) REST base URL.
     pub fdr_url: Option<String>,
+    /// Whether an FdR subscription key is stored (it is write-only).
+    pub fdr_subscription_key_set: bool,
 }
 
 impl PagopaSettings {
@@ -45,6 +47,7 @@ impl PagopaSettings {
             checkout_url: c.checkout_url.clone(),
             reminder_days: c.reminder_days.clone(),
             fdr_url: c.fdr_url.clone(),
+            fdr_subscription_key_set: false,
         }
     }
 }

@@ -109,7 +109,7 @@ pub struct PagopaConfig {
     pub gpd_url: Option<String>,
     pub checkout_url: Option<String>,
     pub reminder_days: Vec<u32>,
-    /// FdR (Flussi di Rendicontazione) REST base URL; the calls use the GPD subscription key.
+    /// FdR (Flussi di Rendicontazione) REST base URL.
     pub fdr_url: Option<String>,
 }
 
@@ -159,9 +159,13 @@ pub struct UpdatePagopaSettings {
     #[serde(default)]
     pub reminder_days: Option<Vec<u32>>,
     /// FdR base URL (Flussi di Rendicontazione, REST), e.g.
-    /// `https://api.platform.pagopa.it/fdr-org/service/v1`; called with the GPD subscription key.
+    /// `https://api.platform.pagopa.it/fdr-org/service/v1`.
     #[serde(default)]
     pub fdr_url: Option<String>,
+    /// Write-only: the subscription key of the FdR product (`fdr_subscription_key_set` tells
+    /// whether one is stored).
+    #[serde(default)]
+    pub fdr_subscription_key: Option<String>,
 }
 
 /// A field of `pagopa`, reported as `pagopa.<name>`.

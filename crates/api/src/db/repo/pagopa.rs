@@ -30,6 +30,7 @@ pub fn save_settings(conn: &mut DbConn, row: &PagopaSettingsRow) -> QueryResult<
             pagopa_settings::reminder_days.eq(&row.reminder_days),
             pagopa_settings::updated_at.eq(row.updated_at),
             pagopa_settings::fdr_url.eq(&row.fdr_url),
+            pagopa_settings::fdr_subscription_key.eq(&row.fdr_subscription_key),
         ))
         .execute(conn)?;
     if n == 0 {

@@ -2,7 +2,7 @@
 //! `GET /organizations/{org}/fdrs` lists the published flows, then each one not stored yet
 //! is read (`…/fdrs/{fdr}/revisions/{rev}/psps/{psp}` and its `/payments`, page by page),
 //! checked by the same domain rules as an uploaded file, and stored once. Calls go through
-//! the egress policy's client with the GPD subscription key and a request id; failures are
+//! the egress policy's client with the FdR subscription key and a request id; failures are
 //! reported as categories, never the remote's words.
 
 use domain::api::{FetchFailure, FetchResult};
@@ -236,7 +236,7 @@ pub async fn fetch(
         )
     };
     let base = stored.config.fdr_url.clone().ok_or_else(not_set)?;
-    let key = stored.gpd_key(&state.secret_key)?.ok_or_else(not_set)?;
+    let key = stored.fdr_key(&state.secret_key)?.ok_or_else(not_set)?;
     let org = stored
         .config
         .creditor_fiscal_code

@@ -25,12 +25,31 @@ pub struct Stored {
 
 impl Stored {
     pub fn dto(&self) -> PagopaSettings {
-        PagopaSettings::from_config(
+        let mut dto = PagopaSettings::from_config(
             &self.config,
             self.row
                 .as_ref()
                 .is_some_and(|r| r.gpd_subscription_key.is_some()),
-        )
+        );
+        dto.fdr_subscription_key_set = self
+            .row
+            .as_ref()
+            .is_some_and(|r| r.fdr_subscription_key.is_some());
+        dto
+    }
+
+    /// The FdR subscription key in clear text, if one is stored.
+    pub fn fdr_key(&self, key: &SecretKey) -> ApiResult<Option<String>> {
+        let Some(row) = &self.row else {
+            return Ok(None);
+        };
+        row.fdr_subscription_key
+            .as_deref()
+            .map(|v| {
+                key.open(v, Column::FdrSubscriptionKey, &row.tenant_id)
+                    .map_err(|e| ApiError::Internal(anyhow::anyhow!("FdR key: {e}")))
+            })
+            .transpose()
     }
 
     /// Positions are published to GPD: its URL and key are set.
@@ -138,7 +157,24 @@ pub fn apply(
             "Invalid key (one line, at most 200 characters)",
         ));
     }
+    if let Some(k) = &body.fdr_subscription_key
+        && (k.len() > 200 || k.chars().any(char::is_control))
+    {
+        errors.push(domain::error::FieldError::new(
+            "pagopa.fdr_subscription_key",
+            "Chiave non valida (una riga, al massimo 200 caratteri)",
+            "Invalid key (one line, at most 200 characters)",
+        ));
+    }
     errors.finish()?;
+    let fdr_sealed = match &body.fdr_subscription_key {
+        Some(k) if k.trim().is_empty() => None,
+        Some(k) => Some(key.seal(k.trim(), Column::FdrSubscriptionKey, tenant_id)),
+        None => stored
+            .row
+            .as_ref()
+            .and_then(|r| r.fdr_subscription_key.clone()),
+    };
     let sealed = match &body.gpd_subscription_key {
         Some(k) if k.trim().is_empty() => None,
         Some(k) => Some(key.seal(k.trim(), Column::GpdSubscriptionKey, tenant_id)),
@@ -166,6 +202,7 @@ pub fn apply(
         next_notice_base: stored.row.as_ref().map_or(1, |r| r.next_notice_base),
         updated_at: now,
         fdr_url: config.fdr_url.clone(),
+        fdr_subscription_key: fdr_sealed,
     };
     Ok(Stored {
         config,
