@@ -17,6 +17,13 @@ client's commit).
 In a browser, /checkout/pay/{id} without ?outcome= is a payment page like Checkout's,
 clearly labelled as the local test platform: "Paga" (outcome ok), "Annulla" (cancel) and
 "Simula un errore" (error) send the payer back to the cart's return URLs.
+client did (with its X-Request-Id).
+
+FdR (Flussi di Rendicontazione, "FdR 3" organizations API) under /fdr: GET
+/fdr/organizations/{org}/fdrs (paged list of published flows), .../fdrs/{fdr}/revisions/{rev}/psps/{psp}
+(the flow) and its /payments (paged); a test publishes a flow with POST /_test/fdr
+{org, fdr, psp, revision?, regulation, regulationDate, fdrDate, payments: [{iuv, iur,
+idTransfer, pay (euro, decimal), payStatus, payDate}], sumPayments?, totPayments?}.
 """
 
 import datetime
@@ -35,6 +42,7 @@ POSITIONS = {}  # (org, iupd) -> position
 CARTS = {}  # id -> cart
 CALLS = []  # {method, path, request_id, status}
 HOLDS = {}  # org -> seconds a create's answer waits after the position is stored
+FDRS = {}  # org -> [published flow]
 KEY = sys.argv[2] if len(sys.argv) > 2 else None
 TAXONOMY = re.compile(r"^9/\d{2}\d{2}\d{3}(IM|TS|SP|SA|AP)/$")
 
@@ -167,6 +175,30 @@ di pagoPA per le prove e la demo di Sportello.</p>
 {button("ok", "Paga")}{button("cancel", "Annulla")}{button("error", "Simula un errore")}
 </main></body></html>
 """
+def paged(items, query):
+    """FdR's paging: ?page (from 1) and ?size; metadata with totPage."""
+    try:
+        page = max(1, int(query.get("page", ["1"])[0]))
+        size = max(1, min(1000, int(query.get("size", ["50"])[0])))
+    except ValueError:
+        return None
+    total = max(1, -(-len(items) // size))
+    return {
+        "metadata": {"pageSize": size, "pageNumber": page, "totPage": total},
+        "count": len(items),
+        "data": items[(page - 1) * size: page * size],
+    }
+
+
+def fdr_route(parts):
+    """(org, flow, tail) for /fdr/organizations/{org}/fdrs/{fdr}/revisions/{rev}/psps/{psp}[/payments]."""
+    if len(parts) not in (9, 10) or parts[1] != "organizations" or parts[3] != "fdrs" \
+            or parts[5] != "revisions" or parts[7] != "psps":
+        return None
+    for f in FDRS.get(parts[2], []):
+        if f["fdr"] == parts[4] and str(f["revision"]) == parts[6] and f["sender"]["pspId"] == parts[8]:
+            return f, parts[9:]
+    return False
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -250,6 +282,24 @@ class Handler(BaseHTTPRequestHandler):
                 else:
                     target = urls["returnErrorUrl"]
                 return self.send(302, None, {"Location": target})
+            if parts[:1] == ["fdr"]:
+                if not self.authorised():
+                    return
+                if len(parts) == 4 and parts[1] == "organizations" and parts[3] == "fdrs":
+                    listed = [{"fdr": f["fdr"], "pspId": f["sender"]["pspId"], "revision": f["revision"],
+                               "published": f["published"]} for f in FDRS.get(parts[2], [])]
+                    page = paged(listed, query)
+                    return self.send(200, page) if page else self.problem(400, "bad paging")
+                found = fdr_route(parts)
+                if found is None:
+                    return self.problem(404, "unknown path")
+                if found is False:
+                    return self.problem(404, "no such flow")
+                f, tail = found
+                if tail == ["payments"]:
+                    page = paged(f["payments"], query)
+                    return self.send(200, page) if page else self.problem(400, "bad paging")
+                return self.send(200, {k: v for k, v in f.items() if k != "payments"})
             if parts == ["_test", "positions"]:
                 org = query.get("org", [""])[0]
                 return self.send(200, [p for (o, _), p in POSITIONS.items() if o == org])
@@ -314,6 +364,24 @@ class Handler(BaseHTTPRequestHandler):
             if parts == ["_test", "hold"]:
                 HOLDS[body["org"]] = float(body.get("seconds", 0))
                 return self.send(200, {"org": body["org"], "seconds": HOLDS[body["org"]]})
+            if parts == ["_test", "fdr"]:
+                b = body or {}
+                payments = [dict(p, index=i + 1) for i, p in enumerate(b.get("payments") or [])]
+                flow = {
+                    "fdr": b["fdr"], "fdrDate": b.get("fdrDate", now()), "revision": b.get("revision", 1),
+                    "status": "PUBLISHED", "published": now(), "regulation": b["regulation"],
+                    "regulationDate": b["regulationDate"], "bicCodePouringBank": "UNCRITMMXXX",
+                    "sender": {"type": "ABI_CODE", "id": "SELBIT2B", "pspId": b["psp"],
+                               "pspName": b.get("pspName", "PSP di prova"), "pspBrokerId": b["psp"],
+                               "channelId": b["psp"] + "_01"},
+                    "receiver": {"id": "APIMEC", "organizationId": b["org"],
+                                 "organizationName": b.get("orgName", "Comune di prova")},
+                    "totPayments": b.get("totPayments", len(payments)),
+                    "sumPayments": b.get("sumPayments", round(sum(p["pay"] for p in payments), 2)),
+                    "payments": payments,
+                }
+                FDRS.setdefault(b["org"], []).append(flow)
+                return self.send(201, {"fdr": flow["fdr"]})
             if parts == ["_test", "pay"]:
                 o = pay(body["org"], body["iuv"], body.get("psp", "Banca Fittizia S.p.A."))
                 return self.send(200, o) if o else self.problem(404, "no unpaid option with this IUV")

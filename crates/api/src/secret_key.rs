@@ -32,6 +32,7 @@ pub enum Column {
     IoApiKey,
     GpdSubscriptionKey,
     AppSecret,
+    FdrSubscriptionKey,
 }
 
 impl Column {
@@ -43,6 +44,7 @@ impl Column {
             Self::IoApiKey => "channel_settings.io_api_key",
             Self::GpdSubscriptionKey => "pagopa_settings.gpd_subscription_key",
             Self::AppSecret => "app_secrets.value",
+            Self::FdrSubscriptionKey => "pagopa_settings.fdr_subscription_key",
         }
     }
 }

@@ -122,6 +122,22 @@ text_sql!(
     MailboxKind,
 );
 
+// Reconciliation of pagoPA payments.
+coded_by_from_str!(
+    crate::pagopa::fdr::PaymentResult,
+    crate::pagopa::fdr::LineOutcome,
+    crate::pagopa::fdr::BankOutcome,
+    crate::pagopa::fdr::FlowSource,
+);
+
+#[cfg(feature = "diesel")]
+text_sql!(
+    crate::pagopa::fdr::PaymentResult,
+    crate::pagopa::fdr::LineOutcome,
+    crate::pagopa::fdr::BankOutcome,
+    crate::pagopa::fdr::FlowSource,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

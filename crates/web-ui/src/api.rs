@@ -34,6 +34,8 @@ use crate::upload;
 
 mod agenda;
 pub use agenda::*;
+mod reconciliation;
+pub use reconciliation::*;
 
 mod pagopa;
 pub use pagopa::*;

@@ -134,6 +134,7 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("contribuenti") view=console::taxpayers::Taxpayers />
                 <Route path=path!("contribuenti/:id") view=console::taxpayers::TaxpayerFile />
                 <Route path=path!("importazioni") view=console::imports::Imports />
+                <Route path=path!("rendicontazione") view=console::reconciliation::ReconciliationPage />
                 <Route path=path!("impostazioni") view=console::admin::SettingsPage />
                 <Route path=path!("impostazioni-pagopa") view=console::pagopa_settings::PagopaSettingsPage />
                 <Route path=path!("uffici") view=console::admin::OfficesPage />

@@ -711,6 +711,9 @@ pub struct PagopaSettingsRow {
     pub tefa_iban: Option<String>,
     /// Basis points.
     pub tefa_rate: i32,
+    pub fdr_url: Option<String>,
+    /// Sealed like `gpd_subscription_key`.
+    pub fdr_subscription_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -765,4 +768,45 @@ pub struct ReceiptRow {
     pub paid_at: NaiveDateTime,
     pub payment_id: String,
     pub created_at: NaiveDateTime,
+}
+
+// Reconciliation of pagoPA payments.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = pagopa_flows, treat_none_as_default_value = false)]
+pub struct FlowRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub flow_id: String,
+    pub flow_at: NaiveDateTime,
+    pub settlement_ref: String,
+    pub settlement_date: NaiveDate,
+    pub sender_id: String,
+    pub sender_name: Option<String>,
+    pub receiver_id: String,
+    pub receiver_name: Option<String>,
+    pub payment_count: i32,
+    pub total_amount: i64,
+    pub source: domain::pagopa::fdr::FlowSource,
+    pub revision: Option<i32>,
+    pub imported_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub bank_causale: Option<String>,
+    pub bank_amount: Option<i64>,
+    pub bank_date: Option<NaiveDate>,
+    pub bank_outcome: Option<domain::pagopa::fdr::BankOutcome>,
+    pub bank_recorded_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = pagopa_flow_lines, treat_none_as_default_value = false)]
+pub struct FlowLineRow {
+    pub flow_id: String,
+    pub position: i32,
+    pub tenant_id: String,
+    pub iuv: String,
+    pub iur: String,
+    pub transfer_index: i32,
+    pub amount: i64,
+    pub result: domain::pagopa::fdr::PaymentResult,
+    pub result_date: NaiveDate,
 }

@@ -788,6 +788,8 @@ diesel::table! {
         tefa_fiscal_code -> Nullable<Text>,
         tefa_iban -> Nullable<Text>,
         tefa_rate -> Integer,
+        fdr_url -> Nullable<Text>,
+        fdr_subscription_key -> Nullable<Text>,
     }
 }
 
@@ -860,3 +862,48 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_notices,
     gpd_positions,
 );
+
+// Reconciliation of pagoPA payments.
+diesel::table! {
+    pagopa_flows (id) {
+        id -> Text,
+        tenant_id -> Text,
+        flow_id -> Text,
+        flow_at -> Timestamp,
+        settlement_ref -> Text,
+        settlement_date -> Date,
+        sender_id -> Text,
+        sender_name -> Nullable<Text>,
+        receiver_id -> Text,
+        receiver_name -> Nullable<Text>,
+        payment_count -> Integer,
+        total_amount -> BigInt,
+        source -> Text,
+        revision -> Nullable<Integer>,
+        imported_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        bank_causale -> Nullable<Text>,
+        bank_amount -> Nullable<BigInt>,
+        bank_date -> Nullable<Date>,
+        bank_outcome -> Nullable<Text>,
+        bank_recorded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    pagopa_flow_lines (flow_id, position) {
+        flow_id -> Text,
+        position -> Integer,
+        tenant_id -> Text,
+        iuv -> Text,
+        iur -> Text,
+        transfer_index -> Integer,
+        amount -> BigInt,
+        result -> Text,
+        result_date -> Date,
+    }
+}
+
+diesel::joinable!(pagopa_flow_lines -> pagopa_flows (flow_id));
+
+diesel::allow_tables_to_appear_in_same_query!(pagopa_flows, pagopa_flow_lines, pagopa_receipts);

@@ -15,6 +15,7 @@ mod offices;
 mod pagopa;
 mod pickups;
 mod public;
+mod reconciliation;
 mod registrations;
 mod registry;
 mod requests;
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         my_account::configure(api);
         imports::configure(api);
         pagopa::configure(api);
+        reconciliation::configure(api);
         // Inside the scope, or the scope would answer 404 for it.
         api.route("/openapi.json", web::get().to(openapi_json));
     }));

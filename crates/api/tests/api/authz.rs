@@ -1303,6 +1303,59 @@ fn ops(w: &World) -> Vec<Op> {
             Body::Json(json!({"action": "not_done"})),
             [401, 403, 403, 422, 422, 422, 422],
         ),
+        // Reconciliation of pagoPA payments (staff): a file that is not a flow is a 422, an
+        // unknown flow a 404, fetching without the FdR address a 409.
+        op(
+            "POST",
+            "/api/v1/reconciliation/flows",
+            "/reconciliation/flows".into(),
+            Body::Form(json!({}), "file", b"<Altro/>"),
+            [401, 403, 403, 422, 422, 422, 422],
+        ),
+        op(
+            "GET",
+            "/api/v1/reconciliation/flows",
+            "/reconciliation/flows".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/reconciliation/flows/{id}",
+            format!("/reconciliation/flows/{NONE_ID}"),
+            Body::None,
+            [401, 403, 403, 404, 404, 404, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/reconciliation/flows/{id}.csv",
+            format!("/reconciliation/flows/{NONE_ID}.csv"),
+            Body::None,
+            [401, 403, 403, 404, 404, 404, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/reconciliation/flows/{id}/bank",
+            format!("/reconciliation/flows/{NONE_ID}/bank"),
+            Body::Json(
+                json!({"causale": "/PUR/LGPE-RIVERSAMENTO/URI/2026-11-30BCITITMM-1", "amount": 100}),
+            ),
+            [401, 403, 403, 404, 404, 404, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/reconciliation/missing",
+            "/reconciliation/missing".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
+        op(
+            "POST",
+            "/api/v1/reconciliation/fetch",
+            "/reconciliation/fetch".into(),
+            Body::None,
+            [401, 403, 403, 409, 409, 409, 409],
+        ),
     ]
 }
 

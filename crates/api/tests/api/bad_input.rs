@@ -1486,6 +1486,10 @@ async fn pagopa_bad_input(app: TestApp) {
             "pagopa.gpd_subscription_key",
         ),
         (
+            json!({"fdr_subscription_key": "a\nb"}),
+            "pagopa.fdr_subscription_key",
+        ),
+        (
             json!({"reminder_days": [1, 2, 3, 4, 5, 6]}),
             "pagopa.reminder_days",
         ),
@@ -1608,4 +1612,183 @@ async fn pagopa_bad_input(app: TestApp) {
         "unknown act",
     )
     .await;
+}
+
+fn flow_counts(app: &TestApp) -> Vec<i64> {
+    use api::db::schema::{pagopa_flow_lines, pagopa_flows};
+    use diesel::prelude::*;
+    app.state
+        .db
+        .read(|c| {
+            Ok::<_, api::error::ApiError>(vec![
+                pagopa_flows::table.count().get_result::<i64>(c)?,
+                pagopa_flow_lines::table.count().get_result::<i64>(c)?,
+            ])
+        })
+        .unwrap()
+}
+
+db_test!(reconciliation_bad_input);
+async fn reconciliation_bad_input(app: TestApp) {
+    use crate::reconciliation::{Line, flow_xml, upload};
+    let admin = crate::pagopa::admin(&app).await;
+    crate::pagopa::configure(&app, &admin, json!({})).await;
+    let cf = crate::pagopa::CREDITOR;
+    let line = |index, amount, esito| Line {
+        iuv: "01000000000000001",
+        iur: "IUR-1",
+        index,
+        amount,
+        esito,
+    };
+    // Files: not XML, not a flow, inconsistent, bad single payments; nothing stored.
+    for (xml, field) in [
+        ("<<<".to_owned(), "file"),
+        ("<FlussoRiversamento>".to_owned(), "file"),
+        ("<Rendiconto/>".to_owned(), "file"),
+        (
+            flow_xml("2026-11-30ABC-1", cf, &[line(1, "1.00", "0")], "2.00"),
+            "importoTotalePagamenti",
+        ),
+        (
+            flow_xml("2026-11-30ABC-1", cf, &[line(7, "1.00", "0")], "1.00"),
+            "datiSingoliPagamenti[1].indiceDatiSingoloPagamento",
+        ),
+        (
+            flow_xml("2026-11-30ABC-1", cf, &[line(1, "1.00", "4")], "1.00"),
+            "datiSingoliPagamenti[1].codiceEsitoSingoloPagamento",
+        ),
+        (
+            flow_xml("2026-11-30ABC-1", cf, &[line(1, "-1.00", "0")], "-1.00"),
+            "importoTotalePagamenti",
+        ),
+        (
+            flow_xml("2026-11-30ABC-1", cf, &[], "0.00"),
+            "datiSingoliPagamenti",
+        ),
+    ] {
+        let before = flow_counts(&app);
+        let p = assert_problem(upload(&app, &admin, &xml).await, 422, field).await;
+        assert_eq!(p["errors"][0]["field"], field, "{p}");
+        assert_eq!(flow_counts(&app), before, "{field}");
+    }
+    // The form: no file part, an empty file, another media type, too large a file.
+    let form = reqwest::multipart::Form::new().text("data", "{}");
+    let res = app
+        .client
+        .post(app.url("/reconciliation/flows"))
+        .bearer_auth(&admin)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 422, "no file part").await;
+    assert_eq!(p["errors"][0]["field"], "file");
+    let p = assert_problem(upload(&app, &admin, "").await, 422, "empty file").await;
+    assert_eq!(p["errors"][0]["field"], "file");
+    let res = app
+        .client
+        .post(app.url("/reconciliation/flows"))
+        .bearer_auth(&admin)
+        .header("content-type", "text/plain")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 415, "text/plain").await;
+    let big = vec![b' '; api::services::pagopa::reconciliation::MAX_FLOW_BYTES + 1];
+    let res = app
+        .client
+        .post(app.url("/reconciliation/flows"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/xml")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 413, "too large").await;
+    assert_eq!(flow_counts(&app), [0, 0]);
+
+    // The bank line: unknown flow, bad amount, bad or foreign causale.
+    let report = crate::account::created(
+        upload(
+            &app,
+            &admin,
+            &flow_xml("2026-11-30ABC-1", cf, &[line(1, "1.00", "0")], "1.00"),
+        )
+        .await,
+        "flow",
+    )
+    .await;
+    let id = report["flow"]["id"].as_str().unwrap();
+    let res = app
+        .post_json(
+            "/reconciliation/flows/no-such-flow/bank",
+            Some(&admin),
+            &json!({"causale": "/PUR/LGPE-RIVERSAMENTO/URI/2026-11-30ABC-1", "amount": 100}),
+        )
+        .await;
+    assert_problem(res, 404, "unknown flow").await;
+    for (body, field) in [
+        (
+            json!({"causale": "/PUR/LGPE-RIVERSAMENTO/URI/2026-11-30ABC-1", "amount": -1}),
+            "amount",
+        ),
+        (
+            json!({"causale": "/PUR/LGPE-RIVERSAMENTO/URI/2026-11-30ABC-1", "amount": "1,00"}),
+            "amount",
+        ),
+        (json!({"amount": 100}), "causale"),
+        (json!({"causale": " ", "amount": 100}), "causale"),
+        (
+            json!({"causale": "Bonifico ordinario", "amount": 100}),
+            "causale",
+        ),
+        (
+            json!({"causale": "/PUR/LGPE-RIVERSAMENTO/URI/2026-11-30ABC-2", "amount": 100}),
+            "causale",
+        ),
+        (
+            json!({"causale": "/PUR/LGPE-RIVERSAMENTO/URI/2026-11-30ABC-1", "amount": 100, "date": "2026-02-30"}),
+            "date",
+        ),
+    ] {
+        let what = body.to_string();
+        let res = app
+            .post_json(
+                &format!("/reconciliation/flows/{id}/bank"),
+                Some(&admin),
+                &body,
+            )
+            .await;
+        let p = assert_problem(res, 422, &what).await;
+        assert_eq!(p["errors"][0]["field"], field, "{what}: {p}");
+    }
+    let r: Value = app
+        .get(&format!("/reconciliation/flows/{id}"), Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["flow"]["bank"], Value::Null);
+    // Missing receipts as of a day that does not exist; the FdR address under the policy.
+    let p = assert_problem(
+        app.get("/reconciliation/missing?as_of=2026-13-01", Some(&admin))
+            .await,
+        422,
+        "as_of",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "as_of");
+    for url in ["ftp://fdr.example.it", "https://169.254.169.254/"] {
+        let res = app
+            .put_json(
+                "/settings",
+                Some(&admin),
+                &json!({"pagopa": {"fdr_url": url}}),
+            )
+            .await;
+        let p = assert_problem(res, 422, url).await;
+        assert_eq!(p["errors"][0]["field"], "pagopa.fdr_url", "{p}");
+    }
 }

@@ -24,5 +24,6 @@ mod pagopa;
 mod pickups;
 mod public;
 mod races;
+mod reconciliation;
 mod secrets;
 mod sessions;

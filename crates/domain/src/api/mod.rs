@@ -10,6 +10,7 @@ mod mail;
 mod pagopa;
 mod problem;
 mod public;
+mod reconciliation;
 mod requests;
 mod taxpayer;
 
@@ -21,6 +22,7 @@ pub use mail::*;
 pub use pagopa::*;
 pub use problem::*;
 pub use public::*;
+pub use reconciliation::*;
 pub use requests::*;
 pub use taxpayer::*;
 

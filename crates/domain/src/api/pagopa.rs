@@ -30,6 +30,10 @@ pub struct PagopaSettings {
     pub tefa_iban: Option<String>,
     /// Per cent, Italian form (`5,00`).
     pub tefa_rate: String,
+    /// FdR (Flussi di Rendicontazione) REST base URL.
+    pub fdr_url: Option<String>,
+    /// Whether an FdR subscription key is stored (it is write-only).
+    pub fdr_subscription_key_set: bool,
 }
 
 impl PagopaSettings {
@@ -50,6 +54,8 @@ impl PagopaSettings {
             tefa_fiscal_code: c.tefa_fiscal_code.as_ref().map(|v| v.as_str().to_owned()),
             tefa_iban: c.tefa_iban.as_ref().map(|v| v.as_str().to_owned()),
             tefa_rate: c.tefa_rate.to_string(),
+            fdr_url: c.fdr_url.clone(),
+            fdr_subscription_key_set: false,
         }
     }
 }

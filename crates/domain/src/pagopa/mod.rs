@@ -1,6 +1,7 @@
 //! pagoPA identifiers and payloads: the IUV and numero avviso with their check digits, the
 //! QR code and Poste DataMatrix contents of a notice, the CBILL code.
 
+pub mod fdr;
 pub mod issue;
 pub mod iuv;
 pub mod notice;

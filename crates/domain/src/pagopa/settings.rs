@@ -114,6 +114,8 @@ pub struct PagopaConfig {
     pub tefa_fiscal_code: Option<CodiceFiscale>,
     pub tefa_iban: Option<Iban>,
     pub tefa_rate: TefaRate,
+    /// FdR (Flussi di Rendicontazione) REST base URL.
+    pub fdr_url: Option<String>,
 }
 
 impl Default for PagopaConfig {
@@ -130,6 +132,7 @@ impl Default for PagopaConfig {
             tefa_fiscal_code: None,
             tefa_iban: None,
             tefa_rate: TefaRate::STANDARD,
+            fdr_url: None,
         }
     }
 }
@@ -173,6 +176,14 @@ pub struct UpdatePagopaSettings {
     /// The TEFA rate in per cent, e.g. `5` or `4,5` (default 5).
     #[serde(default)]
     pub tefa_rate: Option<String>,
+    /// FdR base URL (Flussi di Rendicontazione, REST), e.g.
+    /// `https://api.platform.pagopa.it/fdr-org/service/v1`.
+    #[serde(default)]
+    pub fdr_url: Option<String>,
+    /// Write-only: the subscription key of the FdR product (`fdr_subscription_key_set` tells
+    /// whether one is stored).
+    #[serde(default)]
+    pub fdr_subscription_key: Option<String>,
 }
 
 /// A field of `pagopa`, reported as `pagopa.<name>`.
@@ -272,6 +283,9 @@ impl PagopaConfig {
             &mut errors,
         ) {
             next.checkout_url = v;
+        }
+        if let Some(v) = optional(u.fdr_url.as_deref(), "fdr_url", url_form, &mut errors) {
+            next.fdr_url = v;
         }
         if let Some(days) = &u.reminder_days
             && let Some(v) = errors.check(reminder_days(days).map_err(|e| at(e, "reminder_days")))

@@ -19,6 +19,9 @@ pub use account::{AccountTexts, account_texts, trac, tracs};
 // pagoPA notices, payments and receipts (La mia posizione and the console's contribuenti).
 mod pay;
 pub use pay::{PayTexts, notice_status_label, pay_texts, trp, trps};
+// The console's reconciliation of pagoPA payments.
+mod reconciliation;
+pub use reconciliation::{ReconTexts, bank_label, outcome_label, recon_texts, trrc, trrcs};
 
 const STORAGE_KEY: &str = "sportello.lang";
 

@@ -12,6 +12,7 @@ pub mod offices;
 pub mod pagopa;
 pub mod password_resets;
 pub mod pickups;
+pub mod reconciliation;
 pub mod registrations;
 pub mod registry;
 pub mod requests;

@@ -32,6 +32,8 @@ pub fn save_settings(conn: &mut DbConn, row: &PagopaSettingsRow) -> QueryResult<
             pagopa_settings::tefa_fiscal_code.eq(&row.tefa_fiscal_code),
             pagopa_settings::tefa_iban.eq(&row.tefa_iban),
             pagopa_settings::tefa_rate.eq(row.tefa_rate),
+            pagopa_settings::fdr_url.eq(&row.fdr_url),
+            pagopa_settings::fdr_subscription_key.eq(&row.fdr_subscription_key),
         ))
         .execute(conn)?;
     if n == 0 {

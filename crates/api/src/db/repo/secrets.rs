@@ -171,6 +171,29 @@ pub fn reseal_all(
             .set(pagopa_settings::gpd_subscription_key.eq(v))
             .execute(conn)?;
     }
+    let fdr: Vec<(String, Option<String>)> = pagopa_settings::table
+        .select((
+            pagopa_settings::tenant_id,
+            pagopa_settings::fdr_subscription_key,
+        ))
+        .filter(pagopa_settings::fdr_subscription_key.is_not_null())
+        .load(conn)?;
+    for (tenant, value) in fdr {
+        let Some(value) = value else { continue };
+        let v = reseal_value(
+            &value,
+            Column::FdrSubscriptionKey,
+            &tenant,
+            from,
+            to,
+            discard_unreadable,
+            &mut done,
+        )
+        .map_err(err)?;
+        diesel::update(pagopa_settings::table.find(&tenant))
+            .set(pagopa_settings::fdr_subscription_key.eq(v))
+            .execute(conn)?;
+    }
     let secrets: Vec<(String, String)> = app_secrets::table
         .select((app_secrets::name, app_secrets::value))
         .load(conn)?;
@@ -215,6 +238,10 @@ pub fn sealing_keys(conn: &mut DbConn) -> Result<Vec<String>, DbError> {
         .select(pagopa_settings::gpd_subscription_key)
         .load(conn)?;
     values.extend(gpd);
+    let fdr: Vec<Option<String>> = pagopa_settings::table
+        .select(pagopa_settings::fdr_subscription_key)
+        .load(conn)?;
+    values.extend(fdr);
     let secrets: Vec<String> = app_secrets::table.select(app_secrets::value).load(conn)?;
     values.extend(secrets.into_iter().map(Some));
     let mut ids: Vec<String> = values

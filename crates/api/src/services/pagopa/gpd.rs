@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use domain::pagopa::NoticeStatus;
-use domain::pagopa::transfers::{Beneficiary, split};
+use domain::pagopa::transfers::{Beneficiary, TefaBeneficiary, Transfer, split};
 use domain::tax::{Components, Tributo};
 use domain::types::Money;
 use serde::Deserialize;
@@ -20,7 +20,7 @@ use serde_json::json;
 
 use super::{notices, settings};
 use crate::db::is_unique_violation;
-use crate::db::models::{GpdJobRow, GpdPositionRow, NoticeRow, PaymentRow, ReceiptRow};
+use crate::db::models::{ActRow, GpdJobRow, GpdPositionRow, NoticeRow, PaymentRow, ReceiptRow};
 use crate::db::repo::{new_id, pagopa, taxpayer};
 use crate::error::{ApiError, ApiResult, blocking};
 use crate::services::account;
@@ -82,13 +82,6 @@ fn load_plan(state: &AppState, job: &GpdJobRow) -> ApiResult<Option<Plan>> {
             .unwrap_or_default();
         let iban = stored.config.iban.as_ref().map(|i| i.as_str().to_owned());
         let tefa = stored.config.tefa();
-        let tributo: Tributo = account::stored(&act.tributo, "tributo")?;
-        let components = Components {
-            tributo: Money::from_cents(act.amount_tributo),
-            sanzioni: Money::from_cents(act.amount_sanzioni),
-            interessi: Money::from_cents(act.amount_interessi),
-            spese_notifica: Money::from_cents(act.amount_spese_notifica),
-        };
         let description = format!("{} {} n. {}", act.tributo.to_uppercase(), act.year, act.number);
         let description: String = description.chars().take(140).collect();
         let options: Vec<serde_json::Value> = views
@@ -96,7 +89,7 @@ fn load_plan(state: &AppState, job: &GpdJobRow) -> ApiResult<Option<Plan>> {
             .filter(|v| v.status == NoticeStatus::Unpaid)
             .map(|v| {
                 let text: String = format!("{description} rata {}", v.instalment).chars().take(140).collect();
-                let transfer: Vec<serde_json::Value> = split(v.amount, tributo, &components, tefa.as_ref())
+                let transfer: Vec<serde_json::Value> = transfers_of(&act, v.amount, tefa.as_ref())?
                     .into_iter()
                     .map(|t| {
                         let (cf, iban, category) = match (t.beneficiary, &tefa) {
@@ -113,14 +106,14 @@ fn load_plan(state: &AppState, job: &GpdJobRow) -> ApiResult<Option<Plan>> {
                         })
                     })
                     .collect();
-                json!({
+                Ok(json!({
                     "iuv": v.iuv, "amount": v.amount, "description": text,
                     "isPartialPayment": false,
                     "dueDate": format!("{}T23:59:59Z", v.due_date),
                     "transfer": transfer,
-                })
+                }))
             })
-            .collect();
+            .collect::<ApiResult<_>>()?;
         let position = pagopa::position(c, &act.id)?;
         let body = (!options.is_empty()).then(|| {
             json!({
@@ -142,6 +135,23 @@ fn load_plan(state: &AppState, job: &GpdJobRow) -> ApiResult<Option<Plan>> {
             body,
         }))
     })
+}
+
+/// The transfers of a payment of `amount` on this act (the TEFA split when it applies):
+/// what the position asks for, and what the flows report back per transfer index.
+pub(crate) fn transfers_of(
+    act: &ActRow,
+    amount: i64,
+    tefa: Option<&TefaBeneficiary>,
+) -> ApiResult<Vec<Transfer>> {
+    let tributo: Tributo = account::stored(&act.tributo, "tributo")?;
+    let components = Components {
+        tributo: Money::from_cents(act.amount_tributo),
+        sanzioni: Money::from_cents(act.amount_sanzioni),
+        interessi: Money::from_cents(act.amount_interessi),
+        spese_notifica: Money::from_cents(act.amount_spese_notifica),
+    };
+    Ok(split(amount, tributo, &components, tefa))
 }
 
 fn classify(status: reqwest::StatusCode) -> Outcome {

@@ -4,7 +4,10 @@
 //! domain's (`domain::pagopa`).
 
 pub mod checkout;
+pub mod fdr_rest;
+pub mod fdr_xml;
 pub mod gpd;
 pub mod notices;
 mod pdf;
+pub mod reconciliation;
 pub mod settings;

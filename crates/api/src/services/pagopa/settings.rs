@@ -26,12 +26,31 @@ pub struct Stored {
 
 impl Stored {
     pub fn dto(&self) -> PagopaSettings {
-        PagopaSettings::from_config(
+        let mut dto = PagopaSettings::from_config(
             &self.config,
             self.row
                 .as_ref()
                 .is_some_and(|r| r.gpd_subscription_key.is_some()),
-        )
+        );
+        dto.fdr_subscription_key_set = self
+            .row
+            .as_ref()
+            .is_some_and(|r| r.fdr_subscription_key.is_some());
+        dto
+    }
+
+    /// The FdR subscription key in clear text, if one is stored.
+    pub fn fdr_key(&self, key: &SecretKey) -> ApiResult<Option<String>> {
+        let Some(row) = &self.row else {
+            return Ok(None);
+        };
+        row.fdr_subscription_key
+            .as_deref()
+            .map(|v| {
+                key.open(v, Column::FdrSubscriptionKey, &row.tenant_id)
+                    .map_err(|e| ApiError::Internal(anyhow::anyhow!("FdR key: {e}")))
+            })
+            .transpose()
     }
 
     /// Positions are published to GPD: its URL and key are set.
@@ -100,6 +119,7 @@ fn config_of(row: &PagopaSettingsRow) -> ApiResult<PagopaConfig> {
         tefa_rate: u16::try_from(row.tefa_rate)
             .map_err(|e| bad("TEFA rate", e))
             .and_then(|r| TefaRate::new(r).map_err(|e| bad("TEFA rate", e)))?,
+        fdr_url: row.fdr_url.clone(),
     })
 }
 
@@ -129,6 +149,7 @@ pub fn apply(
             body.checkout_url.is_some(),
             &config.checkout_url,
         ),
+        ("pagopa.fdr_url", body.fdr_url.is_some(), &config.fdr_url),
     ] {
         if changed
             && let Some(u) = value
@@ -146,7 +167,24 @@ pub fn apply(
             "Invalid key (one line, at most 200 characters)",
         ));
     }
+    if let Some(k) = &body.fdr_subscription_key
+        && (k.len() > 200 || k.chars().any(char::is_control))
+    {
+        errors.push(domain::error::FieldError::new(
+            "pagopa.fdr_subscription_key",
+            "Chiave non valida (una riga, al massimo 200 caratteri)",
+            "Invalid key (one line, at most 200 characters)",
+        ));
+    }
     errors.finish()?;
+    let fdr_sealed = match &body.fdr_subscription_key {
+        Some(k) if k.trim().is_empty() => None,
+        Some(k) => Some(key.seal(k.trim(), Column::FdrSubscriptionKey, tenant_id)),
+        None => stored
+            .row
+            .as_ref()
+            .and_then(|r| r.fdr_subscription_key.clone()),
+    };
     let sealed = match &body.gpd_subscription_key {
         Some(k) if k.trim().is_empty() => None,
         Some(k) => Some(key.seal(k.trim(), Column::GpdSubscriptionKey, tenant_id)),
@@ -179,6 +217,8 @@ pub fn apply(
             .map(|v| v.as_str().to_owned()),
         tefa_iban: config.tefa_iban.as_ref().map(|v| v.as_str().to_owned()),
         tefa_rate: i32::from(config.tefa_rate.basis_points()),
+        fdr_url: config.fdr_url.clone(),
+        fdr_subscription_key: fdr_sealed,
     };
     Ok(Stored {
         config,

@@ -10,6 +10,7 @@ pub mod mail_settings;
 pub mod pagopa_settings;
 pub mod pickups;
 mod queue;
+pub mod reconciliation;
 mod registrations;
 mod registry;
 mod request_mail;
@@ -126,6 +127,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                             <p class="h6 text-uppercase text-muted mt-3">{crate::i18n::trac(|t| t.nav_heading)}</p>
                             <ul class="link-list">
                                 {TAX_LINKS.into_iter().map(|(h, l)| link(h, crate::i18n::trac(l))).collect_view()}
+                                {link(reconciliation::PATH, crate::i18n::trrc(|t| t.title))}
                             </ul>
                             {move || {
                                 session

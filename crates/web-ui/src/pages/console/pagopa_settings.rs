@@ -1,6 +1,7 @@
 //! Administration: the tenant's pagoPA settings (creditor, segregation code, IBAN, Poste
-//! account, CBILL, GPD and Checkout, reminders, the Provincia's TEFA). The form sends every
-//! field; the GPD key is write-only, so an empty key field keeps the stored one. Fields are
+//! account, CBILL, GPD, Checkout and FdR, reminders, the Provincia's TEFA). The form sends
+//! every field; the GPD and FdR keys are write-only, so an empty key field keeps the stored
+//! one. Fields are
 //! checked in the browser by the domain's own rules before the server checks them again.
 
 use domain::Lang;
@@ -35,6 +36,10 @@ struct Texts {
     gpd_key_clear: &'static str,
     checkout_url: &'static str,
     checkout_url_help: &'static str,
+    fdr_url: &'static str,
+    fdr_url_help: &'static str,
+    fdr_key: &'static str,
+    fdr_key_clear: &'static str,
     reminders_legend: &'static str,
     reminder_days: &'static str,
     reminder_days_help: &'static str,
@@ -70,6 +75,10 @@ const IT: Texts = Texts {
     gpd_key_clear: "Rimuovi la chiave salvata",
     checkout_url: "Indirizzo di pagoPA Checkout",
     checkout_url_help: "Ad esempio https://api.platform.pagopa.it/checkout/ec/v1.",
+    fdr_url: "Indirizzo dei Flussi di Rendicontazione (FdR)",
+    fdr_url_help: "Ad esempio https://api.platform.pagopa.it/fdr-org/service/v1: la rendicontazione legge da qui i flussi.",
+    fdr_key: "Chiave di sottoscrizione FdR",
+    fdr_key_clear: "Rimuovi la chiave FdR salvata",
     reminders_legend: "Promemoria di pagamento",
     reminder_days: "Giorni prima della scadenza",
     reminder_days_help: "Separati da virgole, ad esempio 7, 1 (al massimo 5 valori da 0 a 60).",
@@ -105,6 +114,10 @@ const EN: Texts = Texts {
     gpd_key_clear: "Remove the stored key",
     checkout_url: "pagoPA Checkout address",
     checkout_url_help: "For example https://api.platform.pagopa.it/checkout/ec/v1.",
+    fdr_url: "Reporting flows (FdR) address",
+    fdr_url_help: "For example https://api.platform.pagopa.it/fdr-org/service/v1: reconciliation reads the flows from here.",
+    fdr_key: "FdR subscription key",
+    fdr_key_clear: "Remove the stored FdR key",
     reminders_legend: "Payment reminders",
     reminder_days: "Days before the due date",
     reminder_days_help: "Comma-separated, for example 7, 1 (at most 5 values from 0 to 60).",
@@ -166,6 +179,10 @@ fn PagopaForm(p: PagopaSettings) -> impl IntoView {
     let gpd_key = RwSignal::new(String::new());
     let clear_key = RwSignal::new(false);
     let key_set = RwSignal::new(p.gpd_subscription_key_set);
+    let fdr_url = text(&p.fdr_url);
+    let fdr_key = RwSignal::new(String::new());
+    let clear_fdr_key = RwSignal::new(false);
+    let fdr_key_set = RwSignal::new(p.fdr_subscription_key_set);
     let days = RwSignal::new(
         p.reminder_days
             .iter()
@@ -187,6 +204,14 @@ fn PagopaForm(p: PagopaSettings) -> impl IntoView {
             ));
         };
         let key = gpd_key.get_untracked();
+        // Write-only: empty keeps the stored key, the checkbox removes it.
+        let secret = |typed: String, clear: bool| {
+            if clear {
+                Some(String::new())
+            } else {
+                Some(typed).filter(|k| !k.trim().is_empty())
+            }
+        };
         let body = UpdatePagopaSettings {
             creditor_fiscal_code: Some(creditor.get_untracked()),
             segregation_code: Some(segregation.get_untracked()),
@@ -194,16 +219,14 @@ fn PagopaForm(p: PagopaSettings) -> impl IntoView {
             poste_account: Some(poste.get_untracked()),
             cbill: Some(cbill.get_untracked()),
             gpd_url: Some(gpd_url.get_untracked()),
-            gpd_subscription_key: if clear_key.get_untracked() {
-                Some(String::new())
-            } else {
-                Some(key).filter(|k| !k.trim().is_empty())
-            },
+            gpd_subscription_key: secret(key, clear_key.get_untracked()),
             checkout_url: Some(checkout_url.get_untracked()),
             reminder_days: Some(reminder_days),
             tefa_fiscal_code: Some(tefa_cf.get_untracked()),
             tefa_iban: Some(tefa_iban.get_untracked()),
             tefa_rate: Some(tefa_rate.get_untracked()),
+            fdr_url: Some(fdr_url.get_untracked()),
+            fdr_subscription_key: secret(fdr_key.get_untracked(), clear_fdr_key.get_untracked()),
         };
         // Every field is sent, so the domain's rules on a blank configuration are the
         // server's (less the integration policy on URLs, which only the server knows).
@@ -221,21 +244,26 @@ fn PagopaForm(p: PagopaSettings) -> impl IntoView {
                     key_set.set(s.pagopa.gpd_subscription_key_set);
                     gpd_key.set(String::new());
                     clear_key.set(false);
+                    fdr_key_set.set(s.pagopa.fdr_subscription_key_set);
+                    fdr_key.set(String::new());
+                    clear_fdr_key.set(false);
                     form.succeed(texts(i18n.lang()).saved);
                 }
                 Err(e) => form.fail(e),
             }
         });
     };
-    let key_help = Signal::derive(move || {
-        let t = texts(i18n.lang());
-        (if key_set.get() {
-            t.gpd_key_set
-        } else {
-            t.gpd_key_unset
+    let help_for = move |set: RwSignal<bool>| {
+        Signal::derive(move || {
+            let t = texts(i18n.lang());
+            (if set.get() {
+                t.gpd_key_set
+            } else {
+                t.gpd_key_unset
+            })
+            .to_owned()
         })
-        .to_owned()
-    });
+    };
     view! {
         <form on:submit=submit novalidate>
             <Notice message=form.done />
@@ -263,11 +291,16 @@ fn PagopaForm(p: PagopaSettings) -> impl IntoView {
             <fieldset class="mb-4">
                 <legend class="h5">{t(|t| t.platform_legend)}</legend>
                 <TextInput id="pp-gpd-url" kind="url" label=t(|t| t.gpd_url) value=gpd_url help=t(|t| t.gpd_url_help) error=form.error_for("pagopa.gpd_url") />
-                <TextInput id="pp-gpd-key" kind="password" autocomplete="off" label=t(|t| t.gpd_key) value=gpd_key help=key_help error=form.error_for("pagopa.gpd_subscription_key") />
+                <TextInput id="pp-gpd-key" kind="password" autocomplete="off" label=t(|t| t.gpd_key) value=gpd_key help=help_for(key_set) error=form.error_for("pagopa.gpd_subscription_key") />
                 <Show when=move || key_set.get()>
                     <Checkbox id="pp-gpd-key-clear" label=t(|t| t.gpd_key_clear) checked=clear_key />
                 </Show>
                 <TextInput id="pp-checkout-url" kind="url" label=t(|t| t.checkout_url) value=checkout_url help=t(|t| t.checkout_url_help) error=form.error_for("pagopa.checkout_url") />
+                <TextInput id="pp-fdr-url" kind="url" label=t(|t| t.fdr_url) value=fdr_url help=t(|t| t.fdr_url_help) error=form.error_for("pagopa.fdr_url") />
+                <TextInput id="pp-fdr-key" kind="password" autocomplete="off" label=t(|t| t.fdr_key) value=fdr_key help=help_for(fdr_key_set) error=form.error_for("pagopa.fdr_subscription_key") />
+                <Show when=move || fdr_key_set.get()>
+                    <Checkbox id="pp-fdr-key-clear" label=t(|t| t.fdr_key_clear) checked=clear_fdr_key />
+                </Show>
             </fieldset>
             <fieldset class="mb-4">
                 <legend class="h5">{t(|t| t.reminders_legend)}</legend>
