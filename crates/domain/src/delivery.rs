@@ -59,6 +59,7 @@ macro_rules! coded_enum {
         }
     };
 }
+pub(crate) use coded_enum;
 
 coded_enum! {
     /// A channel a notice reaches a person on.

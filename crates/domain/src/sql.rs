@@ -122,6 +122,12 @@ text_sql!(
     MailboxKind,
 );
 
+// ---- pagoPA payment messages ------------------------------------------------------------
+use crate::pagopa::reminders::{ReminderKind, ReminderStatus, SkipReason};
+coded_by_from_str!(ReminderKind, ReminderStatus, SkipReason);
+#[cfg(feature = "diesel")]
+text_sql!(ReminderKind, ReminderStatus, SkipReason);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 pub mod issue;
 pub mod iuv;
 pub mod notice;
+pub mod reminders;
 pub mod settings;
 
 pub use iuv::{Iuv, NoticeNumber, SegregationCode};
