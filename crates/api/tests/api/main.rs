@@ -23,5 +23,6 @@ mod pagopa;
 mod pickups;
 mod public;
 mod races;
+mod reminders;
 mod secrets;
 mod sessions;

@@ -158,3 +158,16 @@ mod tests {
         );
     }
 }
+
+/// The channels on which a citizen receives payment messages (the notice on App IO,
+/// reminders before and after due dates): `false` opts that channel out. A channel also
+/// needs to be chosen in the contact preferences (`/me/preferences`).
+/// `GET|PUT /me/reminder-preferences`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReminderPreferences {
+    pub email: bool,
+    pub sms: bool,
+    pub app_io: bool,
+}

@@ -176,7 +176,7 @@ pub fn still_due(
 /// Whether `at` falls in the SMS quiet hours (21:00–08:00 Rome).
 pub fn is_quiet(at: DateTime<Utc>) -> bool {
     let hour = chrono::Timelike::hour(&rome_local(at));
-    hour >= QUIET_FROM || hour < QUIET_UNTIL
+    !(QUIET_UNTIL..QUIET_FROM).contains(&hour)
 }
 
 /// The first instant from `now` at which an SMS may go: `now` itself outside the quiet
@@ -620,10 +620,11 @@ mod tests {
             prop_assert!(!is_quiet(at));
             prop_assert!(at >= now);
             prop_assert!(at - now <= Duration::hours(12));
-            if !is_quiet(now) { prop_assert_eq!(at, now); }
-            else {
+            if is_quiet(now) {
                 let l = rome_local(at);
                 prop_assert_eq!((chrono::Timelike::hour(&l), chrono::Timelike::minute(&l)), (QUIET_UNTIL, 0));
+            } else {
+                prop_assert_eq!(at, now);
             }
         }
 

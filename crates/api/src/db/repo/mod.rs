@@ -14,6 +14,7 @@ pub mod password_resets;
 pub mod pickups;
 pub mod registrations;
 pub mod registry;
+pub mod reminders;
 pub mod requests;
 pub mod secrets;
 pub mod settings;

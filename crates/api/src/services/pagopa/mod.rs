@@ -7,4 +7,5 @@ pub mod checkout;
 pub mod gpd;
 pub mod notices;
 mod pdf;
+pub mod reminders;
 pub mod settings;
