@@ -172,7 +172,7 @@ async fn my_reminder_preferences(
     request_body = ReminderPreferences,
     responses(
         (status = 200, body = ReminderPreferences),
-        (status = 400, description = "Not the expected JSON", body = Problem),
+        (status = 422, description = "A channel missing, not true/false, or unknown", body = Problem),
         (status = 401, body = Problem),
     )
 )]

@@ -1303,6 +1303,21 @@ fn ops(w: &World) -> Vec<Op> {
             Body::Json(json!({"action": "not_done"})),
             [401, 403, 403, 422, 422, 422, 422],
         ),
+        // Payment reminders: each signed-in user's own opt-outs.
+        op(
+            "GET",
+            "/api/v1/me/reminder-preferences",
+            "/me/reminder-preferences".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "PUT",
+            "/api/v1/me/reminder-preferences",
+            "/me/reminder-preferences".into(),
+            Body::Json(json!({"email": true, "sms": true, "app_io": true})),
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
     ]
 }
 

@@ -1604,3 +1604,32 @@ async fn pagopa_bad_input(app: TestApp) {
     )
     .await;
 }
+
+db_test!(reminder_preferences_bad_input);
+async fn reminder_preferences_bad_input(app: TestApp) {
+    app.staff("op@comune.test", "operator", &[]);
+    let op = app.token("op@comune.test").await;
+    let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    for (body, field) in [
+        (json!({"email": true, "sms": false}), "app_io"),
+        (json!({"email": "no", "sms": false, "app_io": true}), "body"),
+        (
+            json!({"email": true, "sms": false, "app_io": true, "pec": false}),
+            "pec",
+        ),
+    ] {
+        let res = app
+            .put_json("/me/reminder-preferences", Some(&anna), &body)
+            .await;
+        let p = assert_problem(res, 422, "reminder preferences").await;
+        assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+    }
+    // Nothing was stored: every channel is still on.
+    let now: Value = app
+        .get("/me/reminder-preferences", Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now, json!({"email": true, "sms": true, "app_io": true}));
+}
