@@ -3,6 +3,7 @@
 //! Its own app (`src/bin/account.rs`), so the portal's first load does not carry it.
 
 pub mod plan;
+pub mod reminders;
 pub mod statement;
 
 use chrono::NaiveDate;
@@ -28,6 +29,7 @@ pub fn MyAccount() -> impl IntoView {
                     <PersonalAreaNav />
                     <p>{trac(|t| t.intro)}</p>
                     <Position />
+                    <reminders::ReminderSettings />
                 </RequireLogin>
             </Page>
         </div>
