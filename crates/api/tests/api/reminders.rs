@@ -780,3 +780,56 @@ async fn kill_9_while_sending_reminders_postgres() {
     };
     kill_while_sending(db.url.clone(), s).await;
 }
+
+db_test!(new_reminder_days_are_planned_and_dropped_ones_skipped);
+async fn new_reminder_days_are_planned_and_dropped_ones_skipped(app: TestApp) {
+    let admin = admin(&app).await;
+    configure(&app, &admin, json!({})).await;
+    let cid = contribuente(&app, &admin, CF_A, "Anna", "Bianchi").await;
+    app.citizen(CF_A, "anna.giorni@example.it", &admin).await;
+    let e = Env {
+        admin: admin.clone(),
+        citizen: String::new(),
+        mail: String::new(),
+        cid,
+        recorder: Recorder::start(),
+    };
+    let due = today() + Duration::days(30);
+    let nav = act(&app, &e, "G/1", due, 5_000).await;
+    // The tenant now reminds 3 days before instead of 7 and 1.
+    configure(&app, &admin, json!({"reminder_days": [3]})).await;
+    let r = rows(&app, &nav);
+    assert!(
+        r.iter()
+            .any(|x| x.kind == ReminderKind::Before && x.days == 3),
+        "planned for the open notice: {r:?}"
+    );
+    // Seven days before: the old reminder is no longer the tenant's.
+    run(&app, rome(due - Duration::days(7), 10, 0)).await;
+    let r = rows(&app, &nav);
+    let seven = row(&r, ReminderKind::Before, 7, "email");
+    assert_eq!(
+        (seven.status, seven.skip_reason),
+        (ReminderStatus::Skipped, Some(SkipReason::Dropped))
+    );
+    // Three days before: the e-mail is queued (SMS and App IO were not chosen).
+    run(&app, rome(due - Duration::days(3), 10, 0)).await;
+    let r = rows(&app, &nav);
+    assert_eq!(
+        row(&r, ReminderKind::Before, 3, "email").status,
+        ReminderStatus::Queued
+    );
+    let sms = row(&r, ReminderKind::Before, 3, "sms");
+    assert_eq!(sms.skip_reason, Some(SkipReason::OptedOut));
+    // The one-day reminder is dropped too; the day after still goes.
+    run(&app, rome(due + Duration::days(1), 10, 0)).await;
+    let r = rows(&app, &nav);
+    assert_eq!(
+        row(&r, ReminderKind::Before, 1, "email").skip_reason,
+        Some(SkipReason::Dropped)
+    );
+    assert_eq!(
+        row(&r, ReminderKind::After, 1, "email").status,
+        ReminderStatus::Queued
+    );
+}
