@@ -84,13 +84,15 @@ pub fn due(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec
 }
 
 /// The row, still planned, locked until the transaction ends (PostgreSQL; SQLite has one
-/// writer): a second node waits, then finds it no longer planned.
+/// writer). A row another node holds is skipped (`None`): it is that node's, and if its
+/// transaction rolls back the row is due again at the next pass.
 pub fn lock_planned(conn: &mut DbConn, key: &ReminderKey) -> QueryResult<Option<ReminderRow>> {
     let q = by_key!(key).filter(payment_reminders::status.eq(ReminderStatus::Planned));
     match conn {
         DbConn::Postgresql(c) => q
             .select(ReminderRow::as_select())
             .for_update()
+            .skip_locked()
             .load(c)
             .map(crate::db::at_most_one),
         DbConn::Sqlite(c) => q
