@@ -17,6 +17,7 @@ mod pickups;
 mod public;
 mod registrations;
 mod registry;
+mod reminders;
 mod requests;
 mod routing;
 mod settings;
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         my_account::configure(api);
         imports::configure(api);
         pagopa::configure(api);
+        reminders::configure(api);
         // Inside the scope, or the scope would answer 404 for it.
         api.route("/openapi.json", web::get().to(openapi_json));
     }));

@@ -1318,6 +1318,13 @@ fn ops(w: &World) -> Vec<Op> {
             Body::Json(json!({"email": true, "sms": true, "app_io": true})),
             [401, 200, 200, 200, 200, 200, 200],
         ),
+        op(
+            "GET",
+            "/api/v1/notices/{nav}/reminders",
+            format!("/notices/{}/reminders", w.nav_a),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
     ]
 }
 

@@ -1632,4 +1632,19 @@ async fn reminder_preferences_bad_input(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(now, json!({"email": true, "sms": true, "app_io": true}));
+    // A notice's reminders (staff): a malformed number names `nav`, an unknown one is 404,
+    // and citizens may not look.
+    let res = app
+        .get("/notices/30100000000000012x/reminders", Some(&op))
+        .await;
+    let p = assert_problem(res, 422, "malformed numero avviso").await;
+    assert_eq!(p["errors"][0]["field"], "nav", "{p}");
+    let unknown = domain::pagopa::NoticeNumber::generate(
+        domain::pagopa::SegregationCode::new(1).unwrap(),
+        987_654,
+    )
+    .unwrap();
+    let path = format!("/notices/{}/reminders", unknown.as_str());
+    assert_problem(app.get(&path, Some(&op)).await, 404, "unknown notice").await;
+    assert_problem(app.get(&path, Some(&anna)).await, 403, "a citizen").await;
 }

@@ -503,6 +503,21 @@ async fn paid_and_opted_out_are_skipped_and_a_receipt_says_pagato_once(app: Test
         1,
         "one e-mail reminder, for the open one"
     );
+    // The office sees what became of each message.
+    let seen: Value = app
+        .get(&format!("/notices/{paid}/reminders"), Some(&e.admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = seen["items"].as_array().unwrap();
+    assert_eq!(items.len(), 10, "{seen}");
+    let seven_sms = items
+        .iter()
+        .find(|i| i["kind"] == "before" && i["days"] == 7 && i["channel"] == "sms")
+        .unwrap();
+    assert_eq!(seven_sms["status"], "skipped");
+    assert_eq!(seven_sms["skip_reason"], "paid");
 }
 
 // ---- a real process killed while it sends ----------------------------------------------

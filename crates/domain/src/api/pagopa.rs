@@ -171,3 +171,28 @@ pub struct ReminderPreferences {
     pub sms: bool,
     pub app_io: bool,
 }
+
+/// One payment message of a notice and what became of it (staff,
+/// `GET /notices/{nav}/reminders`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeReminder {
+    /// `issued` (the App IO notice), `before` (days before the due date) or `after`.
+    pub kind: crate::pagopa::reminders::ReminderKind,
+    pub days: u32,
+    pub channel: crate::delivery::DeliveryChannel,
+    /// The due date it was planned for.
+    pub due_date: NaiveDate,
+    /// When it is (or was) due; an SMS held in the quiet hours shows 08:00.
+    pub send_at: chrono::DateTime<chrono::Utc>,
+    /// `planned`, `queued` (handed to its channel) or `skipped`.
+    pub status: crate::pagopa::reminders::ReminderStatus,
+    pub skip_reason: Option<crate::pagopa::reminders::SkipReason>,
+}
+
+/// `GET /notices/{nav}/reminders`, by time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeReminderList {
+    pub items: Vec<NoticeReminder>,
+}

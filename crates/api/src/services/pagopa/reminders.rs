@@ -543,3 +543,29 @@ pub fn spawn(state: State) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// What became of a notice's payment messages (staff of the tenant).
+pub fn of_notice(
+    state: &AppState,
+    user: &crate::auth::AuthUser,
+    nav: &str,
+) -> ApiResult<domain::api::NoticeReminderList> {
+    user.require_staff()?;
+    let nav = notices::parse_nav(nav)?;
+    state.db.read(|c| {
+        pagopa::find_notice(c, user.tenant_id(), nav.as_str())?.ok_or(ApiError::NotFound)?;
+        let items = repo::of_notice(c, user.tenant_id(), nav.as_str())?
+            .into_iter()
+            .map(|r| domain::api::NoticeReminder {
+                kind: r.kind,
+                days: u32::try_from(r.days).unwrap_or(0),
+                channel: r.channel,
+                due_date: r.due_date,
+                send_at: r.send_at.and_utc(),
+                status: r.status,
+                skip_reason: r.skip_reason,
+            })
+            .collect();
+        Ok::<_, ApiError>(domain::api::NoticeReminderList { items })
+    })
+}
