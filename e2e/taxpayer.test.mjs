@@ -10,7 +10,8 @@
 // records a desk payment and sees the statement change; then imports the
 // sample contribuenti CSV and watches the progress bar end in the report, and a file with a
 // bad row: refused whole with the row by line and column and the errors.csv, then imported
-// skipping it. axe on every page, as everywhere.
+// skipping it. The citizen turns SMS payment reminders off in La mia posizione. axe on every
+// page, as everywhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -349,6 +350,31 @@ test('an operator imports a CSV and watches the progress bar end in the report',
   await page.getByTestId('import-report').filter({ hasText: 'Rapporto: contribuenti.csv' }).waitFor();
   await operator.audit('imports (past report)');
   writeFileSync(join(TMP, 'done'), '');
+});
+
+test('a citizen turns off SMS payment reminders in La mia posizione', async () => {
+  const { page } = citizen;
+  await page.goto(`${server.url}/area-personale/posizione`);
+  await titled(citizen, 'La mia posizione');
+  const section = page.getByRole('region', { name: 'Promemoria di pagamento' });
+  // By keyboard (focus, Space), as the other tests set checkboxes.
+  const sms = section.getByLabel('SMS', { exact: true });
+  assert.equal(await sms.isChecked(), true);
+  await sms.focus();
+  await page.keyboard.press('Space');
+  assert.equal(await sms.isChecked(), false);
+  await section.getByRole('button', { name: 'Salva i promemoria' }).click();
+  await section.getByText('Preferenze dei promemoria salvate.').waitFor();
+  await citizen.audit('La mia posizione (payment reminders)');
+  const mine = await token(mario);
+  assert.deepEqual(await api('/me/reminder-preferences', mine), { email: true, sms: false, app_io: true });
+  // Back as it was, for whatever runs next on the demo account.
+  const res = await fetch(`${server.url}/api/v1/me/reminder-preferences`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${mine}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: true, sms: true, app_io: true }),
+  });
+  assert.equal(res.status, 200);
 });
 
 test('no console error, and every page visited passed axe', () => {

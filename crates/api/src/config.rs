@@ -214,6 +214,16 @@ pub struct Config {
     )]
     pub delivery_max_attempts: u32,
 
+    /// How long a worker holds a delivery it is sending, in seconds: after a crash, what it
+    /// held is sent again (with the same Message-ID or idempotency key) once this passes.
+    #[arg(
+        long,
+        env = "SPORTELLO_DELIVERY_LEASE_SECONDS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub delivery_lease_seconds: u64,
+
     /// SMTP server for tenants without an outgoing mailbox: `smtp://user:pass@host:587`
     /// (STARTTLS), `smtps://…:465` (TLS) or `smtp://host:25?tls=none` (loopback).
     #[arg(
@@ -363,6 +373,7 @@ impl Config {
             pagopa_lease_seconds: 120,
             retry_base_seconds: 30,
             delivery_max_attempts: 15,
+            delivery_lease_seconds: 300,
             smtp_url: None,
             mail_from: None,
             public_url: None,

@@ -125,7 +125,16 @@ impl Application {
             .config
             .background_workers
             .then(|| crate::services::pagopa::gpd::spawn(self.state.clone()));
+        let reminders = self
+            .state
+            .config
+            .background_workers
+            .then(|| crate::services::pagopa::reminders::spawn(self.state.clone()));
         let result = self.server.await;
+        if let Some(h) = reminders {
+            // Each message is decided in one transaction: stopping between two loses nothing.
+            h.abort();
+        }
         if let Some(h) = gpd {
             // Between two calls nothing is half done: a job is claimed with a lease.
             h.abort();

@@ -137,6 +137,11 @@ text_sql!(
     crate::pagopa::fdr::BankOutcome,
     crate::pagopa::fdr::FlowSource,
 );
+// ---- pagoPA payment messages ------------------------------------------------------------
+use crate::pagopa::reminders::{ReminderKind, ReminderStatus, SkipReason};
+coded_by_from_str!(ReminderKind, ReminderStatus, SkipReason);
+#[cfg(feature = "diesel")]
+text_sql!(ReminderKind, ReminderStatus, SkipReason);
 
 #[cfg(test)]
 mod tests {

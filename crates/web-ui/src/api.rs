@@ -910,3 +910,14 @@ pub async fn request_plan(id: &str) -> ApiResult<PlanRequestView> {
 pub async fn act(id: &str) -> ApiResult<Act> {
     get(&format!("/acts/{}", enc(id))).await
 }
+
+/// The channels on which the caller gets payment messages (`false`: opted out).
+pub async fn reminder_preferences() -> ApiResult<domain::api::ReminderPreferences> {
+    get("/me/reminder-preferences").await
+}
+
+pub async fn save_reminder_preferences(
+    body: &domain::api::ReminderPreferences,
+) -> ApiResult<domain::api::ReminderPreferences> {
+    call(Method::PUT, "/me/reminder-preferences", Body::json(body)).await
+}

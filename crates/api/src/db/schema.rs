@@ -907,3 +907,31 @@ diesel::table! {
 diesel::joinable!(pagopa_flow_lines -> pagopa_flows (flow_id));
 
 diesel::allow_tables_to_appear_in_same_query!(pagopa_flows, pagopa_flow_lines, pagopa_receipts);
+
+// ---- pagoPA payment messages (issue message, reminders) ---------------------------------
+
+diesel::table! {
+    payment_reminders (tenant_id, nav, due_date, kind, days, channel) {
+        tenant_id -> Text,
+        nav -> Text,
+        due_date -> Date,
+        kind -> Text,
+        days -> Integer,
+        channel -> Text,
+        send_at -> Timestamp,
+        status -> Text,
+        skip_reason -> Nullable<Text>,
+        delivery_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payment_reminder_optouts (user_id, channel) {
+        user_id -> Text,
+        channel -> Text,
+        tenant_id -> Text,
+        created_at -> Timestamp,
+    }
+}

@@ -25,6 +25,40 @@ pub struct IoPayload {
     pub url: String,
     pub subject: String,
     pub markdown: String,
+    /// A payment notice's due date (`2025-05-31T00:00:00.000Z`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<String>,
+    /// The notice IO shows with its "Paga" button.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_data: Option<IoPaymentData>,
+}
+
+/// App IO's `payment_data`: amount in cents, the notice number (`^[0123]\d{17}$`) and the
+/// payee's fiscal code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IoPaymentData {
+    pub amount: i64,
+    pub notice_number: String,
+    pub invalid_after_due_date: bool,
+    pub payee_fiscal_code: String,
+}
+
+impl IoPayload {
+    /// The `content` of `POST /messages`.
+    fn content(&self) -> serde_json::Value {
+        let mut content = serde_json::json!({"subject": self.subject, "markdown": self.markdown});
+        if let Some(d) = &self.due_date {
+            content["due_date"] = serde_json::json!(d);
+        }
+        if let Some(p) = &self.payment_data {
+            content["payment_data"] = serde_json::json!({
+                "amount": p.amount, "notice_number": p.notice_number,
+                "invalid_after_due_date": p.invalid_after_due_date,
+                "payee": {"fiscal_code": p.payee_fiscal_code},
+            });
+        }
+        content
+    }
 }
 
 /// A response that is not a success, by status: 429 and 5xx are worth retrying; other
@@ -125,7 +159,7 @@ pub async fn send_io(
         .json(&serde_json::json!({
             "fiscal_code": fiscal_code,
             "feature_level_type": "STANDARD",
-            "content": {"subject": p.subject, "markdown": p.markdown},
+            "content": p.content(),
         }))
         .send()
         .await

@@ -222,6 +222,32 @@ pub(crate) fn queue_notice_mail(
     outbox_id: &str,
     request_id: Option<&str>,
 ) -> ApiResult<()> {
+    queue_auto_mail(
+        c,
+        config,
+        tenant,
+        to,
+        rendered,
+        attachments,
+        Some(outbox_id),
+        request_id,
+    )
+    .map(|_| ())
+}
+
+/// Queues an automatic mail (from a notice of the outbox or from another job); returns
+/// the delivery's id.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn queue_auto_mail(
+    c: &mut DbConn,
+    config: &Config,
+    tenant: &TenantCtx,
+    to: &str,
+    rendered: Rendered,
+    attachments: Vec<PayloadFile>,
+    outbox_id: Option<&str>,
+    request_id: Option<&str>,
+) -> ApiResult<String> {
     let (mailbox, from) = sender(c, config, &tenant.id, None)?;
     let id = new_id();
     let message_id = address::message_id(&id, &from);
@@ -244,7 +270,7 @@ pub(crate) fn queue_notice_mail(
     };
     let row = new_delivery(
         &tenant.id,
-        Some(outbox_id),
+        outbox_id,
         request_id,
         Channel::Email,
         to,
@@ -253,7 +279,8 @@ pub(crate) fn queue_notice_mail(
         None,
         id,
     );
-    mail::insert_delivery(c, &row).map_err(Into::into)
+    mail::insert_delivery(c, &row)?;
+    Ok(row.id)
 }
 
 /// How a citizen wants to hear: channels and language (e-mail in Italian by default).
@@ -396,6 +423,11 @@ pub fn expand(c: &mut DbConn, state: &AppState, row: &OutboxNoticeRow) -> ApiRes
                 &row.id,
             )?;
         }
+        Notice::PaymentReceived { receipt_id } => {
+            count += crate::services::pagopa::reminders::expand_receipt(
+                c, config, &tenant, &brand, receipt_id, &row.id,
+            )?;
+        }
     }
     if !mail::finish_notice(c, &row.id, DeliveryStatus::Sent, None, now)? {
         // Another worker expanded it meanwhile: roll ours back.
@@ -516,6 +548,8 @@ fn expand_request(
             url: url.clone(),
             subject,
             markdown,
+            due_date: None,
+            payment_data: None,
         };
         let d = new_delivery(
             &tenant.id,
@@ -536,8 +570,11 @@ fn expand_request(
 
 // ---- sending ---------------------------------------------------------------------------
 
-/// How long a claimed delivery is ours: well beyond the SMTP and HTTP timeouts.
-const LEASE_SECONDS: i64 = 300;
+/// How long a claimed delivery is ours (`SPORTELLO_DELIVERY_LEASE_SECONDS`, 300 by
+/// default): well beyond the SMTP and HTTP timeouts.
+fn lease_seconds(config: &Config) -> i64 {
+    i64::try_from(config.delivery_lease_seconds.max(1)).unwrap_or(300)
+}
 const BATCH: i64 = 20;
 
 /// Delay before attempt `attempts + 1`: base × 2^(attempts−1), at most 6 hours, ±10%.
@@ -582,7 +619,7 @@ pub async fn send_due(state: &actix_web::web::Data<AppState>) -> ApiResult<usize
             mail::claim_deliveries(
                 c,
                 now.naive_utc(),
-                (now + Duration::seconds(LEASE_SECONDS)).naive_utc(),
+                (now + Duration::seconds(lease_seconds(&st.config))).naive_utc(),
                 &tok,
                 BATCH,
             )

@@ -18,6 +18,7 @@ mod public;
 mod reconciliation;
 mod registrations;
 mod registry;
+mod reminders;
 mod requests;
 mod routing;
 mod settings;
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         imports::configure(api);
         pagopa::configure(api);
         reconciliation::configure(api);
+        reminders::configure(api);
         // Inside the scope, or the scope would answer 404 for it.
         api.route("/openapi.json", web::get().to(openapi_json));
     }));

@@ -1,8 +1,8 @@
 //! The citizen's own taxpayer account ("La mia posizione"): the utenze, acts and payments
 //! of the contribuente with their codice fiscale, the estratto conto and plan proposals.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
-use domain::api::{Act, Payment, PlanProposal, Problem, Statement, Utenza};
+use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use domain::api::{Act, Payment, PlanProposal, Problem, ReminderPreferences, Statement, Utenza};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::taxpayer::{AsOf, pdf_response};
@@ -18,7 +18,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(my_payments)
         .service(my_statement)
         .service(my_statement_pdf)
-        .service(my_plan);
+        .service(my_plan)
+        .service(my_reminder_preferences)
+        .service(put_my_reminder_preferences);
 }
 
 /// The caller's utenze (empty when no contribuente has their codice fiscale).
@@ -141,6 +143,46 @@ async fn my_plan(
 ) -> ApiResult<web::Json<PlanProposal>> {
     let lang = request_lang(&req);
     blocking(move || plans::propose_mine(&state, &user, &id, &q, lang))
+        .await
+        .map(web::Json)
+}
+
+/// The channels on which the caller receives payment messages about their notices (the
+/// notice on App IO, reminders before and after due dates): `false` means opted out. A
+/// channel must also be chosen in the contact preferences (`/me/preferences`).
+#[utoipa::path(
+    tag = "pagopa",
+    security(("bearer" = [])),
+    responses((status = 200, body = ReminderPreferences), (status = 401, body = Problem))
+)]
+#[get("/me/reminder-preferences")]
+async fn my_reminder_preferences(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> ApiResult<web::Json<ReminderPreferences>> {
+    blocking(move || crate::services::pagopa::reminders::preferences(&state, &user))
+        .await
+        .map(web::Json)
+}
+
+/// Opts the caller in or out of payment messages per channel.
+#[utoipa::path(
+    tag = "pagopa",
+    security(("bearer" = [])),
+    request_body = ReminderPreferences,
+    responses(
+        (status = 200, body = ReminderPreferences),
+        (status = 422, description = "A channel missing, not true/false, or unknown", body = Problem),
+        (status = 401, body = Problem),
+    )
+)]
+#[put("/me/reminder-preferences")]
+async fn put_my_reminder_preferences(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<ReminderPreferences>,
+) -> ApiResult<web::Json<ReminderPreferences>> {
+    blocking(move || crate::services::pagopa::reminders::save_preferences(&state, &user, &body))
         .await
         .map(web::Json)
 }

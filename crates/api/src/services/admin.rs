@@ -284,6 +284,10 @@ pub fn update_settings(
             if before_pagopa.config.issuer().is_none() && pagopa.config.issuer().is_some() {
                 crate::services::pagopa::notices::sync_tenant(c, user.tenant_id(), now)?;
             }
+            // Other reminder days: the open notices get reminders on the new ones.
+            if before_pagopa.config.reminder_days != pagopa.config.reminder_days {
+                crate::services::pagopa::reminders::plan_tenant(c, user.tenant_id(), now)?;
+            }
         }
         let (before, after) = (
             settings_dto(&before, &before_rules, &before_pagopa),

@@ -70,6 +70,10 @@ pub enum Notice {
         booking_id: String,
         sequence: i32,
     },
+    /// A pagoPA receipt was applied: the instalment is paid (`pagopa_receipts.id`).
+    PaymentReceived {
+        receipt_id: String,
+    },
 }
 
 impl Notice {

@@ -1356,6 +1356,28 @@ fn ops(w: &World) -> Vec<Op> {
             Body::None,
             [401, 403, 403, 409, 409, 409, 409],
         ),
+        // Payment reminders: each signed-in user's own opt-outs.
+        op(
+            "GET",
+            "/api/v1/me/reminder-preferences",
+            "/me/reminder-preferences".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "PUT",
+            "/api/v1/me/reminder-preferences",
+            "/me/reminder-preferences".into(),
+            Body::Json(json!({"email": true, "sms": true, "app_io": true})),
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/notices/{nav}/reminders",
+            format!("/notices/{}/reminders", w.nav_a),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
     ]
 }
 

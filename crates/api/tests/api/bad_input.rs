@@ -1792,3 +1792,47 @@ async fn reconciliation_bad_input(app: TestApp) {
         assert_eq!(p["errors"][0]["field"], "pagopa.fdr_url", "{p}");
     }
 }
+
+db_test!(reminder_preferences_bad_input);
+async fn reminder_preferences_bad_input(app: TestApp) {
+    app.staff("op@comune.test", "operator", &[]);
+    let op = app.token("op@comune.test").await;
+    let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    for (body, field) in [
+        (json!({"email": true, "sms": false}), "app_io"),
+        (json!({"email": "no", "sms": false, "app_io": true}), "body"),
+        (
+            json!({"email": true, "sms": false, "app_io": true, "pec": false}),
+            "pec",
+        ),
+    ] {
+        let res = app
+            .put_json("/me/reminder-preferences", Some(&anna), &body)
+            .await;
+        let p = assert_problem(res, 422, "reminder preferences").await;
+        assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+    }
+    // Nothing was stored: every channel is still on.
+    let now: Value = app
+        .get("/me/reminder-preferences", Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now, json!({"email": true, "sms": true, "app_io": true}));
+    // A notice's reminders (staff): a malformed number names `nav`, an unknown one is 404,
+    // and citizens may not look.
+    let res = app
+        .get("/notices/30100000000000012x/reminders", Some(&op))
+        .await;
+    let p = assert_problem(res, 422, "malformed numero avviso").await;
+    assert_eq!(p["errors"][0]["field"], "nav", "{p}");
+    let unknown = domain::pagopa::NoticeNumber::generate(
+        domain::pagopa::SegregationCode::new(1).unwrap(),
+        987_654,
+    )
+    .unwrap();
+    let path = format!("/notices/{}/reminders", unknown.as_str());
+    assert_problem(app.get(&path, Some(&op)).await, 404, "unknown notice").await;
+    assert_problem(app.get(&path, Some(&anna)).await, 403, "a citizen").await;
+}

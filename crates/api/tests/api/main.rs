@@ -25,5 +25,6 @@ mod pickups;
 mod public;
 mod races;
 mod reconciliation;
+mod reminders;
 mod secrets;
 mod sessions;

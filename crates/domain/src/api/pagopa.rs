@@ -172,3 +172,41 @@ mod tests {
         );
     }
 }
+
+/// The channels on which a citizen receives payment messages (the notice on App IO,
+/// reminders before and after due dates): `false` opts that channel out. A channel also
+/// needs to be chosen in the contact preferences (`/me/preferences`).
+/// `GET|PUT /me/reminder-preferences`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReminderPreferences {
+    pub email: bool,
+    pub sms: bool,
+    pub app_io: bool,
+}
+
+/// One payment message of a notice and what became of it (staff,
+/// `GET /notices/{nav}/reminders`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeReminder {
+    /// `issued` (the App IO notice), `before` (days before the due date) or `after`.
+    pub kind: crate::pagopa::reminders::ReminderKind,
+    pub days: u32,
+    pub channel: crate::delivery::DeliveryChannel,
+    /// The due date it was planned for.
+    pub due_date: NaiveDate,
+    /// When it is (or was) due; an SMS held in the quiet hours shows 08:00.
+    pub send_at: chrono::DateTime<chrono::Utc>,
+    /// `planned`, `queued` (handed to its channel) or `skipped`.
+    pub status: crate::pagopa::reminders::ReminderStatus,
+    pub skip_reason: Option<crate::pagopa::reminders::SkipReason>,
+}
+
+/// `GET /notices/{nav}/reminders`, by time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeReminderList {
+    pub items: Vec<NoticeReminder>,
+}

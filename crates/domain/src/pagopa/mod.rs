@@ -5,6 +5,7 @@ pub mod fdr;
 pub mod issue;
 pub mod iuv;
 pub mod notice;
+pub mod reminders;
 pub mod settings;
 pub mod transfers;
 

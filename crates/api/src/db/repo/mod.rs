@@ -15,6 +15,7 @@ pub mod pickups;
 pub mod reconciliation;
 pub mod registrations;
 pub mod registry;
+pub mod reminders;
 pub mod requests;
 pub mod secrets;
 pub mod settings;

@@ -382,10 +382,11 @@ pub fn apply_receipt(
             created_at: Utc::now().naive_utc(),
         };
         taxpayer::insert_payments(c, std::slice::from_ref(&payment))?;
+        let receipt_row_id = new_id();
         pagopa::insert_receipt(
             c,
             &ReceiptRow {
-                id: new_id(),
+                id: receipt_row_id.clone(),
                 tenant_id: tenant_id.to_owned(),
                 receipt_id: receipt_id.to_owned(),
                 nav: notice.nav.clone(),
@@ -403,6 +404,14 @@ pub fn apply_receipt(
             tenant_id,
             std::slice::from_ref(&notice.act_id),
             Utc::now().naive_utc(),
+        )?;
+        // The citizen hears that the instalment is paid, once: with this commit.
+        crate::services::notify::enqueue(
+            c,
+            tenant_id,
+            &crate::services::notify::Notice::PaymentReceived {
+                receipt_id: receipt_row_id.clone(),
+            },
         )?;
         Ok(true)
     });

@@ -10,4 +10,5 @@ pub mod gpd;
 pub mod notices;
 mod pdf;
 pub mod reconciliation;
+pub mod reminders;
 pub mod settings;

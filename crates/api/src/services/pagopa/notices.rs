@@ -68,6 +68,7 @@ pub fn sync(
     }
     let mut create: Vec<(String, u32, i64, NaiveDate)> = Vec::new();
     let mut changed: Vec<String> = Vec::new();
+    let mut replan: Vec<(String, NaiveDate)> = Vec::new();
     for i in 0..book.acts.len() {
         let act = &book.acts[i];
         let l = book.ledger(i);
@@ -97,6 +98,9 @@ pub fn sync(
                 u.cancelled,
                 now,
             )?;
+            if !u.cancelled {
+                replan.push((row.nav.clone(), u.due_date));
+            }
         }
         create.extend(
             changes
@@ -111,6 +115,9 @@ pub fn sync(
             pagopa::enqueue_gpd(c, tenant_id, id, now)?;
         }
     }
+    // Reminders follow the new due dates (those of the old ones are skipped when due).
+    let days = &stored.config.reminder_days;
+    super::reminders::plan_notices(c, tenant_id, &replan, false, days, now)?;
     if create.is_empty() {
         return Ok(());
     }
@@ -134,6 +141,9 @@ pub fn sync(
         });
     }
     pagopa::insert_notices(c, &new)?;
+    let issued: Vec<(String, NaiveDate)> =
+        new.iter().map(|n| (n.nav.clone(), n.due_date)).collect();
+    super::reminders::plan_notices(c, tenant_id, &issued, true, days, now)?;
     Ok(())
 }
 
@@ -286,104 +296,125 @@ pub fn pdf(state: &AppState, user: &AuthUser, nav: &str, staff: bool) -> ApiResu
     let nav = parse_nav(nav)?;
     let doc = state.db.read(|c| {
         let row = visible(c, user, &nav, staff)?;
-        let all = pagopa::notices_of(c, std::slice::from_ref(&row.act_id))?;
-        let views = views(c, &all, today())?;
-        let requested = views
-            .iter()
-            .find(|v| v.nav == row.nav)
-            .ok_or(ApiError::NotFound)?;
-        if requested.status == NoticeStatus::Cancelled {
-            return Err(ApiError::conflict(
-                "L'avviso è annullato: non si può più pagare",
-                "The notice is cancelled: it can no longer be paid",
-            ));
-        }
-        let act =
-            taxpayer::find_act(c, user.tenant_id(), &row.act_id)?.ok_or(ApiError::NotFound)?;
-        let instalments = taxpayer::instalments_of(c, std::slice::from_ref(&act.id))?.len();
-        let owner = taxpayer::find_contribuente(c, user.tenant_id(), &act.contribuente_id)?
-            .ok_or(ApiError::NotFound)?;
-        let owner = crate::services::account::contribuente_dto(&owner)?;
-        let cfg = settings::load(c, user.tenant_id())?.config;
-        let kind: domain::tax::ActKind = act.kind.parse().map_err(|e| stored_err("act kind", e))?;
-        let tributo: domain::tax::Tributo =
-            act.tributo.parse().map_err(|e| stored_err("tributo", e))?;
-        let subject = format!(
-            "{} {} - {} n. {}",
-            tributo.label(),
-            act.year,
-            kind.label_it(),
-            act.number
-        );
-        let debtor_name = owner.display_name();
-        let debtor =
-            CodiceFiscale::parse(&owner.fiscal_code).map_err(|e| stored_err("debtor", e))?;
-        let creditor = CodiceFiscale::parse(&row.creditor_fiscal_code)
-            .map_err(|e| stored_err("creditor", e))?;
-        let mut options = Vec::new();
-        for v in views
-            .iter()
-            .filter(|v| v.nav == row.nav || v.status == NoticeStatus::Unpaid)
-        {
-            let nav = NoticeNumber::parse(&v.nav).map_err(|e| stored_err("number", e))?;
-            let amount = Money::from_cents(v.amount);
-            let datamatrix = cfg
-                .poste_account
-                .as_ref()
-                .map(|account| {
-                    domain::pagopa::poste_datamatrix(domain::pagopa::PosteDataMatrix {
-                        nav: &nav,
-                        account,
-                        amount,
-                        creditor: &creditor,
-                        debtor: &debtor,
-                        debtor_name: &debtor_name,
-                        subject: &subject,
-                    })
-                })
-                .transpose()
-                .map_err(|e| stored_err("DataMatrix", e))?;
-            options.push(super::pdf::PayOption {
-                instalment: v.instalment,
-                nav,
-                amount,
-                due_date: v.due_date,
-                qr_payload: v.qr_payload.clone(),
-                datamatrix,
-            });
-        }
-        let address = owner
-            .mailing_address
-            .as_ref()
-            .or(owner.residence.as_ref())
-            .map(|a| {
-                let mut s = a.street.clone();
-                s.push_str(", ");
-                if let Some(cap) = &a.postal_code {
-                    s.push_str(cap);
-                    s.push(' ');
-                }
-                s.push_str(&a.city);
-                if let Some(p) = &a.province {
-                    s.push_str(" (");
-                    s.push_str(p);
-                    s.push(')');
-                }
-                s
-            });
-        Ok::<_, ApiError>(super::pdf::NoticeDoc {
-            subject,
-            creditor_name: user.tenant.name.clone(),
-            creditor_fiscal_code: creditor.as_str().to_owned(),
-            creditor_sector: "Ufficio Tributi".to_owned(),
-            cbill: cfg.cbill.as_ref().map(|c| c.as_str().to_owned()),
-            poste_account: cfg.poste_account.as_ref().map(|a| a.as_str().to_owned()),
-            debtor_fiscal_code: owner.fiscal_code.clone(),
-            debtor_name,
-            debtor_address: address,
-            instalments,
-            options,
-        })
+        document(c, user.tenant_id(), &user.tenant.name, &row, today())
     })?;
     super::pdf::render(&doc, Utc::now()).map_err(ApiError::Internal)
+}
+
+/// The notice PDF of a stored notice (with the other unpaid ones of its act), for whoever
+/// may have it: the caller checked.
+pub(crate) fn render_pdf(
+    c: &mut DbConn,
+    tenant_id: &str,
+    tenant_name: &str,
+    row: &NoticeRow,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<Vec<u8>> {
+    let doc = document(c, tenant_id, tenant_name, row, rome_date(now))?;
+    super::pdf::render(&doc, now).map_err(ApiError::Internal)
+}
+
+fn document(
+    c: &mut DbConn,
+    tenant_id: &str,
+    tenant_name: &str,
+    row: &NoticeRow,
+    today: NaiveDate,
+) -> ApiResult<super::pdf::NoticeDoc> {
+    let all = pagopa::notices_of(c, std::slice::from_ref(&row.act_id))?;
+    let views = views(c, &all, today)?;
+    let requested = views
+        .iter()
+        .find(|v| v.nav == row.nav)
+        .ok_or(ApiError::NotFound)?;
+    if requested.status == NoticeStatus::Cancelled {
+        return Err(ApiError::conflict(
+            "L'avviso è annullato: non si può più pagare",
+            "The notice is cancelled: it can no longer be paid",
+        ));
+    }
+    let act = taxpayer::find_act(c, tenant_id, &row.act_id)?.ok_or(ApiError::NotFound)?;
+    let instalments = taxpayer::instalments_of(c, std::slice::from_ref(&act.id))?.len();
+    let owner = taxpayer::find_contribuente(c, tenant_id, &act.contribuente_id)?
+        .ok_or(ApiError::NotFound)?;
+    let owner = crate::services::account::contribuente_dto(&owner)?;
+    let cfg = settings::load(c, tenant_id)?.config;
+    let kind: domain::tax::ActKind = act.kind.parse().map_err(|e| stored_err("act kind", e))?;
+    let tributo: domain::tax::Tributo =
+        act.tributo.parse().map_err(|e| stored_err("tributo", e))?;
+    let subject = format!(
+        "{} {} - {} n. {}",
+        tributo.label(),
+        act.year,
+        kind.label_it(),
+        act.number
+    );
+    let debtor_name = owner.display_name();
+    let debtor = CodiceFiscale::parse(&owner.fiscal_code).map_err(|e| stored_err("debtor", e))?;
+    let creditor =
+        CodiceFiscale::parse(&row.creditor_fiscal_code).map_err(|e| stored_err("creditor", e))?;
+    let mut options = Vec::new();
+    for v in views
+        .iter()
+        .filter(|v| v.nav == row.nav || v.status == NoticeStatus::Unpaid)
+    {
+        let nav = NoticeNumber::parse(&v.nav).map_err(|e| stored_err("number", e))?;
+        let amount = Money::from_cents(v.amount);
+        let datamatrix = cfg
+            .poste_account
+            .as_ref()
+            .map(|account| {
+                domain::pagopa::poste_datamatrix(domain::pagopa::PosteDataMatrix {
+                    nav: &nav,
+                    account,
+                    amount,
+                    creditor: &creditor,
+                    debtor: &debtor,
+                    debtor_name: &debtor_name,
+                    subject: &subject,
+                })
+            })
+            .transpose()
+            .map_err(|e| stored_err("DataMatrix", e))?;
+        options.push(super::pdf::PayOption {
+            instalment: v.instalment,
+            nav,
+            amount,
+            due_date: v.due_date,
+            qr_payload: v.qr_payload.clone(),
+            datamatrix,
+        });
+    }
+    let address = owner
+        .mailing_address
+        .as_ref()
+        .or(owner.residence.as_ref())
+        .map(|a| {
+            let mut s = a.street.clone();
+            s.push_str(", ");
+            if let Some(cap) = &a.postal_code {
+                s.push_str(cap);
+                s.push(' ');
+            }
+            s.push_str(&a.city);
+            if let Some(p) = &a.province {
+                s.push_str(" (");
+                s.push_str(p);
+                s.push(')');
+            }
+            s
+        });
+    Ok::<_, ApiError>(super::pdf::NoticeDoc {
+        subject,
+        creditor_name: tenant_name.to_owned(),
+        creditor_fiscal_code: creditor.as_str().to_owned(),
+        creditor_sector: "Ufficio Tributi".to_owned(),
+        cbill: cfg.cbill.as_ref().map(|c| c.as_str().to_owned()),
+        poste_account: cfg.poste_account.as_ref().map(|a| a.as_str().to_owned()),
+        debtor_fiscal_code: owner.fiscal_code.clone(),
+        debtor_name,
+        debtor_address: address,
+        instalments,
+        options,
+    })
 }

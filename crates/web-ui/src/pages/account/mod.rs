@@ -4,6 +4,7 @@
 
 pub mod payments;
 pub mod plan;
+pub mod reminders;
 pub mod statement;
 
 use chrono::NaiveDate;
@@ -31,6 +32,7 @@ pub fn MyAccount() -> impl IntoView {
                     <AccountSections />
                     <p>{trac(|t| t.intro)}</p>
                     <Position />
+                    <reminders::ReminderSettings />
                 </RequireLogin>
             </Page>
         </div>

@@ -1,0 +1,2 @@
+DROP TABLE payment_reminder_optouts;
+DROP TABLE payment_reminders;
