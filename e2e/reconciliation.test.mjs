@@ -4,7 +4,10 @@
 // as "IUV sconosciuto" line by line with their badges; records the bank statement line of
 // the transfer with a different amount ("Importo diverso", the difference shown), then the
 // right one ("Importo corrispondente"); downloads the CSV; finds the flow in the list and
-// opens it again; and sees that no receipt is waiting to be reported. axe on every page.
+// opens it again; and sees that no receipt is waiting to be reported. Then the demo
+// taxpayer pays a notice at the local pagoPA, the receipt is applied, and the PSP's flow
+// reporting it reads "Riconciliato" (and takes it off the receipts waiting for a flow).
+// axe on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync } from 'node:fs';
@@ -156,6 +159,67 @@ test('an operator uploads a flow, reads its report, checks the bank line and dow
   await page.getByRole('alert').filter({ hasText: /già stato importato/ }).waitFor();
   operator.allow(/status of 409/, 1);
   await operator.audit('reconciliation (duplicate)');
+});
+
+/** The demo Comune's creditor code on pagoPA (crates/api/src/seed.rs). */
+const CREDITOR = '00123450678';
+
+async function apiAs(acc, path, init = {}) {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: acc.username, password: acc.password }),
+  });
+  assert.equal(login.status, 200, await login.clone().text());
+  const { access_token: token } = await login.json();
+  const res = await fetch(`${server.url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  assert.ok(res.ok, `${path}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+test("the demo taxpayer's pagoPA payment is reconciled against the PSP's flow", async () => {
+  const { page } = operator;
+  // Mario pays an unpaid notice at the local pagoPA (as a PSP would), and the GPD worker
+  // applies the receipt (it reads the positions every second here).
+  const mario = account(server.demo, 'citizen');
+  const { items: notices } = await apiAs(mario, '/me/notices');
+  const target = notices.find((n) => n.status === 'unpaid');
+  assert.ok(target, 'the demo taxpayer has an unpaid notice');
+  const paid = await fetch(`${server.demo.pagopa}/_test/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ org: CREDITOR, iuv: target.iuv }),
+  });
+  assert.equal(paid.status, 200, await paid.text());
+  let receipt;
+  for (let i = 0; i < 300 && !receipt; i += 1) {
+    receipt = (await apiAs(mario, '/me/receipts')).items.find((r) => r.nav === target.nav);
+    if (!receipt) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(receipt, 'the receipt was never applied');
+
+  // Without a flow, it would be missing once three working days have passed.
+  const later = new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10);
+  const op = account(server.demo, 'operator', /tributi/);
+  const before = await apiAs(op, `/reconciliation/missing?as_of=${later}`);
+  assert.ok(JSON.stringify(before).includes(receipt.receipt_id), JSON.stringify(before));
+
+  // The PSP's flow reports it (transfer 1, the whole amount: the demo has no TEFA set).
+  const flowId = '2026-12-01BCITITMM-E2E2';
+  await page.getByRole('navigation', { name: 'Navigazione della console' }).getByRole('link', { name: 'Rendicontazione pagoPA' }).click();
+  await titled(operator, 'Rendicontazione pagoPA');
+  await upload(operator, 'flusso-mario.xml', flowXml(flowId, [{ iuv: target.iuv, iur: receipt.receipt_id, cents: receipt.amount }]));
+  const report = page.getByTestId('recon-report');
+  await report.getByRole('heading', { name: `Flusso ${flowId}` }).waitFor();
+  assert.equal(await report.getByTestId('recon-count-matched').textContent(), '1');
+  const lines = report.getByRole('table', { name: "Pagamenti del flusso con l'esito del confronto" });
+  assert.equal(await lines.getByRole('row').filter({ hasText: receipt.receipt_id }).filter({ hasText: 'Riconciliato' }).count(), 1);
+  await operator.audit('reconciliation report (matched)');
+  // Reported: it is not among the receipts waiting for a flow, whatever the day.
+  const missing = await apiAs(op, `/reconciliation/missing?as_of=${later}`);
+  assert.ok(!JSON.stringify(missing).includes(receipt.receipt_id), JSON.stringify(missing));
+  await screenshots(operator, 'console-reconciliation-matched');
 });
 
 test('no console error, and every page visited passed axe', () => {
