@@ -30,6 +30,9 @@ after(async () => {
   await server?.stop();
 });
 
+/** The demo Comune's creditor code on pagoPA (crates/api/src/seed.rs): flows are addressed to it. */
+const CREDITOR = '00123450678';
+
 /** A FlussoRiversamento 1.0.4 with these single payments. */
 function flowXml(flowId, payments) {
   const total = payments.reduce((n, p) => n + p.cents, 0);
@@ -57,7 +60,7 @@ function flowXml(flowId, payments) {
 <codiceIdentificativoUnivoco>BCITITMM</codiceIdentificativoUnivoco></identificativoUnivocoMittente>
 <denominazioneMittente>Banca Esempio</denominazioneMittente></istitutoMittente>
 <istitutoRicevente><identificativoUnivocoRicevente><tipoIdentificativoUnivoco>G</tipoIdentificativoUnivoco>
-<codiceIdentificativoUnivoco>15376371009</codiceIdentificativoUnivoco></identificativoUnivocoRicevente></istitutoRicevente>
+<codiceIdentificativoUnivoco>${CREDITOR}</codiceIdentificativoUnivoco></identificativoUnivocoRicevente></istitutoRicevente>
 <numeroTotalePagamenti>${payments.length}</numeroTotalePagamenti>
 <importoTotalePagamenti>${euro(total)}</importoTotalePagamenti>
 ${lines}
@@ -160,9 +163,6 @@ test('an operator uploads a flow, reads its report, checks the bank line and dow
   operator.allow(/status of 409/, 1);
   await operator.audit('reconciliation (duplicate)');
 });
-
-/** The demo Comune's creditor code on pagoPA (crates/api/src/seed.rs). */
-const CREDITOR = '00123450678';
 
 async function apiAs(acc, path, init = {}) {
   const login = await fetch(`${server.url}/api/v1/auth/login`, {
