@@ -180,13 +180,20 @@ pagopa_fake_stop() {
   rm -rf "$dir"
 }
 
-# A Python virtualenv under target/ with the pinned test tools (PyPI).
+# A Python virtualenv under target/ with the pinned test tools (PyPI): schemathesis, and the
+# OpenAPI validator and client generator of the contract check.
 tools_venv() {
   local venv="$ROOT/target/venv-tools"
   if [ ! -x "$venv/bin/schemathesis" ]; then
     log "installing schemathesis (PyPI) into target/venv-tools"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check 'schemathesis==4.32.5' >&2
+  fi
+  # The contract check (scripts/contract.sh): validator and client generator.
+  if [ ! -x "$venv/bin/openapi-spec-validator" ] || [ ! -x "$venv/bin/openapi-python-client" ]; then
+    log "installing openapi-spec-validator and openapi-python-client (PyPI) into target/venv-tools"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check \
+      'openapi-spec-validator==0.9.0' 'openapi-python-client==0.29.1' >&2
   fi
   echo "$venv"
 }

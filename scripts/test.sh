@@ -40,6 +40,7 @@ cargo test --locked -p domain -p api
 
 log "API fuzzing against the OpenAPI document (schemathesis)"
 "$ROOT/scripts/fuzz.sh" 10
+"$ROOT/scripts/contract.sh"
 
 log "web app: lints, browser and npm packages, build (scripts/build-web.sh)"
 cargo clippy --locked -p web-ui --target wasm32-unknown-unknown -- -D warnings

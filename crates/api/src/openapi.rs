@@ -48,8 +48,10 @@ impl Modify for BearerAuth {
 }
 
 /// Final touches on the generated document, applied once all paths are known: error
-/// bodies are `application/problem+json`, and every operation documents a `default`
-/// problem response for the statuses it does not list (400, 401, 413, 415, 429, 5xx…).
+/// bodies are `application/problem+json`, every operation documents a `default`
+/// problem response for the statuses it does not list (400, 401, 413, 415, 429, 5xx…),
+/// and a response the annotations leave undescribed (OpenAPI requires a description) gets
+/// the meaning of its status code here.
 pub fn finish(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     // A document that does not survive the round trip is a bug in the annotations: fail
     // loudly (every test reading the contract does) instead of serving it unfinished.
@@ -65,7 +67,17 @@ pub fn finish(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                 else {
                     continue;
                 };
-                for response in responses.values_mut() {
+                for (status, response) in responses.iter_mut() {
+                    if let Some(response) = response.as_object_mut()
+                        && !response.contains_key("description")
+                    {
+                        let meaning = status_description(status);
+                        let description = match body_name(response) {
+                            Some(body) => format!("{meaning}: {body}"),
+                            None => meaning.to_owned(),
+                        };
+                        response.insert("description".into(), description.into());
+                    }
                     let Some(content) = response.get_mut("content").and_then(|c| c.as_object_mut())
                     else {
                         continue;
@@ -91,4 +103,47 @@ pub fn finish(spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
         }
     }
     serde_json::from_value(value).expect("the finished OpenAPI document deserialises")
+}
+
+/// What a status code means on this API, for responses whose annotation gives no
+/// description of their own.
+fn status_description(status: &str) -> &'static str {
+    match status {
+        "200" => "OK",
+        "201" => "Created",
+        "202" => "Accepted: the work goes on in the background",
+        "204" => "Done; no body",
+        "400" => "Malformed request",
+        "401" => "Not signed in, or the session has expired",
+        "403" => "Signed in, but the caller's role may not do this",
+        "404" => "Not found, or not visible to the caller",
+        "409" => "Not possible in the resource's current state; the problem says why",
+        "410" => "No longer available",
+        "412" => "The resource changed since it was read",
+        "413" => "The upload is too large",
+        "415" => "Unsupported content type",
+        "422" => "Invalid input; `errors` names each field with a message",
+        "429" => "Too many requests from this client; retry later",
+        "502" => "A service this one depends on answered with an error",
+        "503" => "Temporarily unavailable; retry later",
+        _ => "Response",
+    }
+}
+
+/// "`Office`" or "a list of `Office`", from a response's JSON body schema.
+fn body_name(response: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    let schema = response
+        .get("content")?
+        .get("application/json")?
+        .get("schema")?;
+    let name = |s: &serde_json::Value| {
+        s.get("$ref")?
+            .as_str()?
+            .strip_prefix("#/components/schemas/")
+            .map(str::to_owned)
+    };
+    match schema.get("items") {
+        Some(items) => name(items).map(|n| format!("a list of `{n}`")),
+        None => name(schema).map(|n| format!("`{n}`")),
+    }
 }

@@ -87,6 +87,7 @@ async fn opening_check(
         .map(web::Json)
 }
 
+/// One desk with its services, weekly hours and rules (staff who run it, administrators).
 #[utoipa::path(
     tag = "agenda",
     security(("bearer" = [])),
@@ -374,6 +375,7 @@ async fn list_bookings(
         .map(web::Json)
 }
 
+/// One booking of the agenda by id (staff).
 #[utoipa::path(
     tag = "agenda",
     security(("bearer" = [])),

@@ -23,6 +23,7 @@ struct ListQuery {
 
 /// Audit entries, newest first (supervisors and administrators).
 #[utoipa::path(
+    operation_id = "list_audit_log",
     tag = "admin",
     security(("bearer" = [])),
     params(ListQuery),

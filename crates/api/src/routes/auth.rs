@@ -46,12 +46,28 @@ struct RegisterForm {
 /// answer (nothing is stored; the account's owner is told by e-mail).
 #[utoipa::path(
     tag = "auth",
-    request_body(content = RegisterForm, content_type = "multipart/form-data"),
+    request_body(
+        content = RegisterForm,
+        content_type = "multipart/form-data",
+        description = "`data`: the applicant as JSON text; `identity_document`: the scan of an identity document",
+        example = json!({
+            "data": {
+                "fiscal_code": "BNCLRA90D45L219Q",
+                "first_name": "Laura",
+                "last_name": "Bianchi",
+                "email": "laura.bianchi@example.it",
+                "phone": "+39 333 1234567",
+                "password": "Sportello2026!",
+                "privacy_accepted": true
+            },
+            "identity_document": "carta-identita.pdf"
+        })
+    ),
     responses(
-        (status = 202, body = RegistrationAccepted),
-        (status = 413, body = Problem),
-        (status = 422, body = Problem),
-        (status = 429, body = Problem),
+        (status = 202, description = "Received: the account waits for an operator to check the identity document", body = RegistrationAccepted),
+        (status = 413, description = "The identity document is too large", body = Problem),
+        (status = 422, description = "Invalid fields (fiscal code, e-mail, weak password, privacy not accepted) or document", body = Problem),
+        (status = 429, description = "Too many registrations from this client", body = Problem),
     )
 )]
 #[post("/auth/register")]
@@ -113,7 +129,11 @@ fn session_response(state: &AppState, session: accounts::Session) -> HttpRespons
 /// Sign in with e-mail or codice fiscale and password. Sets the refresh-token cookie.
 #[utoipa::path(
     tag = "auth",
-    request_body = LoginRequest,
+    request_body(
+        content = LoginRequest,
+        description = "E-mail or codice fiscale, and the password",
+        example = json!({"username": "mario.rossi@example.it", "password": "Demo2026!sportello"})
+    ),
     responses(
         (status = 200, body = TokenResponse, headers(("Set-Cookie" = String, description = "HttpOnly refresh token"))),
         (status = 401, description = "Wrong credentials", body = Problem),
@@ -139,7 +159,7 @@ async fn login(
 /// Exchange the refresh-token cookie for a new access token (the cookie is rotated).
 #[utoipa::path(
     tag = "auth",
-    responses((status = 200, body = TokenResponse), (status = 401, body = Problem))
+    responses((status = 200, description = "A new access token; the refresh cookie is rotated", body = TokenResponse), (status = 401, description = "No valid refresh cookie", body = Problem))
 )]
 #[post("/auth/refresh")]
 async fn refresh(
@@ -163,7 +183,7 @@ async fn refresh(
 }
 
 /// Sign out: revokes the session's refresh tokens and clears the cookie.
-#[utoipa::path(tag = "auth", responses((status = 204)))]
+#[utoipa::path(tag = "auth", responses((status = 204, description = "Signed out: the refresh token is revoked and its cookie cleared")))]
 #[post("/auth/logout")]
 async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     if let Some(presented) = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()) {
@@ -178,12 +198,13 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpR
 /// Forgotten password: mails a link (valid 30 minutes, once) to the address if it belongs
 /// to an account that can sign in. The answer is the same, and as quick, either way.
 #[utoipa::path(
+    operation_id = "request_password_reset",
     tag = "auth",
     request_body = PasswordResetRequest,
     responses(
         (status = 202, description = "Accepted: a link is mailed if the address has an account"),
         (status = 422, description = "Not an e-mail address", body = Problem),
-        (status = 429, body = Problem),
+        (status = 429, description = "Too many attempts from this client", body = Problem),
     )
 )]
 #[post("/auth/password-reset")]
@@ -214,7 +235,7 @@ async fn password_reset(
     responses(
         (status = 204, description = "Password changed: sign in with it"),
         (status = 422, description = "Invalid or expired token, or a weak password", body = Problem),
-        (status = 429, body = Problem),
+        (status = 429, description = "Too many attempts from this client", body = Problem),
     )
 )]
 #[post("/auth/password-reset/confirm")]
@@ -234,7 +255,7 @@ async fn password_reset_confirm(
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
-    responses((status = 200, body = Me), (status = 401, body = Problem))
+    responses((status = 200, description = "The signed-in user, with role, office and tenant", body = Me), (status = 401, description = "Not signed in", body = Problem))
 )]
 #[get("/me")]
 async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Me>> {

@@ -29,6 +29,7 @@ struct DocumentForm {
 
 /// Publish a PDF document (administrators).
 #[utoipa::path(
+    operation_id = "create_document",
     tag = "admin",
     security(("bearer" = [])),
     request_body(content = DocumentForm, content_type = "multipart/form-data"),
@@ -71,6 +72,7 @@ async fn create(
 
 /// Withdraw a document (administrators).
 #[utoipa::path(
+    operation_id = "remove_document",
     tag = "admin",
     security(("bearer" = [])),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem))

@@ -15,6 +15,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// Add a question (administrators).
 #[utoipa::path(
+    operation_id = "create_faq",
     tag = "admin",
     security(("bearer" = [])),
     request_body = SaveFaq,
@@ -32,6 +33,7 @@ async fn create(
 
 /// Rewrite a question (administrators).
 #[utoipa::path(
+    operation_id = "update_faq",
     tag = "admin",
     security(("bearer" = [])),
     request_body = SaveFaq,
@@ -56,6 +58,7 @@ async fn update(
 
 /// Remove a question (administrators).
 #[utoipa::path(
+    operation_id = "remove_faq",
     tag = "admin",
     security(("bearer" = [])),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem))

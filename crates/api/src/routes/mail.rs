@@ -76,6 +76,7 @@ async fn send(
 
 /// The e-mails of a request, received and sent (queued and failed ones too) (staff).
 #[utoipa::path(
+    operation_id = "list_request_mails",
     tag = "requests",
     security(("bearer" = [])),
     responses((status = 200, body = Vec<MailView>), (status = 403, body = Problem), (status = 404, body = Problem))

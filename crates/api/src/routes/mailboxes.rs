@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The tenant's mailboxes; passwords are never returned (administrators).
 #[utoipa::path(
+    operation_id = "list_mailboxes",
     tag = "admin",
     security(("bearer" = [])),
     responses((status = 200, body = Vec<Mailbox>), (status = 401, body = Problem), (status = 403, body = Problem))
@@ -41,6 +42,7 @@ async fn list(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json
 /// Servers need TLS or STARTTLS; loopback and private networks only where the installation
 /// allows them (unencrypted: loopback only). Passwords are stored sealed.
 #[utoipa::path(
+    operation_id = "create_mailbox",
     tag = "admin",
     security(("bearer" = [])),
     request_body = SaveMailboxSettings,
@@ -64,6 +66,7 @@ async fn create(
 /// Change a mailbox; passwords and authentication settings left out are kept
 /// (administrators).
 #[utoipa::path(
+    operation_id = "update_mailbox",
     tag = "admin",
     security(("bearer" = [])),
     request_body = SaveMailboxSettings,
@@ -89,6 +92,7 @@ async fn update(
 
 /// Remove a mailbox (its mails stay in the threads) (administrators).
 #[utoipa::path(
+    operation_id = "remove_mailbox",
     tag = "admin",
     security(("bearer" = [])),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem))

@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The tenant's offices, by name (staff).
 #[utoipa::path(
+    operation_id = "list_offices",
     tag = "admin",
     security(("bearer" = [])),
     responses((status = 200, body = Vec<Office>), (status = 401, body = Problem), (status = 403, body = Problem))
@@ -31,6 +32,7 @@ async fn list(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json
 
 /// Create an office (administrators).
 #[utoipa::path(
+    operation_id = "create_office",
     tag = "admin",
     security(("bearer" = [])),
     request_body = SaveOffice,
@@ -53,6 +55,7 @@ async fn create(
 
 /// Rename an office or change its e-mail (administrators).
 #[utoipa::path(
+    operation_id = "update_office",
     tag = "admin",
     security(("bearer" = [])),
     request_body = SaveOffice,
@@ -78,6 +81,7 @@ async fn update(
 
 /// Delete an office that no request or routing rule points at (administrators).
 #[utoipa::path(
+    operation_id = "remove_office",
     tag = "admin",
     security(("bearer" = [])),
     responses(

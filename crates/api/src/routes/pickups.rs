@@ -307,6 +307,7 @@ async fn route_sheet_pdf(
         .body(pdf))
 }
 
+/// One bulky-waste pickup booking by id; citizens see only their own.
 #[utoipa::path(
     tag = "pickups",
     security(("bearer" = [])),

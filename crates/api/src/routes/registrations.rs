@@ -31,10 +31,11 @@ struct ListQuery {
 
 /// Registrations, oldest first.
 #[utoipa::path(
+    operation_id = "list_registrations",
     tag = "registrations",
     security(("bearer" = [])),
     params(ListQuery),
-    responses((status = 200, body = Page<Registration>), (status = 401, body = Problem), (status = 403, body = Problem))
+    responses((status = 200, description = "A page of registrations, oldest first, with the cursor of the next page", body = Page<Registration>), (status = 401, description = "Not signed in", body = Problem), (status = 403, description = "Operators only", body = Problem))
 )]
 #[get("/registrations")]
 async fn list(
@@ -56,10 +57,12 @@ async fn list(
     .map(web::Json)
 }
 
+/// One registration awaiting or past its identity check (operators).
 #[utoipa::path(
+    operation_id = "get_registration",
     tag = "registrations",
     security(("bearer" = [])),
-    responses((status = 200, body = Registration), (status = 404, body = Problem))
+    responses((status = 200, description = "The registration", body = Registration), (status = 404, description = "No such registration in this tenant", body = Problem))
 )]
 #[get("/registrations/{id}")]
 async fn get_one(
@@ -78,7 +81,7 @@ async fn get_one(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "PDF, JPEG or PNG", content(("application/pdf"), ("image/jpeg"), ("image/png"))),
-        (status = 404, body = Problem)
+        (status = 404, description = "No such registration in this tenant", body = Problem)
     )
 )]
 #[get("/registrations/{id}/document")]
@@ -100,10 +103,11 @@ async fn document(
         .body(bytes))
 }
 
+/// Approve a registration: the citizen can sign in (operators).
 #[utoipa::path(
     tag = "registrations",
     security(("bearer" = [])),
-    responses((status = 200, body = Registration), (status = 404, body = Problem), (status = 409, body = Problem))
+    responses((status = 200, description = "The registration, approved", body = Registration), (status = 404, description = "No such registration in this tenant", body = Problem), (status = 409, description = "Already approved or rejected", body = Problem))
 )]
 #[post("/registrations/{id}/approve")]
 async fn approve(
@@ -116,11 +120,12 @@ async fn approve(
         .map(web::Json)
 }
 
+/// Reject a registration, giving the reason (operators).
 #[utoipa::path(
     tag = "registrations",
     security(("bearer" = [])),
     request_body = RejectRegistration,
-    responses((status = 200, body = Registration), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem))
+    responses((status = 200, description = "The registration, rejected", body = Registration), (status = 404, description = "No such registration in this tenant", body = Problem), (status = 409, description = "Already approved or rejected", body = Problem), (status = 422, description = "The reason is missing or too long", body = Problem))
 )]
 #[post("/registrations/{id}/reject")]
 async fn reject(

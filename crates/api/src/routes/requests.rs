@@ -33,7 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// The tenant's catalogue of request types, with their TQRIF kind, standard and form.
-#[utoipa::path(tag = "requests", responses((status = 200, body = Vec<RequestType>)))]
+#[utoipa::path(tag = "requests", responses((status = 200, description = "The request types, in catalogue order", body = Vec<RequestType>)))]
 #[get("/request-types")]
 async fn request_types(tenant: Tenant) -> web::Json<Vec<RequestType>> {
     web::Json(desk::request_types(&tenant))
@@ -43,15 +43,25 @@ async fn request_types(tenant: Tenant) -> web::Json<Vec<RequestType>> {
 /// requests (optionally received in the past) for a citizen or the generic contribuente.
 /// The protocol number, office and due date are assigned in the same transaction.
 #[utoipa::path(
+    operation_id = "create_request",
     tag = "requests",
     security(("bearer" = [])),
-    request_body = CreateRequest,
+    request_body(
+        content = CreateRequest,
+        description = "The request type, subject, description and the type's form fields",
+        example = json!({
+            "type": "tari_reclamo",
+            "subject": "Mancata raccolta",
+            "description": "Da una settimana non passano a ritirare l'organico in via Roma 12.",
+            "fields": {"servizio": "raccolta"}
+        })
+    ),
     params(("Idempotency-Key" = Option<String>, Header, description = "Same key, same answer: no second request")),
     responses(
-        (status = 201, body = RequestView),
-        (status = 401, body = Problem),
-        (status = 403, body = Problem),
-        (status = 422, body = Problem),
+        (status = 201, description = "Filed: the request with its protocol number, office and due date", body = RequestView),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "The caller may not file this request (for example, a citizen filing for someone else)", body = Problem),
+        (status = 422, description = "Invalid type, subject, description or form fields; `errors` names each field", body = Problem),
     )
 )]
 #[post("/requests")]
@@ -78,10 +88,11 @@ async fn create(
 
 /// Citizens: their own requests. Staff: the tenant queue with filters.
 #[utoipa::path(
+    operation_id = "list_requests",
     tag = "requests",
     security(("bearer" = [])),
     params(ListQuery),
-    responses((status = 200, body = Page<RequestView>), (status = 401, body = Problem), (status = 422, body = Problem))
+    responses((status = 200, description = "A page of requests in the order asked (newest first by default), with the cursor of the next page", body = Page<RequestView>), (status = 401, description = "Not signed in", body = Problem), (status = 422, description = "Invalid filter or cursor", body = Problem))
 )]
 #[get("/requests")]
 async fn list(
@@ -104,7 +115,7 @@ struct CountsQuery {
     tag = "requests",
     security(("bearer" = [])),
     params(CountsQuery),
-    responses((status = 200, body = QueueCounts), (status = 403, body = Problem))
+    responses((status = 200, description = "The counters", body = QueueCounts), (status = 403, description = "Citizens have no queue", body = Problem))
 )]
 #[get("/requests/counts")]
 async fn counts(
@@ -117,10 +128,12 @@ async fn counts(
         .map(web::Json)
 }
 
+/// One request by id, with its status, deadlines and fields; citizens see only their own.
 #[utoipa::path(
+    operation_id = "get_request",
     tag = "requests",
     security(("bearer" = [])),
-    responses((status = 200, body = RequestView), (status = 404, body = Problem))
+    responses((status = 200, description = "The request", body = RequestView), (status = 404, description = "No such request, or not one the caller may see", body = Problem))
 )]
 #[get("/requests/{id}")]
 async fn get_one(
@@ -137,7 +150,7 @@ async fn get_one(
 #[utoipa::path(
     tag = "requests",
     security(("bearer" = [])),
-    responses((status = 200, body = Page<MessageView>), (status = 404, body = Problem))
+    responses((status = 200, description = "The messages, oldest first", body = Page<MessageView>), (status = 404, description = "No such request, or not one the caller may see", body = Problem))
 )]
 #[get("/requests/{id}/messages")]
 async fn messages(
@@ -167,12 +180,12 @@ struct MessageForm {
     security(("bearer" = [])),
     request_body(content((CreateMessage = "application/json"), (MessageForm = "multipart/form-data"))),
     responses(
-        (status = 201, body = MessageView),
-        (status = 403, body = Problem),
-        (status = 404, body = Problem),
-        (status = 409, body = Problem),
-        (status = 413, body = Problem),
-        (status = 422, body = Problem),
+        (status = 201, description = "The message as stored, with its attachments", body = MessageView),
+        (status = 403, description = "Internal notes are for staff only", body = Problem),
+        (status = 404, description = "No such request, or not one the caller may see", body = Problem),
+        (status = 409, description = "The request is closed to new messages", body = Problem),
+        (status = 413, description = "Too many or too large files", body = Problem),
+        (status = 422, description = "Empty text, or a file that is not a PDF, JPEG or PNG", body = Problem),
     )
 )]
 #[post("/requests/{id}/messages")]
@@ -199,7 +212,7 @@ async fn post_message(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The file, with the type it was stored with (mail attachments may be of any type)", content_type = "*/*"),
-        (status = 404, body = Problem),
+        (status = 404, description = "No such request or attachment, or not one the caller may see", body = Problem),
     )
 )]
 #[get("/requests/{id}/attachments/{attachment_id}")]
@@ -240,11 +253,11 @@ async fn attachment(
     security(("bearer" = [])),
     request_body = TransitionRequest,
     responses(
-        (status = 200, body = RequestView),
-        (status = 403, body = Problem),
-        (status = 404, body = Problem),
-        (status = 409, body = Problem),
-        (status = 422, body = Problem),
+        (status = 200, description = "The request in its new status", body = RequestView),
+        (status = 403, description = "This role may not make this transition", body = Problem),
+        (status = 404, description = "No such request, or not one the caller may see", body = Problem),
+        (status = 409, description = "Not allowed from the current status; the problem says why", body = Problem),
+        (status = 422, description = "Unknown action, or a missing reason, office or assignee", body = Problem),
     )
 )]
 #[post("/requests/{id}/transitions")]
@@ -263,7 +276,7 @@ async fn transition(
 #[utoipa::path(
     tag = "requests",
     security(("bearer" = [])),
-    responses((status = 200, body = Vec<TransitionView>), (status = 404, body = Problem))
+    responses((status = 200, description = "The transitions, oldest first", body = Vec<TransitionView>), (status = 404, description = "No such request, or not one the caller may see", body = Problem))
 )]
 #[get("/requests/{id}/transitions")]
 async fn history(
@@ -286,11 +299,11 @@ async fn history(
     request_body = LinkSender,
     responses(
         (status = 200, description = "The request assigned, or the one merged into", body = RequestView),
-        (status = 401, body = Problem),
-        (status = 403, body = Problem),
-        (status = 404, body = Problem),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Not staff of the request's office", body = Problem),
+        (status = 404, description = "No such request or citizen", body = Problem),
         (status = 409, description = "The sender needs no checking, or the request merged into (or this one) can no longer change", body = Problem),
-        (status = 422, body = Problem),
+        (status = 422, description = "Invalid body; `errors` names each field", body = Problem),
     )
 )]
 #[post("/requests/{id}/sender")]

@@ -15,6 +15,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The routing rules (staff).
 #[utoipa::path(
+    operation_id = "list_routing_rules",
     tag = "admin",
     security(("bearer" = [])),
     responses((status = 200, body = Vec<RoutingRule>), (status = 401, body = Problem), (status = 403, body = Problem))
@@ -31,6 +32,7 @@ async fn list(
 
 /// Replace all routing rules (administrators); kinds left out are not routed.
 #[utoipa::path(
+    operation_id = "replace_routing_rules",
     tag = "admin",
     security(("bearer" = [])),
     request_body = Vec<RoutingRule>,

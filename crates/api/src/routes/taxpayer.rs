@@ -298,6 +298,7 @@ async fn create_act(
     Ok(HttpResponse::Created().json(act))
 }
 
+/// One act (avviso, accertamento, sollecito) by id, with its instalments (staff).
 #[utoipa::path(
     tag = "taxpayer",
     security(("bearer" = [])),

@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// Mail the account (staff or citizen) a link to choose a new password, valid 30 minutes
 /// (administrators). The current password keeps working until the link is used.
 #[utoipa::path(
+    operation_id = "reset_user_password",
     tag = "admin",
     security(("bearer" = [])),
     responses(
@@ -58,6 +59,7 @@ struct ListQuery {
 
 /// Accounts of the tenant in creation order (staff).
 #[utoipa::path(
+    operation_id = "list_users",
     tag = "admin",
     security(("bearer" = [])),
     params(ListQuery),
@@ -86,6 +88,7 @@ async fn list(
 
 /// Create a staff account: operator, supervisor or admin (administrators).
 #[utoipa::path(
+    operation_id = "create_user",
     tag = "admin",
     security(("bearer" = [])),
     request_body = CreateUser,
@@ -106,7 +109,9 @@ async fn create(
     Ok(HttpResponse::Created().json(created))
 }
 
+/// One user of the tenant by id (staff).
 #[utoipa::path(
+    operation_id = "get_user",
     tag = "admin",
     security(("bearer" = [])),
     responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem))
@@ -126,6 +131,7 @@ async fn get_one(
 /// resetting the password ends the account's sessions; administrators cannot deactivate
 /// or demote themselves.
 #[utoipa::path(
+    operation_id = "update_user",
     tag = "admin",
     security(("bearer" = [])),
     request_body = UpdateUser,
@@ -151,6 +157,7 @@ async fn update(
 
 /// Same as `PATCH /users/{id}` (only the fields sent change), for clients without PATCH.
 #[utoipa::path(
+    operation_id = "replace_user",
     tag = "admin",
     security(("bearer" = [])),
     request_body = UpdateUser,

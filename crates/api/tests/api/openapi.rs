@@ -74,3 +74,49 @@ fn coded_enums_are_described_by_their_codes() {
         PecReceipt::ALL.iter().map(|v| v.code()).collect(),
     );
 }
+
+/// What OpenAPI 3.1 and client generators require of every operation: a description on
+/// each response, a unique `operationId`, a tag and a summary.
+#[test]
+fn every_operation_is_described_and_named_once() {
+    let spec = serde_json::to_value(api::startup::openapi_spec()).unwrap();
+    let mut ids = std::collections::BTreeMap::new();
+    let mut problems = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(responses) = op["responses"].as_object() else {
+                continue;
+            };
+            let name = format!("{} {path}", method.to_uppercase());
+            for (status, response) in responses {
+                if response["description"].as_str().is_none_or(str::is_empty) {
+                    problems.push(format!("{name}: response {status} has no description"));
+                }
+            }
+            match op["operationId"].as_str() {
+                Some(id) => {
+                    if let Some(other) = ids.insert(id.to_owned(), name.clone()) {
+                        problems.push(format!("{name}: operationId {id} also names {other}"));
+                    }
+                }
+                None => problems.push(format!("{name}: no operationId")),
+            }
+            if op["summary"].as_str().is_none_or(str::is_empty) {
+                problems.push(format!("{name}: no summary"));
+            }
+            if op["tags"].as_array().is_none_or(Vec::is_empty) {
+                problems.push(format!("{name}: no tag"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The main request bodies carry an example a developer can send as it is.
+    for (path, media) in [
+        ("/api/v1/auth/login", "application/json"),
+        ("/api/v1/auth/register", "multipart/form-data"),
+        ("/api/v1/requests", "application/json"),
+    ] {
+        let example = &spec["paths"][path]["post"]["requestBody"]["content"][media]["example"];
+        assert!(example.is_object(), "POST {path} has no example");
+    }
+}
