@@ -183,9 +183,15 @@ test("the demo taxpayer's pagoPA payment is reconciled against the PSP's flow", 
   // Mario pays an unpaid notice at the local pagoPA (as a PSP would), and the GPD worker
   // applies the receipt (it reads the positions every second here).
   const mario = account(server.demo, 'citizen');
+  // A notice of the avviso ordinario: the ingiunzione stays unpaid for the plan simulator
+  // of taxpayer.test.mjs.
   const { items: notices } = await apiAs(mario, '/me/notices');
-  const target = notices.find((n) => n.status === 'unpaid');
-  assert.ok(target, 'the demo taxpayer has an unpaid notice');
+  const { acts } = await apiAs(mario, '/me/statement');
+  const ordinary = acts.find((a) => a.kind === 'avviso_ordinario');
+  const target = notices
+    .filter((n) => n.status === 'unpaid' && n.act_id === ordinary.id)
+    .sort((a, b) => b.due_date.localeCompare(a.due_date))[0];
+  assert.ok(target, 'the demo taxpayer has an unpaid notice on the avviso ordinario');
   const paid = await fetch(`${server.demo.pagopa}/_test/pay`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
