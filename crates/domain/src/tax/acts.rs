@@ -241,11 +241,18 @@ impl Components {
     fn validate(&self, field: &str) -> Result<(), DomainError> {
         let mut errors = Errors::new();
         for kind in ComponentKind::ALL {
-            if self.get(*kind).cents() < 0 {
+            let amount = self.get(*kind);
+            if amount.cents() < 0 {
                 errors.push(crate::error::FieldError::new(
                     format!("{field}.{kind}"),
                     "L'importo non può essere negativo",
                     "The amount cannot be negative",
+                ));
+            } else if amount > MAX_AMOUNT {
+                errors.push(crate::error::FieldError::new(
+                    format!("{field}.{kind}"),
+                    format!("L'importo non può superare {MAX_AMOUNT}"),
+                    format!("The amount cannot exceed {MAX_AMOUNT}"),
                 ));
             }
         }
@@ -342,7 +349,9 @@ impl Act {
                 format!("At most {MAX_INSTALMENTS} instalments"),
             ));
         }
-        let mut total = Money::ZERO;
+        // Summed with overflow checks: any input reaches here, and an amount far out of range
+        // is already reported on its own field.
+        let mut total = Some(Money::ZERO);
         for (i, (due, amount)) in new.instalments.iter().enumerate() {
             errors.check(
                 check_amount(*amount).map_err(|e| at_field(e, format!("instalments[{i}].amount"))),
@@ -367,12 +376,17 @@ impl Act {
                     "Due dates must be in order",
                 ));
             }
-            total = total + *amount;
+            total = total.and_then(|t| t.checked_add(*amount));
         }
         let components = match new.components {
             Some(c) => {
-                errors.check(c.validate("components"));
-                if c.total() != total {
+                let parts = c.validate("components");
+                let parts_valid = parts.is_ok();
+                errors.check(parts);
+                if let Some(total) = total
+                    && parts_valid
+                    && c.total() != total
+                {
                     errors.push(crate::error::FieldError::new(
                         "components",
                         format!(
@@ -390,7 +404,7 @@ impl Act {
                 c
             }
             None => Components {
-                tributo: total,
+                tributo: total.unwrap_or(Money::ZERO),
                 ..Components::default()
             },
         };
@@ -688,6 +702,35 @@ mod tests {
                 "instalments[1].due_date",
                 "instalments[1].due_date",
                 "components"
+            ]
+        );
+    }
+
+    #[test]
+    fn huge_amounts_are_field_errors_not_overflows() {
+        let mut bad = new_act();
+        bad.instalments = vec![
+            (d(2025, 5, 31), Money::from_cents(i64::MAX)),
+            (d(2025, 9, 30), Money::from_cents(i64::MAX)),
+        ];
+        bad.components = Some(Components {
+            tributo: Money::from_cents(i64::MAX),
+            sanzioni: Money::from_cents(i64::MAX),
+            ..Components::default()
+        });
+        let err = Act::new(bad).unwrap_err();
+        let fields: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.to_string())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "instalments[0].amount",
+                "instalments[1].amount",
+                "components.tributo",
+                "components.sanzioni"
             ]
         );
     }
