@@ -8,6 +8,8 @@
 //
 //   node e2e/bench.mjs [runs]        (default 7; uses SPORTELLO_URL if set)
 //   SPORTELLO_BIN=target/release/sportello node e2e/bench.mjs     (the release server)
+//   BENCH_NETWORK=slow4g node e2e/bench.mjs 3    (network throttled as Lighthouse's slow 4G:
+//   562.5 ms round trip, 1.44 Mbit/s down, 675 kbit/s up)
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -47,7 +49,7 @@ const median = (xs) => {
 async function measure(page, url, reload) {
   if (reload) await page.reload();
   else await page.goto(url);
-  await page.waitForFunction(() => window.__services, null, { timeout: 30000 });
+  await page.waitForFunction(() => window.__services, null, { timeout: 120000 });
   return page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0];
     const wire = performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, nav.transferSize);
@@ -64,6 +66,16 @@ try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.addInitScript(PROBE);
     const page = await context.newPage();
+    if (process.env.BENCH_NETWORK === 'slow4g') {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 562.5,
+        downloadThroughput: (1.6 * 1024 * 1024 / 8) * 0.9,
+        uploadThroughput: (750 * 1024 / 8) * 0.9,
+      });
+    }
     cold.push(await measure(page, `${server.url}/`, false));
     warm.push(await measure(page, `${server.url}/`, true));
     await context.close();
@@ -78,7 +90,7 @@ const row = (label, xs) =>
 console.log('| file | bytes | gzip -9 |\n|---|---:|---:|');
 for (const s of sizes) console.log(`| \`${s.file}\` | ${s.raw.toLocaleString('en')} | ${s.gz.toLocaleString('en')} |`);
 console.log(`| **first load** | | **${gz.toLocaleString('en')} B = ${(gz / 1024).toFixed(1)} KiB** (budget 400 KiB) |`);
-console.log(`\nheadless Chromium, ${RUNS} runs, median:\n`);
+console.log(`\nheadless Chromium${process.env.BENCH_NETWORK ? ` (network: ${process.env.BENCH_NETWORK})` : ''}, ${RUNS} runs, median:\n`);
 console.log('| load | first rendered page (`<h1>`) | services listed (API data) | on the wire |\n|---|---:|---:|---:|');
 console.log(row('cold (empty cache)', cold));
 console.log(row('warm (reload)', warm));

@@ -28,3 +28,4 @@ mod reconciliation;
 mod reminders;
 mod secrets;
 mod sessions;
+mod web;
