@@ -33,6 +33,7 @@ pub enum Column {
     GpdSubscriptionKey,
     AppSecret,
     FdrSubscriptionKey,
+    IdentityProviderKey,
 }
 
 impl Column {
@@ -45,6 +46,7 @@ impl Column {
             Self::GpdSubscriptionKey => "pagopa_settings.gpd_subscription_key",
             Self::AppSecret => "app_secrets.value",
             Self::FdrSubscriptionKey => "pagopa_settings.fdr_subscription_key",
+            Self::IdentityProviderKey => "identity_providers.private_key",
         }
     }
 }

@@ -188,6 +188,7 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
         events,
         secret_key: Arc::new(key),
         booking_codes,
+        oidc: Arc::default(),
         egress: Egress::new(config.egress_policy())?,
         config: Arc::new(config),
     })

@@ -30,6 +30,8 @@ pub struct AppState {
     pub egress: Egress,
     /// Derives the codes in booking links (the same on every node).
     pub booking_codes: crate::services::agenda::CodeKey,
+    /// SPID and CIE providers' discovery documents and keys.
+    pub oidc: Arc<crate::services::identity::client::ProviderCache>,
 }
 
 impl AppState {

@@ -13,6 +13,7 @@ pub mod delivery;
 pub mod egress;
 pub mod error;
 pub mod forms;
+pub mod identity;
 pub mod lifecycle;
 pub mod pagopa;
 pub mod registry;

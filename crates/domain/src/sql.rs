@@ -142,6 +142,11 @@ use crate::pagopa::reminders::{ReminderKind, ReminderStatus, SkipReason};
 coded_by_from_str!(ReminderKind, ReminderStatus, SkipReason);
 #[cfg(feature = "diesel")]
 text_sql!(ReminderKind, ReminderStatus, SkipReason);
+// ---- sign-in with SPID and CIE ---------------------------------------------------------
+use crate::identity::{Assurance, IdentityProvider};
+coded_by_from_str!(IdentityProvider, Assurance);
+#[cfg(feature = "diesel")]
+text_sql!(IdentityProvider, Assurance);
 
 #[cfg(test)]
 mod tests {

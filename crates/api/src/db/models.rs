@@ -810,3 +810,57 @@ pub struct FlowLineRow {
     pub result: domain::pagopa::fdr::PaymentResult,
     pub result_date: NaiveDate,
 }
+
+// ---- sign-in with SPID and CIE ---------------------------------------------------------
+
+/// A tenant's settings for one provider; `private_key` is sealed (`secret_key.rs`).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = crate::db::schema::identity_providers, treat_none_as_null = true, treat_none_as_default_value = false)]
+pub struct IdentityProviderRow {
+    pub tenant_id: String,
+    pub provider: domain::identity::IdentityProvider,
+    pub enabled: bool,
+    pub issuer: Option<String>,
+    pub client_id: Option<String>,
+    pub level: domain::identity::Assurance,
+    pub private_key: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A sign-in under way at a provider.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::oidc_logins, treat_none_as_default_value = false)]
+pub struct OidcLoginRow {
+    pub state_hash: String,
+    pub tenant_id: String,
+    pub provider: domain::identity::IdentityProvider,
+    pub nonce: String,
+    pub code_verifier: String,
+    pub browser_hash: String,
+    pub return_to: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// How a citizen was identified by a provider.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::user_identities, treat_none_as_default_value = false)]
+pub struct UserIdentityRow {
+    pub user_id: String,
+    pub provider: domain::identity::IdentityProvider,
+    pub tenant_id: String,
+    pub subject: String,
+    pub level: domain::identity::Assurance,
+    pub first_at: NaiveDateTime,
+    pub last_at: NaiveDateTime,
+}
+
+/// A session that began at a provider, with the ID token that ends it there.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::oidc_sessions, treat_none_as_default_value = false)]
+pub struct OidcSessionRow {
+    pub family_id: String,
+    pub tenant_id: String,
+    pub provider: domain::identity::IdentityProvider,
+    pub id_token: String,
+    pub created_at: NaiveDateTime,
+}

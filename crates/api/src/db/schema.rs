@@ -935,3 +935,53 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+// ---- sign-in with SPID and CIE ---------------------------------------------------------
+
+diesel::table! {
+    identity_providers (tenant_id, provider) {
+        tenant_id -> Text,
+        provider -> Text,
+        enabled -> Bool,
+        issuer -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        level -> Text,
+        private_key -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oidc_logins (state_hash) {
+        state_hash -> Text,
+        tenant_id -> Text,
+        provider -> Text,
+        nonce -> Text,
+        code_verifier -> Text,
+        browser_hash -> Text,
+        return_to -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_identities (user_id, provider) {
+        user_id -> Text,
+        provider -> Text,
+        tenant_id -> Text,
+        subject -> Text,
+        level -> Text,
+        first_at -> Timestamp,
+        last_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oidc_sessions (family_id) {
+        family_id -> Text,
+        tenant_id -> Text,
+        provider -> Text,
+        id_token -> Text,
+        created_at -> Timestamp,
+    }
+}

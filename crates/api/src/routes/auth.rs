@@ -4,7 +4,7 @@ use actix_multipart::Multipart;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use domain::api::{
-    LoginRequest, Me, PasswordResetConfirm, PasswordResetRequest, Problem, RegisterData,
+    LoggedOut, LoginRequest, Me, PasswordResetConfirm, PasswordResetRequest, Problem, RegisterData,
     RegistrationAccepted, TokenResponse,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -115,6 +115,24 @@ fn refresh_cookie(state: &AppState, value: String, max_age_secs: i64) -> Cookie<
         .finish()
 }
 
+/// After a sign-in at SPID or CIE: the refresh cookie set, the browser sent on into the
+/// portal, where the app exchanges the cookie for an access token.
+pub(super) fn session_redirect(
+    state: &AppState,
+    session: accounts::Session,
+    to: &str,
+) -> HttpResponse {
+    HttpResponse::Found()
+        .cookie(refresh_cookie(
+            state,
+            session.refresh_token,
+            session.refresh_expires_in,
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("Location", to))
+        .finish()
+}
+
 fn session_response(state: &AppState, session: accounts::Session) -> HttpResponse {
     HttpResponse::Ok()
         .cookie(refresh_cookie(
@@ -182,17 +200,34 @@ async fn refresh(
     Ok(session_response(&state, session))
 }
 
-/// Sign out: revokes the session's refresh tokens and clears the cookie.
-#[utoipa::path(tag = "auth", responses((status = 204, description = "Signed out: the refresh token is revoked and its cookie cleared")))]
+/// Sign out: revokes the session's refresh tokens and clears the cookie. A session begun
+/// at SPID or CIE also gets the provider's address that ends its session there.
+#[utoipa::path(
+    tag = "auth",
+    responses((status = 200, description = "Signed out: the refresh token is revoked and its cookie cleared", body = LoggedOut))
+)]
 #[post("/auth/logout")]
-async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
+async fn logout(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let mut end_session_url = None;
     if let Some(presented) = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()) {
         let st = state.clone();
-        blocking(move || accounts::logout(&st, &presented)).await?;
+        let tenant_id = tenant.id.clone();
+        let family = blocking(move || accounts::logout(&st, &tenant_id, &presented)).await?;
+        if let Some(family) = family {
+            end_session_url =
+                crate::services::identity::signin::end_session(&state, &tenant, family).await;
+        }
     }
     let mut gone = refresh_cookie(&state, String::new(), 0);
     gone.make_removal();
-    Ok(HttpResponse::NoContent().cookie(gone).finish())
+    Ok(HttpResponse::Ok()
+        .cookie(gone)
+        .insert_header(("Cache-Control", "no-store"))
+        .json(LoggedOut { end_session_url }))
 }
 
 /// Forgotten password: mails a link (valid 30 minutes, once) to the address if it belongs

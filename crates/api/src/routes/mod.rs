@@ -7,6 +7,7 @@ mod auth;
 mod documents;
 mod faq;
 mod health;
+mod identity;
 mod imports;
 mod mail;
 mod mailboxes;
@@ -32,6 +33,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(utoipa_actix_web::scope::scope("/api/v1").configure(|api| {
         auth::configure(api);
+        identity::configure(api);
         registrations::configure(api);
         settings::configure(api);
         offices::configure(api);

@@ -33,6 +33,8 @@ pub struct Session {
     pub refresh_token: String,
     /// Seconds the refresh token is good for (the cookie's `Max-Age`).
     pub refresh_expires_in: i64,
+    /// The sign-in this session belongs to (kept through rotations).
+    pub family_id: String,
 }
 
 /// E-mails are stored lower-case, codici fiscali upper-case.
@@ -141,7 +143,7 @@ fn check_can_sign_in(user: &UserRow) -> ApiResult<()> {
 
 /// A sign-in or a rotation of `family` (its id and absolute end): the refresh token slides
 /// by the configured days but never past the end of the sign-in it comes from.
-fn start_session(
+pub(crate) fn start_session(
     state: &AppState,
     tenant: &TenantCtx,
     user: &UserRow,
@@ -171,7 +173,7 @@ fn start_session(
         tenant_id: tenant.id.clone(),
         user_id: user.id.clone(),
         token_hash: hex_digest(refresh.as_bytes()),
-        family_id,
+        family_id: family_id.clone(),
         expires_at,
         revoked_at: None,
         created_at: now.naive_utc(),
@@ -186,6 +188,7 @@ fn start_session(
         },
         refresh_token: refresh,
         refresh_expires_in: (expires_at - now.naive_utc()).num_seconds().max(0),
+        family_id,
     })
 }
 
@@ -264,21 +267,25 @@ pub fn refresh(
     )
 }
 
-pub fn logout(state: &AppState, presented: &str) -> ApiResult<()> {
+/// Revokes the session of the refresh token; returns its sign-in (family) when the token
+/// was the tenant's.
+pub fn logout(state: &AppState, tenant_id: &str, presented: &str) -> ApiResult<Option<String>> {
     let hash = hex_digest(presented.as_bytes());
-    if let Some(row) = state.db.read(|c| tokens::find_by_hash(c, &hash))? {
-        state
-            .db
-            .write_tx(|c| tokens::revoke_family(c, &row.family_id, Utc::now().naive_utc()))?;
-    }
-    Ok(())
+    let Some(row) = state.db.read(|c| tokens::find_by_hash(c, &hash))? else {
+        return Ok(None);
+    };
+    state
+        .db
+        .write_tx(|c| tokens::revoke_family(c, &row.family_id, Utc::now().naive_utc()))?;
+    Ok((row.tenant_id == tenant_id).then_some(row.family_id))
 }
 
 pub fn me(state: &AppState, tenant_id: &str, user_id: &str) -> ApiResult<Me> {
-    let (user, offices) = state.db.read(|c| {
+    let (user, offices, identities) = state.db.read(|c| {
         let user = users::find(c, tenant_id, user_id)?.ok_or(ApiError::NotFound)?;
         let offices = users::office_ids(c, user_id)?;
-        Ok::<_, ApiError>((user, offices))
+        let identities = crate::services::identity::signin::identities_of(c, user_id)?;
+        Ok::<_, ApiError>((user, offices, identities))
     })?;
     Ok(Me {
         id: user.id,
@@ -290,6 +297,7 @@ pub fn me(state: &AppState, tenant_id: &str, user_id: &str) -> ApiResult<Me> {
         fiscal_code: user.fiscal_code,
         phone: user.phone,
         office_ids: offices,
+        identities,
     })
 }
 

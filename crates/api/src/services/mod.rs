@@ -7,6 +7,7 @@ pub mod admin;
 pub mod agenda;
 pub mod content;
 pub mod desk;
+pub mod identity;
 pub mod mail;
 pub mod mail_desk;
 pub mod notify;

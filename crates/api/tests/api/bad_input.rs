@@ -1836,3 +1836,70 @@ async fn reminder_preferences_bad_input(app: TestApp) {
     assert_problem(app.get(&path, Some(&op)).await, 404, "unknown notice").await;
     assert_problem(app.get(&path, Some(&anna)).await, 403, "a citizen").await;
 }
+
+db_test!(identity_provider_settings_bad_input);
+async fn identity_provider_settings_bad_input(app: TestApp) {
+    app.staff("admin.spid@comune.test", "admin", &[]);
+    let admin = app.token("admin.spid@comune.test").await;
+    let cases = [
+        (
+            json!({"private_key": "not a key"}),
+            Some("spid.private_key"),
+        ),
+        (
+            json!({"private_key": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"}),
+            Some("spid.private_key"),
+        ),
+        (
+            json!({"issuer": "ftp://proxy.example"}),
+            Some("spid.issuer"),
+        ),
+        (
+            json!({"issuer": "http://proxy.example"}),
+            Some("spid.issuer"),
+        ),
+        (json!({"client_id": "a\nb"}), Some("spid.client_id")),
+        (
+            json!({"client_id": "x".repeat(300)}),
+            Some("spid.client_id"),
+        ),
+        (json!({"enabled": true}), Some("spid.private_key")),
+        (json!({"level": "L9"}), None),
+        (json!({"enabled": "sì"}), None),
+    ];
+    for (body, field) in cases {
+        let res = app
+            .put_json("/settings/identity-providers/spid", Some(&admin), &body)
+            .await;
+        let p = assert_problem(res, 422, &body.to_string()).await;
+        if let Some(field) = field {
+            let fields: Vec<&str> = p["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|e| e["field"].as_str())
+                .collect();
+            assert!(fields.contains(&field), "{body}: {p}");
+        }
+    }
+    let res = app
+        .put_json(
+            "/settings/identity-providers/eidas",
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert_problem(res, 404, "unknown provider").await;
+    // Nothing was stored.
+    let list: Value = app
+        .get("/settings/identity-providers", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["provider"], "spid");
+    assert_eq!(list[0]["enabled"], false);
+    assert_eq!(list[0]["private_key_set"], false);
+    assert_eq!(list[0]["issuer"], Value::Null);
+    assert_eq!(list[0]["client_id"], Value::Null);
+}

@@ -15,6 +15,7 @@ mod crash;
 mod desk;
 mod edge;
 mod gpd_crash;
+mod identity;
 mod imports;
 mod integrations;
 mod mail;

@@ -130,4 +130,7 @@ pub struct Me {
     pub fiscal_code: Option<String>,
     pub phone: Option<String>,
     pub office_ids: Vec<String>,
+    /// SPID or CIE identifications of a citizen (empty for one registered with a document).
+    #[serde(default)]
+    pub identities: Vec<crate::api::Identification>,
 }

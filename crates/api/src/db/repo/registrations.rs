@@ -76,3 +76,23 @@ pub fn review(
     .execute(conn)
     .map(|n| n == 1)
 }
+
+/// A pending registration of `user_id` approved because the person signed in with SPID or
+/// CIE (no reviewer: the identity provider identified them).
+pub fn approve_pending_of(
+    conn: &mut DbConn,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        registrations::table
+            .filter(registrations::user_id.eq(user_id))
+            .filter(registrations::status.ne("approved")),
+    )
+    .set((
+        registrations::status.eq("approved"),
+        registrations::reviewed_at.eq(at),
+        registrations::rejection_reason.eq(None::<String>),
+    ))
+    .execute(conn)
+}

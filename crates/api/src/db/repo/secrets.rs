@@ -5,9 +5,16 @@ use base64::Engine;
 use diesel::prelude::*;
 use rand::RngCore;
 
-use crate::db::schema::{app_secrets, channel_settings, mailboxes, pagopa_settings};
+use crate::db::schema::{
+    app_secrets, channel_settings, identity_providers, mailboxes, pagopa_settings,
+};
 use crate::db::{DbConn, DbError};
 use crate::secret_key::{Column, SealError, SecretKey, sealed_with};
+
+/// The row an identity provider's sealed key is bound to.
+pub fn identity_key_row(tenant_id: &str, provider: domain::identity::IdentityProvider) -> String {
+    format!("{tenant_id}/{provider}")
+}
 
 /// The named secret, generated (48 random bytes, base64) on first use; stored sealed.
 pub fn get_or_create(conn: &mut DbConn, key: &SecretKey, name: &str) -> Result<String, DbError> {
@@ -194,6 +201,31 @@ pub fn reseal_all(
             .set(pagopa_settings::fdr_subscription_key.eq(v))
             .execute(conn)?;
     }
+    let keys: Vec<(String, domain::identity::IdentityProvider, Option<String>)> =
+        identity_providers::table
+            .select((
+                identity_providers::tenant_id,
+                identity_providers::provider,
+                identity_providers::private_key,
+            ))
+            .filter(identity_providers::private_key.is_not_null())
+            .load(conn)?;
+    for (tenant, provider, value) in keys {
+        let Some(value) = value else { continue };
+        let v = reseal_value(
+            &value,
+            Column::IdentityProviderKey,
+            &identity_key_row(&tenant, provider),
+            from,
+            to,
+            discard_unreadable,
+            &mut done,
+        )
+        .map_err(err)?;
+        diesel::update(identity_providers::table.find((&tenant, provider)))
+            .set(identity_providers::private_key.eq(v))
+            .execute(conn)?;
+    }
     let secrets: Vec<(String, String)> = app_secrets::table
         .select((app_secrets::name, app_secrets::value))
         .load(conn)?;
@@ -242,6 +274,10 @@ pub fn sealing_keys(conn: &mut DbConn) -> Result<Vec<String>, DbError> {
         .select(pagopa_settings::fdr_subscription_key)
         .load(conn)?;
     values.extend(fdr);
+    let keys: Vec<Option<String>> = identity_providers::table
+        .select(identity_providers::private_key)
+        .load(conn)?;
+    values.extend(keys);
     let secrets: Vec<String> = app_secrets::table.select(app_secrets::value).load(conn)?;
     values.extend(secrets.into_iter().map(Some));
     let mut ids: Vec<String> = values

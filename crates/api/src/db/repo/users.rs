@@ -46,6 +46,20 @@ pub fn find_by_username(
         .optional()
 }
 
+/// The account with this codice fiscale (upper-case), whatever its e-mail.
+pub fn find_by_fiscal_code(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    fiscal_code: &str,
+) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::tenant_id.eq(tenant_id))
+        .filter(users::fiscal_code.eq(fiscal_code))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn find_by_email(
     conn: &mut DbConn,
     tenant_id: &str,
