@@ -208,10 +208,20 @@ impl ProviderConfig {
     }
 }
 
-/// The path in the SPA a sign-in returns to: one of the app's own paths, never another site.
+/// The fragment on the address a sign-in at a provider lands on: it tells the app, which
+/// cannot see the HttpOnly session cookie, to pick the new session up.
+pub const SIGNED_IN_FRAGMENT: &str = "accesso-eseguito";
+
+/// Where the browser goes after a sign-in at a provider.
+pub fn landing(return_path: &str) -> String {
+    format!("{return_path}#{SIGNED_IN_FRAGMENT}")
+}
+
+/// The path in the SPA a sign-in returns to: one of the app's own paths, never another site
+/// (any fragment dropped).
 pub fn safe_return_path(raw: Option<&str>) -> String {
     const DEFAULT: &str = "/area-personale";
-    match raw.map(str::trim) {
+    match raw.map(|r| r.split('#').next().unwrap_or_default().trim()) {
         Some(p)
             if p.starts_with('/')
                 && !p.starts_with("//")
@@ -406,6 +416,8 @@ mod tests {
     #[test]
     fn return_paths_stay_in_the_app() {
         assert_eq!(safe_return_path(Some("/pratiche/1")), "/pratiche/1");
+        assert_eq!(safe_return_path(Some("/pratiche/1#x")), "/pratiche/1");
+        assert_eq!(landing("/pratiche/1"), "/pratiche/1#accesso-eseguito");
         for bad in [
             "https://evil.example",
             "//evil.example",

@@ -325,10 +325,18 @@ pub async fn login(body: &LoginRequest) -> ApiResult<()> {
     Ok(())
 }
 
-pub async fn logout() {
+/// Signs out; for a session begun at SPID or CIE, the provider's address that ends its
+/// session too.
+pub async fn logout() -> Option<String> {
     // The server clears the cookie; locally the token goes whatever the answer.
-    let _ = call::<serde_json::Value>(Method::POST, "/auth/logout", Body::Empty).await;
+    let out = call::<domain::api::LoggedOut>(Method::POST, "/auth/logout", Body::Empty).await;
     set_token(None);
+    out.ok().and_then(|o| o.end_session_url)
+}
+
+/// The digital identities (SPID, CIE) the Comune has enabled.
+pub async fn sign_in_providers() -> ApiResult<Vec<domain::api::SignInProvider>> {
+    get_list("/auth/oidc/providers").await
 }
 
 /// Asks for a password-reset link; the answer is the same whether the address has an
@@ -593,6 +601,22 @@ pub async fn settings() -> ApiResult<Settings> {
 
 pub async fn update_settings(body: &UpdateSettings) -> ApiResult<Settings> {
     call(Method::PUT, "/settings", Body::json(body)).await
+}
+
+pub async fn identity_providers() -> ApiResult<Vec<domain::api::IdentityProviderSettings>> {
+    get_list("/settings/identity-providers").await
+}
+
+pub async fn update_identity_provider(
+    provider: domain::identity::IdentityProvider,
+    body: &domain::api::UpdateIdentityProvider,
+) -> ApiResult<domain::api::IdentityProviderSettings> {
+    call(
+        Method::PUT,
+        &format!("/settings/identity-providers/{provider}"),
+        Body::json(body),
+    )
+    .await
 }
 
 pub async fn create_office(body: &SaveOffice) -> ApiResult<Office> {

@@ -86,3 +86,24 @@ pub fn load_page(path: &str, replace: bool) {
         };
     }
 }
+
+/// Whether the address ends in `#<fragment>`; if so the fragment is removed from it
+/// (without a reload or a history entry).
+pub fn take_fragment(fragment: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let location = window.location();
+    if location.hash().ok().as_deref() != Some(&format!("#{fragment}")) {
+        return false;
+    }
+    let clean = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean));
+    }
+    true
+}

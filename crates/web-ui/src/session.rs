@@ -48,9 +48,18 @@ impl Session {
         Ok(me)
     }
 
-    pub async fn logout(self) {
-        api::logout().await;
+    /// Signs out. Returns false when the browser is leaving for the identity provider
+    /// (SPID, CIE), which ends its own session and sends it back to the portal.
+    pub async fn logout(self) -> bool {
+        let provider_logout = api::logout().await;
         self.forget();
+        match provider_logout {
+            Some(url) => {
+                browser::load_page(&url, false);
+                false
+            }
+            None => true,
+        }
     }
 
     /// Forgets the user in this tab without asking the server (whose session is over).
@@ -74,6 +83,10 @@ pub fn provide_session() -> Session {
         session.ended.set(true);
         session.forget();
     });
+    // Back from SPID or CIE with a session cookie the app cannot see (HttpOnly).
+    if browser::take_fragment(domain::identity::SIGNED_IN_FRAGMENT) {
+        browser::local_storage_set(SIGNED_IN_HINT, "1");
+    }
     if browser::local_storage_get(SIGNED_IN_HINT).is_none() {
         session.ready.set(true);
         return session;

@@ -147,7 +147,11 @@ async fn sign_in_callback(
     gone.make_removal();
     Ok(match outcome {
         Ok(done) => {
-            let mut res = super::auth::session_redirect(&state, done.session, &done.return_to);
+            let mut res = super::auth::session_redirect(
+                &state,
+                done.session,
+                &domain::identity::landing(&done.return_to),
+            );
             res.add_cookie(&gone)
                 .map_err(|e| ApiError::Internal(e.into()))?;
             res

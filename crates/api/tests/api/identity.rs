@@ -266,7 +266,10 @@ async fn spid_first_login_creates_a_verified_account_and_links_later_ones(app: T
     assert_eq!(listed[0]["start_url"], "/api/v1/auth/oidc/spid/start");
 
     let (b, landed) = sign_in(&app, "spid", "mario.rossi").await;
-    assert_eq!(landed, "/pratiche", "back where the citizen asked");
+    assert_eq!(
+        landed, "/pratiche#accesso-eseguito",
+        "back where the citizen asked"
+    );
     let me = session(&app, &b).await.expect("signed in");
     assert_eq!(me["fiscal_code"], "RSSMRA80A01H501U");
     assert_eq!(me["first_name"], "Mario");
@@ -338,7 +341,7 @@ async fn spid_links_an_account_registered_with_a_document(app: TestApp) {
     assert_eq!(app.login("laura@example.it", PASSWORD).await.status(), 403);
 
     let (b, landed) = sign_in(&app, "cie", "laura.bianchi").await;
-    assert_eq!(landed, "/pratiche");
+    assert_eq!(landed, "/pratiche#accesso-eseguito");
     let me = session(&app, &b).await.expect("signed in");
     assert_eq!(me["fiscal_code"], CF_C);
     assert_eq!(
@@ -366,7 +369,7 @@ async fn every_bad_answer_is_refused_without_a_session(app: TestApp) {
     let client_id = configure(&app, &admin, "spid", &op).await;
     // One good sign-in first: its nonce is the one a replay would carry.
     let (_, landed) = sign_in(&app, "spid", "giulia.verdi").await;
-    assert_eq!(landed, "/pratiche");
+    assert_eq!(landed, "/pratiche#accesso-eseguito");
 
     for f in [
         "wrong_audience",

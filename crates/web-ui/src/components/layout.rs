@@ -82,7 +82,9 @@ pub fn Header() -> impl IntoView {
     let logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
-            session.logout().await;
+            if !session.logout().await {
+                return;
+            }
             // Staff stay in the console, at its sign-in page.
             let after = if kind == AppKind::Console {
                 kind.login_path()

@@ -93,6 +93,11 @@ pub static TEXTS: Texts = Texts {
     password_changed: "Password updated: sign in with your new password.",
     username_required: "Enter your e-mail or tax code",
     password_required: "Enter your password",
+    digital_identity_heading: "With a digital identity",
+    digital_identity_intro: "Sign in with SPID, the Public Digital Identity System, or with the Electronic Identity Card: no registration needed.",
+    sign_in_with: |p| format!("Sign in with {p}"),
+    password_heading: "With e-mail and password",
+    identity_sign_in_failed: "Sign-in failed",
 
     wizard_title: "New request",
     wizard_steps: [

@@ -93,6 +93,11 @@ pub static TEXTS: Texts = Texts {
     password_changed: "Password aggiornata: accedi con la nuova password.",
     username_required: "Inserisci l'e-mail o il codice fiscale",
     password_required: "Inserisci la password",
+    digital_identity_heading: "Con identità digitale",
+    digital_identity_intro: "Entra con SPID, il Sistema Pubblico di Identità Digitale, o con la Carta d'Identità Elettronica: non serve registrarsi.",
+    sign_in_with: |p| format!("Entra con {p}"),
+    password_heading: "Con e-mail e password",
+    identity_sign_in_failed: "Accesso non riuscito",
 
     wizard_title: "Nuova richiesta",
     wizard_steps: [

@@ -122,6 +122,11 @@ pub struct Texts {
     pub password_changed: &'static str,
     pub username_required: &'static str,
     pub password_required: &'static str,
+    pub digital_identity_heading: &'static str,
+    pub digital_identity_intro: &'static str,
+    pub sign_in_with: fn(&str) -> String,
+    pub password_heading: &'static str,
+    pub identity_sign_in_failed: &'static str,
 
     // wizard
     pub wizard_title: &'static str,

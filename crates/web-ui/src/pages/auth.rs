@@ -13,7 +13,7 @@ use web_sys::File;
 use crate::api::{self, ApiError};
 use crate::app::{RECOVERY_PATH, go, rel_for, use_app_kind};
 use crate::components::{
-    Checkbox, Crumb, ErrorAlert, FileInput, FormState, Page, ProgressBar, TextInput,
+    Checkbox, Crumb, ErrorAlert, FileInput, FormState, Icon, Page, ProgressBar, TextInput,
 };
 use crate::i18n::{texts, tr, trs, use_i18n};
 use crate::session::use_session;
@@ -72,6 +72,10 @@ pub fn SignIn(
     let password = RwSignal::new(String::new());
     let form = FormState::new();
     let password_changed = query.with_untracked(|q| q.get("reset")).as_deref() == Some("ok");
+    // Back from SPID or CIE without a session: why, in the citizen's words.
+    let identity_failure = query
+        .with_untracked(|q| q.get("accesso"))
+        .and_then(|c| domain::identity::SignInFailure::parse(&c));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -135,7 +139,22 @@ pub fn SignIn(
                         {password_changed.then(|| {
                             view! { <div class="alert alert-success" role="status">{tr(|t| t.password_changed)}</div> }
                         })}
+                        {identity_failure.map(|f| {
+                            view! {
+                                <div class="alert alert-danger" role="alert">
+                                    <h2 class="h5">{tr(|t| t.identity_sign_in_failed)}</h2>
+                                    <p class="mb-0">
+                                        {move || match i18n.lang() {
+                                            Lang::It => f.message_it(),
+                                            Lang::En => f.message_en(),
+                                        }}
+                                    </p>
+                                </div>
+                            }
+                        })}
                         <p>{intro}</p>
+                        {(!staff).then(|| view! { <DigitalIdentity /> })}
+                        {(!staff).then(|| view! { <h2 class="h5 mt-4">{tr(|t| t.password_heading)}</h2> })}
                         <ErrorAlert error=form.alert fields=LOGIN_FIELDS />
                         <form on:submit=submit novalidate>
                             <TextInput
@@ -177,6 +196,60 @@ pub fn SignIn(
             </div>
         </div>
     }
+}
+
+/// "Entra con SPID" and "Entra con CIE", for the identities the Comune has enabled (AgID's
+/// buttons: the primary blue, the identity's name in the label). Nothing when none is.
+#[component]
+fn DigitalIdentity() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let providers =
+        LocalResource::new(|| async { api::sign_in_providers().await.unwrap_or_default() });
+    let next = safe_next(query.with_untracked(|q| q.get("next")));
+    move || {
+        let list = providers.get().unwrap_or_default();
+        (!list.is_empty()).then(|| {
+            let buttons = list
+                .into_iter()
+                .map(|p| {
+                    let href = match &next {
+                        Some(n) => format!("{}?return_to={}", p.start_url, query_value(n)),
+                        None => p.start_url.clone(),
+                    };
+                    let label = p.label.clone();
+                    view! {
+                        <a
+                            class="btn btn-primary btn-icon me-2 mb-2"
+                            href=href
+                            rel="external"
+                            data-element=format!("{}-login", p.provider)
+                        >
+                            <Icon name="it-user" class="icon-white me-2" />
+                            <span>{move || (i18n.t().sign_in_with)(&label)}</span>
+                        </a>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="mb-4" aria-labelledby="digital-identity">
+                    <h2 class="h5" id="digital-identity">{tr(|t| t.digital_identity_heading)}</h2>
+                    <p>{tr(|t| t.digital_identity_intro)}</p>
+                    <div>{buttons}</div>
+                </section>
+            }
+        })
+    }
+}
+
+/// A path as a query value (it is already one of the app's own paths).
+fn query_value(path: &str) -> String {
+    path.chars()
+        .map(|c| match c {
+            '%' | '&' | '#' | '+' | '?' | '=' | ' ' => format!("%{:02X}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 #[derive(Clone, Default)]

@@ -5,6 +5,7 @@ pub mod agenda;
 mod audit;
 pub mod desks;
 mod detail;
+pub mod identity_settings;
 pub mod imports;
 pub mod mail_settings;
 pub mod pagopa_settings;
@@ -139,6 +140,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                                             <ul class="link-list">
                                                 {ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}
                                                 {link(pagopa_settings::PATH, pagopa_settings::nav_label())}
+                                                {link(identity_settings::PATH, identity_settings::nav_label())}
                                                 {AGENDA_ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trag(l))).collect_view()}
                                             </ul>
                                         }
