@@ -5,7 +5,9 @@
 #   ./scripts/run.sh --demo   seed the demo Comune first (idempotent) and print its accounts;
 #                             with pagoPA against the LOCAL TEST PLATFORM (no real money):
 #                             scripts/fakes/pagopa.py on 127.0.0.1:8091
-#                             (SPORTELLO_DEMO_PAGOPA_PORT), stopped with the server
+#                             (SPORTELLO_DEMO_PAGOPA_PORT), and SPID/CIE sign-in against
+#                             the TEST identity provider scripts/oidc/op.py on 127.0.0.1:8092
+#                             (SPORTELLO_DEMO_OIDC_PORT), both stopped with the server
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -26,13 +28,22 @@ if [ "${1:-}" = "--demo" ]; then
   PAGOPA_KEY="demo-gpd-subscription-key"
   /usr/bin/python3 "$ROOT/scripts/fakes/pagopa.py" "$PAGOPA_PORT" "$PAGOPA_KEY" >"$ROOT/data/pagopa-test-platform.log" 2>&1 &
   PAGOPA_PID=$!
-  trap 'kill "$PAGOPA_PID" 2>/dev/null || true' EXIT
+  OIDC_DIR="$ROOT/data/oidc-test-provider"
+  mkdir -p "$OIDC_DIR"
+  trap 'kill "$PAGOPA_PID" 2>/dev/null || true; oidc_op_stop "$OIDC_DIR"' EXIT
   wait_port "$PAGOPA_PORT"
   log "local pagoPA test platform on http://127.0.0.1:$PAGOPA_PORT (not the real pagoPA)"
+  # The test identity provider (a real OpenID provider on idpyoidc, with test identities):
+  # "Entra con SPID" and "Entra con CIE" lead there. Not SPID: see the README for the proxy.
+  OIDC_URL="$(oidc_op_start "$OIDC_DIR" "${SPORTELLO_DEMO_OIDC_PORT:-8092}")"
+  log "test identity provider (SPID/CIE) on $OIDC_URL: users mario.rossi, laura.bianchi, giulia.verdi, password test"
+  [ -f "$OIDC_DIR/rp-key.pem" ] ||
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$OIDC_DIR/rp-key.pem" 2>/dev/null
   export SPORTELLO_ALLOW_LOOPBACK_INTEGRATIONS=true
   export SPORTELLO_PUBLIC_URL="${SPORTELLO_PUBLIC_URL:-http://${SPORTELLO_BIND:-127.0.0.1:8080}}"
   export SPORTELLO_PAGOPA_POLL_SECONDS="${SPORTELLO_PAGOPA_POLL_SECONDS:-5}"
-  "$BIN" seed-demo --pagopa-url "http://127.0.0.1:$PAGOPA_PORT" --pagopa-key "$PAGOPA_KEY"
+  "$BIN" seed-demo --pagopa-url "http://127.0.0.1:$PAGOPA_PORT" --pagopa-key "$PAGOPA_KEY" \
+    --oidc-url "$OIDC_URL" --oidc-key-file "$OIDC_DIR/rp-key.pem"
   log "Sportello on http://${SPORTELLO_BIND:-127.0.0.1:8080} (Ctrl-C to stop)"
   # Not exec: the trap stops the test platform when the server ends.
   "$BIN" serve

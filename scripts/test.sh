@@ -15,6 +15,8 @@ apt_install postgresql libpq-dev
 # pdftotext reads back the statement PDFs in the API tests; pdftoppm renders the payment
 # notices, whose QR codes zbarimg and Poste DataMatrix dmtxread decode back.
 apt_install poppler-utils zbar-tools dmtx-utils
+# openssl makes the relying party's keys in the SPID/CIE tests, as an administrator would.
+apt_install openssl
 
 log "format and lints"
 cargo fmt --all --check
@@ -26,7 +28,8 @@ cargo build --locked -p domain --target wasm32-unknown-unknown
 PGDIR="$(mktemp -d /tmp/sportello-pg.XXXXXX)"
 MAILDIR="$(mktemp -d /tmp/sportello-mail.XXXXXX)"
 PAGOPADIR="$(mktemp -d /tmp/sportello-pagopa.XXXXXX)"
-trap 'pg_stop "$PGDIR"; mail_servers_stop "$MAILDIR"; pagopa_fake_stop "$PAGOPADIR"' EXIT
+OIDCDIR="$(mktemp -d /tmp/sportello-oidc.XXXXXX)"
+trap 'pg_stop "$PGDIR"; mail_servers_stop "$MAILDIR"; pagopa_fake_stop "$PAGOPADIR"; oidc_op_stop "$OIDCDIR"' EXIT
 PORT=$((20000 + RANDOM % 20000))
 export TEST_DATABASE_URL="$(pg_start "$PGDIR" "$PORT")"
 log "PostgreSQL test cluster on port $PORT"
@@ -34,6 +37,9 @@ mail_servers_start "$MAILDIR"
 log "Dovecot IMAP on $SPORTELLO_TEST_IMAP, SMTP sink on $SPORTELLO_TEST_SMTP (Maildir $SPORTELLO_TEST_SMTP_MAILDIR)"
 pagopa_fake_start "$PAGOPADIR"
 log "local pagoPA (GPD and Checkout) on $SPORTELLO_TEST_PAGOPA"
+# The SPID/CIE tests sign in at a real OpenID provider (idpyoidc, from PyPI) on loopback.
+export SPORTELLO_TEST_OIDC="$(oidc_op_start "$OIDCDIR" "$(free_port)")"
+log "test OpenID provider (SPID/CIE) on $SPORTELLO_TEST_OIDC"
 
 log "unit, property and integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p domain -p api

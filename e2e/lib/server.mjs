@@ -101,6 +101,42 @@ export async function startPagopa() {
   }
 }
 
+/**
+ * The test OpenID provider for SPID and CIE (`scripts/oidc/op.py`, in the venv that
+ * `scripts/test.sh` makes with `oidc_venv`) on a free loopback port; `stop()` ends it.
+ */
+export async function startOidc() {
+  const python = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'venv-oidc', 'bin', 'python');
+  if (!existsSync(python)) throw new Error(`${python} is missing: run scripts/test.sh (or oidc_venv from scripts/lib.sh)`);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(python, [join(ROOT, 'scripts', 'oidc', 'op.py'), '--port', String(port)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((ok) => child.once('exit', ok));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`scripts/oidc/op.py exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/_test/health`);
+      if (res.ok) return { url, stop };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('the test OpenID provider did not start');
+    }
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
 /** The server for this run: the shared one (SPORTELLO_URL) or a new one. */
 export async function startServer() {
   if (process.env.SPORTELLO_URL) {
@@ -119,6 +155,16 @@ export async function startServer() {
   // The local pagoPA (GPD and Checkout, scripts/fakes/pagopa.py): the demo Comune is set up
   // against it, so the demo taxpayer has notices and pays them on its Checkout page.
   const pagopa = await startPagopa();
+  // The test OpenID provider: the demo Comune has "Entra con SPID" and "Entra con CIE".
+  let oidc;
+  try {
+    oidc = await startOidc();
+  } catch (e) {
+    await pagopa.stop();
+    throw e;
+  }
+  const oidcKey = join(dir, 'oidc-rp.pem');
+  execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', oidcKey]);
   const env = {
     ...process.env,
     DATABASE_URL: `sqlite://${join(dir, 'sportello.db')}`,
@@ -145,15 +191,23 @@ export async function startServer() {
   try {
     demo = parseSeed(
       execFileSync(bin, ['seed-demo'], {
-        env: { ...env, SPORTELLO_DEMO_PAGOPA_URL: pagopa.url, SPORTELLO_DEMO_PAGOPA_KEY: pagopa.key },
+        env: {
+          ...env,
+          SPORTELLO_DEMO_PAGOPA_URL: pagopa.url,
+          SPORTELLO_DEMO_PAGOPA_KEY: pagopa.key,
+          SPORTELLO_DEMO_OIDC_URL: oidc.url,
+          SPORTELLO_DEMO_OIDC_KEY_FILE: oidcKey,
+        },
         encoding: 'utf8',
       }),
     );
   } catch (e) {
     await pagopa.stop();
+    await oidc.stop();
     throw e;
   }
   demo.pagopa = pagopa.url;
+  demo.oidc = oidc.url;
 
   mkdirSync(ARTIFACTS, { recursive: true });
   const logPath = join(ARTIFACTS, `server-${port}.log`);
@@ -170,6 +224,7 @@ export async function startServer() {
       clearTimeout(timer);
     }
     await pagopa.stop();
+    await oidc.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {

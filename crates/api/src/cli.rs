@@ -57,6 +57,13 @@ enum Command {
             default_value = ""
         )]
         pagopa_key: String,
+        /// Also set up SPID and CIE sign-in against this OpenID provider: the local test
+        /// provider `scripts/oidc/op.py`, which `scripts/run.sh --demo` starts.
+        #[arg(long, env = "SPORTELLO_DEMO_OIDC_URL", requires = "oidc_key_file")]
+        oidc_url: Option<String>,
+        /// The relying party's RSA private key (PEM) for the test provider.
+        #[arg(long, env = "SPORTELLO_DEMO_OIDC_KEY_FILE")]
+        oidc_key_file: Option<std::path::PathBuf>,
     },
     /// Print the OpenAPI document of the REST API.
     Openapi,
@@ -110,11 +117,20 @@ pub fn main() -> ExitCode {
         Command::SeedDemo {
             pagopa_url,
             pagopa_key,
+            oidc_url,
+            oidc_key_file,
         } => crate::seed::demo(&cli.config)
             .and_then(|report| match pagopa_url {
                 Some(url) => crate::seed::demo_pagopa(&cli.config, &url, &pagopa_key)
                     .map(|more| format!("{report}\n{more}")),
                 None => Ok(report),
+            })
+            .and_then(|report| match (oidc_url, oidc_key_file) {
+                (Some(url), Some(file)) => std::fs::read_to_string(&file)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
+                    .and_then(|pem| crate::seed::demo_identity(&cli.config, &url, &pem))
+                    .map(|more| format!("{report}\n{more}")),
+                _ => Ok(report),
             })
             .map(|report| println!("{report}")),
         // Through the secret key, so clear text left from an older version is sealed

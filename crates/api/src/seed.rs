@@ -336,6 +336,98 @@ pub fn demo_pagopa(config: &Config, url: &str, key: &str) -> anyhow::Result<Stri
     ))
 }
 
+/// Sets up "Entra con SPID" and "Entra con CIE" for the demo Comune against the OpenID
+/// provider at `url` (the local test provider `scripts/oidc/op.py`, which `scripts/run.sh
+/// --demo` starts): registers a client for each at its registration endpoint (RFC 7591,
+/// which the test provider offers; a production proxy registers clients by hand) with the
+/// public half of `key_pem`, and enables both, as an administrator would in
+/// `PUT /settings/identity-providers/{provider}`.
+pub fn demo_identity(config: &Config, url: &str, key_pem: &str) -> anyhow::Result<String> {
+    use domain::identity::{Assurance, IdentityProvider};
+
+    use crate::db::models::IdentityProviderRow;
+    use crate::db::repo::identity;
+    use crate::db::repo::secrets::identity_key_row;
+    use crate::secret_key::Column;
+    use crate::services::identity::client::ClientKey;
+    use crate::services::identity::settings::redirect_uri;
+
+    let public_url = config.public_url.clone().ok_or_else(|| {
+        anyhow::anyhow!("SPORTELLO_PUBLIC_URL is needed: the provider sends citizens back there")
+    })?;
+    let key = ClientKey::from_pem(key_pem).map_err(|e| anyhow::anyhow!("the key: {e}"))?;
+    let issuer = url.trim_end_matches('/').to_owned();
+    let (db, secret) = crate::startup::open_database(config)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let http = reqwest::Client::new();
+    let mut done = Vec::new();
+    for provider in IdentityProvider::ALL {
+        let body = serde_json::json!({
+            "client_name": format!("Sportello demo ({})", provider.label()),
+            "redirect_uris": [redirect_uri(&public_url, *provider)],
+            "post_logout_redirect_uris": [format!("{}/", public_url.trim_end_matches('/'))],
+            "jwks": key.jwks(),
+            "token_endpoint_auth_method": "private_key_jwt",
+            "response_types": ["code"],
+            "grant_types": ["authorization_code"],
+        });
+        let client_id = runtime.block_on(async {
+            let discovery: serde_json::Value = http
+                .get(format!("{issuer}/.well-known/openid-configuration"))
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            let endpoint = discovery["registration_endpoint"]
+                .as_str()
+                .ok_or_else(|| anyhow::anyhow!("{issuer} offers no client registration"))?
+                .to_owned();
+            let reg: serde_json::Value = http
+                .post(endpoint)
+                .json(&body)
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            reg["client_id"]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| anyhow::anyhow!("no client_id in the registration"))
+        })?;
+        db.write_tx(|c| {
+            let tenant = tenants::default_tenant(c)?
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("seed the demo Comune first")))?;
+            identity::save_provider(
+                c,
+                &IdentityProviderRow {
+                    tenant_id: tenant.id.clone(),
+                    provider: *provider,
+                    enabled: true,
+                    issuer: Some(issuer.clone()),
+                    client_id: Some(client_id.clone()),
+                    level: Assurance::L2,
+                    private_key: Some(secret.seal(
+                        key_pem.trim(),
+                        Column::IdentityProviderKey,
+                        &identity_key_row(&tenant.id, *provider),
+                    )),
+                    updated_at: Utc::now().naive_utc(),
+                },
+            )?;
+            Ok::<_, ApiError>(())
+        })?;
+        done.push(provider.label());
+    }
+    Ok(format!(
+        "{} sign-in is set up against the test identity provider {issuer}:          log in as mario.rossi, laura.bianchi or giulia.verdi (password: test).",
+        done.join(" and ")
+    ))
+}
+
 /// The demo desk (weekday mornings, Tuesday and Friday afternoons, in person or by video),
 /// a pickup zone and the catalogue of what it collects.
 fn demo_agenda(
