@@ -176,16 +176,21 @@ async fn callback(b: &reqwest::Client, url: &str) -> String {
     res.headers()[LOCATION].to_str().unwrap().to_owned()
 }
 
-/// The browser's session: `/me` through the refresh cookie, or the refresh's status.
-async fn session(app: &TestApp, b: &reqwest::Client) -> Result<Value, u16> {
+/// The browser's access token through its refresh cookie, or the refresh's status.
+async fn access_token(app: &TestApp, b: &reqwest::Client) -> Result<String, u16> {
     let res = b.post(app.url("/auth/refresh")).send().await.unwrap();
     if res.status() != 200 {
         return Err(res.status().as_u16());
     }
-    let token = res.json::<Value>().await.unwrap()["access_token"]
+    Ok(res.json::<Value>().await.unwrap()["access_token"]
         .as_str()
         .unwrap()
-        .to_owned();
+        .to_owned())
+}
+
+/// The browser's session: `/me` through the refresh cookie, or the refresh's status.
+async fn session(app: &TestApp, b: &reqwest::Client) -> Result<Value, u16> {
+    let token = access_token(app, b).await?;
     Ok(b.get(app.url("/me"))
         .bearer_auth(token)
         .send()
@@ -280,6 +285,34 @@ async fn spid_first_login_creates_a_verified_account_and_links_later_ones(app: T
     assert_eq!(me["identities"][0]["provider"], "spid");
     assert_eq!(me["identities"][0]["level"], "L2");
     assert_eq!(count_users(&app, "RSSMRA80A01H501U"), 1);
+
+    // He files a request; the desk sees how he was identified.
+    let token = access_token(&app, &b).await.unwrap();
+    let filed = app
+        .post_json(
+            "/requests",
+            Some(&token),
+            &json!({"type": "tari_reclamo", "subject": "Mancata raccolta",
+                    "description": "Il bidone dell'umido non è stato svuotato.",
+                    "fields": {"servizio": "raccolta"}}),
+        )
+        .await;
+    assert_eq!(filed.status(), 201);
+    let id = filed.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let seen: Value = app
+        .get(&format!("/requests/{id}"), Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen["citizen"]["identities"][0]["provider"], "spid",
+        "{seen}"
+    );
+    assert_eq!(seen["citizen"]["identities"][0]["level"], "L2");
 
     // A second sign-in reaches the same account.
     let (b2, _) = sign_in(&app, "spid", "mario.rossi").await;

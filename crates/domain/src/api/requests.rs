@@ -93,6 +93,10 @@ pub struct CitizenSummary {
     pub fiscal_code: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// SPID or CIE identifications of the citizen; given by `GET /requests/{id}` (lists
+    /// leave it empty).
+    #[serde(default)]
+    pub identities: Vec<crate::api::Identification>,
 }
 
 /// A request (istanza) as its citizen and the desk see it.

@@ -145,6 +145,11 @@ pub fn counts(
 pub fn get(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<RequestView> {
     state.db.read(|c| {
         let row = load_visible(c, user, id)?;
-        render(c, user, row)
+        let mut view = render(c, user, row)?;
+        // How the citizen was identified: the desk checks it before acting on a request.
+        if let Some(citizen) = view.citizen.as_mut() {
+            citizen.identities = crate::services::identity::signin::identities_of(c, &citizen.id)?;
+        }
+        Ok::<_, crate::error::ApiError>(view)
     })
 }

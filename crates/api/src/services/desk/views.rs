@@ -74,6 +74,7 @@ impl People {
                 fiscal_code: u.fiscal_code.clone(),
                 email: u.email.clone().or_else(|| row.contact_email.clone()),
                 phone: u.phone.clone(),
+                identities: Vec::new(),
             });
         let directory = &tenant.directory;
         RequestView {

@@ -163,9 +163,22 @@ fn RequestData(r: RequestView) -> impl IntoView {
             .flatten()
             .collect::<Vec<_>>()
             .join(" · ");
+        // "SPID L2", "CIE L3": how the citizen was identified (none: by document).
+        let identified = c
+            .identities
+            .iter()
+            .map(|i| format!("{} {}", i.provider.label(), i.level))
+            .collect::<Vec<_>>()
+            .join(", ");
         view! {
             <dt class="col-sm-4">{tr(|t| t.citizen)}</dt>
-            <dd class="col-sm-8">{c.name}<span class="d-block small">{contact}</span></dd>
+            <dd class="col-sm-8">
+                {c.name}
+                <span class="d-block small">{contact}</span>
+                {(!identified.is_empty()).then(|| view! {
+                    <span class="badge bg-success mt-1" data-testid="identified-with">{identified}</span>
+                })}
+            </dd>
         }
     });
     // The type's own labels (and option labels) for the fields, in the form's order;
