@@ -197,3 +197,49 @@ tools_venv() {
   fi
   echo "$venv"
 }
+
+# oidc_venv : a Python virtualenv under target/ with the test OpenID provider's pinned
+# libraries (scripts/oidc/requirements.txt, PyPI: idpyoidc and its dependencies). Installed
+# once, and again when requirements.txt changes (its sha256 is kept in the venv). Prints the
+# venv's path.
+oidc_venv() {
+  local venv="$ROOT/target/venv-oidc" req="$ROOT/scripts/oidc/requirements.txt" sum
+  sum=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$sum" ]; then
+    log "installing the test OpenID provider's libraries (PyPI) into target/venv-oidc"
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req" >&2
+    echo "$sum" > "$venv/.requirements.sha256"
+  fi
+  echo "$venv"
+}
+
+# oidc_op_start DIR [PORT] : the test OpenID provider (scripts/oidc/op.py, idpyoidc) on
+# loopback, its log (DIR/oidc-op.log), pid (DIR/oidc-op.pid) and keys (DIR/state) under DIR.
+# Waits for /_test/health (30 s at most) and prints its issuer, http://127.0.0.1:PORT.
+oidc_op_start() {
+  local dir="$1" port="${2:-$(free_port)}" venv issuer i
+  venv=$(oidc_venv)
+  mkdir -p "$dir/state"
+  issuer="http://127.0.0.1:$port"
+  "$venv/bin/python" "$ROOT/scripts/oidc/op.py" --port "$port" --issuer "$issuer" \
+    --state-dir "$dir/state" >"$dir/oidc-op.log" 2>&1 &
+  echo $! > "$dir/oidc-op.pid"
+  for i in $(seq 1 300); do
+    if curl -fsS -o /dev/null "$issuer/_test/health" 2>/dev/null; then
+      echo "$issuer"
+      return 0
+    fi
+    if ! kill -0 "$(cat "$dir/oidc-op.pid")" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  echo "the test OpenID provider did not start on $issuer; the end of $dir/oidc-op.log:" >&2
+  tail -n 40 "$dir/oidc-op.log" >&2
+  return 1
+}
+
+oidc_op_stop() {
+  local dir="$1"
+  [ -f "$dir/oidc-op.pid" ] && kill "$(cat "$dir/oidc-op.pid")" 2>/dev/null || true
+  rm -f "$dir/oidc-op.pid"
+}

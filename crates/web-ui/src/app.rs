@@ -18,7 +18,8 @@ pub enum AppKind {
     /// "La mia posizione" (the citizen's taxpayer account and plan simulator): loaded on
     /// demand, out of the portal's first load.
     Account,
-    /// The password-recovery pages: rarely visited, so kept out of the portal's first load.
+    /// Signing in (with SPID, CIE or a password), registering and recovering the password:
+    /// a visit needs them once, so they are kept out of the portal's first load.
     Recovery,
     /// Appointment and pickup booking: a Comune's site links straight there, so it loads
     /// on its own, and the portal's first load does not carry it.
@@ -35,7 +36,7 @@ impl AppKind {
             Self::Account
         } else if path == "/console" || path.starts_with("/console/") {
             Self::Console
-        } else if path == RECOVERY_PATH {
+        } else if path == RECOVERY_PATH || path == LOGIN_PATH || path == REGISTER_PATH {
             Self::Recovery
         } else if path == BOOKING_PATH || path.starts_with("/prenotazioni/") || path == PICKUP_PATH
         {
@@ -48,9 +49,8 @@ impl AppKind {
     /// This app's sign-in page: the console has its own, for staff.
     pub fn login_path(self) -> &'static str {
         match self {
-            Self::Account => "/accedi",
             Self::Console => "/console/accedi",
-            Self::Portal | Self::Recovery | Self::Booking => "/accedi",
+            Self::Portal | Self::Account | Self::Recovery | Self::Booking => LOGIN_PATH,
         }
     }
 }
@@ -65,6 +65,12 @@ pub const PAYMENTS_PATH: &str = "/area-personale/avvisi";
 /// Asks for a reset link or, with `?token=`, sets a new password. The address the reset
 /// e-mails link to.
 pub const RECOVERY_PATH: &str = "/recupero-password";
+
+/// The citizens' sign-in page (in the [`AppKind::Recovery`] app).
+pub const LOGIN_PATH: &str = "/accedi";
+
+/// Registration with an identity document (in the [`AppKind::Recovery`] app).
+pub const REGISTER_PATH: &str = "/registrazione";
 
 /// "Prenota appuntamento"; a booking's own page is `/prenotazioni/{code}`.
 pub const BOOKING_PATH: &str = "/prenotazioni";
@@ -106,8 +112,6 @@ pub fn portal_routes() -> AnyView {
     view! {
         <Routes fallback=pages::NotFound>
             <Route path=path!("/") view=pages::Home />
-            <Route path=path!("/accedi") view=pages::Login />
-            <Route path=path!("/registrazione") view=pages::Register />
             <Route path=path!("/nuova-richiesta") view=pages::Wizard />
             <Route path=path!("/area-personale") view=pages::MyRequests />
             <Route path=path!("/area-personale/pratiche/:id") view=pages::RequestDetail />
@@ -170,6 +174,8 @@ pub fn recovery_routes() -> AnyView {
     view! {
         <Routes fallback=pages::NotFound>
             <Route path=path!("/recupero-password") view=pages::recovery::Recovery />
+            <Route path=path!("/accedi") view=pages::Login />
+            <Route path=path!("/registrazione") view=pages::Register />
         </Routes>
     }
     .into_any()

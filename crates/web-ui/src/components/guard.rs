@@ -38,8 +38,14 @@ pub fn RequireLogin(need: Need, children: ChildrenFn) -> impl IntoView {
                 location.pathname.get_untracked(),
                 location.search.get_untracked()
             );
+            // The sign-in page may be another app: the reason travels in the address.
+            let ended = if session.ended.get_untracked() {
+                "&sessione=scaduta"
+            } else {
+                ""
+            };
             format!(
-                "{}?next={}",
+                "{}?next={}{ended}",
                 kind.login_path(),
                 js_sys::encode_uri_component(&here)
             )

@@ -72,6 +72,8 @@ pub fn SignIn(
     let password = RwSignal::new(String::new());
     let form = FormState::new();
     let password_changed = query.with_untracked(|q| q.get("reset")).as_deref() == Some("ok");
+    let ended_elsewhere =
+        query.with_untracked(|q| q.get("sessione")).as_deref() == Some("scaduta");
     // Back from SPID or CIE without a session: why, in the citizen's words.
     let identity_failure = query
         .with_untracked(|q| q.get("accesso"))
@@ -130,7 +132,7 @@ pub fn SignIn(
                 <div class="col-12 col-md-8 col-lg-6">
                     <Page title no_breadcrumbs=staff>
                         {move || {
-                            session.ended.get().then(|| {
+                            (session.ended.get() || ended_elsewhere).then(|| {
                                 view! {
                                     <div class="alert alert-warning" role="alert">{tr(|t| t.session_ended)}</div>
                                 }
@@ -214,7 +216,7 @@ fn DigitalIdentity() -> impl IntoView {
                 .into_iter()
                 .map(|p| {
                     let href = match &next {
-                        Some(n) => format!("{}?return_to={}", p.start_url, query_value(n)),
+                        Some(n) => format!("{}?return_to={}", p.start_url, js_sys::encode_uri_component(n)),
                         None => p.start_url.clone(),
                     };
                     let label = p.label.clone();
@@ -240,16 +242,6 @@ fn DigitalIdentity() -> impl IntoView {
             }
         })
     }
-}
-
-/// A path as a query value (it is already one of the app's own paths).
-fn query_value(path: &str) -> String {
-    path.chars()
-        .map(|c| match c {
-            '%' | '&' | '#' | '+' | '?' | '=' | ' ' => format!("%{:02X}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
 }
 
 #[derive(Clone, Default)]
