@@ -38,7 +38,8 @@ log "Dovecot IMAP on $SPORTELLO_TEST_IMAP, SMTP sink on $SPORTELLO_TEST_SMTP (Ma
 pagopa_fake_start "$PAGOPADIR"
 log "local pagoPA (GPD and Checkout) on $SPORTELLO_TEST_PAGOPA"
 # The SPID/CIE tests sign in at a real OpenID provider (idpyoidc, from PyPI) on loopback.
-export SPORTELLO_TEST_OIDC="$(oidc_op_start "$OIDCDIR" "$(free_port)")"
+SPORTELLO_TEST_OIDC="$(oidc_op_start "$OIDCDIR" "$(free_port)")"
+export SPORTELLO_TEST_OIDC
 log "test OpenID provider (SPID/CIE) on $SPORTELLO_TEST_OIDC"
 
 log "unit, property and integration tests (SQLite and PostgreSQL)"

@@ -524,6 +524,15 @@ def registration(req, body):
     rep = serve("registration", req, json.dumps(meta))
     if rep.status == 200:
         rep.status = 201
+        answer = json.loads(rep.body)
+        uris = meta.get("post_logout_redirect_uris") or []
+        if isinstance(uris, str):
+            uris = [uris]
+        # idpyoidc 5.0.0 knows only the draft's single post_logout_redirect_uri; the final
+        # RP-Initiated Logout 1.0 has the list post_logout_redirect_uris.
+        SERVER.context.cdb[answer["client_id"]]["post_logout_redirect_uri"] = list(uris)
+        answer["post_logout_redirect_uris"] = list(uris)
+        rep.body = json.dumps(answer).encode()
     return rep
 
 
