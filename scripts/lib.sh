@@ -226,7 +226,8 @@ oidc_op_start() {
     --state-dir "$dir/state" >"$dir/oidc-op.log" 2>&1 &
   echo $! > "$dir/oidc-op.pid"
   for i in $(seq 1 300); do
-    if curl -fsS -o /dev/null "$issuer/_test/health" 2>/dev/null; then
+    # Its own answer (the pid), not that of another provider already on the port.
+    if curl -fsS "$issuer/_test/health" 2>/dev/null | grep -q "\"pid\": $(cat "$dir/oidc-op.pid")[,}]"; then
       echo "$issuer"
       return 0
     fi

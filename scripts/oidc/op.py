@@ -19,6 +19,7 @@ import http.cookies
 import json
 import logging
 import os
+import secrets
 import sys
 import tempfile
 import threading
@@ -33,8 +34,6 @@ from urllib.parse import urlsplit
 from cryptojwt.jwk.rsa import new_rsa_key
 from cryptojwt.jws.jws import JWS
 from cryptojwt.jws.jws import factory as jws_factory
-from cryptojwt.jwt import JWT
-from cryptojwt.key_bundle import KeyBundle
 from idpyoidc.message.oauth2 import ResponseMessage
 from idpyoidc.message.oidc import AccessTokenRequest
 from idpyoidc.message.oidc import AuthorizationRequest
@@ -170,6 +169,22 @@ class AtHashAccessTokenHelper(AccessTokenHelper):
             self._access_token = None
 
 
+def public_subject(state_dir):
+    """The subject identifier: a salted hash of the user name, its salt kept in the state
+    directory, so that a user's sub stays the same across restarts (and differs between OPs)."""
+    path = os.path.join(state_dir, "sub_salt")
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            f.write(secrets.token_hex(16))
+    with open(path) as f:
+        salt = f.read().strip()
+
+    def sub(uid, *args, **kwargs):
+        return hashlib.sha256(("%s|%s" % (salt, uid)).encode("utf-8")).hexdigest()
+
+    return sub
+
+
 # --- the idpyoidc configuration ------------------------------------------------------------
 
 def op_config(issuer, state_dir):
@@ -258,13 +273,10 @@ def op_config(issuer, state_dir):
         },
         "claims_interface": {"class": "idpyoidc.server.session.claims.ClaimsInterface", "kwargs": {}},
         "session_params": {
+            "sub_func": {"public": {"function": public_subject(state_dir)}},
             "encrypter": {
                 "kwargs": {
-                    # Kept in the state directory: the subject identifiers (a salted hash of
-                    # the user name) stay the same across restarts.
                     "keys": {
-                        "private_path": p("session_jwks.json"),
-                        "read_only": False,
                         "key_defs": [
                             {"type": "OCT", "use": ["enc"], "kid": "password"},
                             {"type": "OCT", "use": ["enc"], "kid": "salt"},
@@ -522,7 +534,7 @@ def registration(req, body):
     meta.setdefault("response_types", ["code"])
     meta.setdefault("grant_types", ["authorization_code"])
     rep = serve("registration", req, json.dumps(meta))
-    if rep.status == 200:
+    if rep.status in (200, 201):
         rep.status = 201
         answer = json.loads(rep.body)
         uris = meta.get("post_logout_redirect_uris") or []
@@ -530,7 +542,10 @@ def registration(req, body):
             uris = [uris]
         # idpyoidc 5.0.0 knows only the draft's single post_logout_redirect_uri; the final
         # RP-Initiated Logout 1.0 has the list post_logout_redirect_uris.
-        SERVER.context.cdb[answer["client_id"]]["post_logout_redirect_uri"] = list(uris)
+        cinfo = SERVER.context.cdb[answer["client_id"]]
+        cinfo["post_logout_redirect_uri"] = list(uris)
+        SERVER.context.cdb[answer["client_id"]] = cinfo
+        log.info("registered client %s (%s)", answer["client_id"], meta.get("client_name", ""))
         answer["post_logout_redirect_uris"] = list(uris)
         rep.body = json.dumps(answer).encode()
     return rep
@@ -543,6 +558,14 @@ def authorization(req, query):
         return refuse_authorization(q, "invalid_request", "PKCE is required (code_challenge, S256)")
     if q.get("code_challenge_method", "plain") != "S256":
         return refuse_authorization(q, "invalid_request", "code_challenge_method must be S256")
+    if "acr_values" in q:
+        # acr_values is a voluntary claim: values this OP does not know are left out, and with
+        # none left the default (SpidL2) applies.
+        known = [v for v in q["acr_values"].split() if v in (SPID_L1, SPID_L2, SPID_L3)]
+        if known:
+            q["acr_values"] = " ".join(known)
+        else:
+            del q["acr_values"]
     rep = serve("authorization", req, q)
     if rep.status == 200 and q.get("client_id") in SERVER.context.cdb:
         TEST.nonces.setdefault(q["client_id"], []).append(q.get("nonce"))
@@ -642,7 +665,8 @@ def faulty_id_token(id_token, fault, client_id):
     payload = json.loads(jws.jwt.part[1])
     key = op_signing_key()
     if fault == "wrong_audience":
-        payload["aud"] = "client-that-is-not-you"
+        others = [c for c in SERVER.context.cdb if c != client_id]
+        payload["aud"] = [others[-1] if others else "client-that-is-not-you"]
     elif fault == "wrong_issuer":
         payload["iss"] = "http://evil.example"
     elif fault == "expired":
@@ -736,8 +760,7 @@ def end_session_by_hint(q):
         return error_reply("invalid_request", "unknown client")
     uri = q.get("post_logout_redirect_uri")
     if uri:
-        registered = [u for u, _ in cinfo.get("post_logout_redirect_uri") or []]
-        registered += list(cinfo.get("post_logout_redirect_uris") or [])
+        registered = list(cinfo.get("post_logout_redirect_uri") or [])
         registered = [u[0] if isinstance(u, (list, tuple)) else u for u in registered]
         if uri not in registered:
             return error_reply("invalid_request", "post_logout_redirect_uri is not registered")
@@ -756,13 +779,14 @@ def end_session_by_hint(q):
     else:  # every grant of that subject at that client
         for uid in USERS:
             try:
-                grant_ids = list(mngr.get([uid, client_id]).subordinate)
+                keys = list(mngr.get([uid, client_id]).subordinate)  # the grants' branch keys
             except Exception:
                 continue
-            for gid in grant_ids:
+            for key in keys:
                 try:
-                    if mngr.get([uid, client_id, gid]).sub == claims.get("sub"):
-                        sids.append(mngr.encrypted_session_id(uid, client_id, gid))
+                    grant = mngr.db[key]
+                    if grant.sub == claims.get("sub") and not grant.revoked:
+                        sids.append(mngr.encrypted_session_id(*mngr.unpack_branch_key(key)))
                 except Exception:
                     continue
     for sid in sids:
@@ -797,7 +821,7 @@ def test_logouts(req, query):
 
 
 def test_health(req, query):
-    return json_reply({"status": "ok", "issuer": ISSUER})
+    return json_reply({"status": "ok", "issuer": ISSUER, "pid": os.getpid()})
 
 
 GET = {

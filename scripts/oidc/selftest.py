@@ -254,6 +254,14 @@ def main():
     r = rp.userinfo("not-a-token")
     check("userinfo with a bad token refused", r.status_code == 401, str(r.status_code))
 
+    # The same browser (the OP's cookie kept) asks for the form again: no single sign-on.
+    r = sess.get(conf["authorization_endpoint"] + "?" + urlencode({
+        "response_type": "code", "client_id": rp.client_id, "redirect_uri": rp.redirect_uri,
+        "scope": "openid", "state": "s2", "nonce": "n2",
+        "code_challenge": b64url(hashlib.sha256(b"y" * 43).digest()), "code_challenge_method": "S256"}),
+        allow_redirects=False)
+    check("second authorization in the same browser shows the form", r.status_code == 200 and 'name="password"' in r.text and sess.cookies.get("oidc_op"), "%s %s" % (r.status_code, dict(sess.cookies)))
+
     # Refusals at the token endpoint.
     r = rp.token(code, verifier)
     check("reused code refused", r.status_code in (400, 401), "%s %s" % (r.status_code, r.text))
@@ -265,7 +273,7 @@ def main():
     check("missing client_assertion refused", r.status_code in (400, 401), "%s %s" % (r.status_code, r.text))
     reused = rp.assertion()
     r = rp.token(code3, verifier3, assertion=reused)
-    check("token with the issuer-less... first use of an assertion works", r.status_code == 200, r.text)
+    check("first use of an assertion works", r.status_code == 200, r.text)
     _, code4, _, verifier4 = rp.login()
     r = rp.token(code4, verifier4, assertion=reused)
     check("reused client_assertion jti refused", r.status_code in (400, 401), "%s %s" % (r.status_code, r.text))

@@ -441,7 +441,7 @@ async fn every_bad_answer_is_refused_without_a_session(app: TestApp) {
     assert_eq!(session(&app, &b).await.unwrap_err(), 401);
 
     // Only one account was ever made for Giulia.
-    assert_eq!(count_users(&app, "VRDGLI85M41F205K"), 1);
+    assert_eq!(count_users(&app, "VRDGLI85M41F205R"), 1);
     let audit: i64 = {
         use api::db::schema::audit_log;
         use diesel::prelude::*;
