@@ -72,8 +72,7 @@ pub fn SignIn(
     let password = RwSignal::new(String::new());
     let form = FormState::new();
     let password_changed = query.with_untracked(|q| q.get("reset")).as_deref() == Some("ok");
-    let ended_elsewhere =
-        query.with_untracked(|q| q.get("sessione")).as_deref() == Some("scaduta");
+    let ended_elsewhere = query.with_untracked(|q| q.get("sessione")).as_deref() == Some("scaduta");
     // Back from SPID or CIE without a session: why, in the citizen's words.
     let identity_failure = query
         .with_untracked(|q| q.get("accesso"))
@@ -216,7 +215,11 @@ fn DigitalIdentity() -> impl IntoView {
                 .into_iter()
                 .map(|p| {
                     let href = match &next {
-                        Some(n) => format!("{}?return_to={}", p.start_url, js_sys::encode_uri_component(n)),
+                        Some(n) => format!(
+                            "{}?return_to={}",
+                            p.start_url,
+                            js_sys::encode_uri_component(n)
+                        ),
                         None => p.start_url.clone(),
                     };
                     let label = p.label.clone();

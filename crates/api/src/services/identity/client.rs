@@ -297,6 +297,9 @@ pub struct SignedIn {
 #[derive(Debug, Deserialize)]
 struct IdTokenClaims {
     sub: String,
+    /// Required (OpenID Connect Core §2); its value is checked through `exp`.
+    #[allow(dead_code)]
+    iat: i64,
     #[serde(default)]
     nonce: Option<String>,
     #[serde(default)]
@@ -438,13 +441,14 @@ async fn provider_for(
 }
 
 /// Checks a JWT's signature against the provider's keys and its issuer, audience and
-/// times. `require_iat`: ID tokens must carry `iat`; userinfo JWTs may not.
+/// times. `id_token`: ID tokens must carry `exp` (their `iat` is required by their claims
+/// type); a userinfo JWT may lack it (SPID's carries `iat` only), and is checked when it has one.
 fn verify_jwt<T: serde::de::DeserializeOwned>(
     provider: &Provider,
     jwt: &str,
     issuer: &str,
     client_id: &str,
-    require_iat: bool,
+    id_token: bool,
 ) -> Result<T, String> {
     let header = jsonwebtoken::decode_header(jwt).map_err(|e| format!("header: {e}"))?;
     if !ACCEPTED_ALGS.contains(&header.alg) {
@@ -461,9 +465,9 @@ fn verify_jwt<T: serde::de::DeserializeOwned>(
     validation.leeway = LEEWAY_SECS;
     validation.set_issuer(&[issuer]);
     validation.set_audience(&[client_id]);
-    let mut required = vec!["exp", "iss", "aud", "sub"];
-    if require_iat {
-        required.push("iat");
+    let mut required = vec!["iss", "aud", "sub"];
+    if id_token {
+        required.push("exp");
     }
     validation.set_required_spec_claims(&required);
     jsonwebtoken::decode::<T>(jwt, &key, &validation)
