@@ -176,7 +176,7 @@ report "console (/console)" console_bg.wasm console.js $COMMON
 # shellcheck disable=SC2086
 report "la mia posizione (/area-personale/posizione)" account_bg.wasm account.js $COMMON
 # shellcheck disable=SC2086
-report "password recovery (/recupero-password)" recovery_bg.wasm recovery.js $COMMON
+report "sign-in, registration, recovery (/accedi, /registrazione, /recupero-password)" recovery_bg.wasm recovery.js $COMMON
 # shellcheck disable=SC2086
 report "booking (/prenotazioni, /ritiro-ingombranti)" booking_bg.wasm booking.js $COMMON
 echo "built in $(($(date +%s) - start)) s"
