@@ -60,10 +60,18 @@ test('"Entra con SPID" leads through the identity provider into the personal are
 
   // Signing out passes through the provider, which ends its session and sends the
   // browser back to the portal.
+  let endSession;
+  page.on('request', (r) => {
+    if (r.url().startsWith(`${server.demo.oidc}/end_session`)) endSession = new URL(r.url());
+  });
   await page.getByRole('button', { name: 'Esci' }).click();
-  await page.waitForURL((u) => u.origin === server.url && u.pathname === '/', { timeout: 15000 });
-  const logouts = await (await fetch(`${server.demo.oidc}/_test/logouts`)).json();
-  assert.ok(logouts.count >= 1, 'the provider saw the logout');
+  await page.waitForFunction((origin) => location.origin === origin && location.pathname === '/', server.url, {
+    timeout: 15000,
+  });
+  assert.ok(endSession?.searchParams.get('id_token_hint'), 'the browser went to the provider with the ID token');
+  const client = endSession.searchParams.get('client_id');
+  const logouts = await (await fetch(`${server.demo.oidc}/_test/logouts?client_id=${client}`)).json();
+  assert.equal(logouts.count, 1, 'the provider ended its session');
   await page.locator('#page-title').waitFor();
   await citizen.audit('home after SPID logout');
 });

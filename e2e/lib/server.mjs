@@ -154,6 +154,8 @@ export async function startServer() {
   const url = `http://127.0.0.1:${port}`;
   // The local pagoPA (GPD and Checkout, scripts/fakes/pagopa.py): the demo Comune is set up
   // against it, so the demo taxpayer has notices and pays them on its Checkout page.
+  // Before any helper starts: a missing SMTP sink must not leave them running.
+  const smtp = sink().smtp;
   const pagopa = await startPagopa();
   // The test OpenID provider: the demo Comune has "Entra con SPID" and "Entra con CIE".
   let oidc;
@@ -164,7 +166,9 @@ export async function startServer() {
     throw e;
   }
   const oidcKey = join(dir, 'oidc-rp.pem');
-  execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', oidcKey]);
+  execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', oidcKey], {
+    stdio: 'ignore',
+  });
   const env = {
     ...process.env,
     DATABASE_URL: `sqlite://${join(dir, 'sportello.db')}`,
@@ -179,7 +183,7 @@ export async function startServer() {
     // Mail goes to the real SMTP sink, where the tests read it; the workers run often.
     // Plain SMTP on loopback: lettre reads `smtp://` without `tls=` as no TLS (and refuses
     // `tls=none`, so nothing would be delivered).
-    SPORTELLO_SMTP_URL: `smtp://${sink().smtp}`,
+    SPORTELLO_SMTP_URL: `smtp://${smtp}`,
     SPORTELLO_MAIL_FROM: 'sportello@comune.esempio.it',
     SPORTELLO_WORKER_INTERVAL_MS: '200',
     SPORTELLO_RETRY_BASE_SECONDS: '1',

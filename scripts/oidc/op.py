@@ -824,7 +824,13 @@ def test_health(req, query):
     return json_reply({"status": "ok", "issuer": ISSUER, "pid": os.getpid()})
 
 
+def favicon(req, query):
+    # Browsers ask for it on the login page: no icon, and no 404 in their console.
+    return Reply(204, b"", "image/x-icon")
+
+
 GET = {
+    "/favicon.ico": favicon,
     "/.well-known/openid-configuration": provider_configuration,
     JWKS_PATH: jwks,
     "/authorization": authorization,

@@ -51,15 +51,15 @@ impl Session {
     /// Signs out. Returns false when the browser is leaving for the identity provider
     /// (SPID, CIE), which ends its own session and sends it back to the portal.
     pub async fn logout(self) -> bool {
-        let provider_logout = api::logout().await;
-        self.forget();
-        match provider_logout {
-            Some(url) => {
-                browser::load_page(&url, false);
-                false
-            }
-            None => true,
+        if let Some(url) = api::logout().await {
+            // The page is leaving: the user is not dropped here, or the guarded page would
+            // send the browser to sign in before it reaches the provider.
+            browser::local_storage_remove(SIGNED_IN_HINT);
+            browser::load_page(&url, false);
+            return false;
         }
+        self.forget();
+        true
     }
 
     /// Forgets the user in this tab without asking the server (whose session is over).
