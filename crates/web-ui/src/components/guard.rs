@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
-use crate::app::{go, use_app_kind};
+use crate::app::{AppKind, go, use_app_kind};
 use crate::components::Loading;
 use crate::session::use_session;
 
@@ -38,8 +38,9 @@ pub fn RequireLogin(need: Need, children: ChildrenFn) -> impl IntoView {
                 location.pathname.get_untracked(),
                 location.search.get_untracked()
             );
-            // The sign-in page may be another app: the reason travels in the address.
-            let ended = if session.ended.get_untracked() {
+            // A sign-in page in another app starts afresh: the reason travels in the address.
+            let other_app = AppKind::of_path(kind.login_path()) != kind;
+            let ended = if other_app && session.ended.get_untracked() {
                 "&sessione=scaduta"
             } else {
                 ""
