@@ -32,7 +32,7 @@ pub struct IdentityProviderSettings {
     /// A private key is stored (it is never shown again).
     pub private_key_set: bool,
     /// The public half of the key, as a JWK Set to register at the provider.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub public_jwks: Option<serde_json::Value>,
     /// The redirect URI to register at the provider (from the tenant's public address).
     pub redirect_uri: Option<String>,
