@@ -41,6 +41,8 @@ log "local pagoPA (GPD and Checkout) on $SPORTELLO_TEST_PAGOPA"
 SPORTELLO_TEST_OIDC="$(oidc_op_start "$OIDCDIR" "$(free_port)")"
 export SPORTELLO_TEST_OIDC
 log "test OpenID provider (SPID/CIE) on $SPORTELLO_TEST_OIDC"
+# The provider itself first: its protocol checks (PKCE, private_key_jwt, signatures, faults).
+"$(oidc_venv)/bin/python" "$ROOT/scripts/oidc/selftest.py" "$SPORTELLO_TEST_OIDC" | tail -n 1
 
 log "unit, property and integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p domain -p api
