@@ -35,6 +35,7 @@ if [ "${1:-}" = "--demo" ]; then
   log "local pagoPA test platform on http://127.0.0.1:$PAGOPA_PORT (not the real pagoPA)"
   # The test identity provider (a real OpenID provider on idpyoidc, with test identities):
   # "Entra con SPID" and "Entra con CIE" lead there. Not SPID: see the README for the proxy.
+  apt_install openssl curl
   OIDC_URL="$(oidc_op_start "$OIDC_DIR" "${SPORTELLO_DEMO_OIDC_PORT:-8092}")"
   log "test identity provider (SPID/CIE) on $OIDC_URL: users mario.rossi, laura.bianchi, giulia.verdi, password test"
   [ -f "$OIDC_DIR/rp-key.pem" ] ||

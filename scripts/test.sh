@@ -15,8 +15,9 @@ apt_install postgresql libpq-dev
 # pdftotext reads back the statement PDFs in the API tests; pdftoppm renders the payment
 # notices, whose QR codes zbarimg and Poste DataMatrix dmtxread decode back.
 apt_install poppler-utils zbar-tools dmtx-utils
-# openssl makes the relying party's keys in the SPID/CIE tests, as an administrator would.
-apt_install openssl
+# openssl makes the relying party's keys in the SPID/CIE tests, as an administrator would;
+# curl waits for the test OpenID provider.
+apt_install openssl curl
 
 log "format and lints"
 cargo fmt --all --check
