@@ -403,7 +403,7 @@ pub async fn exchange(
 
     let mut claims = id.identity;
     if let Some(endpoint) = &provider.metadata.userinfo_endpoint {
-        let info = userinfo(egress, &provider, endpoint, &answer.access_token, x).await?;
+        let info = userinfo(egress, cache, &provider, endpoint, &answer.access_token, x).await?;
         if info.sub != id.sub {
             return Err(invalid("userinfo", "subject differs from the ID token's"));
         }
@@ -483,6 +483,7 @@ fn verify_jwt<T: serde::de::DeserializeOwned>(
 
 async fn userinfo(
     egress: &Egress,
+    cache: &ProviderCache,
     provider: &Arc<Provider>,
     endpoint: &str,
     access_token: &str,
@@ -517,7 +518,7 @@ async fn userinfo(
             "userinfo is encrypted (JWE): set the proxy to sign it only".into(),
         ));
     }
-    let provider = provider_for(egress, &ProviderCache::default(), x.issuer, provider, jwt).await?;
+    let provider = provider_for(egress, cache, x.issuer, provider, jwt).await?;
     verify_jwt(&provider, jwt, x.issuer, x.client_id, false).map_err(|e| invalid("userinfo", e))
 }
 
