@@ -5,9 +5,11 @@
 //! SPA can show the same due dates the server will store.
 
 pub mod agenda;
+pub mod answers;
 pub mod api;
 pub mod calendar;
 pub mod catalogue;
+pub mod content;
 pub mod deadline;
 pub mod delivery;
 pub mod egress;
@@ -19,7 +21,9 @@ pub mod pagopa;
 pub mod registry;
 pub mod sql;
 pub mod tax;
+pub mod transparency;
 pub mod types;
+pub mod waste;
 
 pub use calendar::{MonthDay, WorkingCalendar, rome_date};
 pub use catalogue::{Channel, RequestKind, StandardDays};

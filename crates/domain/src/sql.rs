@@ -148,6 +148,21 @@ coded_by_from_str!(IdentityProvider, Assurance);
 #[cfg(feature = "diesel")]
 text_sql!(IdentityProvider, Assurance);
 
+// Public content: transparency, the Riciclabolario, answers.
+coded_by_from_str!(
+    crate::transparency::TitrItem,
+    crate::waste::WasteFraction,
+    crate::waste::TakeTo,
+    crate::answers::AnswerSource,
+);
+#[cfg(feature = "diesel")]
+text_sql!(
+    crate::transparency::TitrItem,
+    crate::waste::WasteFraction,
+    crate::waste::TakeTo,
+    crate::answers::AnswerSource,
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ mod account;
 mod accounts;
 mod admin;
 mod agenda;
+mod answers;
 mod identity;
 mod mail;
 mod pagopa;
@@ -14,11 +15,14 @@ mod public;
 mod reconciliation;
 mod requests;
 mod taxpayer;
+mod transparency;
+mod waste;
 
 pub use account::*;
 pub use accounts::*;
 pub use admin::*;
 pub use agenda::*;
+pub use answers::*;
 pub use identity::*;
 pub use mail::*;
 pub use pagopa::*;
@@ -27,6 +31,8 @@ pub use public::*;
 pub use reconciliation::*;
 pub use requests::*;
 pub use taxpayer::*;
+pub use transparency::*;
+pub use waste::*;
 
 use serde::{Deserialize, Serialize};
 

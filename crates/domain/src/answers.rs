@@ -1,0 +1,131 @@
+//! Answers found before a request is filed: where they come from, and the query text a
+//! search starts from.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+
+/// Longest question searched; longer text is cut at a word boundary.
+pub const MAX_QUERY_CHARS: usize = 300;
+/// Answers a visitor is shown.
+pub const PUBLIC_ANSWERS: usize = 5;
+
+crate::delivery::coded_enum! {
+    /// Where an answer comes from.
+    AnswerSource {
+        Faq = "faq",
+        /// A published document (text extracted from its PDF).
+        Document = "document",
+        /// An item of the Riciclabolario.
+        Waste = "riciclabolario",
+        /// An operator's reply on an earlier, resolved request (staff only).
+        Reply = "reply",
+    }
+}
+
+impl AnswerSource {
+    /// Whether visitors may be shown answers from it: replies carry a citizen's case.
+    pub fn is_public(self) -> bool {
+        !matches!(self, Self::Reply)
+    }
+}
+
+/// The question as searched: trimmed, at most [`MAX_QUERY_CHARS`] characters (cut at a
+/// word boundary); `None` when nothing is left to search.
+pub fn query_text(q: &str) -> Option<&str> {
+    let q = q.trim();
+    if q.is_empty() {
+        return None;
+    }
+    let cut = q
+        .char_indices()
+        .nth(MAX_QUERY_CHARS)
+        .map_or(q.len(), |(i, _)| i);
+    let q = &q[..cut];
+    Some(q.trim_end())
+}
+
+/// A short passage of `text` around the first word of `words` it contains, at most
+/// `max` characters, with an ellipsis where it was cut.
+pub fn excerpt(text: &str, words: &[String], max: usize) -> String {
+    let lower = text.to_lowercase();
+    let at = words
+        .iter()
+        .filter(|w| w.chars().count() >= 3)
+        .filter_map(|w| lower.find(w.as_str()))
+        .min()
+        .unwrap_or(0);
+    // Byte offsets of `lower` match `text` only when lowercasing kept lengths; fall back
+    // to the start otherwise.
+    let at = if lower.len() == text.len() && text.is_char_boundary(at) {
+        at
+    } else {
+        0
+    };
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .nth(max / 3)
+        .map_or(0, |(i, _)| i);
+    let start = text[..start]
+        .rfind(char::is_whitespace)
+        .map_or(start, |i| i + 1);
+    let start = if at.saturating_sub(start) > max / 2 {
+        at
+    } else {
+        start
+    };
+    let rest = &text[start..];
+    let mut out: String = rest.chars().take(max).collect();
+    if out.len() < rest.len()
+        && let Some(space) = out.rfind(char::is_whitespace)
+    {
+        out.truncate(space);
+        out.push('…');
+    }
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if start > 0 { format!("…{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_trimmed_and_bounded() {
+        assert_eq!(query_text("  "), None);
+        assert_eq!(
+            query_text(" dove butto la bottiglia? "),
+            Some("dove butto la bottiglia?")
+        );
+        let long = "parola ".repeat(100);
+        assert!(query_text(&long).unwrap().chars().count() <= MAX_QUERY_CHARS);
+    }
+
+    #[test]
+    fn an_excerpt_starts_near_the_word() {
+        let text = format!(
+            "{} La rata scade il 16 dicembre. {}",
+            "Premessa. ".repeat(40),
+            "Fine. ".repeat(40)
+        );
+        let e = excerpt(&text, &["scade".to_owned()], 80);
+        assert!(e.contains("scade il 16 dicembre"), "{e}");
+        assert!(e.starts_with('…') && e.ends_with('…'), "{e}");
+        assert!(e.chars().count() <= 84, "{e}");
+        assert_eq!(excerpt("Breve.", &["x".to_owned()], 80), "Breve.");
+    }
+
+    #[test]
+    fn replies_are_never_public() {
+        assert!(!AnswerSource::Reply.is_public());
+        assert!(AnswerSource::Faq.is_public());
+        assert_eq!(
+            "riciclabolario".parse::<AnswerSource>().unwrap(),
+            AnswerSource::Waste
+        );
+    }
+}
