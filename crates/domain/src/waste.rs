@@ -216,7 +216,9 @@ pub fn item_from_csv(cells: &[&str]) -> Result<SaveWasteItem, DomainError> {
             format!("Too many columns: at most {}", CSV_COLUMNS.len()),
         ));
     }
-    let fraction = parse_label(cell(1), WasteFraction::ALL, |f| f.code(), |f| f.label().0);
+    let fraction = parse_label(cell(1), WasteFraction::ALL, WasteFraction::code, |f| {
+        f.label().0
+    });
     if fraction.is_none() {
         errors.push(FieldError::new(
             "frazione",
@@ -235,7 +237,7 @@ pub fn item_from_csv(cells: &[&str]) -> Result<SaveWasteItem, DomainError> {
     let take_to = if cell(3).is_empty() {
         None
     } else {
-        let t = parse_label(cell(3), TakeTo::ALL, |t| t.code(), |t| t.label().0);
+        let t = parse_label(cell(3), TakeTo::ALL, TakeTo::code, |t| t.label().0);
         if t.is_none() {
             errors.push(FieldError::new(
                 "dove_portarlo",
