@@ -33,7 +33,7 @@ const MAX_CLOSURE_DAYS: usize = 366;
 
 // ---- shared validation -------------------------------------------------------------
 
-/// Trimmed one-line text of 1..=`max` characters, or a field error.
+/// Trimmed text of 1..=`max` characters, or a field error (the rule is the domain's).
 pub(crate) fn text(
     field: &'static str,
     value: &str,
@@ -41,45 +41,17 @@ pub(crate) fn text(
     max: usize,
     multiline: bool,
 ) -> Result<String, DomainError> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(DomainError::invalid(
-            field,
-            format!("{}: campo obbligatorio", label.0),
-            format!("{}: this field is required", label.1),
-        ));
-    }
-    let len = v.chars().count();
-    if len > max {
-        return Err(DomainError::invalid(
-            field,
-            format!("{}: al massimo {max} caratteri (ora {len})", label.0),
-            format!("{}: at most {max} characters (now {len})", label.1),
-        ));
-    }
-    if v.chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
-    {
-        return Err(DomainError::invalid(
-            field,
-            format!("{}: contiene caratteri non ammessi", label.0),
-            format!("{}: contains characters that are not allowed", label.1),
-        ));
-    }
-    Ok(v.to_owned())
+    domain::content::required_text(field, value, label, max, multiline)
 }
 
-/// Like [`text`], but blank means "none".
+/// Like [`text`] on one line, but blank means "none".
 pub(crate) fn optional_text(
     field: &'static str,
     value: Option<&str>,
     label: (&str, &str),
     max: usize,
 ) -> Result<Option<String>, DomainError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) => text(field, v, label, max, false).map(Some),
-        None => Ok(None),
-    }
+    domain::content::optional_text(field, value, label, max, false)
 }
 
 /// Maps a unique-constraint violation to a 409 with the given message.
