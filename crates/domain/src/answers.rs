@@ -128,4 +128,26 @@ mod tests {
             AnswerSource::Waste
         );
     }
+
+    /// The demo FAQ (`data/faq-demo.csv`) and the 50 questions the answer search is
+    /// measured on (`data/answers-benchmark.csv`): each question names a FAQ entry that
+    /// exists.
+    #[test]
+    fn every_benchmark_question_expects_a_demo_faq() {
+        use crate::content::csv_line;
+        let faq = include_str!("../data/faq-demo.csv");
+        let mut lines = faq.lines();
+        assert_eq!(lines.next(), Some("categoria,domanda,risposta"));
+        let questions: Vec<String> = lines.map(|l| csv_line(l)[1].clone()).collect();
+        let bench = include_str!("../data/answers-benchmark.csv");
+        let mut lines = bench.lines();
+        assert_eq!(lines.next(), Some("domanda,faq_attesa"));
+        let mut rows = 0;
+        for line in lines {
+            let cells = csv_line(line);
+            assert!(questions.contains(&cells[1]), "{line}");
+            rows += 1;
+        }
+        assert_eq!(rows, 50);
+    }
 }

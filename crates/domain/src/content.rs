@@ -86,6 +86,26 @@ pub fn public_link(field: &str, value: &str) -> Result<String, DomainError> {
     Ok(v.to_owned())
 }
 
+/// One RFC 4180 line of the demo data files (they have no line breaks inside cells).
+#[cfg(test)]
+pub(crate) fn csv_line(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cells.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(String::new()),
+            _ => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -370,7 +370,7 @@ mod tests {
         let mut keys = std::collections::HashSet::new();
         let mut rows = 0;
         for (n, line) in lines.enumerate() {
-            let cells = split_csv_line(line);
+            let cells = crate::content::csv_line(line);
             let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
             let item = item_from_csv(&cells).unwrap_or_else(|e| panic!("row {}: {e}", n + 2));
             let entry = WasteEntry::new(&item).unwrap_or_else(|e| panic!("row {}: {e}", n + 2));
@@ -384,24 +384,5 @@ mod tests {
         }
         assert!(rows >= 140, "{rows} items");
         assert!(keys.contains("bottiglia di plastica"));
-    }
-
-    /// One RFC 4180 line (the demo file has no line breaks inside cells).
-    fn split_csv_line(line: &str) -> Vec<String> {
-        let mut cells = vec![String::new()];
-        let mut quoted = false;
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
-            match (c, quoted) {
-                ('"', true) if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    cells.last_mut().unwrap().push('"');
-                }
-                ('"', _) => quoted = !quoted,
-                (',', false) => cells.push(String::new()),
-                _ => cells.last_mut().unwrap().push(c),
-            }
-        }
-        cells
     }
 }
