@@ -40,6 +40,9 @@ pub use reconciliation::*;
 mod pagopa;
 pub use pagopa::*;
 
+mod content;
+pub use content::*;
+
 pub const BASE: &str = "/api/v1";
 
 thread_local! {

@@ -24,6 +24,10 @@ pub enum AppKind {
     /// Appointment and pickup booking: a Comune's site links straight there, so it loads
     /// on its own, and the portal's first load does not carry it.
     Booking,
+    /// "Trasparenza rifiuti" (TITR art. 3.1) and the Riciclabolario: public pages a
+    /// Comune's site links to, loaded on their own so the portal's first load does not
+    /// grow.
+    Waste,
 }
 
 impl AppKind {
@@ -41,6 +45,11 @@ impl AppKind {
         } else if path == BOOKING_PATH || path.starts_with("/prenotazioni/") || path == PICKUP_PATH
         {
             Self::Booking
+        } else if path == TRANSPARENCY_PATH
+            || path.starts_with("/trasparenza/")
+            || path == WASTE_GUIDE_PATH
+        {
+            Self::Waste
         } else {
             Self::Portal
         }
@@ -50,7 +59,9 @@ impl AppKind {
     pub fn login_path(self) -> &'static str {
         match self {
             Self::Console => "/console/accedi",
-            Self::Portal | Self::Account | Self::Recovery | Self::Booking => LOGIN_PATH,
+            Self::Portal | Self::Account | Self::Recovery | Self::Booking | Self::Waste => {
+                LOGIN_PATH
+            }
         }
     }
 }
@@ -77,6 +88,13 @@ pub const BOOKING_PATH: &str = "/prenotazioni";
 
 /// "Prenota il ritiro ingombranti" (signed-in citizens).
 pub const PICKUP_PATH: &str = "/ritiro-ingombranti";
+
+/// "Trasparenza rifiuti"; an item's own address is `/trasparenza/{code}`
+/// (`TitrItem::path`), the same page at its section.
+pub const TRANSPARENCY_PATH: &str = "/trasparenza";
+
+/// The Riciclabolario (`?q=` searches).
+pub const WASTE_GUIDE_PATH: &str = "/riciclabolario";
 
 pub fn use_app_kind() -> AppKind {
     use_context::<AppKind>().unwrap_or(AppKind::Portal)
@@ -188,6 +206,17 @@ pub fn booking_routes() -> AnyView {
             <Route path=path!("/prenotazioni/:code") view=pages::booking::ManageBooking />
             <Route path=path!("/prenotazioni/:code/conferma") view=pages::booking::ConfirmBooking />
             <Route path=path!("/ritiro-ingombranti") view=pages::booking::BookPickup />
+        </Routes>
+    }
+    .into_any()
+}
+
+pub fn waste_routes() -> AnyView {
+    view! {
+        <Routes fallback=pages::NotFound>
+            <Route path=path!("/trasparenza") view=pages::waste::Transparency />
+            <Route path=path!("/trasparenza/:item") view=pages::waste::Transparency />
+            <Route path=path!("/riciclabolario") view=pages::waste::WasteGuide />
         </Routes>
     }
     .into_any()

@@ -4,7 +4,8 @@
 //! (`/console`, `src/bin/console.rs`), the password recovery (`/recupero-password`,
 //! `src/bin/recovery.rs`, out of the portal's first load) and the booking of appointments
 //! and pickups (`/prenotazioni`, `/ritiro-ingombranti`, `src/bin/booking.rs`, which a
-//! Comune's site links to directly); `boot.js` picks one by path.
+//! Comune's site links to directly), and the public waste pages (`/trasparenza`,
+//! `/riciclabolario`, `src/bin/waste.rs`); `boot.js` picks one by path.
 
 mod api;
 mod app;
@@ -40,6 +41,11 @@ pub fn start_recovery() {
 /// Appointment and pickup booking.
 pub fn start_booking() {
     start(app::AppKind::Booking, app::booking_routes);
+}
+
+/// "Trasparenza rifiuti" and the Riciclabolario (`src/bin/waste.rs`).
+pub fn start_waste() {
+    start(app::AppKind::Waste, app::waste_routes);
 }
 
 fn start(kind: app::AppKind, routes: fn() -> leptos::prelude::AnyView) {

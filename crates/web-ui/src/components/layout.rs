@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
 
-use crate::app::{AppKind, go, rel_for, use_app_kind};
+use crate::app::{AppKind, TRANSPARENCY_PATH, WASTE_GUIDE_PATH, go, rel_for, use_app_kind};
 use crate::components::Icon;
 use crate::i18n::{Texts, tr, use_i18n};
 use crate::session::{use_session, use_tenant};
@@ -292,6 +292,18 @@ pub fn Footer() -> impl IntoView {
                     <section class="py-4 border-white border-bottom">
                         <h2 class="h4 text-white mb-0">{name}</h2>
                         <p class="text-white mb-0">{tr(|t| t.site_tagline)}</p>
+                        <ul class="list-unstyled mt-3 mb-0 d-flex flex-column flex-md-row gap-md-4">
+                            <li>
+                                <a class="text-white" href=TRANSPARENCY_PATH rel=rel_for(TRANSPARENCY_PATH) data-element="transparency-link">
+                                    {tr(|t| t.nav_transparency)}
+                                </a>
+                            </li>
+                            <li>
+                                <a class="text-white" href=WASTE_GUIDE_PATH rel=rel_for(WASTE_GUIDE_PATH)>
+                                    {tr(|t| t.nav_waste_guide)}
+                                </a>
+                            </li>
+                        </ul>
                     </section>
                 </div>
             </div>

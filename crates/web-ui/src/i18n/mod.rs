@@ -23,6 +23,10 @@ pub use pay::{PayTexts, notice_status_label, pay_texts, trp, trps};
 mod reconciliation;
 pub use reconciliation::{ReconTexts, bank_label, outcome_label, recon_texts, trrc, trrcs};
 
+// Trasparenza rifiuti and the Riciclabolario (their own app).
+mod waste;
+pub use waste::{WasteTexts, trw, trws};
+
 const STORAGE_KEY: &str = "sportello.lang";
 
 /// All strings of the interface. Functions build the few sentences that embed values.
@@ -190,6 +194,17 @@ pub struct Texts {
     pub faq_title: &'static str,
     pub faq_search_label: &'static str,
     pub faq_results: fn(usize) -> String,
+    pub nav_transparency: &'static str,
+    pub nav_waste_guide: &'static str,
+    pub service_transparency_text: &'static str,
+    pub service_waste_text: &'static str,
+
+    // answers in the wizard
+    pub answers_title: &'static str,
+    pub answers_hint: &'static str,
+    pub answer_read: &'static str,
+    pub answer_solved: &'static str,
+    pub answer_solved_done: &'static str,
 
     // static pages
     pub accessibility_title: &'static str,

@@ -1,9 +1,10 @@
-//! Home: one card per service (each request type, booking, documents, FAQ).
+//! Home: one card per service (each request type, booking, documents, FAQ, the
+//! Riciclabolario and the waste transparency page).
 
 use domain::api::RequestType;
 use leptos::prelude::*;
 
-use crate::app::{BOOKING_PATH, rel_for};
+use crate::app::{BOOKING_PATH, TRANSPARENCY_PATH, WASTE_GUIDE_PATH, rel_for};
 use crate::components::{Icon, Page, load};
 use crate::i18n::{Texts, tr, trs, use_i18n};
 use crate::session::use_tenant;
@@ -42,6 +43,21 @@ pub fn Home() -> impl IntoView {
                             href="/faq"
                             icon="it-help-circle"
                             data_element="faq"
+                        />
+                        // The public waste pages are their own app too.
+                        <StaticCard
+                            title=|t| t.nav_waste_guide
+                            text=|t| t.service_waste_text
+                            href=WASTE_GUIDE_PATH
+                            icon="it-search"
+                            data_element="waste-guide"
+                        />
+                        <StaticCard
+                            title=|t| t.nav_transparency
+                            text=|t| t.service_transparency_text
+                            href=TRANSPARENCY_PATH
+                            icon="it-chart-line"
+                            data_element="transparency"
                         />
                     </div>
                 </section>

@@ -4,7 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use domain::api::{CreateMessage, CreateRequest, FieldDef, FieldType, RequestType, RequestView};
+use domain::answers::AnswerSource;
+use domain::api::{
+    Answer, CreateMessage, CreateRequest, FieldDef, FieldType, RecordDeflection, RequestType,
+    RequestView,
+};
 use domain::deadline::due_date;
 use domain::error::Errors;
 use domain::types::{Description, Subject};
@@ -313,6 +317,7 @@ fn WizardSteps() -> impl IntoView {
                 required=true
                 error=form.error_for("subject")
             />
+            <AnswerHints subject />
             <TextArea
                 id="description"
                 label=trs(|t| t.description)
@@ -390,6 +395,135 @@ fn WizardSteps() -> impl IntoView {
                     })
             }}
         </section>
+    }
+}
+
+/// Fewest characters of the subject before answers are looked up.
+const ANSWER_MIN_CHARS: usize = 3;
+/// Answers shown beside the subject.
+const ANSWERS_SHOWN: usize = 3;
+
+/// "Hai una domanda? Forse la risposta c'è già": answers already published for the
+/// subject (FAQ, documents, Riciclabolario), looked up 300 ms after the last key. "Sì, ho
+/// risolto" counts the answer as having spared a request; filing stays possible anyway.
+#[component]
+fn AnswerHints(subject: RwSignal<String>) -> impl IntoView {
+    let found = RwSignal::new(Vec::<Answer>::new());
+    let solved = RwSignal::new(false);
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let asked = StoredValue::new(0_u32);
+    Effect::new(move |prev: Option<String>| {
+        let q = subject.get().trim().to_owned();
+        if prev.as_ref() == Some(&q) {
+            return q;
+        }
+        if let Some(h) = timer.get_value() {
+            h.clear();
+        }
+        asked.update_value(|n| *n += 1);
+        if q.chars().count() < ANSWER_MIN_CHARS {
+            found.set(Vec::new());
+            return q;
+        }
+        let query = q.clone();
+        let h = set_timeout_with_handle(
+            move || {
+                let mine = asked.get_value();
+                spawn_local(async move {
+                    if let Ok(mut list) = api::answers(&query).await
+                        && asked.get_value() == mine
+                    {
+                        list.truncate(ANSWERS_SHOWN);
+                        found.set(list);
+                    }
+                });
+            },
+            std::time::Duration::from_millis(300),
+        );
+        timer.set_value(h.ok());
+        q
+    });
+    let solve = move |source: AnswerSource, id: String| {
+        spawn_local(async move {
+            let _ = api::record_deflection(&RecordDeflection { source, id }).await;
+            solved.set(true);
+            request_animation_frame(|| browser::focus("answers-solved"));
+        });
+    };
+    view! {
+        <div aria-live="polite">
+            {move || {
+                (!found.with(Vec::is_empty))
+                    .then(|| {
+                        view! {
+                            <aside class="callout note mt-4 mb-4" aria-labelledby="answers-title" data-testid="answers">
+                                <div class="callout-title">
+                                    <h3 id="answers-title" class="h5 d-inline">{tr(|t| t.answers_title)}</h3>
+                                </div>
+                                {move || if solved.get() {
+                                    view! {
+                                        <div class="alert alert-success" role="status" id="answers-solved" tabindex="-1">
+                                            <p class="mb-2">{tr(|t| t.answer_solved_done)}</p>
+                                            <a href="/">{tr(|t| t.home)}</a>
+                                        </div>
+                                    }
+                                        .into_any()
+                                } else {
+                                    found
+                                        .get()
+                                        .into_iter()
+                                        .enumerate()
+                                        .map(|(i, a)| answer_view(i, a, solve))
+                                        .collect_view()
+                                        .into_any()
+                                }}
+                                <p class="small mb-0">{tr(|t| t.answers_hint)}</p>
+                            </aside>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+fn answer_view(
+    i: usize,
+    a: Answer,
+    solve: impl Fn(AnswerSource, String) + Copy + 'static,
+) -> impl IntoView {
+    let title_id = format!("answer-{i}");
+    let mut text: String = a.text.chars().take(200).collect();
+    if a.text.chars().count() > 200 {
+        text.push('…');
+    }
+    let Answer {
+        source,
+        id,
+        title,
+        url,
+        ..
+    } = a;
+    view! {
+        <div class="mb-3">
+            <h4 class="h6 mb-1" id=title_id.clone()>{title}</h4>
+            <p class="small mb-1">{text}</p>
+            <div class="d-flex flex-wrap align-items-center gap-3">
+                {url.map(|u| {
+                    let rel = crate::app::rel_for(&u);
+                    view! {
+                        <a href=u rel=rel aria-describedby=title_id.clone()>{tr(|t| t.answer_read)}</a>
+                    }
+                })}
+                <button
+                    type="button"
+                    class="btn btn-outline-primary btn-xs"
+                    aria-describedby=title_id
+                    on:click=move |_| solve(source, id.clone())
+                >
+                    {tr(|t| t.answer_solved)}
+                </button>
+            </div>
+        </div>
     }
 }
 

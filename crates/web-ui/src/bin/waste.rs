@@ -1,0 +1,5 @@
+//! "Trasparenza rifiuti" (`/trasparenza`) and the Riciclabolario (`/riciclabolario`).
+
+fn main() {
+    web_ui::start_waste();
+}
