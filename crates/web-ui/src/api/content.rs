@@ -1,8 +1,10 @@
 //! Public content: the transparency section, the Riciclabolario, and the answers shown
 //! before a request is filed (with the "it solved my question" count).
 
-use domain::api::{Answer, ComplianceSnapshot, RecordDeflection, TransparencyPage, WasteItem};
+use domain::answers::AnswerSource;
+use domain::api::{ComplianceSnapshot, RecordDeflection, TransparencyPage, WasteItem};
 use gloo_net::http::Method;
+use serde::Deserialize;
 
 use super::{ApiResult, Body, call, get, get_list, query};
 
@@ -26,8 +28,20 @@ pub async fn riciclabolario(q: &str) -> ApiResult<Vec<WasteItem>> {
     .await
 }
 
+/// An answer as the request wizard shows it: `domain::api::Answer` without its score, a
+/// float the portal never reads (parsing one would bring serde_json's float code into
+/// the portal's first load; an ignored number is only skipped).
+#[derive(Debug, Clone, Deserialize)]
+pub struct AnswerHit {
+    pub source: AnswerSource,
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub url: Option<String>,
+}
+
 /// Answers already published for a question (at most five).
-pub async fn answers(q: &str) -> ApiResult<Vec<Answer>> {
+pub async fn answers(q: &str) -> ApiResult<Vec<AnswerHit>> {
     get_list(&format!("/public/answers{}", query(&[("q", q.trim())]))).await
 }
 

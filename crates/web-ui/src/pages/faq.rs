@@ -43,6 +43,11 @@ pub fn FaqPage() -> impl IntoView {
                 </div>
                 {load(faqs, move |mut all| {
                     all.sort_by_key(|f| f.position);
+                    // `/faq#faq-{id}` (the answers shown in the request wizard link so):
+                    // that entry opens, with the focus on it.
+                    let wanted = web_sys::window()
+                        .and_then(|w| w.location().hash().ok())
+                        .and_then(|h| h.strip_prefix("#faq-").map(str::to_owned));
                     let all = StoredValue::new(all);
                     let shown = Memo::new(move |_| {
                         let q = query.get();
@@ -54,7 +59,7 @@ pub fn FaqPage() -> impl IntoView {
                         </p>
                         <div class="accordion" id="faq-list">
                             <For each=move || shown.get() key=|f| f.id.clone() let:faq>
-                                <FaqItem faq />
+                                <FaqItem open=wanted.as_deref() == Some(faq.id.as_str()) faq />
                             </For>
                         </div>
                     }
@@ -65,14 +70,20 @@ pub fn FaqPage() -> impl IntoView {
 }
 
 #[component]
-fn FaqItem(faq: Faq) -> impl IntoView {
-    let open = RwSignal::new(false);
+fn FaqItem(faq: Faq, open: bool) -> impl IntoView {
     let head = format!("faq-h-{}", faq.id);
     let body = format!("faq-b-{}", faq.id);
+    let button = format!("faq-q-{}", faq.id);
+    if open {
+        let button = button.clone();
+        request_animation_frame(move || crate::browser::focus(&button));
+    }
+    let open = RwSignal::new(open);
     view! {
-        <div class="accordion-item">
+        <div class="accordion-item" id=format!("faq-{}", faq.id)>
             <h2 class="accordion-header" id=head.clone()>
                 <button
+                    id=button
                     class="accordion-button"
                     class:collapsed=move || !open.get()
                     type="button"

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 
 use domain::answers::AnswerSource;
 use domain::api::{
-    Answer, CreateMessage, CreateRequest, FieldDef, FieldType, RecordDeflection, RequestType,
-    RequestView,
+    CreateMessage, CreateRequest, FieldDef, FieldType, RecordDeflection, RequestType, RequestView,
 };
 use domain::deadline::due_date;
 use domain::error::Errors;
@@ -18,7 +17,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use web_sys::File;
 
-use crate::api;
+use crate::api::{self, AnswerHit};
 use crate::browser;
 use crate::components::{
     Checkbox, Crumb, ErrorAlert, FileInput, FormState, Need, Page, ProgressBar, RequireLogin,
@@ -408,7 +407,7 @@ const ANSWERS_SHOWN: usize = 3;
 /// risolto" counts the answer as having spared a request; filing stays possible anyway.
 #[component]
 fn AnswerHints(subject: RwSignal<String>) -> impl IntoView {
-    let found = RwSignal::new(Vec::<Answer>::new());
+    let found = RwSignal::new(Vec::<AnswerHit>::new());
     let solved = RwSignal::new(false);
     let timer = StoredValue::new(None::<TimeoutHandle>);
     let asked = StoredValue::new(0_u32);
@@ -488,7 +487,7 @@ fn AnswerHints(subject: RwSignal<String>) -> impl IntoView {
 
 fn answer_view(
     i: usize,
-    a: Answer,
+    a: AnswerHit,
     solve: impl Fn(AnswerSource, String) + Copy + 'static,
 ) -> impl IntoView {
     let title_id = format!("answer-{i}");
@@ -496,7 +495,7 @@ fn answer_view(
     if a.text.chars().count() > 200 {
         text.push('…');
     }
-    let Answer {
+    let AnswerHit {
         source,
         id,
         title,

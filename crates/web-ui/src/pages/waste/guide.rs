@@ -47,6 +47,8 @@ pub fn WasteGuide() -> impl IntoView {
     };
     let results = LocalResource::new(move || {
         let q = searched.get();
+        // The fraction and place labels come in the caller's language.
+        i18n.lang();
         async move { (api::riciclabolario(&q).await, q) }
     });
     let count = move || match results.get() {

@@ -73,7 +73,12 @@ fn entries(sections: Vec<TransparencySection>) -> Vec<Entry> {
 
 #[component]
 pub fn Transparency() -> impl IntoView {
-    let page = LocalResource::new(api::transparency);
+    let i18n = use_i18n();
+    // Titles and labels come in the caller's language: read again on a switch.
+    let page = LocalResource::new(move || {
+        i18n.lang();
+        api::transparency()
+    });
     let params = use_params_map();
     view! {
         <div class="container my-4">
@@ -399,6 +404,9 @@ fn Desks(desks: Vec<TransparencyDesk>) -> impl IntoView {
     .into_any()
 }
 
+/// Height of a bar's row in the chart (SVG units).
+const ROW: f64 = 44.0;
+
 /// h) The last three years as a bar chart (an SVG image whose name reads the figures)
 /// and the same figures as a table.
 #[component]
@@ -418,7 +426,6 @@ fn Collection(years: Vec<SeparateCollectionYear>) -> impl IntoView {
         });
         (i18n.w().collection_chart)(&list)
     };
-    const ROW: f64 = 44.0;
     let height = years.with_value(Vec::len) as f64 * ROW;
     let bars = move || {
         let lang = i18n.lang();
