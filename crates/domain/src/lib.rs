@@ -19,6 +19,7 @@ pub mod identity;
 pub mod lifecycle;
 pub mod pagopa;
 pub mod registry;
+pub mod search;
 pub mod sql;
 pub mod tax;
 pub mod transparency;
