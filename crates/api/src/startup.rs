@@ -189,6 +189,7 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
         secret_key: Arc::new(key),
         booking_codes,
         oidc: Arc::default(),
+        answers: Arc::default(),
         egress: Egress::new(config.egress_policy())?,
         config: Arc::new(config),
     })

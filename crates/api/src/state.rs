@@ -32,6 +32,8 @@ pub struct AppState {
     pub booking_codes: crate::services::agenda::CodeKey,
     /// SPID and CIE providers' discovery documents and keys.
     pub oidc: Arc<crate::services::identity::client::ProviderCache>,
+    /// Tenants' answer indexes (FAQ, documents, Riciclabolario), rebuilt on change.
+    pub answers: Arc<crate::services::answers::AnswerCache>,
 }
 
 impl AppState {

@@ -267,6 +267,8 @@ pub struct Limits {
     pub login: IpLimiter,
     pub register: IpLimiter,
     pub public_forms: IpLimiter,
+    /// Searches typed as you go (answers, Riciclabolario): one per pause in typing.
+    pub public_search: IpLimiter,
     pub logins: LoginGuard,
     /// Public bookings per e-mail address (they send mail to it).
     pub booking_email: KeyLimiter,
@@ -279,6 +281,7 @@ impl Limits {
             // Registration carries a document upload: a tighter budget.
             register: IpLimiter::per_minute(per_minute.div_ceil(2)),
             public_forms: IpLimiter::per_minute(per_minute),
+            public_search: IpLimiter::per_minute(per_minute.saturating_mul(10)),
             logins: LoginGuard::new(lockout_after),
             booking_email: KeyLimiter::per_hour(bookings_per_email_per_hour),
         }
@@ -289,6 +292,7 @@ impl Limits {
         self.login.prune();
         self.register.prune();
         self.public_forms.prune();
+        self.public_search.prune();
         self.logins.prune();
         self.booking_email.prune();
     }

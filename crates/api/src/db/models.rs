@@ -864,3 +864,64 @@ pub struct OidcSessionRow {
     pub id_token: String,
     pub created_at: NaiveDateTime,
 }
+
+// ---- public content: transparency, Riciclabolario, answers -----------------------------
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = transparency_sections, treat_none_as_default_value = false)]
+pub struct TransparencySectionRow {
+    pub tenant_id: String,
+    pub item: domain::transparency::TitrItem,
+    pub body: Option<String>,
+    /// JSON `[{label, url}]`.
+    pub links: String,
+    /// JSON `["document id"]`.
+    pub document_ids: String,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = separate_collection, treat_none_as_default_value = false)]
+pub struct SeparateCollectionRow {
+    pub tenant_id: String,
+    pub year: i32,
+    pub per_mille: i32,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = compliance_snapshots, treat_none_as_default_value = false)]
+pub struct ComplianceSnapshotRow {
+    pub tenant_id: String,
+    pub year: i32,
+    pub computed_at: NaiveDateTime,
+    /// JSON of the per-kind lines and the total.
+    pub lines: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = waste_items, treat_none_as_default_value = false)]
+pub struct WasteItemRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    pub name_key: String,
+    pub fraction: domain::waste::WasteFraction,
+    pub bin: Option<String>,
+    pub notes: Option<String>,
+    pub take_to: Option<domain::waste::TakeTo>,
+    /// JSON array of names.
+    pub synonyms: String,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = deflections, treat_none_as_default_value = false)]
+pub struct DeflectionRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub source: domain::answers::AnswerSource,
+    pub answer_id: String,
+    pub title: String,
+    pub at: NaiveDateTime,
+}

@@ -562,12 +562,80 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    transparency_sections (tenant_id, item) {
+        tenant_id -> Text,
+        item -> Text,
+        body -> Nullable<Text>,
+        links -> Text,
+        document_ids -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    separate_collection (tenant_id, year) {
+        tenant_id -> Text,
+        year -> Integer,
+        per_mille -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    compliance_snapshots (tenant_id, year) {
+        tenant_id -> Text,
+        year -> Integer,
+        computed_at -> Timestamp,
+        lines -> Text,
+    }
+}
+
+diesel::table! {
+    waste_items (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        name_key -> Text,
+        fraction -> Text,
+        bin -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        take_to -> Nullable<Text>,
+        synonyms -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    content_generations (tenant_id) {
+        tenant_id -> Text,
+        generation -> BigInt,
+    }
+}
+
+diesel::table! {
+    deflections (id) {
+        id -> Text,
+        tenant_id -> Text,
+        source -> Text,
+        answer_id -> Text,
+        title -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(registrations -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(tenant_hosts -> tenants (tenant_id));
 diesel::joinable!(messages -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    transparency_sections,
+    separate_collection,
+    compliance_snapshots,
+    waste_items,
+    content_generations,
+    deflections,
     tenants,
     tenant_hosts,
     offices,

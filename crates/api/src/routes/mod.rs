@@ -2,6 +2,7 @@
 //! blocking thread, map the result.
 
 mod agenda;
+mod answers;
 mod audit;
 mod auth;
 mod documents;
@@ -21,9 +22,11 @@ mod registrations;
 mod registry;
 mod reminders;
 mod requests;
+mod riciclabolario;
 mod routing;
 mod settings;
 mod taxpayer;
+mod transparency;
 mod users;
 
 use actix_web::web;
@@ -43,6 +46,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         documents::configure(api);
         faq::configure(api);
         public::configure(api);
+        // Public content beyond documents and FAQ.
+        transparency::configure(api);
+        riciclabolario::configure(api);
+        answers::configure(api);
         requests::configure(api);
         registry::configure(api);
         mailboxes::configure(api);

@@ -8,7 +8,7 @@ use domain::error::{DomainError, Errors};
 use crate::auth::AuthUser;
 use crate::db::models::{DocumentRow, FaqRow};
 use crate::db::repo::audit::Audit;
-use crate::db::repo::{content, new_id};
+use crate::db::repo::{content, new_id, public_content};
 use crate::error::{ApiError, ApiResult};
 use crate::services::admin::{optional_text, text};
 use crate::state::AppState;
@@ -128,6 +128,7 @@ pub fn create_document(
     };
     let result = state.db.write_tx(|c| {
         content::insert_document(c, &row)?;
+        public_content::bump_generation(c, user.tenant_id())?;
         let doc = document_dto(row.clone());
         audit(user, "document.create", "document", Some(&id)).record(
             c,
@@ -147,6 +148,7 @@ pub fn delete_document(state: &AppState, user: &AuthUser, id: &str) -> ApiResult
     let key = state.db.write_tx(|c| {
         let row = content::find_document(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
         content::delete_document(c, user.tenant_id(), id)?;
+        public_content::bump_generation(c, user.tenant_id())?;
         let key = row.storage_key.clone();
         audit(user, "document.delete", "document", Some(id)).record(
             c,
@@ -259,6 +261,7 @@ pub fn create_faq(state: &AppState, user: &AuthUser, body: &SaveFaq) -> ApiResul
     };
     state.db.write_tx(|c| {
         content::insert_faq(c, &row)?;
+        public_content::bump_generation(c, user.tenant_id())?;
         let faq = faq_dto(row.clone());
         audit(user, "faq.create", "faq", Some(&faq.id)).record(c, None::<&Faq>, Some(&faq))?;
         Ok::<_, ApiError>(faq)
@@ -278,6 +281,7 @@ pub fn update_faq(state: &AppState, user: &AuthUser, id: &str, body: &SaveFaq) -
             ..before.clone()
         };
         content::update_faq(c, &row)?;
+        public_content::bump_generation(c, user.tenant_id())?;
         let after = faq_dto(row);
         audit(user, "faq.update", "faq", Some(id)).record(
             c,
@@ -293,6 +297,7 @@ pub fn delete_faq(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<()> 
     state.db.write_tx(|c| {
         let before = content::find_faq(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
         content::delete_faq(c, user.tenant_id(), id)?;
+        public_content::bump_generation(c, user.tenant_id())?;
         audit(user, "faq.delete", "faq", Some(id)).record(
             c,
             Some(&faq_dto(before)),

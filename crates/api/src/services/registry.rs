@@ -66,7 +66,7 @@ impl Period {
 }
 
 /// Visits every register entry of the period, page by page.
-fn for_each_entry(
+pub(crate) fn for_each_entry(
     state: &AppState,
     tenant_id: &str,
     period: Period,

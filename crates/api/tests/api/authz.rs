@@ -1415,7 +1415,118 @@ fn ops(w: &World) -> Vec<Op> {
             Body::None,
             [401, 403, 403, 200, 200, 200, 404],
         ),
+        // Public content: transparency, the Riciclabolario, answers.
+        op(
+            "GET",
+            "/api/v1/public/transparency",
+            "/public/transparency".into(),
+            Body::None,
+            [200; 7],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/transparency/compliance/{year}",
+            format!("/public/transparency/compliance/{}", last_year()),
+            Body::None,
+            [200; 7],
+        ),
+        op(
+            "PUT",
+            "/api/v1/settings/transparency/items/{item}",
+            "/settings/transparency/items/tariffe".into(),
+            Body::Json(json!({"links": [{"label": "x", "url": "javascript:alert(1)"}]})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "PUT",
+            "/api/v1/settings/transparency/separate-collection/{year}",
+            format!("/settings/transparency/separate-collection/{}", last_year()),
+            Body::Json(json!({"percent": 150})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "DELETE",
+            "/api/v1/settings/transparency/separate-collection/{year}",
+            "/settings/transparency/separate-collection/1991".into(),
+            Body::None,
+            [401, 403, 403, 403, 403, 404, 403],
+        ),
+        op(
+            "POST",
+            "/api/v1/settings/transparency/compliance/{year}",
+            "/settings/transparency/compliance/1999".into(),
+            Body::None,
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/riciclabolario",
+            "/public/riciclabolario?q=bottiglia".into(),
+            Body::None,
+            [200; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/settings/riciclabolario",
+            "/settings/riciclabolario".into(),
+            Body::Json(json!({"name": "", "fraction": "carta"})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "PUT",
+            "/api/v1/settings/riciclabolario/{id}",
+            format!("/settings/riciclabolario/{NONE_ID}"),
+            Body::Json(json!({"name": "Giornali", "fraction": "carta"})),
+            [401, 403, 403, 403, 403, 404, 403],
+        ),
+        op(
+            "DELETE",
+            "/api/v1/settings/riciclabolario/{id}",
+            format!("/settings/riciclabolario/{NONE_ID}"),
+            Body::None,
+            [401, 403, 403, 403, 403, 404, 403],
+        ),
+        op(
+            "POST",
+            "/api/v1/settings/riciclabolario/import",
+            "/settings/riciclabolario/import".into(),
+            Body::Json(json!("nome;frazione")),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/answers",
+            "/public/answers?q=come%20pago".into(),
+            Body::None,
+            [200; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/public/answers/deflections",
+            "/public/answers/deflections".into(),
+            Body::Json(json!({"source": "faq", "id": NONE_ID})),
+            [422; 7],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}/suggestions",
+            format!("/requests/{r}/suggestions"),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/reports/deflections",
+            "/reports/deflections".into(),
+            Body::None,
+            [401, 403, 403, 200, 200, 200, 200],
+        ),
     ]
+}
+
+/// The year the transparency section publishes the compliance of.
+pub(crate) fn last_year() -> i32 {
+    domain::transparency::published_year(domain::calendar::rome_date(chrono::Utc::now()))
 }
 
 async fn send(

@@ -1903,3 +1903,188 @@ async fn identity_provider_settings_bad_input(app: TestApp) {
     assert_eq!(list[0]["issuer"], Value::Null);
     assert_eq!(list[0]["client_id"], Value::Null);
 }
+
+db_test!(public_content_bad_input);
+async fn public_content_bad_input(app: TestApp) {
+    app.staff("admin.content@comune.test", "admin", &[]);
+    let admin = app.token("admin.content@comune.test").await;
+    let put = reqwest::Method::PUT;
+    // Transparency items: an unknown item, a script link, a label missing, a document that
+    // is not published, too many links.
+    let res = send_json(
+        &app,
+        put.clone(),
+        "/settings/transparency/items/nope",
+        Some(&admin),
+        &json!({}),
+    )
+    .await;
+    assert_problem(res, 404, "unknown item").await;
+    let many: Vec<Value> = (0..21)
+        .map(|i| json!({"label": format!("L{i}"), "url": "/faq"}))
+        .collect();
+    for (body, field) in [
+        (
+            json!({"links": [{"label": "x", "url": "javascript:alert(1)"}]}),
+            "links[0].url",
+        ),
+        (
+            json!({"links": [{"label": "x", "url": "http://example.it"}]}),
+            "links[0].url",
+        ),
+        (
+            json!({"links": [{"label": " ", "url": "/faq"}]}),
+            "links[0].label",
+        ),
+        (
+            json!({"document_ids": ["no-such-document"]}),
+            "document_ids[0]",
+        ),
+        (json!({"document_ids": ["a", "a"]}), "document_ids[1]"),
+        (json!({"links": many}), "links"),
+        (json!({"body": "x".repeat(20_001)}), "body"),
+        (json!({"body": 5}), "body"),
+    ] {
+        let res = send_json(
+            &app,
+            put.clone(),
+            "/settings/transparency/items/tariffe",
+            Some(&admin),
+            &body,
+        )
+        .await;
+        let p = assert_problem(res, 422, "transparency item").await;
+        assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+    }
+    // Separate collection: a year out of range, a percentage out of range or too precise.
+    for (year, body, field) in [
+        (1980, json!({"percent": 50}), "year"),
+        (2999, json!({"percent": 50}), "year"),
+        (2024, json!({"percent": 100.5}), "percent"),
+        (2024, json!({"percent": -1}), "percent"),
+        (2024, json!({"percent": 60.25}), "percent"),
+        (2024, json!({"percent": "60"}), "body"),
+    ] {
+        let res = send_json(
+            &app,
+            put.clone(),
+            &format!("/settings/transparency/separate-collection/{year}"),
+            Some(&admin),
+            &body,
+        )
+        .await;
+        let p = assert_problem(res, 422, "separate collection").await;
+        assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+    }
+    // Recomputing the current (open) year or a year before the product.
+    let this_year = crate::authz::last_year() + 1;
+    for year in [this_year, 1999] {
+        let res = app
+            .post_json(
+                &format!("/settings/transparency/compliance/{year}"),
+                Some(&admin),
+                &json!({}),
+            )
+            .await;
+        let p = assert_problem(res, 422, "recompute an open year").await;
+        assert_eq!(p["errors"][0]["field"], "year", "{p}");
+    }
+    // Riciclabolario items: empty name, unknown fraction, too many synonyms, a name taken.
+    let ok = json!({"name": "Bottiglia di plastica", "fraction": "plastica"});
+    assert_eq!(
+        app.post_json("/settings/riciclabolario", Some(&admin), &ok)
+            .await
+            .status(),
+        201
+    );
+    let synonyms: Vec<String> = (0..11).map(|i| format!("s{i}")).collect();
+    for (body, field) in [
+        (json!({"name": "", "fraction": "carta"}), "name"),
+        // A code outside the enum is refused by the body's parser, which names it.
+        (json!({"name": "Giornale", "fraction": "cartone"}), "body"),
+        (
+            json!({"name": "Giornale", "fraction": "carta", "synonyms": synonyms}),
+            "synonyms",
+        ),
+        (
+            json!({"name": "Giornale", "fraction": "carta", "take_to": "cassonetto"}),
+            "body",
+        ),
+        (
+            json!({"name": " bottiglia DI plastica ", "fraction": "plastica"}),
+            "name",
+        ),
+    ] {
+        let res = app
+            .post_json("/settings/riciclabolario", Some(&admin), &body)
+            .await;
+        let p = assert_problem(res, 422, "waste item").await;
+        assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+    }
+    // The CSV import is all or nothing: one bad row and nothing is stored.
+    let before: Value = app
+        .get("/public/riciclabolario", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let csv = "nome,frazione,contenitore,dove_portarlo,note,sinonimi\n\
+               Giornale,carta,,,,quotidiano\n\
+               Lattina,metallo liquido,,,,\n";
+    let res = app
+        .client
+        .post(app.url("/settings/riciclabolario/import"))
+        .bearer_auth(&admin)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 422, "csv with a bad row").await;
+    assert_eq!(p["errors"][0]["field"], "rows[2].frazione", "{p}");
+    let after: Value = app
+        .get("/public/riciclabolario", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(before, after, "nothing imported");
+    for (body, what) in [
+        ("name,fraction\nx,carta\n".to_owned(), "wrong header"),
+        (format!("{}\n", "x".repeat(3 * 1024 * 1024)), "too large"),
+    ] {
+        let res = app
+            .client
+            .post(app.url("/settings/riciclabolario/import"))
+            .bearer_auth(&admin)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = if what == "too large" { 413 } else { 422 };
+        assert_problem(res, status, what).await;
+    }
+    // Deflections count only answers that exist and are public.
+    for (body, field) in [
+        (json!({"source": "faq", "id": "nope"}), "id"),
+        (json!({"source": "reply", "id": "nope"}), "source"),
+        (json!({"source": "bot", "id": "nope"}), "body"),
+    ] {
+        let res = app
+            .post_json("/public/answers/deflections", None, &body)
+            .await;
+        let p = assert_problem(res, 422, "deflection").await;
+        assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+    }
+    // A question is required; the report's period is checked.
+    assert_problem(app.get("/public/answers", None).await, 400, "no q").await;
+    let res = app
+        .get(
+            "/reports/deflections?from=2026-05-01&to=2026-01-01",
+            Some(&admin),
+        )
+        .await;
+    let p = assert_problem(res, 422, "reversed period").await;
+    assert_eq!(p["errors"][0]["field"], "to", "{p}");
+}

@@ -24,6 +24,7 @@ mod openapi;
 mod pagopa;
 mod pickups;
 mod public;
+mod public_content;
 mod races;
 mod reconciliation;
 mod reminders;

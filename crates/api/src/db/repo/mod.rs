@@ -13,6 +13,7 @@ pub mod offices;
 pub mod pagopa;
 pub mod password_resets;
 pub mod pickups;
+pub mod public_content;
 pub mod reconciliation;
 pub mod registrations;
 pub mod registry;

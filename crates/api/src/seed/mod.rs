@@ -1,5 +1,7 @@
 //! Administrators and the demo Comune.
 
+mod public_content;
+
 use chrono::Utc;
 use domain::api::RegistrationStatus;
 use domain::catalogue::RequestKind;
@@ -9,7 +11,7 @@ use domain::types::{Email, check_password_strength};
 use crate::auth::password;
 use crate::config::Config;
 use crate::db::Db;
-use crate::db::models::{DocumentRow, FaqRow, UserRow};
+use crate::db::models::{DocumentRow, UserRow};
 use crate::db::repo::{new_id, tenants, users};
 use crate::error::ApiError;
 
@@ -235,22 +237,7 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
                 )?;
             }
         }
-        for (i, (category, question, answer)) in DEMO_FAQ.iter().enumerate() {
-            if content::find_faq_by_question(c, &tenant.id, question)?.is_none() {
-                content::insert_faq(
-                    c,
-                    &FaqRow {
-                        id: new_id(),
-                        tenant_id: tenant.id.clone(),
-                        question: (*question).into(),
-                        answer: (*answer).into(),
-                        category: Some((*category).into()),
-                        position: i32::try_from(i * 10).unwrap_or(0),
-                        created_at: now,
-                    },
-                )?;
-            }
-        }
+        public_content::seed(c, &tenant.id, now)?;
         Ok::<_, ApiError>(tenant.id)
     })?;
 
@@ -671,72 +658,6 @@ fn demo_documents() -> Vec<(
         ),
     ]
 }
-
-/// `(category, question, answer)` of the demo FAQ.
-const DEMO_FAQ: [(&str, &str, &str); 9] = [
-    (
-        "Tributo",
-        "Chi deve pagare la TARI?",
-        "La TARI è dovuta da chiunque possieda o detenga a qualsiasi titolo locali o aree scoperte \
-         che possono produrre rifiuti urbani. In caso di più occupanti dello stesso immobile, sono \
-         tenuti in solido al pagamento.",
-    ),
-    (
-        "Pratiche",
-        "Entro quando devo dichiarare una nuova utenza?",
-        "La dichiarazione di attivazione va presentata entro 90 giorni dall'inizio \
-         dell'occupazione dell'immobile. Puoi farlo online con la richiesta \"Attivazione utenza \
-         TARI\": ricevi subito il numero di protocollo.",
-    ),
-    (
-        "Tributo",
-        "Come si calcola la TARI per la mia abitazione?",
-        "La tariffa delle utenze domestiche ha una quota fissa, che dipende dalla superficie in \
-         metri quadrati, e una quota variabile, che dipende dal numero di occupanti. Le tariffe \
-         dell'anno sono pubblicate tra i documenti.",
-    ),
-    (
-        "Pratiche",
-        "Ho cambiato casa: cosa devo fare?",
-        "Presenta la cessazione dell'utenza per il vecchio immobile e l'attivazione per quello \
-         nuovo, entrambe entro 90 giorni dal trasloco. Se resti nello stesso Comune puoi anche \
-         chiedere una variazione dell'indirizzo.",
-    ),
-    (
-        "Pagamenti",
-        "Posso pagare la TARI a rate?",
-        "Sì. Oltre alle rate ordinarie, puoi chiedere una rateizzazione ulteriore se ricevi il \
-         bonus sociale per disagio economico, se l'importo supera del 30% la media degli ultimi \
-         due anni o in altre situazioni previste dal regolamento. La richiesta va fatta entro la \
-         scadenza dell'avviso.",
-    ),
-    (
-        "Pagamenti",
-        "Ho pagato due volte: come ottengo il rimborso?",
-        "Presenta la richiesta di rimborso indicando l'anno, l'importo e l'IBAN per l'accredito. \
-         Il rimborso viene effettuato entro 120 giorni lavorativi dalla richiesta.",
-    ),
-    (
-        "Raccolta",
-        "Come prenoto il ritiro degli ingombranti?",
-        "Usa la richiesta \"Ritiro ingombranti a domicilio\" indicando l'indirizzo e cosa ritirare \
-         (tipo e numero di pezzi). Il ritiro avviene entro 15 giorni lavorativi dalla richiesta, \
-         salvo diverso accordo con te.",
-    ),
-    (
-        "Raccolta",
-        "Il mio mastello è rotto o è stato rubato: cosa faccio?",
-        "Chiedi la riparazione o sostituzione delle attrezzature: il gestore interviene entro 10 \
-         giorni lavorativi. In caso di furto allega, se l'hai, la denuncia.",
-    ),
-    (
-        "Pratiche",
-        "In quanto tempo ricevo risposta a un reclamo?",
-        "Il gestore invia una risposta scritta e motivata entro 30 giorni lavorativi dal \
-         ricevimento del reclamo. Puoi seguire lo stato della pratica nell'area personale, in \
-         \"Le mie pratiche\".",
-    ),
-];
 
 /// A one-page PDF (A4, Helvetica) with a title and lines of text. Characters outside
 /// Latin-1 become `?`.
