@@ -178,7 +178,11 @@ test('(c) in the wizard, an answer that already exists spares the request', asyn
   assert.ok(types.length > 0);
   await open(citizen, server.url, `/nuova-richiesta?tipo=${encodeURIComponent(types[0].code)}`);
   await titled(citizen, 'Nuova richiesta');
-  await page.getByLabel("Ho letto e compreso l'informativa sulla privacy").check();
+  const consent = page.getByLabel("Ho letto e compreso l'informativa sulla privacy");
+  await consent.focus();
+  await page.keyboard.press('Space');
+  assert.ok(await consent.isChecked());
+  await citizen.audit('wizard: privacy');
   await page.getByRole('button', { name: 'Avanti' }).click();
   await page.waitForFunction(() => document.activeElement?.id === 'step-title');
   await page.getByRole('button', { name: 'Avanti' }).click();

@@ -1,10 +1,9 @@
 //! Public content: the transparency section, the Riciclabolario, and the answers shown
 //! before a request is filed (with the "it solved my question" count).
 
-use domain::answers::AnswerSource;
-use domain::api::{ComplianceSnapshot, RecordDeflection, TransparencyPage, WasteItem};
+use domain::api::{ComplianceSnapshot, TransparencyPage, WasteItem};
 use gloo_net::http::Method;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{ApiResult, Body, call, get, get_list, query};
 
@@ -30,10 +29,12 @@ pub async fn riciclabolario(q: &str) -> ApiResult<Vec<WasteItem>> {
 
 /// An answer as the request wizard shows it: `domain::api::Answer` without its score, a
 /// float the portal never reads (parsing one would bring serde_json's float code into
-/// the portal's first load; an ignored number is only skipped).
+/// the portal's first load; an ignored number is only skipped), and with its source as
+/// the code, handed back as is in the deflection.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AnswerHit {
-    pub source: AnswerSource,
+    /// `faq`, `document`, `riciclabolario` (`domain::answers::AnswerSource`).
+    pub source: String,
     pub id: String,
     pub title: String,
     pub text: String,
@@ -45,12 +46,19 @@ pub async fn answers(q: &str) -> ApiResult<Vec<AnswerHit>> {
     get_list(&format!("/public/answers{}", query(&[("q", q.trim())]))).await
 }
 
+/// `POST /public/answers/deflections` (`domain::api::RecordDeflection`).
+#[derive(Serialize)]
+struct Deflection<'a> {
+    source: &'a str,
+    id: &'a str,
+}
+
 /// The answer solved the question: no request was filed.
-pub async fn record_deflection(body: &RecordDeflection) -> ApiResult<()> {
+pub async fn record_deflection(source: &str, id: &str) -> ApiResult<()> {
     call(
         Method::POST,
         "/public/answers/deflections",
-        Body::json(body),
+        Body::json(&Deflection { source, id }),
     )
     .await
 }

@@ -4,10 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::answers::AnswerSource;
-use domain::api::{
-    CreateMessage, CreateRequest, FieldDef, FieldType, RecordDeflection, RequestType, RequestView,
-};
+use domain::api::{CreateMessage, CreateRequest, FieldDef, FieldType, RequestType, RequestView};
 use domain::deadline::due_date;
 use domain::error::Errors;
 use domain::types::{Description, Subject};
@@ -309,14 +306,15 @@ fn WizardSteps() -> impl IntoView {
         1 => view! { <TypeChoice type_code error=form.error_for("type") /> }.into_any(),
         2 => view! {
             <p class="small">{tr(|t| t.required_hint)}</p>
-            <TextInput
-                id="subject"
-                label=trs(|t| t.subject)
-                value=subject
-                required=true
-                error=form.error_for("subject")
-            />
-            <AnswerHints subject />
+            <AnswerHints subject>
+                <TextInput
+                    id="subject"
+                    label=trs(|t| t.subject)
+                    value=subject
+                    required=true
+                    error=form.error_for("subject")
+                />
+            </AnswerHints>
             <TextArea
                 id="description"
                 label=trs(|t| t.description)
@@ -406,25 +404,22 @@ const ANSWERS_SHOWN: usize = 3;
 /// subject (FAQ, documents, Riciclabolario), looked up 300 ms after the last key. "Sì, ho
 /// risolto" counts the answer as having spared a request; filing stays possible anyway.
 #[component]
-fn AnswerHints(subject: RwSignal<String>) -> impl IntoView {
+fn AnswerHints(subject: RwSignal<String>, children: Children) -> impl IntoView {
     let found = RwSignal::new(Vec::<AnswerHit>::new());
     let solved = RwSignal::new(false);
     let timer = StoredValue::new(None::<TimeoutHandle>);
     let asked = StoredValue::new(0_u32);
-    Effect::new(move |prev: Option<String>| {
-        let q = subject.get().trim().to_owned();
-        if prev.as_ref() == Some(&q) {
-            return q;
-        }
+    // On the input events of the subject field (they bubble here), not on an effect.
+    let lookup = move || {
         if let Some(h) = timer.get_value() {
             h.clear();
         }
         asked.update_value(|n| *n += 1);
-        if q.chars().count() < ANSWER_MIN_CHARS {
+        let query = subject.get_untracked().trim().to_owned();
+        if query.chars().count() < ANSWER_MIN_CHARS {
             found.set(Vec::new());
-            return q;
+            return;
         }
-        let query = q.clone();
         let h = set_timeout_with_handle(
             move || {
                 let mine = asked.get_value();
@@ -440,16 +435,18 @@ fn AnswerHints(subject: RwSignal<String>) -> impl IntoView {
             std::time::Duration::from_millis(300),
         );
         timer.set_value(h.ok());
-        q
-    });
-    let solve = move |source: AnswerSource, id: String| {
+    };
+    // A subject filled in from the address.
+    lookup();
+    let solve = move |source: String, id: String| {
         spawn_local(async move {
-            let _ = api::record_deflection(&RecordDeflection { source, id }).await;
+            let _ = api::record_deflection(&source, &id).await;
             solved.set(true);
             request_animation_frame(|| browser::focus("answers-solved"));
         });
     };
     view! {
+        <div on:input=move |_| lookup()>{children()}</div>
         <div aria-live="polite">
             {move || {
                 (!found.with(Vec::is_empty))
@@ -488,7 +485,7 @@ fn AnswerHints(subject: RwSignal<String>) -> impl IntoView {
 fn answer_view(
     i: usize,
     a: AnswerHit,
-    solve: impl Fn(AnswerSource, String) + Copy + 'static,
+    solve: impl Fn(String, String) + Copy + 'static,
 ) -> impl IntoView {
     let title_id = format!("answer-{i}");
     let mut text: String = a.text.chars().take(200).collect();
@@ -517,7 +514,7 @@ fn answer_view(
                     type="button"
                     class="btn btn-outline-primary btn-xs"
                     aria-describedby=title_id
-                    on:click=move |_| solve(source, id.clone())
+                    on:click=move |_| solve(source.clone(), id.clone())
                 >
                     {tr(|t| t.answer_solved)}
                 </button>
