@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod mail;
 pub mod openapi;
+pub mod pdf_text;
 pub mod routes;
 pub mod secret_key;
 pub mod seed;

@@ -245,6 +245,7 @@ diesel::table! {
         storage_key -> Text,
         position -> Integer,
         published_at -> Timestamp,
+        text -> Nullable<Text>,
     }
 }
 

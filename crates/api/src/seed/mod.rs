@@ -235,6 +235,10 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
                         published_at: now,
                     },
                 )?;
+                if let Some(doc) = content::find_document_by_title(c, &tenant.id, title)? {
+                    let text = crate::pdf_text::extract(&pdf);
+                    content::set_document_text(c, &tenant.id, &doc.id, text.as_deref())?;
+                }
             }
         }
         public_content::seed(c, &tenant.id, now)?;

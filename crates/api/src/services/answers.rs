@@ -128,14 +128,15 @@ fn waste_url(name: &str) -> String {
 /// Reads the content and builds both indexes (outside any lock: a slow build does not
 /// hold up other tenants).
 fn build(state: &AppState, tenant_id: &str) -> ApiResult<TenantIndex> {
-    let (generation, faqs, documents, waste_rows) = state.db.read(|c| {
+    let (generation, faqs, documents, texts, waste_rows) = state.db.read(|c| {
         // The generation first: content written after it is at worst indexed under the
         // old number and rebuilt on the next read.
         let generation = public_content::generation(c, tenant_id)?;
         let faqs = content::faqs(c, tenant_id)?;
         let documents = content::documents(c, tenant_id)?;
+        let texts = content::document_texts(c, tenant_id)?;
         let waste = public_content::waste_items(c, tenant_id)?;
-        Ok::<_, ApiError>((generation, faqs, documents, waste))
+        Ok::<_, ApiError>((generation, faqs, documents, texts, waste))
     })?;
     let mut answers = Index::new();
     let mut entries = Vec::new();
@@ -155,17 +156,24 @@ fn build(state: &AppState, tenant_id: &str) -> ApiResult<TenantIndex> {
     }
     for d in documents {
         let description = d.description.clone().unwrap_or_default();
-        answers.add(&[
-            (&d.title, 2.0),
-            (&description, 1.0),
-            (d.category.as_deref().unwrap_or_default(), 0.5),
-        ]);
+        let body = texts
+            .iter()
+            .find(|(id, _)| *id == d.id)
+            .and_then(|(_, t)| t.clone())
+            .unwrap_or_default();
+        // The same three field positions as a FAQ entry (title, body, category): the
+        // text the PDF holds counts as a FAQ's answer does.
+        answers.add(&faq_fields(
+            &d.title,
+            &format!("{description} {body}"),
+            d.category.as_deref().unwrap_or_default(),
+        ));
         entries.push(Entry {
             source: AnswerSource::Document,
             url: Some(format!("/api/v1/public/documents/{}/file", d.id)),
             id: d.id,
             title: d.title,
-            text: description,
+            text: if body.is_empty() { description } else { body },
         });
     }
     let mut waste = Index::new();

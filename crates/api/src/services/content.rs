@@ -126,8 +126,11 @@ pub fn create_document(
         position: valid.position,
         published_at: Utc::now().naive_utc(),
     };
+    // Extracted before the transaction: parsing a large PDF must not hold the writer.
+    let text = crate::pdf_text::extract(&file.bytes);
     let result = state.db.write_tx(|c| {
         content::insert_document(c, &row)?;
+        content::set_document_text(c, user.tenant_id(), &id, text.as_deref())?;
         public_content::bump_generation(c, user.tenant_id())?;
         let doc = document_dto(row.clone());
         audit(user, "document.create", "document", Some(&id)).record(

@@ -348,6 +348,35 @@ async fn answers_before_filing_count_deflections_and_suggest_replies(app: TestAp
         json!([])
     );
 
+    // A published PDF is found by the text it holds, not only by its title.
+    let pdf = api::seed::simple_pdf(
+        "Regolamento",
+        &["Il compostaggio domestico riduce la quota variabile del 20 per cento."],
+    );
+    let doc = crate::public::upload(
+        &app,
+        &admin,
+        &json!({"title": "Regolamento comunale"}),
+        &pdf,
+        "regolamento.pdf",
+    )
+    .await;
+    let doc = json_of(doc).await;
+    let found = json_of(
+        app.get("/public/answers?q=riduzione%20compostaggio", None)
+            .await,
+    )
+    .await;
+    assert_eq!(found[0]["source"], "document", "{found}");
+    assert_eq!(found[0]["id"], doc["id"]);
+    assert!(
+        found[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("compostaggio domestico"),
+        "{found}"
+    );
+
     // Edited content is answered at once.
     let path = format!("/faq/{}", faq["id"].as_str().unwrap());
     json_of(app.put_json(&path, Some(&admin), &json!({"question": "Come si versa la tassa rifiuti?", "answer": "Con l'avviso pagoPA.", "position": 0})).await).await;

@@ -118,3 +118,31 @@ pub fn delete_faq(conn: &mut DbConn, tenant_id: &str, id: &str) -> QueryResult<u
     )
     .execute(conn)
 }
+
+/// Stores the text extracted from a document's PDF (kept apart from [`DocumentRow`]: the
+/// lists do not carry it).
+pub fn set_document_text(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    id: &str,
+    text: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(
+        documents::table
+            .filter(documents::tenant_id.eq(tenant_id))
+            .filter(documents::id.eq(id)),
+    )
+    .set(documents::text.eq(text))
+    .execute(conn)
+}
+
+/// `(id, text)` of the tenant's documents, for the answer index.
+pub fn document_texts(
+    conn: &mut DbConn,
+    tenant_id: &str,
+) -> QueryResult<Vec<(String, Option<String>)>> {
+    documents::table
+        .filter(documents::tenant_id.eq(tenant_id))
+        .select((documents::id, documents::text))
+        .load(conn)
+}
