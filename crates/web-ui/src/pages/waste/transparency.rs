@@ -569,6 +569,11 @@ fn ComplianceTable(s: ComplianceSnapshot) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
+                    {s.kinds.is_empty().then(|| view! {
+                        <tr>
+                            <td colspan="6">{trw(|t| t.compliance_no_requests)}</td>
+                        </tr>
+                    })}
                     {s.kinds.into_iter().map(|l| view! { <ComplianceRow l /> }).collect_view()}
                 </tbody>
                 <tfoot>
