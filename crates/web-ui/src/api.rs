@@ -42,6 +42,7 @@ pub use pagopa::*;
 
 mod content;
 pub use content::*;
+pub mod content_admin;
 
 pub const BASE: &str = "/api/v1";
 

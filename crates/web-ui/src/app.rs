@@ -167,6 +167,8 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("canali-notifica") view=console::mail_settings::ChannelsPage />
                 <Route path=path!("documenti") view=console::admin::DocumentsAdmin />
                 <Route path=path!("faq") view=console::admin::FaqAdmin />
+                <Route path=path!("trasparenza-rifiuti") view=console::transparency_admin::TransparencyAdmin />
+                <Route path=path!("riciclabolario") view=console::waste_admin::WasteAdmin />
                 <Route path=path!("agenda") view=console::agenda::AgendaPage />
                 <Route path=path!("giro-ritiri") view=console::pickups::RouteSheetPage />
                 <Route path=path!("sportelli") view=console::desks::DesksPage />

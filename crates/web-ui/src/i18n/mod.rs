@@ -26,6 +26,8 @@ pub use reconciliation::{ReconTexts, bank_label, outcome_label, recon_texts, trr
 // Trasparenza rifiuti and the Riciclabolario (their own app).
 mod waste;
 pub use waste::{WasteTexts, trw, trws};
+// The console's side of the public content (transparency, Riciclabolario, answers).
+pub mod content_admin;
 
 const STORAGE_KEY: &str = "sportello.lang";
 

@@ -22,6 +22,7 @@ use crate::format;
 use crate::i18n::{ActionLabels, kind_label, status_label, tr, trs, trst, trsts, use_i18n};
 use crate::pages::console::request_mail::{ExportPanel, MailSection};
 use crate::pages::console::sender::SenderPanel;
+use crate::pages::console::suggestions::Suggestions;
 use crate::pages::console::taxpayers::PlanCarried;
 use crate::session::use_tenant;
 
@@ -73,6 +74,8 @@ pub fn Detail() -> impl IntoView {
     // The outcome of an action lives here, outside what the reload redraws: the actions
     // panel is rebuilt for the new status, and its own state goes with it.
     let action_done = RwSignal::new(None::<String>);
+    // The reply box, which the suggested answers write into.
+    let reply = RwSignal::new(String::new());
     let title = Signal::derive(move || match request.get() {
         Some(Ok(r)) => format!("{} {}", i18n.t().request_title, r.protocol_number),
         _ => i18n.t().request_title.to_owned(),
@@ -104,7 +107,11 @@ pub fn Detail() -> impl IntoView {
                                 <h2 id="thread-title" class="h4">{tr(|t| t.thread_title)}</h2>
                                 {load(messages, |items| view! { <Thread messages=items /> })}
                                 {if r.allowed.reply {
-                                    view! { <Compose id=r.id.clone() messages /> }.into_any()
+                                    view! {
+                                        <Suggestions request_id=r.id.clone() reply />
+                                        <Compose id=r.id.clone() messages body=reply />
+                                    }
+                                        .into_any()
                                 } else {
                                     view! { <p class="alert alert-info mt-3" role="note">{trst(|s| s.read_only_other_office)}</p> }.into_any()
                                 }}
@@ -254,9 +261,8 @@ fn RequestData(r: RequestView) -> impl IntoView {
 
 /// A public reply or an internal note.
 #[component]
-fn Compose(id: String, messages: Res<Vec<MessageView>>) -> impl IntoView {
+fn Compose(id: String, messages: Res<Vec<MessageView>>, body: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let body = RwSignal::new(String::new());
     let internal = RwSignal::new(false);
     let form = FormState::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -3,6 +3,8 @@
 pub mod admin;
 pub mod agenda;
 mod audit;
+mod content_form;
+mod deflections;
 pub mod desks;
 mod detail;
 pub mod identity_settings;
@@ -16,7 +18,10 @@ mod registrations;
 mod registry;
 mod request_mail;
 mod sender;
+mod suggestions;
 pub mod taxpayers;
+pub mod transparency_admin;
+pub mod waste_admin;
 // pagoPA notices on a contribuente's file and "Verifica un pagamento".
 pub mod notices;
 
@@ -32,6 +37,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use crate::components::{Need, RequireLogin};
+use crate::i18n::content_admin::trca;
 use crate::i18n::{AgendaTexts, StaffTexts, trag, trst, trsts};
 use crate::pages::SignIn;
 use crate::session::use_session;
@@ -139,6 +145,8 @@ pub fn ConsoleLayout() -> impl IntoView {
                                             <p class="h6 text-uppercase text-muted mt-3">{trst(|s| s.admin_title)}</p>
                                             <ul class="link-list">
                                                 {ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}
+                                                {link(transparency_admin::PATH, trca(|t| t.transparency_title))}
+                                                {link(waste_admin::PATH, trca(|t| t.waste_title))}
                                                 {link(pagopa_settings::PATH, pagopa_settings::nav_label())}
                                                 {link(identity_settings::PATH, identity_settings::nav_label())}
                                                 {AGENDA_ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trag(l))).collect_view()}

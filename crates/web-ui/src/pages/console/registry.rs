@@ -12,6 +12,7 @@ use crate::browser;
 use crate::components::{ErrorAlert, Page, TextInput, load};
 use crate::format;
 use crate::i18n::{kind_label, tr, trst, trsts, use_i18n};
+use crate::pages::console::deflections::Deflections;
 
 /// Used when the settings (admin only) cannot be read.
 const DEFAULT_TARGET: u8 = 70;
@@ -74,6 +75,7 @@ pub fn Registry() -> impl IntoView {
                     <RegisterTable r />
                 }
             })}
+            <Deflections period />
         </Page>
     }
 }
