@@ -1,11 +1,12 @@
 //! The Sportello single-page apps, talking only to the public REST API with the DTOs of
-//! `domain`. Four entry points share everything but their routes, so a citizen never
+//! `domain`. The entry points share everything but their routes, so a citizen never
 //! downloads the operator console: the portal (`/`, `src/main.rs`), the console
 //! (`/console`, `src/bin/console.rs`), the password recovery (`/recupero-password`,
-//! `src/bin/recovery.rs`, out of the portal's first load) and the booking of appointments
+//! `src/bin/recovery.rs`, out of the portal's first load), the booking of appointments
 //! and pickups (`/prenotazioni`, `/ritiro-ingombranti`, `src/bin/booking.rs`, which a
-//! Comune's site links to directly), and the public waste pages (`/trasparenza`,
-//! `/riciclabolario`, `src/bin/waste.rs`); `boot.js` picks one by path.
+//! Comune's site links to directly), "La mia posizione" (`src/bin/account.rs`) and the
+//! public waste pages (`/trasparenza`, `/riciclabolario`, `src/bin/waste.rs`); `boot.js`
+//! picks one by path.
 
 mod api;
 mod app;
