@@ -67,9 +67,11 @@ enum Command {
     },
     /// Print the OpenAPI document of the REST API.
     Openapi,
-    /// Write a consistent snapshot of the live SQLite database to FILE (online).
+    /// Write one archive with a consistent snapshot of the live SQLite database and every
+    /// stored file to FILE (online).
     Backup { file: std::path::PathBuf },
-    /// Replace the SQLite database with the snapshot FILE (stop the server first).
+    /// Replace the SQLite database and the stored files with the backup FILE, after
+    /// checking every checksum (stop the server first).
     Restore { file: std::path::PathBuf },
     /// Re-seal every stored secret with a new secret key, in one transaction. The current
     /// key is the configured one (SPORTELLO_SECRET_KEY or SPORTELLO_SECRET_KEY_FILE); the
@@ -136,16 +138,34 @@ pub fn main() -> ExitCode {
         // Through the secret key, so clear text left from an older version is sealed
         // before it could land in the snapshot.
         Command::Backup { file } => crate::startup::open_database(&cli.config)
-            .and_then(|(db, _)| crate::backup::backup(&db, &file).map_err(Into::into))
-            .map(|()| println!("backup written to {}", file.display())),
+            .and_then(|(db, _)| {
+                crate::backup::backup(&db, &cli.config.files_dir, &file).map_err(Into::into)
+            })
+            .map(|m| {
+                println!(
+                    "backup written to {}: the database and {} files",
+                    file.display(),
+                    m.files.len()
+                );
+            }),
         Command::RotateSecretKey {
             new_key_file,
             discard_unreadable,
         } => crate::secret_key::rotate(&cli.config, &new_key_file, discard_unreadable)
             .map(|report| println!("{report}")),
-        Command::Restore { file } => crate::backup::restore(&cli.config.database_url, &file)
-            .map(|target| println!("{} restored from {}", target.display(), file.display()))
-            .map_err(Into::into),
+        Command::Restore { file } => {
+            crate::backup::restore(&cli.config.database_url, &cli.config.files_dir, &file).map(
+                |r| {
+                    println!(
+                        "{} and {} files restored from {}",
+                        r.database.display(),
+                        r.files,
+                        file.display()
+                    );
+                },
+            )
+        }
+        .map_err(Into::into),
         Command::Import {
             kind,
             file,

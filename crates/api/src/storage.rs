@@ -39,6 +39,11 @@ impl LocalFiles {
         Ok(Self { root })
     }
 
+    /// Where `key` lives under the root; refuses keys that could leave it.
+    pub fn path_of(&self, key: &str) -> io::Result<PathBuf> {
+        self.path(key)
+    }
+
     fn path(&self, key: &str) -> io::Result<PathBuf> {
         let valid = !key.is_empty()
             && key.split('/').all(|seg| {

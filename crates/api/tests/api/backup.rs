@@ -38,6 +38,39 @@ async fn protocols(app: &TestApp, token: &str) -> BTreeSet<u32> {
     }
 }
 
+/// Every attachment the restored copy names for the request `protocol` is there and
+/// equal, byte for byte, to the original's; returns how many there were.
+async fn same_attachments(
+    original: &TestApp,
+    copy: &TestApp,
+    token: &str,
+    protocol: &str,
+) -> usize {
+    let path = format!("/requests?q={protocol}");
+    let page: Value = copy.get(&path, Some(token)).await.json().await.unwrap();
+    let Some(id) = page["items"][0]["id"].as_str() else {
+        return 0;
+    };
+    let messages: Value = copy
+        .get(&format!("/requests/{id}/messages"), Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut n = 0;
+    for m in messages["items"].as_array().unwrap() {
+        for a in m["attachments"].as_array().into_iter().flatten() {
+            let url = a["url"].as_str().unwrap().trim_start_matches("/api/v1");
+            let want = original.get(url, Some(token)).await.bytes().await.unwrap();
+            let got = copy.get(url, Some(token)).await;
+            assert_eq!(got.status(), 200, "{url} missing after restore");
+            assert_eq!(got.bytes().await.unwrap(), want, "{url} differs");
+            n += 1;
+        }
+    }
+    n
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_under_load_restores_an_identical_register() {
     let app = spawn_app(Backend::Sqlite).await;
@@ -71,17 +104,46 @@ async fn backup_under_load_restores_an_identical_register() {
                     .await
                     .unwrap();
                 assert_eq!(res.status(), 201);
+                // Every other request gets a document of its own (distinct bytes).
+                if n % 2 == 0 {
+                    let id = res.json::<Value>().await.unwrap()["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned();
+                    let pdf = format!("%PDF-1.4\n% allegato {w}-{n}\n%%EOF\n").into_bytes();
+                    let form = reqwest::multipart::Form::new()
+                        .part(
+                            "data",
+                            reqwest::multipart::Part::text(
+                                json!({"body": "In allegato"}).to_string(),
+                            ),
+                        )
+                        .part(
+                            "files",
+                            reqwest::multipart::Part::bytes(pdf).file_name("allegato.pdf"),
+                        );
+                    let res = client
+                        .post(format!("{url}/{id}/messages"))
+                        .bearer_auth(&token)
+                        .multipart(form)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(res.status(), 201);
+                }
             }
             n
         }));
     }
     tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-    let during = backups.path().join("during.db");
+    let during = backups.path().join("during.tar");
     let (state, path) = (app.state.clone(), during.clone());
-    tokio::task::spawn_blocking(move || api::backup::backup(&state.db, &path))
-        .await
-        .unwrap()
-        .unwrap();
+    tokio::task::spawn_blocking(move || {
+        api::backup::backup(&state.db, &state.config.files_dir, &path)
+    })
+    .await
+    .unwrap()
+    .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     stop.store(true, Ordering::Relaxed);
     let mut filed = 0;
@@ -96,11 +158,13 @@ async fn backup_under_load_restores_an_identical_register() {
         "sqlite://{}",
         restored_dir.path().join("restored.db").display()
     );
-    api::backup::restore(&url, &during).unwrap();
+    let restored_files = restored_dir.path().join("files");
+    api::backup::restore(&url, &restored_files, &during).unwrap();
     // A backup opens with the key its secrets are sealed with, kept apart from it.
     let key_file = app.key_file();
     let snapshot = spawn_with(Backend::Sqlite, |c| {
         c.database_url = url.clone();
+        c.files_dir = restored_files.clone();
         c.secret_key_file = Some(key_file.clone());
     })
     .await
@@ -117,19 +181,37 @@ async fn backup_under_load_restores_an_identical_register() {
     );
 
     // After the load: a backup restores to the same register, JSON and CSV.
-    let after = backups.path().join("after.db");
+    // Every attachment the snapshot names came along, byte for byte.
+    let mut checked = 0;
+    for n in &numbers {
+        let protocol = format!("{}/{n:07}", chrono::Utc::now().format("%Y"));
+        checked += same_attachments(&app, &snapshot, &op, &protocol).await;
+    }
+    assert!(checked > 5, "too few attachments under load: {checked}");
+
+    let after = backups.path().join("after.tar");
     let (state, path) = (app.state.clone(), after.clone());
-    tokio::task::spawn_blocking(move || api::backup::backup(&state.db, &path))
-        .await
-        .unwrap()
-        .unwrap();
+    let manifest = tokio::task::spawn_blocking(move || {
+        api::backup::backup(&state.db, &state.config.files_dir, &path)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(
+        manifest.files.len() >= checked,
+        "{} files",
+        manifest.files.len()
+    );
     let url2 = format!(
         "sqlite://{}",
         restored_dir.path().join("restored2.db").display()
     );
-    api::backup::restore(&url2, &after).unwrap();
+    let files2 = restored_dir.path().join("files2");
+    let restored = api::backup::restore(&url2, &files2, &after).unwrap();
+    assert_eq!(restored.files, manifest.files.len());
     let copy = spawn_with(Backend::Sqlite, |c| {
         c.database_url = url2.clone();
+        c.files_dir = files2.clone();
         c.secret_key_file = Some(key_file.clone());
     })
     .await
@@ -141,17 +223,44 @@ async fn backup_under_load_restores_an_identical_register() {
         assert_eq!(original, restored, "{path} differs after restore");
     }
     assert_eq!(protocols(&copy, &op).await.len(), filed);
+    let mut after_load = 0;
+    for n in 1..=filed {
+        let protocol = format!("{}/{n:07}", chrono::Utc::now().format("%Y"));
+        after_load += same_attachments(&app, &copy, &op, &protocol).await;
+    }
+    assert!(
+        after_load >= checked,
+        "{after_load} attachments after the load"
+    );
+
+    // An archive with a byte changed is refused whole: nothing is put in place.
+    let mut bytes = std::fs::read(&after).unwrap();
+    let at = bytes.windows(10).position(|w| w == b"% allegato").unwrap();
+    bytes[at + 2] = b'A';
+    let tampered = backups.path().join("tampered.tar");
+    std::fs::write(&tampered, &bytes).unwrap();
+    let files3 = restored_dir.path().join("files3");
+    let url3 = format!(
+        "sqlite://{}",
+        restored_dir.path().join("restored3.db").display()
+    );
+    let err = api::backup::restore(&url3, &files3, &tampered).unwrap_err();
+    assert!(err.to_string().contains("checksum"), "{err}");
+    assert!(!restored_dir.path().join("restored3.db").exists());
+    assert!(!files3.exists(), "no file put in place");
 
     // A file that is not a backup is refused, and the target is left alone.
     let junk = backups.path().join("junk.db");
     std::fs::write(&junk, b"not a database").unwrap();
-    assert!(api::backup::restore(&url2, &junk).is_err());
+    assert!(api::backup::restore(&url2, &files2, &junk).is_err());
     // Backups never overwrite.
     let (state, path) = (app.state.clone(), after.clone());
     assert!(
-        tokio::task::spawn_blocking(move || api::backup::backup(&state.db, &path))
-            .await
-            .unwrap()
-            .is_err()
+        tokio::task::spawn_blocking(move || {
+            api::backup::backup(&state.db, &state.config.files_dir, &path)
+        })
+        .await
+        .unwrap()
+        .is_err()
     );
 }
