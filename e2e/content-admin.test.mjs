@@ -144,7 +144,8 @@ test('(b) the administrator keeps the Riciclabolario: an item, then a CSV import
   page.once('dialog', (d) => d.accept());
   await found.getByRole('button', { name: `Elimina ${name}` }).click();
   await page.getByRole('status').filter({ hasText: `«${name}» eliminato.` }).waitFor();
-  await page.getByTestId('waste-count').filter({ hasText: 'Nessun rifiuto trovato.' }).waitFor();
+  await found.waitFor({ state: 'detached' });
+  await admin.audit('riciclabolario admin (deleted)');
   await page.getByLabel('Cerca un rifiuto').fill('');
 
   // A bad second row: nothing is imported, the row is named.

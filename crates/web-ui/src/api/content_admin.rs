@@ -3,16 +3,54 @@
 //! suggested for a request and how many questions the answers solved.
 
 use domain::api::{
-    Answer, ComplianceSnapshot, DeflectionReport, SaveSeparateCollection, SaveTransparencySection,
-    SaveWasteItem, SeparateCollectionYear, TransparencySection, WasteImportReport, WasteItem,
+    Answer, ComplianceSnapshot, DeflectionReport, Document, SaveSeparateCollection,
+    SaveTransparencySection, SaveWasteItem, SeparateCollectionYear, TransparencyPage,
+    TransparencySection, WasteImportReport, WasteItem,
 };
 use domain::transparency::TitrItem;
 use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use web_sys::RequestCache;
 
 use super::{
     ApiError, ApiResult, Body, call, decode, enc, get, get_list, lang_tag, query, refresh,
     session_lost, token, url,
 };
+
+/// A public read as it is now: the public content is sent with `max-age`, and the
+/// console shows what was just written (`no-cache` asks the server again).
+async fn get_fresh<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    let response = RequestBuilder::new(&url(path))
+        .method(Method::GET)
+        .header("Accept", "application/json, application/problem+json")
+        .header("Accept-Language", lang_tag())
+        .cache(RequestCache::NoCache)
+        .build()
+        .map_err(|e| ApiError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    decode(response).await
+}
+
+/// `GET /public/transparency`, fresh.
+pub async fn transparency() -> ApiResult<TransparencyPage> {
+    get_fresh("/public/transparency").await
+}
+
+/// `GET /public/riciclabolario[?q=]`, fresh.
+pub async fn riciclabolario(q: &str) -> ApiResult<Vec<WasteItem>> {
+    get_fresh(&format!(
+        "/public/riciclabolario{}",
+        query(&[("q", q.trim())])
+    ))
+    .await
+}
+
+/// `GET /public/documents`, fresh (a document just uploaded is listed).
+pub async fn documents() -> ApiResult<Vec<Document>> {
+    get_fresh("/public/documents").await
+}
 
 /// `PUT /settings/transparency/items/{item}`.
 pub async fn save_transparency_item(

@@ -14,7 +14,7 @@ use domain::transparency::{SectionContent, SeparateCollection, TitrItem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, ApiResult, content_admin};
+use crate::api::{ApiResult, content_admin};
 use crate::browser;
 use crate::components::{
     ErrorAlert, FormState, Notice, Page, SelectInput, TextArea, TextInput, load,
@@ -40,8 +40,10 @@ fn current_year() -> i32 {
 
 #[component]
 pub fn TransparencyAdmin() -> impl IntoView {
-    let page: LocalResource<ApiResult<TransparencyPage>> = LocalResource::new(api::transparency);
-    let docs: LocalResource<ApiResult<Vec<Document>>> = LocalResource::new(api::documents);
+    let page: LocalResource<ApiResult<TransparencyPage>> =
+        LocalResource::new(content_admin::transparency);
+    let docs: LocalResource<ApiResult<Vec<Document>>> =
+        LocalResource::new(content_admin::documents);
     view! {
         <Page title=trcas(|t| t.transparency_title) no_breadcrumbs=true>
             <p>{trca(|t| t.transparency_intro)}</p>
@@ -398,7 +400,7 @@ fn Collection(initial: Vec<SeparateCollectionYear>) -> impl IntoView {
     // After a change, the years as the public page lists them (the last three entered).
     let reload = move || {
         spawn_local(async move {
-            if let Ok(p) = api::transparency().await {
+            if let Ok(p) = content_admin::transparency().await {
                 years.set(p.separate_collection);
             }
         });

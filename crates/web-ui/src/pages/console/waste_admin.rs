@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
-use crate::api::{self, ApiResult, content_admin};
+use crate::api::{ApiResult, content_admin};
 use crate::browser;
 use crate::components::{
     ErrorAlert, FormState, Notice, Page, SelectInput, TextArea, TextInput, load,
@@ -57,7 +57,7 @@ pub fn WasteAdmin() -> impl IntoView {
     });
     let items: LocalResource<ApiResult<Vec<WasteItem>>> = LocalResource::new(move || {
         let q = q.get();
-        async move { api::riciclabolario(&q).await }
+        async move { content_admin::riciclabolario(&q).await }
     });
     // The item in the form: `None` adds a new one.
     let editing = RwSignal::new(None::<WasteItem>);
