@@ -1152,6 +1152,16 @@ async fn seed_demo_is_idempotent(app: TestApp) {
     assert_eq!(res.status(), 200);
     let bytes = res.bytes().await.unwrap();
     assert!(bytes.starts_with(b"%PDF-1.4") && bytes.ends_with(b"%%EOF\n"));
+    // The demo FAQ (crates/domain/data/faq-demo.csv), once however often it is seeded.
+    let (_, faq) = call(&app, Method::GET, "/public/faq", None, None).await;
+    assert_eq!(faq.as_array().unwrap().len(), 37);
     let (_, faq) = call(&app, Method::GET, "/public/faq?q=ingombranti", None, None).await;
-    assert_eq!(faq.as_array().unwrap().len(), 1);
+    assert_eq!(faq.as_array().unwrap().len(), 3);
+    // And the rest of the public content: the Riciclabolario and every transparency item.
+    let (_, waste) = call(&app, Method::GET, "/public/riciclabolario", None, None).await;
+    assert_eq!(waste.as_array().unwrap().len(), 153);
+    let (_, page) = call(&app, Method::GET, "/public/transparency", None, None).await;
+    let sections = page["sections"].as_array().unwrap();
+    assert!(sections.iter().all(|s| s["body"].is_string()), "{page}");
+    assert_eq!(page["separate_collection"].as_array().unwrap().len(), 3);
 }
