@@ -16,6 +16,18 @@ async fn json_of(res: reqwest::Response) -> Value {
     body
 }
 
+/// A public GET as an English-speaking visitor's browser sends it.
+async fn get_in_english(app: &TestApp, path: &str) -> Value {
+    let res = app
+        .client
+        .get(app.url(path))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    json_of(res).await
+}
+
 async fn import_csv(app: &TestApp, token: &str, csv: &str) -> reqwest::Response {
     app.client
         .post(app.url("/settings/riciclabolario/import"))
@@ -158,16 +170,7 @@ async fn transparency_publishes_last_years_compliance_from_the_register(app: Tes
     .await;
     assert_eq!(section["letter"], "j");
     assert_eq!(section["documents"][0]["title"], "Delibera tariffe");
-    let page: Value = app
-        .client
-        .get(app.url("/public/transparency"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = get_in_english(&app, "/public/transparency").await;
     let tariffs = &page["sections"][8];
     assert_eq!(tariffs["item"], "tariffe");
     assert_eq!(tariffs["title"], "Tariffs and how they are computed");
@@ -280,16 +283,7 @@ async fn riciclabolario_import_search_and_edits(app: TestApp) {
     .await;
     assert_eq!(updated["fraction"], "ingombranti");
     assert_eq!(updated["synonyms"], json!([]));
-    let en: Value = app
-        .client
-        .get(app.url("/public/riciclabolario?q=tennistavolo%20racchetta"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let en = get_in_english(&app, "/public/riciclabolario?q=tennistavolo%20racchetta").await;
     assert_eq!(en[0]["id"], id);
     assert_eq!(en[0]["take_to_label"], "Collection centre", "{en}");
     let res = app
