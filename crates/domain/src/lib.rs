@@ -9,6 +9,7 @@ pub mod answers;
 pub mod api;
 pub mod calendar;
 pub mod catalogue;
+pub mod chat;
 pub mod content;
 pub mod deadline;
 pub mod delivery;

@@ -57,11 +57,13 @@ macro_rules! coded_by_from_str {
 
 use crate::api::{MailSecurity, MailboxKind, RegistrationStatus};
 use crate::catalogue::{Channel, RequestKind};
+use crate::chat::ChatStatus;
 use crate::deadline::LatenessCause;
 use crate::delivery::{DeliveryChannel, DeliveryStatus, MailDirection, MailOutcome, PecReceipt};
 use crate::lifecycle::{ActionKind, Role, Status};
 
 coded_by_from_str!(
+    ChatStatus,
     Status,
     Role,
     ActionKind,
@@ -106,6 +108,7 @@ impl Coded for MailboxKind {
 
 #[cfg(feature = "diesel")]
 text_sql!(
+    ChatStatus,
     DeliveryChannel,
     DeliveryStatus,
     MailDirection,
