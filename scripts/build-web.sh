@@ -57,13 +57,14 @@ OUT="$TARGET_DIR/wasm32-unknown-unknown/$PROFILE"
 step "wasm-bindgen + wasm-opt"
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
-# Six apps from one crate: the portal (bin web-ui -> sportello.*), the console
+# Seven apps from one crate: the portal (bin web-ui -> sportello.*), the console
 # (bin console -> console.*), so citizens never download the console, the password
 # recovery (bin recovery -> recovery.*), kept out of the portal's first load, the
 # booking of appointments and pickups (bin booking -> booking.*), which a Comune's site
 # links to directly, the citizen's taxpayer account (bin account -> account.*) and the
-# public waste pages, Trasparenza rifiuti and the Riciclabolario (bin waste -> waste.*).
-for app in sportello:web-ui console:console recovery:recovery booking:booking account:account waste:waste; do
+# public waste pages, Trasparenza rifiuti and the Riciclabolario (bin waste -> waste.*),
+# and live chat with the video desk (bin live -> live.*).
+for app in sportello:web-ui console:console recovery:recovery booking:booking account:account waste:waste live:live; do
   name=${app%%:*}
   wasm-bindgen --target web --no-typescript --out-dir "$STAGE" --out-name "$name" "$OUT/${app#*:}.wasm"
   # npm binaryen: Debian's wasm-opt 108 produces a module that fails at runtime.
@@ -82,6 +83,8 @@ cp "$UI/static/app.css" "$DIST/"
 cp "$STAGE"/account.js "$STAGE"/account_bg.wasm "$DIST/"
 # Trasparenza rifiuti and the Riciclabolario, loaded only there.
 cp "$STAGE"/waste.js "$STAGE"/waste_bg.wasm "$DIST/"
+# Live chat and the video desk, loaded only at /chat and /videochiamata/….
+cp "$STAGE"/live.js "$STAGE"/live_bg.wasm "$DIST/"
 # Bootstrap Italia is 600 KB of CSS; keep only the rules whose classes the app's sources
 # name (every class is a literal in src/, so the scan is complete), then the custom
 # properties, keyframes and font faces those rules still use: ~90 → ~14 KB gzipped.
@@ -128,6 +131,8 @@ const [js, wasm] = path === "/area-personale/posizione" || path.startsWith("/are
   ? ["/booking.js?v=$(hash "$DIST/booking.js")", "/booking_bg.wasm?v=$(hash "$DIST/booking_bg.wasm")"]
   : path === "/trasparenza" || path.startsWith("/trasparenza/") || path === "/riciclabolario"
   ? ["/waste.js?v=$(hash "$DIST/waste.js")", "/waste_bg.wasm?v=$(hash "$DIST/waste_bg.wasm")"]
+  : path === "/chat" || path.startsWith("/videochiamata/")
+  ? ["/live.js?v=$(hash "$DIST/live.js")", "/live_bg.wasm?v=$(hash "$DIST/live_bg.wasm")"]
   : ["/sportello.js?v=$(hash "$DIST/sportello.js")", "/sportello_bg.wasm?v=$WASM_V"];
 const { default: init } = await import(js);
 await init({ module_or_path: wasm });
@@ -187,4 +192,6 @@ report "sign-in, registration, recovery (/accedi, /registrazione, /recupero-pass
 report "booking (/prenotazioni, /ritiro-ingombranti)" booking_bg.wasm booking.js $COMMON
 # shellcheck disable=SC2086
 report "waste pages (/trasparenza, /riciclabolario)" waste_bg.wasm waste.js $COMMON
+# shellcheck disable=SC2086
+report "live chat and video desk (/chat, /videochiamata/…)" live_bg.wasm live.js $COMMON
 echo "built in $(($(date +%s) - start)) s"

@@ -28,6 +28,9 @@ pub enum AppKind {
     /// Comune's site links to, loaded on their own so the portal's first load does not
     /// grow.
     Waste,
+    /// Live chat (`/chat`) and the video desk (`/videochiamata/{code}`): real time, WebRTC
+    /// and their strings load only there.
+    Live,
 }
 
 impl AppKind {
@@ -50,6 +53,8 @@ impl AppKind {
             || path == WASTE_GUIDE_PATH
         {
             Self::Waste
+        } else if path == CHAT_PATH || path.starts_with(VIDEO_PATH) {
+            Self::Live
         } else {
             Self::Portal
         }
@@ -59,12 +64,23 @@ impl AppKind {
     pub fn login_path(self) -> &'static str {
         match self {
             Self::Console => "/console/accedi",
-            Self::Portal | Self::Account | Self::Recovery | Self::Booking | Self::Waste => {
+            Self::Portal
+            | Self::Account
+            | Self::Recovery
+            | Self::Booking
+            | Self::Waste
+            | Self::Live => {
                 LOGIN_PATH
             }
         }
     }
 }
+
+/// "Chatta con lo sportello" (in the [`AppKind::Live`] app).
+pub const CHAT_PATH: &str = "/chat";
+
+/// A video appointment's page is `/videochiamata/{code}` (in the [`AppKind::Live`] app).
+pub const VIDEO_PATH: &str = "/videochiamata/";
 
 /// Area personale › La mia posizione, an app of its own (see [`AppKind::Account`]).
 pub const ACCOUNT_PATH: &str = "/area-personale/posizione";
@@ -173,6 +189,9 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("giro-ritiri") view=console::pickups::RouteSheetPage />
                 <Route path=path!("sportelli") view=console::desks::DesksPage />
                 <Route path=path!("zone-ritiro") view=console::pickups::PickupAdminPage />
+                <Route path=path!("chat") view=console::chats::ChatQueue />
+                <Route path=path!("chat/:id") view=console::chats::ChatConversation />
+                <Route path=path!("videochiamate/:id") view=console::call::CallPage />
             </ParentRoute>
         </Routes>
     }
@@ -219,6 +238,16 @@ pub fn waste_routes() -> AnyView {
             <Route path=path!("/trasparenza") view=pages::waste::Transparency />
             <Route path=path!("/trasparenza/:item") view=pages::waste::Transparency />
             <Route path=path!("/riciclabolario") view=pages::waste::WasteGuide />
+        </Routes>
+    }
+    .into_any()
+}
+
+pub fn live_routes() -> AnyView {
+    view! {
+        <Routes fallback=pages::NotFound>
+            <Route path=path!("/chat") view=pages::live::chat::ChatPage />
+            <Route path=path!("/videochiamata/:code") view=pages::live::video::VideoCallPage />
         </Routes>
     }
     .into_any()

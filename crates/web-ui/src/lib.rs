@@ -5,7 +5,8 @@
 //! `src/bin/recovery.rs`, out of the portal's first load), the booking of appointments
 //! and pickups (`/prenotazioni`, `/ritiro-ingombranti`, `src/bin/booking.rs`, which a
 //! Comune's site links to directly), "La mia posizione" (`src/bin/account.rs`) and the
-//! public waste pages (`/trasparenza`, `/riciclabolario`, `src/bin/waste.rs`); `boot.js`
+//! public waste pages (`/trasparenza`, `/riciclabolario`, `src/bin/waste.rs`) and live chat
+//! with the video desk (`/chat`, `/videochiamata/{code}`, `src/bin/live.rs`); `boot.js`
 //! picks one by path.
 
 mod api;
@@ -47,6 +48,11 @@ pub fn start_booking() {
 /// "Trasparenza rifiuti" and the Riciclabolario (`src/bin/waste.rs`).
 pub fn start_waste() {
     start(app::AppKind::Waste, app::waste_routes);
+}
+
+/// Live chat and the video desk (`/chat`, `/videochiamata/{code}`, `src/bin/live.rs`).
+pub fn start_live() {
+    start(app::AppKind::Live, app::live_routes);
 }
 
 fn start(kind: app::AppKind, routes: fn() -> leptos::prelude::AnyView) {

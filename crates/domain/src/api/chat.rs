@@ -54,11 +54,11 @@ pub struct CreateChat {
     pub message: Option<String>,
 }
 
-/// A party of a chat as the other side sees it.
+/// A party of a chat as the other side sees it (no id: a video caller without an account).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatPerson {
-    pub id: String,
+    pub id: Option<String>,
     pub name: String,
 }
 

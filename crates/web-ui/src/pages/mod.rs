@@ -12,6 +12,7 @@ mod my_requests;
 mod preferences;
 pub mod recovery;
 mod request_detail;
+pub mod live;
 pub mod waste;
 mod wizard;
 

@@ -2,6 +2,9 @@
 
 pub mod admin;
 pub mod agenda;
+// Live chat queue and conversations; the video desk's call page.
+pub mod call;
+pub mod chats;
 mod audit;
 mod content_form;
 mod deflections;
