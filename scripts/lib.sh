@@ -180,6 +180,37 @@ pagopa_fake_stop() {
   rm -rf "$dir"
 }
 
+# turn_start DIR PORT : a TURN server (Debian coturn) on 127.0.0.1:PORT for the video calls'
+# relayed media, with the TURN REST API's shared secret (`use-auth-secret`, what Sportello's
+# settings hold), realm sportello.test, no TLS, no CLI, a small relay port range on
+# loopback and its log and pid under DIR. Exports SPORTELLO_TEST_TURN (turn:127.0.0.1:PORT)
+# and SPORTELLO_TEST_TURN_SECRET.
+turn_start() {
+  local dir="$1" port="$2" secret low
+  apt_install coturn
+  mkdir -p "$dir"
+  secret="turn-secret-$RANDOM$RANDOM$RANDOM"
+  # 40 relay ports above the listening one, wrapped into the unprivileged range.
+  low=$(( (port + 100) % 50000 + 10000 ))
+  /usr/bin/turnserver -n \
+    --listening-ip=127.0.0.1 --relay-ip=127.0.0.1 --listening-port="$port" \
+    --use-auth-secret --static-auth-secret="$secret" --realm=sportello.test \
+    --allow-loopback-peers --no-tls --no-dtls --no-cli \
+    --min-port="$low" --max-port=$((low + 40)) \
+    --log-file="$dir/turn.log" --simple-log --no-stdout-log \
+    --userdb="$dir/turndb" --pidfile="$dir/turn.pid" >"$dir/turnserver.out" 2>&1 &
+  echo $! > "$dir/turnserver.pid"
+  wait_port "$port"
+  export SPORTELLO_TEST_TURN="turn:127.0.0.1:$port"
+  export SPORTELLO_TEST_TURN_SECRET="$secret"
+}
+
+turn_stop() {
+  local dir="$1"
+  [ -f "$dir/turnserver.pid" ] && kill "$(cat "$dir/turnserver.pid")" 2>/dev/null || true
+  rm -rf "$dir"
+}
+
 # A Python virtualenv under target/ with the pinned test tools (PyPI): schemathesis, and the
 # OpenAPI validator and client generator of the contract check.
 tools_venv() {

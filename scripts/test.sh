@@ -30,7 +30,8 @@ PGDIR="$(mktemp -d /tmp/sportello-pg.XXXXXX)"
 MAILDIR="$(mktemp -d /tmp/sportello-mail.XXXXXX)"
 PAGOPADIR="$(mktemp -d /tmp/sportello-pagopa.XXXXXX)"
 OIDCDIR="$(mktemp -d /tmp/sportello-oidc.XXXXXX)"
-trap 'pg_stop "$PGDIR"; mail_servers_stop "$MAILDIR"; pagopa_fake_stop "$PAGOPADIR"; oidc_op_stop "$OIDCDIR"' EXIT
+TURNDIR="$(mktemp -d /tmp/sportello-turn.XXXXXX)"
+trap 'pg_stop "$PGDIR"; mail_servers_stop "$MAILDIR"; pagopa_fake_stop "$PAGOPADIR"; oidc_op_stop "$OIDCDIR"; turn_stop "$TURNDIR"' EXIT
 PORT=$((20000 + RANDOM % 20000))
 export TEST_DATABASE_URL="$(pg_start "$PGDIR" "$PORT")"
 log "PostgreSQL test cluster on port $PORT"
@@ -64,6 +65,9 @@ if ! [ "$ROOT/e2e/node_modules/.package-lock.json" -nt "$ROOT/e2e/package-lock.j
 fi
 cargo build --locked -p api
 
+# The video calls' relayed media go through a real TURN server (coturn) on loopback.
+turn_start "$TURNDIR" "$(free_port)"
+log "TURN server (coturn) on $SPORTELLO_TEST_TURN"
 log "browser tests: journeys and pages in Chromium against the real server (e2e/run.mjs)"
 SPORTELLO_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/sportello" SPORTELLO_WEB_DIR="$ROOT/dist" \
   node "$ROOT/e2e/run.mjs"
