@@ -16,6 +16,7 @@ mod components;
 mod format;
 mod i18n;
 mod pages;
+mod realtime;
 mod session;
 mod upload;
 
