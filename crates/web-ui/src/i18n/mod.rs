@@ -26,6 +26,9 @@ pub use reconciliation::{ReconTexts, bank_label, outcome_label, recon_texts, trr
 // Trasparenza rifiuti and the Riciclabolario (their own app).
 mod waste;
 pub use waste::{WasteTexts, trw, trws};
+// The video desk (the citizen's call page, the operator's call page and agenda cue).
+mod video;
+pub use video::{VideoTexts, trv, trvs, video_texts};
 // The console's side of the public content (transparency, Riciclabolario, answers).
 pub mod content_admin;
 
