@@ -43,6 +43,8 @@ pub use pagopa::*;
 mod content;
 pub use content::*;
 pub mod content_admin;
+// Live chat.
+pub mod chat;
 
 pub const BASE: &str = "/api/v1";
 

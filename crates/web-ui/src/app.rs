@@ -69,9 +69,7 @@ impl AppKind {
             | Self::Recovery
             | Self::Booking
             | Self::Waste
-            | Self::Live => {
-                LOGIN_PATH
-            }
+            | Self::Live => LOGIN_PATH,
         }
     }
 }

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
 
-use crate::app::{AppKind, TRANSPARENCY_PATH, WASTE_GUIDE_PATH, go, rel_for, use_app_kind};
+use crate::app::{
+    AppKind, CHAT_PATH, TRANSPARENCY_PATH, WASTE_GUIDE_PATH, go, rel_for, use_app_kind,
+};
 use crate::components::Icon;
 use crate::i18n::{Texts, tr, use_i18n};
 use crate::session::{use_session, use_tenant};
@@ -301,6 +303,11 @@ pub fn Footer() -> impl IntoView {
                             <li>
                                 <a class="text-white" href=WASTE_GUIDE_PATH rel=rel_for(WASTE_GUIDE_PATH)>
                                     {tr(|t| t.nav_waste_guide)}
+                                </a>
+                            </li>
+                            <li>
+                                <a class="text-white" href=CHAT_PATH rel=rel_for(CHAT_PATH) data-element="chat-link">
+                                    {tr(|t| t.nav_chat)}
                                 </a>
                             </li>
                         </ul>

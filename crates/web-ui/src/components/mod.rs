@@ -2,6 +2,7 @@
 
 pub mod alert;
 pub mod badges;
+pub mod chat;
 pub mod form;
 pub mod guard;
 pub mod icon;

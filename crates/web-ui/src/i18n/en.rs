@@ -171,6 +171,7 @@ pub static TEXTS: Texts = Texts {
 
     nav_transparency: "Waste transparency",
     nav_waste_guide: "Waste sorting guide",
+    nav_chat: "Chat with the desk",
     service_transparency_text: "Operators, desks, calendars, tariffs, separate collection and compliance with the quality standards.",
     service_waste_text: "Where each item goes: bin, collection centre, tips.",
     answers_title: "Got a question? The answer may already be here",

@@ -171,6 +171,7 @@ pub static TEXTS: Texts = Texts {
 
     nav_transparency: "Trasparenza rifiuti",
     nav_waste_guide: "Riciclabolario",
+    nav_chat: "Chatta con lo sportello",
     service_transparency_text: "Gestori, sportelli, calendari, tariffe, raccolta differenziata e rispetto degli standard di qualità.",
     service_waste_text: "Dove va ogni rifiuto: contenitore, centro di raccolta, consigli.",
     answers_title: "Hai una domanda? Forse la risposta c'è già",

@@ -29,6 +29,9 @@ pub use waste::{WasteTexts, trw, trws};
 // The video desk (the citizen's call page, the operator's call page and agenda cue).
 mod video;
 pub use video::{VideoTexts, trv, trvs, video_texts};
+// Live chat (the live app and the console).
+mod chat;
+pub use chat::{ChatTexts, trc, trcs};
 // The console's side of the public content (transparency, Riciclabolario, answers).
 pub mod content_admin;
 
@@ -201,6 +204,7 @@ pub struct Texts {
     pub faq_results: fn(usize) -> String,
     pub nav_transparency: &'static str,
     pub nav_waste_guide: &'static str,
+    pub nav_chat: &'static str,
     pub service_transparency_text: &'static str,
     pub service_waste_text: &'static str,
 

@@ -8,11 +8,11 @@ mod documents;
 mod faq;
 mod home;
 mod info;
+pub mod live;
 mod my_requests;
 mod preferences;
 pub mod recovery;
 mod request_detail;
-pub mod live;
 pub mod waste;
 mod wizard;
 

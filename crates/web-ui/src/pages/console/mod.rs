@@ -3,9 +3,9 @@
 pub mod admin;
 pub mod agenda;
 // Live chat queue and conversations; the video desk's call page.
+mod audit;
 pub mod call;
 pub mod chats;
-mod audit;
 mod content_form;
 mod deflections;
 pub mod desks;
@@ -102,6 +102,7 @@ pub fn ConsoleLogin() -> impl IntoView {
 pub fn ConsoleLayout() -> impl IntoView {
     let session = use_session();
     let location = use_location();
+    chats::provide_chat_feed();
     let link = move |href: &'static str, label: Signal<&'static str>| {
         let current = move || location.pathname.get() == href;
         view! {
@@ -126,6 +127,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                             <p class="h6 text-uppercase text-muted">{trst(|s| s.console_title)}</p>
                             <ul class="link-list">
                                 {DESK_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}
+                                <chats::ChatNavItem />
                                 {AGENDA_LINKS.into_iter().map(|(h, l)| link(h, trag(l))).collect_view()}
                                 {move || {
                                     session
