@@ -3,6 +3,7 @@
 //! offices' topics): the side menu counts the waiting chats and announces a new one, the
 //! queue and the conversation follow it live.
 
+use domain::RequestKind;
 use domain::api::{ChatActionRequest, ChatView, RealtimeEvent};
 use domain::chat::{ChatAction, ChatStatus};
 use leptos::prelude::*;
@@ -18,9 +19,6 @@ use crate::i18n::{trc, trcs, use_i18n};
 use crate::session::{use_session, use_tenant};
 
 pub const PATH: &str = "/console/chat";
-
-/// The request type a chat becomes by default.
-const DEFAULT_TYPE: &str = "informazioni";
 
 /// Shares the console's connection with its pages (connected by [`ChatNavItem`]).
 pub fn provide_chat_feed() {
@@ -379,11 +377,13 @@ fn Transfer(chat: RwSignal<Option<ChatView>>, form: FormState) -> impl IntoView 
 #[component]
 fn Convert(chat: RwSignal<Option<ChatView>>, form: FormState) -> impl IntoView {
     let tenant = use_tenant();
-    let kind = RwSignal::new(DEFAULT_TYPE.to_owned());
+    let kind = RwSignal::new(String::new());
     let subject = RwSignal::new(String::new());
+    // Requests for information first: the default, shown selected until another is chosen.
     let options = Signal::derive(move || {
-        tenant
-            .types()
+        let mut types = tenant.types();
+        types.sort_by_key(|t| t.kind != RequestKind::Informazioni);
+        types
             .into_iter()
             .map(|t| (t.code, t.name))
             .collect::<Vec<_>>()
@@ -393,10 +393,16 @@ fn Convert(chat: RwSignal<Option<ChatView>>, form: FormState) -> impl IntoView {
             return;
         };
         let s = subject.get_untracked().trim().to_owned();
+        let chosen = kind.get_untracked();
+        let type_code = if chosen.is_empty() {
+            options.get_untracked().first().map(|(c, _)| c.clone())
+        } else {
+            Some(chosen)
+        };
         let body = ChatActionRequest {
             action: ChatAction::Convert,
             office_id: None,
-            type_code: Some(kind.get_untracked()),
+            type_code,
             subject: (!s.is_empty()).then_some(s),
         };
         run_action(form, chat, async move { chat::act(&id, &body).await }, None);

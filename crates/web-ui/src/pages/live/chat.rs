@@ -14,7 +14,7 @@ use crate::components::chat::{
     ChatLog, Composer, Indicators, Live, apply_event, mark_read_when_visible, run_action,
 };
 use crate::components::{
-    ErrorAlert, FormState, Loading, Need, Notice, Page, RequireLogin, SelectInput, TextArea, load,
+    ErrorAlert, FormState, Need, Notice, Page, RequireLogin, SelectInput, TextArea, load,
 };
 use crate::format;
 use crate::i18n::{ChatTexts, trc, trcs, use_i18n};
@@ -298,6 +298,5 @@ fn Ended(chat: RwSignal<Option<ChatView>>) -> impl IntoView {
                 </button>
             </div>
         </section>
-        {move || form.pending.get().then(|| view! { <Loading /> })}
     }
 }
