@@ -1,17 +1,20 @@
 //! The desk's day and week: each booking with the visitor, the service and the reason,
 //! and what happens at the desk (arrived, did not come, done, cancelled with a reason sent
-//! to the citizen), with notes for the staff.
+//! to the citizen), with notes for the staff. A video booking links to its call page and
+//! says "In attesa" while the citizen waits (live, from the real-time connection's
+//! `call.updated`, with a cue read out at once).
 
 use chrono::{Datelike, Duration, NaiveDate};
-use domain::agenda::{BookingAction, BookingStatus};
+use domain::agenda::{BookingAction, BookingMode, BookingStatus};
 use domain::api::{BookingActionRequest, BookingView, Desk, UpdateBooking};
+use domain::chat::CallStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiResult};
 use crate::browser;
 use crate::components::{ErrorAlert, FormState, Loading, Notice, Page, SelectInput, TextArea};
-use crate::i18n::{trag, trags, use_i18n};
+use crate::i18n::{trag, trags, trv, use_i18n};
 use crate::pages::booking::{clock, day_label, status_label};
 
 fn status_class(s: BookingStatus) -> &'static str {
@@ -72,7 +75,16 @@ fn Agenda(desks: Vec<Desk>) -> impl IntoView {
         date.set((from + Duration::days(step)).to_string());
     };
     let done = RwSignal::new(None::<String>);
+    let waiting = Waiting::watch();
     view! {
+        <div aria-live="assertive" data-testid="call-waiting-cue">
+            {move || waiting.cue.get().map(|(id, text)| view! {
+                <div class="alert alert-info d-flex flex-wrap gap-2 align-items-center">
+                    <span>{text}</span>
+                    <a class="btn btn-primary btn-sm" href=format!("/console/videochiamate/{id}")>{trv(|v| v.open_call)}</a>
+                </div>
+            })}
+        </div>
         <div class="row g-3 align-items-end mb-3">
             <div class="col-12 col-md-5">
                 <SelectInput id="agenda-desk" label=trags(|g| g.desk) value=desk options />
@@ -127,7 +139,7 @@ fn Agenda(desks: Vec<Desk>) -> impl IntoView {
                             {if of_day.is_empty() {
                                 view! { <p class="text-muted">{trag(|g| g.day_empty)}</p> }.into_any()
                             } else {
-                                of_day.into_iter().map(|b| view! { <BookingRow b bookings done /> }).collect_view().into_any()
+                                of_day.into_iter().map(|b| view! { <BookingRow b bookings done waiting /> }).collect_view().into_any()
                             }}
                         </section>
                     }
@@ -144,8 +156,15 @@ fn BookingRow(
     b: BookingView,
     bookings: LocalResource<ApiResult<Vec<BookingView>>>,
     done: RwSignal<Option<String>>,
+    waiting: Waiting,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let video = b.mode == BookingMode::Video;
+    if video {
+        waiting.check(&b);
+    }
+    let call_id = b.id.clone();
+    let waits = move || waiting.ids.with(|w| w.contains(&call_id));
     let form = FormState::new();
     let id = StoredValue::new(b.id.clone());
     let notes = RwSignal::new(b.notes.clone().unwrap_or_default());
@@ -219,6 +238,10 @@ fn BookingRow(
                     <span class=format!("badge {}", status_class(status)) data-status=status.code()>
                         {move || status_label(i18n.a(), status)}
                     </span>
+                    {move || waits().then(|| view! {
+                        " "
+                        <span class="badge bg-warning text-dark" data-testid="call-waiting-badge">{trv(|v| v.waiting_badge)}</span>
+                    })}
                 </h3>
                 <p class="small mb-2">
                     {format!("{} · {} · {}", b.reference, b.service_name, b.subject)}
@@ -228,6 +251,9 @@ fn BookingRow(
                 <ErrorAlert error=form.alert />
                 <Notice message=form.done />
                 <div class="d-flex flex-wrap gap-2 mb-2">
+                    {video.then(|| view! {
+                        <a class="btn btn-sm btn-primary" href=format!("/console/videochiamate/{}", b.id)>{trv(|v| v.open_call)}</a>
+                    })}
                     {open.then(|| button(BookingAction::CheckIn, "btn-success", |g| g.check_in))}
                     {open.then(|| button(BookingAction::NoShow, "btn-outline-danger", |g| g.no_show))}
                     {(status == BookingStatus::CheckedIn).then(|| button(BookingAction::Complete, "btn-success", |g| g.complete))}
@@ -248,5 +274,71 @@ fn BookingRow(
                 <button type="button" class="btn btn-sm btn-outline-primary" disabled=move || form.pending.get() on:click=save_notes>{trag(|g| g.save_notes)}</button>
             </div>
         </article>
+    }
+}
+
+/// The video bookings whose citizen is in the waiting room: from the real-time
+/// connection's `call.updated`, and for the calls open now, from their state on load.
+#[derive(Clone, Copy)]
+struct Waiting {
+    ids: RwSignal<Vec<String>>,
+    /// The last arrival, read out (`aria-live="assertive"`): booking id and sentence.
+    cue: RwSignal<Option<(String, String)>>,
+}
+
+impl Waiting {
+    fn watch() -> Self {
+        let i18n = use_i18n();
+        let me = Self {
+            ids: RwSignal::new(Vec::new()),
+            cue: RwSignal::new(None),
+        };
+        let rt = crate::realtime::Realtime::connect(move |ev| {
+            if ev.kind != "call.updated" {
+                return;
+            }
+            if let Ok(call) = serde_json::from_value::<domain::api::VideoCall>(ev.data) {
+                me.note(&call, (i18n.v().waiting_cue)(&call.citizen_name));
+            }
+        });
+        rt.close_on_cleanup();
+        me
+    }
+
+    fn note(self, call: &domain::api::VideoCall, cue: String) {
+        let id = call.booking_id.clone();
+        if call.status == CallStatus::Waiting {
+            self.ids.update(|w| {
+                if !w.contains(&id) {
+                    w.push(id.clone());
+                }
+            });
+            self.cue.set(Some((id, cue)));
+        } else {
+            self.ids.update(|w| w.retain(|x| *x != id));
+            if self
+                .cue
+                .with_untracked(|c| c.as_ref().is_some_and(|(c, _)| *c == id))
+            {
+                self.cue.set(None);
+            }
+        }
+    }
+
+    /// A video booking whose call is open now: is someone already waiting?
+    fn check(self, b: &BookingView) {
+        let now = browser::now();
+        let opens = b.start - Duration::minutes(domain::chat::CALL_OPENS_MINUTES_BEFORE);
+        if now < opens || now >= b.end || !b.status.is_open() {
+            return;
+        }
+        let id = b.id.clone();
+        let i18n = use_i18n();
+        spawn_local(async move {
+            if let Ok(call) = crate::pages::live::video::api::staff_call(&id).await {
+                let cue = (i18n.v().waiting_cue)(&call.citizen_name);
+                self.note(&call, cue);
+            }
+        });
     }
 }

@@ -37,10 +37,10 @@ pub fn CallChat(
         ev.prevent_default();
         let text = body.get_untracked();
         let file = files.get_untracked().into_iter().next();
-        if file.is_none() {
-            if let Err(e) = domain::chat::message_body(&text) {
-                return form.invalid(&domain::DomainError::Validation(vec![e]));
-            }
+        if file.is_none()
+            && let Err(e) = domain::chat::message_body(&text)
+        {
+            return form.invalid(&domain::DomainError::Validation(vec![e]));
         }
         form.start();
         spawn_local(async move {

@@ -17,7 +17,7 @@ pub struct Want {
     pub microphone: Option<String>,
 }
 
-fn constraint(device: &Option<String>) -> wasm_bindgen::JsValue {
+fn constraint(device: Option<&String>) -> wasm_bindgen::JsValue {
     match device {
         None => false.into(),
         Some(id) if id.is_empty() => true.into(),
@@ -37,8 +37,8 @@ pub async fn open(want: &Want) -> Option<MediaStream> {
         return None;
     }
     let constraints = MediaStreamConstraints::new();
-    constraints.set_video(&constraint(&want.camera));
-    constraints.set_audio(&constraint(&want.microphone));
+    constraints.set_video(&constraint(want.camera.as_ref()));
+    constraints.set_audio(&constraint(want.microphone.as_ref()));
     let promise = devices()?
         .get_user_media_with_constraints(&constraints)
         .ok()?;

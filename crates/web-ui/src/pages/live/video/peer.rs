@@ -80,22 +80,19 @@ impl Peer {
     ) -> Result<Rc<Self>, JsValue> {
         let config: web_sys::RtcConfiguration = to_js(&configuration(join)).unchecked_into();
         let pc = RtcPeerConnection::new_with_configuration(&config)?;
-        match local {
-            Some(stream) => {
-                for t in stream.get_tracks().iter() {
-                    if let Ok(track) = t.dyn_into::<web_sys::MediaStreamTrack>() {
-                        pc.add_track_0(&track, stream);
-                    }
-                }
-                // Audio only: still receive the other side's video.
-                if !super::media::has_video(stream) {
-                    add_transceiver(&pc, "video");
+        if let Some(stream) = local {
+            for t in stream.get_tracks().iter() {
+                if let Ok(track) = t.dyn_into::<web_sys::MediaStreamTrack>() {
+                    pc.add_track_0(&track, stream);
                 }
             }
-            None => {
-                add_transceiver(&pc, "audio");
+            // Audio only: still receive the other side's video.
+            if !super::media::has_video(stream) {
                 add_transceiver(&pc, "video");
             }
+        } else {
+            add_transceiver(&pc, "audio");
+            add_transceiver(&pc, "video");
         }
         let on_candidate = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new({
             let send = send.clone();

@@ -75,10 +75,10 @@ impl CallView {
 
     /// Takes a call as the server sent it (its chat's messages too, when it has them).
     pub fn set_call(&self, call: VideoCall) {
-        if let Some(chat) = &call.chat {
-            if !chat.messages.is_empty() {
-                self.messages.set(chat.messages.clone());
-            }
+        if let Some(chat) = &call.chat
+            && !chat.messages.is_empty()
+        {
+            self.messages.set(chat.messages.clone());
         }
         self.call.set(Some(call));
     }
@@ -150,15 +150,13 @@ impl Session {
 
     fn on_event(&self, ev: RealtimeEvent) {
         match ev.kind.as_str() {
-            "hello" => {
-                if self.view.status_untracked() == Some(CallStatus::InCall) {
-                    // Back after a drop, or the page reloaded during the call: the
-                    // operator offers afresh, the citizen asks for that.
-                    let created = self.ensure_peer();
-                    match self.side {
-                        Side::Staff => self.offer(!created),
-                        Side::Citizen => self.signal(json!({ "restart": true })),
-                    }
+            // Back after a drop, or the page reloaded during the call: the operator
+            // offers afresh, the citizen asks for that.
+            "hello" if self.view.status_untracked() == Some(CallStatus::InCall) => {
+                let created = self.ensure_peer();
+                match self.side {
+                    Side::Staff => self.offer(!created),
+                    Side::Citizen => self.signal(json!({ "restart": true })),
                 }
             }
             "call.updated" => {
@@ -169,20 +167,8 @@ impl Session {
                 {
                     return;
                 }
-                let Ok(call) = serde_json::from_value::<VideoCall>(ev.data) else {
-                    return;
-                };
-                let status = call.status;
-                self.view.set_call(call);
-                match status {
-                    CallStatus::InCall => {
-                        // Admitted: the operator offers, the citizen waits for the offer.
-                        if self.ensure_peer() && self.side == Side::Staff {
-                            self.offer(false);
-                        }
-                    }
-                    CallStatus::Ended | CallStatus::Unavailable => self.hang_up(),
-                    _ => {}
+                if let Ok(call) = serde_json::from_value::<VideoCall>(ev.data) {
+                    self.on_call(call);
                 }
             }
             "call.signal" => {
@@ -260,6 +246,20 @@ impl Session {
     fn signal(&self, signal: Value) {
         if let Some(rt) = self.rt.borrow().as_ref() {
             rt.send(&json!({ "type": "signal", "booking_id": self.booking_id, "signal": signal }));
+        }
+    }
+
+    /// A new state of the call (an event, or the answer to the operator's action).
+    pub fn on_call(&self, call: VideoCall) {
+        let status = call.status;
+        self.view.set_call(call);
+        match status {
+            // Admitted: the operator offers, the citizen waits for the offer.
+            CallStatus::InCall if self.ensure_peer() && self.side == Side::Staff => {
+                self.offer(false);
+            }
+            CallStatus::Ended | CallStatus::Unavailable => self.hang_up(),
+            _ => {}
         }
     }
 
