@@ -13,6 +13,7 @@ pub mod events;
 pub mod mail;
 pub mod openapi;
 pub mod pdf_text;
+pub mod realtime;
 pub mod routes;
 pub mod secret_key;
 pub mod seed;

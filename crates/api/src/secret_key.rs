@@ -34,6 +34,7 @@ pub enum Column {
     AppSecret,
     FdrSubscriptionKey,
     IdentityProviderKey,
+    TurnSecret,
 }
 
 impl Column {
@@ -47,6 +48,7 @@ impl Column {
             Self::AppSecret => "app_secrets.value",
             Self::FdrSubscriptionKey => "pagopa_settings.fdr_subscription_key",
             Self::IdentityProviderKey => "identity_providers.private_key",
+            Self::TurnSecret => "video_settings.turn_secret",
         }
     }
 }

@@ -109,7 +109,24 @@ impl Application {
                 let Some(state) = weak.upgrade() else { return };
                 state.limits.prune();
                 state.sessions.prune();
+                crate::realtime::sweep(&state).await;
             }
+        });
+        // Live events reach this process's connections; on SIGINT/SIGTERM they are closed
+        // with "going away" at once, so clients reconnect to another process.
+        let dispatcher = crate::realtime::spawn_dispatcher(self.state.clone());
+        let hub = self.state.realtime.clone();
+        tokio::spawn(async move {
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(s) => s,
+                    Err(_) => return,
+                };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            hub.shut_down();
         });
         // Background workers (outbox, mail, IMAP) stop after the server, between two jobs.
         let workers = self
@@ -131,6 +148,8 @@ impl Application {
             .background_workers
             .then(|| crate::services::pagopa::reminders::spawn(self.state.clone()));
         let result = self.server.await;
+        self.state.realtime.shut_down();
+        dispatcher.abort();
         if let Some(h) = reminders {
             // Each message is decided in one transaction: stopping between two loses nothing.
             h.abort();
@@ -190,6 +209,7 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
         booking_codes,
         oidc: Arc::default(),
         answers: Arc::default(),
+        realtime: Arc::default(),
         egress: Egress::new(config.egress_policy())?,
         config: Arc::new(config),
     })

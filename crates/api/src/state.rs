@@ -34,6 +34,8 @@ pub struct AppState {
     pub oidc: Arc<crate::services::identity::client::ProviderCache>,
     /// Tenants' answer indexes (FAQ, documents, Riciclabolario), rebuilt on change.
     pub answers: Arc<crate::services::answers::AnswerCache>,
+    /// This process's live connections (chat, video calls).
+    pub realtime: Arc<crate::realtime::Hub>,
 }
 
 impl AppState {

@@ -5,9 +5,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::WorkingCalendar;
+use crate::agenda::TimeRange;
+use crate::agenda::time::{rome_local, rome_to_utc};
 use crate::delivery::coded_enum;
 use crate::error::{DomainError, FieldError};
 
@@ -241,6 +244,67 @@ impl CallFacts {
     }
 }
 
+/// The chat's weekly hours: the union of its office's desks' ranges, Monday first.
+pub fn merge_hours(desks: &[[Vec<TimeRange>; 7]]) -> [Vec<TimeRange>; 7] {
+    let mut week: [Vec<TimeRange>; 7] = Default::default();
+    for (day, out) in week.iter_mut().enumerate() {
+        let mut ranges: Vec<TimeRange> =
+            desks.iter().flat_map(|d| d[day].iter().copied()).collect();
+        ranges.sort_by_key(|r| r.start.minutes());
+        for r in ranges {
+            match out.last_mut() {
+                Some(last) if r.start.minutes() <= last.end.minutes() => {
+                    if r.end.minutes() > last.end.minutes() {
+                        last.end = r.end;
+                    }
+                }
+                _ => out.push(r),
+            }
+        }
+    }
+    week
+}
+
+/// Whether the chat is within its hours at `now` (Europe/Rome; closed on the tenant's
+/// holidays and closure days), and when it next opens if not. No hours at all means the
+/// desk has set none: always within hours.
+pub fn hours_at(
+    week: &[Vec<TimeRange>; 7],
+    calendar: &WorkingCalendar,
+    now: DateTime<Utc>,
+) -> (bool, Option<DateTime<Utc>>) {
+    if week.iter().all(Vec::is_empty) {
+        return (true, None);
+    }
+    let local = rome_local(now);
+    let minute = local.hour() * 60 + local.minute();
+    let open_on = |date: NaiveDate| !calendar.is_holiday(date);
+    let today = local.date();
+    let day_ranges = |date: NaiveDate| &week[date.weekday().num_days_from_monday() as usize];
+    if open_on(today)
+        && day_ranges(today)
+            .iter()
+            .any(|r| r.start.minutes() <= minute && minute < r.end.minutes())
+    {
+        return (true, None);
+    }
+    for offset in 0..=14 {
+        let date = today + Duration::days(offset);
+        if !open_on(date) {
+            continue;
+        }
+        for r in day_ranges(date) {
+            if offset == 0 && r.start.minutes() <= minute {
+                continue;
+            }
+            if let Some(at) = rome_to_utc(r.start.on(date)) {
+                return (false, Some(at));
+            }
+        }
+    }
+    (false, None)
+}
+
 /// The TURN user name of coturn's `use-auth-secret` scheme (TURN REST API): the expiry as
 /// Unix seconds, a colon, and who it is for. The password is the base64 HMAC-SHA1 of this
 /// name under the shared secret (computed by the server, which holds the secret).
@@ -360,6 +424,47 @@ mod tests {
         assert_eq!(f.status(start), CallStatus::Ended);
         f.bookable = false;
         assert_eq!(f.status(start), CallStatus::Unavailable);
+    }
+
+    fn range(a: u32, b: u32) -> TimeRange {
+        TimeRange {
+            start: crate::agenda::time::ClockTime::from_minutes(a * 60).unwrap(),
+            end: crate::agenda::time::ClockTime::from_minutes(b * 60).unwrap(),
+        }
+    }
+
+    #[test]
+    fn hours_merge_and_say_when_the_chat_opens() {
+        let mut a: [Vec<TimeRange>; 7] = Default::default();
+        let mut b: [Vec<TimeRange>; 7] = Default::default();
+        a[0] = vec![range(9, 12)];
+        b[0] = vec![range(11, 13), range(15, 17)];
+        let week = merge_hours(&[a, b]);
+        assert_eq!(week[0], vec![range(9, 13), range(15, 17)]);
+        let cal = WorkingCalendar::new(None, Vec::<NaiveDate>::new());
+        // Monday 7 December 2026, 10:00 in Rome (09:00 UTC): open.
+        let monday_10 = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
+        assert_eq!(hours_at(&week, &cal, monday_10), (true, None));
+        // 13:30 in Rome: closed, opens at 15:00 (14:00 UTC).
+        let lunch = Utc.with_ymd_and_hms(2026, 12, 7, 12, 30, 0).unwrap();
+        assert_eq!(
+            hours_at(&week, &cal, lunch),
+            (
+                false,
+                Some(Utc.with_ymd_and_hms(2026, 12, 7, 14, 0, 0).unwrap())
+            )
+        );
+        // Tuesday: the next Monday at 9:00.
+        let tuesday = Utc.with_ymd_and_hms(2026, 12, 8, 9, 0, 0).unwrap();
+        assert_eq!(
+            hours_at(&week, &cal, tuesday),
+            (
+                false,
+                Some(Utc.with_ymd_and_hms(2026, 12, 14, 8, 0, 0).unwrap())
+            )
+        );
+        // No hours at all: always within hours.
+        assert_eq!(hours_at(&Default::default(), &cal, tuesday), (true, None));
     }
 
     #[test]

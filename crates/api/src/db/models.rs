@@ -925,3 +925,116 @@ pub struct DeflectionRow {
     pub title: String,
     pub at: NaiveDateTime,
 }
+
+// ---- live chat, the video desk, the real-time connection ---------------------------------
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = chats, treat_none_as_default_value = false)]
+pub struct ChatRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub topic: String,
+    pub topic_name: String,
+    pub office_id: Option<String>,
+    pub status: domain::chat::ChatStatus,
+    pub citizen_id: Option<String>,
+    pub citizen_name: String,
+    pub assignee_id: Option<String>,
+    pub booking_id: Option<String>,
+    pub request_id: Option<String>,
+    pub citizen_read: Option<String>,
+    pub staff_read: Option<String>,
+    pub started_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = chat_messages, treat_none_as_default_value = false)]
+pub struct ChatMessageRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub chat_id: String,
+    pub author_id: Option<String>,
+    pub author_name: Option<String>,
+    pub author_role: Option<Role>,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = chat_attachments, treat_none_as_default_value = false)]
+pub struct ChatAttachmentRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub chat_id: String,
+    pub message_id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub storage_key: String,
+    pub sha256: String,
+    pub uploaded_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = video_calls, treat_none_as_default_value = false)]
+pub struct VideoCallRow {
+    pub booking_id: String,
+    pub tenant_id: String,
+    pub conditions_accepted_at: Option<NaiveDateTime>,
+    pub waiting_since: Option<NaiveDateTime>,
+    pub admitted_at: Option<NaiveDateTime>,
+    pub admitted_by: Option<String>,
+    pub ended_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = video_settings, treat_none_as_default_value = false)]
+pub struct VideoSettingsRow {
+    pub tenant_id: String,
+    pub stun_urls: String,
+    pub turn_urls: String,
+    /// Sealed (secret_key.rs).
+    pub turn_secret: Option<String>,
+    pub relay_only: bool,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = realtime_tickets, treat_none_as_default_value = false)]
+pub struct RealtimeTicketRow {
+    pub ticket_hash: String,
+    pub tenant_id: String,
+    pub user_id: Option<String>,
+    pub booking_id: Option<String>,
+    pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = realtime_events)]
+pub struct RealtimeEventRow {
+    pub id: i64,
+    pub tenant_id: String,
+    pub audience: String,
+    pub kind: String,
+    pub chat_id: Option<String>,
+    pub booking_id: Option<String>,
+    pub data: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = realtime_events, treat_none_as_default_value = false)]
+pub struct NewRealtimeEvent {
+    pub tenant_id: String,
+    pub audience: String,
+    pub kind: String,
+    pub chat_id: Option<String>,
+    pub booking_id: Option<String>,
+    pub data: String,
+    pub created_at: NaiveDateTime,
+}

@@ -625,12 +625,127 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    chats (id) {
+        id -> Text,
+        tenant_id -> Text,
+        topic -> Text,
+        topic_name -> Text,
+        office_id -> Nullable<Text>,
+        status -> Text,
+        citizen_id -> Nullable<Text>,
+        citizen_name -> Text,
+        assignee_id -> Nullable<Text>,
+        booking_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        citizen_read -> Nullable<Text>,
+        staff_read -> Nullable<Text>,
+        started_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chat_messages (id) {
+        id -> Text,
+        tenant_id -> Text,
+        chat_id -> Text,
+        author_id -> Nullable<Text>,
+        author_name -> Nullable<Text>,
+        author_role -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chat_attachments (id) {
+        id -> Text,
+        tenant_id -> Text,
+        chat_id -> Text,
+        message_id -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        storage_key -> Text,
+        sha256 -> Text,
+        uploaded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    video_calls (booking_id) {
+        booking_id -> Text,
+        tenant_id -> Text,
+        conditions_accepted_at -> Nullable<Timestamp>,
+        waiting_since -> Nullable<Timestamp>,
+        admitted_at -> Nullable<Timestamp>,
+        admitted_by -> Nullable<Text>,
+        ended_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    video_settings (tenant_id) {
+        tenant_id -> Text,
+        stun_urls -> Text,
+        turn_urls -> Text,
+        turn_secret -> Nullable<Text>,
+        relay_only -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    realtime_tickets (ticket_hash) {
+        ticket_hash -> Text,
+        tenant_id -> Text,
+        user_id -> Nullable<Text>,
+        booking_id -> Nullable<Text>,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    realtime_presence (node, user_id) {
+        node -> Text,
+        user_id -> Text,
+        tenant_id -> Text,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    realtime_events (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        audience -> Text,
+        kind -> Text,
+        chat_id -> Nullable<Text>,
+        booking_id -> Nullable<Text>,
+        data -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(registrations -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(tenant_hosts -> tenants (tenant_id));
 diesel::joinable!(messages -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    chats,
+    chat_messages,
+    chat_attachments,
+    video_calls,
+    video_settings,
+    realtime_tickets,
+    realtime_presence,
+    realtime_events,
     transparency_sections,
     separate_collection,
     compliance_snapshots,

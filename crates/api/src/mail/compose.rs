@@ -508,6 +508,37 @@ pub fn account_exists(lang: Lang, brand: &Brand, name: &str, reset_link: &str) -
     )
 }
 
+/// A chat's transcript, as the citizen asked for it.
+pub fn chat_transcript(
+    lang: Lang,
+    brand: &Brand,
+    name: &str,
+    started: &chrono::NaiveDateTime,
+    lines: &[String],
+) -> Rendered {
+    let when = started.format("%d/%m/%Y %H:%M");
+    let (subject, intro) = match lang {
+        Lang::It => (
+            format!("Trascrizione della chat del {when} — {}", brand.tenant_name),
+            format!("Ecco la trascrizione della sua chat con lo sportello del {when}:"),
+        ),
+        Lang::En => (
+            format!("Transcript of the chat of {when} — {}", brand.tenant_name),
+            format!("Here is the transcript of your chat with the desk of {when}:"),
+        ),
+    };
+    let mut paragraphs = vec![intro];
+    paragraphs.extend(lines.iter().cloned());
+    build(
+        lang,
+        brand,
+        subject,
+        &greeting(lang, name),
+        &paragraphs,
+        true,
+    )
+}
+
 /// The link that sets a new password, valid `minutes` and once.
 pub fn password_reset(lang: Lang, brand: &Brand, name: &str, link: &str, minutes: i64) -> Rendered {
     let (subject, paragraphs) = match lang {

@@ -423,6 +423,22 @@ pub fn expand(c: &mut DbConn, state: &AppState, row: &OutboxNoticeRow) -> ApiRes
                 &row.id,
             )?;
         }
+        Notice::ChatTranscript { chat_id } => {
+            if let Some(chat) = crate::db::repo::live::find_chat(c, &tenant.id, chat_id)?
+                && let Some(user) = match &chat.citizen_id {
+                    Some(id) => users::find(c, &tenant.id, id)?,
+                    None => None,
+                }
+                && let Some(email) = user.email.as_deref().filter(|e| address::is_valid(e))
+            {
+                let lang = prefs_of(c, Some(&user.id))?.lang;
+                let lines = crate::services::live::chats::transcript_lines(c, &chat.id)?;
+                let started = domain::agenda::rome_local(chat.started_at.and_utc());
+                let r = compose::chat_transcript(lang, &brand, &user.full_name(), &started, &lines);
+                queue_plain_mail(c, config, &tenant, email, r, &row.id)?;
+                count += 1;
+            }
+        }
         Notice::PaymentReceived { receipt_id } => {
             count += crate::services::pagopa::reminders::expand_receipt(
                 c, config, &tenant, &brand, receipt_id, &row.id,

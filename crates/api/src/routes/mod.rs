@@ -5,6 +5,7 @@ mod agenda;
 mod answers;
 mod audit;
 mod auth;
+mod chats;
 mod documents;
 mod faq;
 mod health;
@@ -17,6 +18,7 @@ mod offices;
 mod pagopa;
 mod pickups;
 mod public;
+mod realtime;
 mod reconciliation;
 mod registrations;
 mod registry;
@@ -28,6 +30,7 @@ mod settings;
 mod taxpayer;
 mod transparency;
 mod users;
+mod video;
 
 use actix_web::web;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -63,6 +66,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         pagopa::configure(api);
         reconciliation::configure(api);
         reminders::configure(api);
+        // Live chat, the video desk and the real-time connection.
+        chats::configure(api);
+        video::configure(api);
+        realtime::configure(api);
         // Inside the scope, or the scope would answer 404 for it.
         api.route("/openapi.json", web::get().to(openapi_json));
     }));

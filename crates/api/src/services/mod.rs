@@ -9,6 +9,7 @@ pub mod answers;
 pub mod content;
 pub mod desk;
 pub mod identity;
+pub mod live;
 pub mod mail;
 pub mod mail_desk;
 pub mod notify;

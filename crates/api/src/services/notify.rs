@@ -74,6 +74,10 @@ pub enum Notice {
     PaymentReceived {
         receipt_id: String,
     },
+    /// The citizen asked for a chat's transcript by e-mail.
+    ChatTranscript {
+        chat_id: String,
+    },
 }
 
 impl Notice {

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod content;
 pub mod identity;
 pub mod imports;
+pub mod live;
 pub mod mail;
 pub mod offices;
 pub mod pagopa;

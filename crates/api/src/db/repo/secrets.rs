@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use rand::RngCore;
 
 use crate::db::schema::{
-    app_secrets, channel_settings, identity_providers, mailboxes, pagopa_settings,
+    app_secrets, channel_settings, identity_providers, mailboxes, pagopa_settings, video_settings,
 };
 use crate::db::{DbConn, DbError};
 use crate::secret_key::{Column, SealError, SecretKey, sealed_with};
@@ -226,6 +226,26 @@ pub fn reseal_all(
             .set(identity_providers::private_key.eq(v))
             .execute(conn)?;
     }
+    let turn: Vec<(String, Option<String>)> = video_settings::table
+        .select((video_settings::tenant_id, video_settings::turn_secret))
+        .filter(video_settings::turn_secret.is_not_null())
+        .load(conn)?;
+    for (tenant, value) in turn {
+        let Some(value) = value else { continue };
+        let v = reseal_value(
+            &value,
+            Column::TurnSecret,
+            &tenant,
+            from,
+            to,
+            discard_unreadable,
+            &mut done,
+        )
+        .map_err(err)?;
+        diesel::update(video_settings::table.find(&tenant))
+            .set(video_settings::turn_secret.eq(v))
+            .execute(conn)?;
+    }
     let secrets: Vec<(String, String)> = app_secrets::table
         .select((app_secrets::name, app_secrets::value))
         .load(conn)?;
@@ -278,6 +298,10 @@ pub fn sealing_keys(conn: &mut DbConn) -> Result<Vec<String>, DbError> {
         .select(identity_providers::private_key)
         .load(conn)?;
     values.extend(keys);
+    let turn: Vec<Option<String>> = video_settings::table
+        .select(video_settings::turn_secret)
+        .load(conn)?;
+    values.extend(turn);
     let secrets: Vec<String> = app_secrets::table.select(app_secrets::value).load(conn)?;
     values.extend(secrets.into_iter().map(Some));
     let mut ids: Vec<String> = values

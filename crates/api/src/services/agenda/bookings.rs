@@ -41,8 +41,9 @@ impl BookingLinks {
                 key.confirm_token(&row.id)
             ),
             calendar: format!("{base}/api/v1/public/bookings/{code}/calendar.ics"),
+            // The booking's own code: whoever holds the e-mail joins (docs/realtime.md).
             join: (row.mode == BookingMode::Video.code())
-                .then(|| format!("{base}/video/{}", key.video_room(&row.id))),
+                .then(|| format!("{base}/videochiamata/{code}")),
         }
     }
 }
@@ -56,7 +57,7 @@ pub(super) fn public_base(
     Ok(outbound::brand(c, state_config, tenant)?.public_url)
 }
 
-pub(super) fn status_of(row: &BookingRow, now: DateTime<Utc>) -> BookingStatus {
+pub(crate) fn status_of(row: &BookingRow, now: DateTime<Utc>) -> BookingStatus {
     row.status
         .parse::<BookingStatus>()
         .unwrap_or(BookingStatus::Cancelled)
@@ -539,7 +540,7 @@ fn new_row(
 }
 
 /// The booking of a code, or not found (junk codes never reach the database).
-fn by_code(c: &mut DbConn, tenant: &TenantCtx, code: &str) -> ApiResult<BookingRow> {
+pub(crate) fn by_code(c: &mut DbConn, tenant: &TenantCtx, code: &str) -> ApiResult<BookingRow> {
     if !codes::is_well_formed(code) {
         return Err(ApiError::NotFound);
     }

@@ -42,7 +42,7 @@ pub(super) fn settings_of(row: &DeskRow) -> SaveDesk {
 }
 
 /// The rules of a stored desk (validated when it was written).
-pub(super) fn rules_of(row: &DeskRow) -> ApiResult<DeskRules> {
+pub(crate) fn rules_of(row: &DeskRow) -> ApiResult<DeskRules> {
     validate_desk(&settings_of(row))
         .map(|v| v.rules)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored desk {} is invalid: {e}", row.id)))

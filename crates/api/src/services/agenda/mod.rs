@@ -28,3 +28,7 @@ pub use pickups::{
     withdraw_pickup,
 };
 pub use staff::{BookingQuery, booking_action, get_booking, list_bookings, update_booking};
+// For the video desk (services::live::calls).
+pub(crate) use bookings::{by_code, status_of};
+pub(crate) use desks::rules_of as desk_rules;
+pub(crate) use staff::load as load_for_staff;

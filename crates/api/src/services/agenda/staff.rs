@@ -150,7 +150,7 @@ pub fn list_bookings(
 }
 
 /// The booking and its desk, if the caller runs that desk.
-fn load(c: &mut DbConn, user: &AuthUser, id: &str) -> ApiResult<(BookingRow, DeskRow)> {
+pub(crate) fn load(c: &mut DbConn, user: &AuthUser, id: &str) -> ApiResult<(BookingRow, DeskRow)> {
     user.require_staff()?;
     let row = agenda::find_booking(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
     let desk =
