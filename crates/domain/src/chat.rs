@@ -189,15 +189,16 @@ pub fn message_body(text: &str) -> Result<String, FieldError> {
     Ok(t.to_owned())
 }
 
-/// A waiting chat's place in its office's queue (1 = next), counting the chats that
-/// started earlier; ties on the start instant go by id.
+/// A waiting chat's place in its office's queue (1 = next), counting the other chats that
+/// started earlier; ties on the start instant go by id. (The chat itself may be in
+/// `waiting` with its instant as stored, rounded by the database.)
 pub fn queue_position<'a>(
     mine: (DateTime<Utc>, &str),
     waiting: impl IntoIterator<Item = (DateTime<Utc>, &'a str)>,
 ) -> u32 {
     let ahead = waiting
         .into_iter()
-        .filter(|(at, id)| (*at, *id) < (mine.0, mine.1))
+        .filter(|(at, id)| *id != mine.1 && (*at, *id) < (mine.0, mine.1))
         .count();
     u32::try_from(ahead).unwrap_or(u32::MAX).saturating_add(1)
 }

@@ -18,6 +18,7 @@ mod gpd_crash;
 mod identity;
 mod imports;
 mod integrations;
+mod live;
 mod mail;
 mod mail_servers;
 mod openapi;

@@ -1,7 +1,7 @@
 //! The secrets of a booking's links, derived from its id with a server key: the code of the
-//! manage link (160 bits), the token of the confirmation link sent only by e-mail, and the
-//! video room. Only a hash of the code is stored, and the e-mails (sent later, by the
-//! outbox worker) derive the same links again.
+//! manage and video links (160 bits) and the token of the confirmation link sent only by
+//! e-mail. Only a hash of the code is stored, and the e-mails (sent later, by the outbox
+//! worker) derive the same links again.
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -51,14 +51,6 @@ impl CodeKey {
         base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(&self.mac("confirm", booking_id)[..16])
     }
-
-    /// The video room of an appointment: lower-case letters and digits.
-    pub fn video_room(&self, booking_id: &str) -> String {
-        self.mac("video", booking_id)[..15]
-            .iter()
-            .map(|b| char::from(b"abcdefghijklmnopqrstuvwxyz234567"[usize::from(b % 32)]))
-            .collect()
-    }
 }
 
 /// What is stored to find a booking by its code.
@@ -97,7 +89,6 @@ mod tests {
         assert!(is_well_formed(&a), "{a}");
         assert_ne!(k.confirm_token("0190-a"), a);
         assert_eq!(k.confirm_token("0190-a").len(), 22);
-        assert_eq!(k.video_room("x").len(), 15);
         assert_eq!(code_hash("x").len(), 64);
         let r = new_reference();
         assert_eq!(r.len(), 9);

@@ -341,7 +341,9 @@ pub fn create(state: &AppState, user: &AuthUser, body: &CreateChat) -> ApiResult
         .map(chat::message_body)
         .transpose()
         .map_err(|e| ApiError::Domain(domain::DomainError::Validation(vec![e])))?;
-    let now = Utc::now();
+    // As the databases store it (microseconds): the request it may become is received at
+    // exactly this instant.
+    let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
     let (view, ids) = state.db.write_tx(|c| {
         let open = live::list_chats(
             c,
