@@ -63,7 +63,11 @@ fn Desk(call: VideoCall) -> impl IntoView {
         }
     });
     // Camera and microphone (none: chat only), then the ticket and the ICE servers.
-    if !matches!(call.status, CallStatus::Ended | CallStatus::Unavailable) {
+    // (Before the window the server refuses the join: the page is reloaded then.)
+    if !matches!(
+        call.status,
+        CallStatus::NotYet | CallStatus::Ended | CallStatus::Unavailable
+    ) {
         spawn_local(async move {
             let local = media::open(&Want {
                 camera: Some(String::new()),
@@ -177,7 +181,15 @@ fn Desk(call: VideoCall) -> impl IntoView {
                 .map(|s| (i18n.v().duration)(s))
         })
     };
-    let status = move || view.status();
+    // Memos: the parts below re-render when these change, not at every change of the call.
+    let status = Memo::new(move |_| view.status());
+    let status = move || status.get();
+    let chat_id = Memo::new(move |_| {
+        view.call.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.chat.as_ref().map(|chat| chat.id.clone()))
+        })
+    });
     let field = move |f: fn(&VideoCall) -> String| {
         view.call.with(|c| c.as_ref().map(f).unwrap_or_default())
     };
@@ -240,7 +252,7 @@ fn Desk(call: VideoCall) -> impl IntoView {
                 <LinkForm id=id.get_value() view />
             </div>
             <div class="col-12 col-xl-4">
-                {move || view.call.with(|c| c.as_ref().and_then(|c| c.chat.as_ref().map(|chat| chat.id.clone()))).map(|chat| view! {
+                {move || chat_id.get().map(|chat| view! {
                     <CallChat target=ChatTarget::Staff(chat) side=Side::Staff view on_attach />
                 })}
             </div>

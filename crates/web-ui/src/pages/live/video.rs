@@ -355,7 +355,8 @@ fn Devices(
 /// The two videos: the other side's, large, and this side's own, small.
 #[component]
 pub fn CallStage(view: CallView, remote_label: Signal<&'static str>) -> impl IntoView {
-    let live = move || view.status() == Some(CallStatus::InCall);
+    let live = Memo::new(move |_| view.status() == Some(CallStatus::InCall));
+    let live = move || live.get();
     view! {
         <div class="call-stage position-relative" class:d-none=move || !live()>
             <video id=REMOTE_VIDEO class="call-video w-100 bg-dark rounded" autoplay playsinline
@@ -410,7 +411,9 @@ fn Live(
         with_session(&|s| s.close());
         step.set(Step::Left);
     });
-    let status = move || view.status();
+    // Re-render on a change of status only (the controls keep their focus).
+    let status = Memo::new(move |_| view.status());
+    let status = move || status.get();
     view! {
         <div class="row g-3">
             <div class="col-12 col-lg-8">

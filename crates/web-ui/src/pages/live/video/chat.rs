@@ -35,11 +35,13 @@ pub fn CallChat(
     let target = StoredValue::new(target);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let text = body.get_untracked();
         let file = files.get_untracked().into_iter().next();
-        if file.is_none()
-            && let Err(e) = domain::chat::message_body(&text)
-        {
+        // A document alone goes with its name as the message.
+        let text = match (body.get_untracked(), &file) {
+            (t, Some(f)) if t.trim().is_empty() => f.name(),
+            (t, _) => t,
+        };
+        if let Err(e) = domain::chat::message_body(&text) {
             return form.invalid(&domain::DomainError::Validation(vec![e]));
         }
         form.start();

@@ -74,11 +74,24 @@ impl CallView {
     }
 
     /// Takes a call as the server sent it (its chat's messages too, when it has them).
-    pub fn set_call(&self, call: VideoCall) {
-        if let Some(chat) = &call.chat
-            && !chat.messages.is_empty()
-        {
-            self.messages.set(chat.messages.clone());
+    pub fn set_call(&self, mut call: VideoCall) {
+        // Its chat's messages, with those that came live and are not in it yet.
+        if let Some(chat) = &call.chat {
+            let fresh = chat.messages.clone();
+            self.messages.update(|list| {
+                let live: Vec<ChatMessage> = list
+                    .drain(..)
+                    .filter(|m| !fresh.iter().any(|f| f.id == m.id))
+                    .collect();
+                *list = fresh;
+                list.extend(live);
+            });
+        }
+        // Events carry neither the chat nor the staff's fields: keep those already known.
+        if let Some(old) = self.call.get_untracked() {
+            call.chat = call.chat.or(old.chat);
+            call.request_id = call.request_id.or(old.request_id);
+            call.citizen_id = call.citizen_id.or(old.citizen_id);
         }
         self.call.set(Some(call));
     }
