@@ -122,11 +122,11 @@ async fn send(session: &mut Session, e: &RealtimeEvent) -> bool {
     }
 }
 
-fn reason(code: CloseCode, text: &str) -> Option<CloseReason> {
-    Some(CloseReason {
+fn reason(code: CloseCode, text: &str) -> CloseReason {
+    CloseReason {
         code,
         description: Some(text.into()),
-    })
+    }
 }
 
 /// Serves the connection until either side closes it.
@@ -192,7 +192,7 @@ async fn serve(
                 match msg {
                     Some(Ok(AggregatedMessage::Text(text))) => {
                         if !bucket.take() {
-                            return reason(CloseCode::Policy, "too many frames");
+                            return Some(reason(CloseCode::Policy, "too many frames"));
                         }
                         let reply = handle(state, party, audiences, &text).await;
                         for e in reply {
@@ -208,19 +208,19 @@ async fn serve(
                     }
                     Some(Ok(AggregatedMessage::Pong(_))) => {}
                     Some(Ok(AggregatedMessage::Binary(_))) => {
-                        return reason(CloseCode::Unsupported, "text frames only");
+                        return Some(reason(CloseCode::Unsupported, "text frames only"));
                     }
                     Some(Ok(AggregatedMessage::Close(_))) | None => return None,
                     Some(Err(e)) => {
                         tracing::debug!(error = %e, "live connection: protocol error");
-                        return reason(CloseCode::Size, "frame too large or malformed");
+                        return Some(reason(CloseCode::Size, "frame too large or malformed"));
                     }
                 }
             }
             frame = outbox.recv() => {
-                let Some(frame) = frame else { return None };
+                let frame = frame?;
                 if frame.contains(SESSION_CHANGED) && !still_signed_in(state, party).await {
-                    return reason(CloseCode::Policy, "session ended");
+                    return Some(reason(CloseCode::Policy, "session ended"));
                 }
                 if !frame.contains(SESSION_CHANGED) && session.text(frame.to_string()).await.is_err() {
                     return None;
@@ -228,7 +228,7 @@ async fn serve(
             }
             _ = heartbeat.tick() => {
                 if heard.elapsed() > SILENCE {
-                    return reason(CloseCode::Normal, "silent too long");
+                    return Some(reason(CloseCode::Normal, "silent too long"));
                 }
                 if session.ping(b"").await.is_err() {
                     return None;
@@ -238,7 +238,7 @@ async fn serve(
                 }
             }
             _ = closing.changed() => {
-                return reason(CloseCode::Away, "server restarting");
+                return Some(reason(CloseCode::Away, "server restarting"));
             }
         }
     }

@@ -59,7 +59,7 @@ impl std::fmt::Debug for Hub {
         f.debug_struct("Hub")
             .field("node", &self.node)
             .field("open", &self.open.load(Ordering::Relaxed))
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

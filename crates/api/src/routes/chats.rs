@@ -17,14 +17,14 @@ use crate::state::AppState;
 use crate::upload;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(availability)
-        .service(create)
-        .service(list)
-        .service(get_one)
-        .service(post_message)
-        .service(attachment)
-        .service(act)
-        .service(mark_read);
+    cfg.service(chat_availability)
+        .service(create_chat)
+        .service(list_chats)
+        .service(get_chat)
+        .service(post_chat_message)
+        .service(chat_attachment)
+        .service(chat_action)
+        .service(mark_chat_read);
 }
 
 /// Whether the chat is open now (within the desks' hours and an operator online), its
@@ -38,7 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
 )]
 #[get("/chats/availability")]
-async fn availability(
+async fn chat_availability(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> ApiResult<web::Json<ChatAvailability>> {
@@ -61,7 +61,7 @@ async fn availability(
     )
 )]
 #[post("/chats")]
-async fn create(
+async fn create_chat(
     state: web::Data<AppState>,
     user: AuthUser,
     body: web::Json<CreateChat>,
@@ -90,7 +90,7 @@ pub struct ChatListQuery {
     )
 )]
 #[get("/chats")]
-async fn list(
+async fn list_chats(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<ChatListQuery>,
@@ -112,7 +112,7 @@ async fn list(
     )
 )]
 #[get("/chats/{id}")]
-async fn get_one(
+async fn get_chat(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -149,7 +149,7 @@ pub(super) struct ChatMessageForm {
     )
 )]
 #[post("/chats/{id}/messages")]
-async fn post_message(
+async fn post_chat_message(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -178,7 +178,7 @@ async fn post_message(
     )
 )]
 #[get("/chats/{id}/attachments/{attachment_id}")]
-async fn attachment(
+async fn chat_attachment(
     state: web::Data<AppState>,
     user: AuthUser,
     path: web::Path<(String, String)>,
@@ -217,7 +217,7 @@ pub(super) fn file_response(bytes: Vec<u8>, content_type: &str, filename: &str) 
     )
 )]
 #[post("/chats/{id}/actions")]
-async fn act(
+async fn chat_action(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -242,7 +242,7 @@ async fn act(
     )
 )]
 #[post("/chats/{id}/read")]
-async fn mark_read(
+async fn mark_chat_read(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,

@@ -13,7 +13,8 @@ use crate::state::AppState;
 use crate::tenancy::Tenant;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(ticket).service(connect);
+    cfg.service(create_realtime_ticket)
+        .service(connect_realtime);
 }
 
 /// A single-use ticket (60 s) to open the WebSocket: the access token never goes in a URL.
@@ -26,7 +27,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
 )]
 #[post("/realtime/tickets")]
-async fn ticket(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+async fn create_realtime_ticket(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> ApiResult<HttpResponse> {
     let t = blocking(move || {
         state
             .db
@@ -56,7 +60,7 @@ pub struct ConnectQuery {
     )
 )]
 #[get("/realtime")]
-async fn connect(
+async fn connect_realtime(
     state: web::Data<AppState>,
     tenant: Tenant,
     req: HttpRequest,

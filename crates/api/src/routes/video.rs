@@ -19,16 +19,16 @@ use crate::tenancy::Tenant;
 use crate::upload;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(public_call)
-        .service(accept_conditions)
-        .service(join)
-        .service(caller_message)
-        .service(caller_attachment)
-        .service(staff_call)
-        .service(staff_join)
-        .service(call_action)
-        .service(get_settings)
-        .service(save_settings);
+    cfg.service(get_video_call)
+        .service(accept_call_conditions)
+        .service(join_video_call)
+        .service(post_video_call_message)
+        .service(video_call_attachment)
+        .service(get_booking_call)
+        .service(join_booking_call)
+        .service(booking_call_action)
+        .service(get_video_settings)
+        .service(save_video_settings);
 }
 
 fn private<T: serde::Serialize>(body: &T) -> HttpResponse {
@@ -47,7 +47,7 @@ fn private<T: serde::Serialize>(body: &T) -> HttpResponse {
     )
 )]
 #[get("/public/video/{code}")]
-async fn public_call(
+async fn get_video_call(
     state: web::Data<AppState>,
     tenant: Tenant,
     code: web::Path<String>,
@@ -70,7 +70,7 @@ async fn public_call(
     )
 )]
 #[post("/public/video/{code}/conditions")]
-async fn accept_conditions(
+async fn accept_call_conditions(
     state: web::Data<AppState>,
     tenant: Tenant,
     client: ClientInfo,
@@ -95,7 +95,7 @@ async fn accept_conditions(
     )
 )]
 #[post("/public/video/{code}/join")]
-async fn join(
+async fn join_video_call(
     state: web::Data<AppState>,
     tenant: Tenant,
     client: ClientInfo,
@@ -121,7 +121,7 @@ async fn join(
     )
 )]
 #[post("/public/video/{code}/messages")]
-async fn caller_message(
+async fn post_video_call_message(
     state: web::Data<AppState>,
     tenant: Tenant,
     client: ClientInfo,
@@ -150,7 +150,7 @@ async fn caller_message(
     )
 )]
 #[get("/public/video/{code}/attachments/{attachment_id}")]
-async fn caller_attachment(
+async fn video_call_attachment(
     state: web::Data<AppState>,
     tenant: Tenant,
     path: web::Path<(String, String)>,
@@ -174,7 +174,7 @@ async fn caller_attachment(
     )
 )]
 #[get("/bookings/{id}/call")]
-async fn staff_call(
+async fn get_booking_call(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -197,7 +197,7 @@ async fn staff_call(
     )
 )]
 #[post("/bookings/{id}/call/join")]
-async fn staff_join(
+async fn join_booking_call(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -222,7 +222,7 @@ async fn staff_join(
     )
 )]
 #[post("/bookings/{id}/call")]
-async fn call_action(
+async fn booking_call_action(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<String>,
@@ -245,7 +245,7 @@ async fn call_action(
     )
 )]
 #[get("/settings/video")]
-async fn get_settings(
+async fn get_video_settings(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> ApiResult<web::Json<VideoSettings>> {
@@ -268,7 +268,7 @@ async fn get_settings(
     )
 )]
 #[put("/settings/video")]
-async fn save_settings(
+async fn save_video_settings(
     state: web::Data<AppState>,
     user: AuthUser,
     body: web::Json<SaveVideoSettings>,

@@ -66,6 +66,8 @@ struct World {
     nav_a: String,
     plan_request: String,
     agenda: AgendaWorld,
+    /// A chat of citizen A, waiting in the request's office.
+    chat: String,
 }
 
 /// A desk of the request's office with a cancelled booking, and a pickup zone with a
@@ -335,6 +337,13 @@ async fn world(app: &TestApp) -> World {
         .await
         .unwrap();
     let plan_request = plan["id"].as_str().expect("rateizzazione filed").to_owned();
+    let chat: Value = app
+        .post_json("/chats", Some(&a), &json!({"topic": "tari_reclamo"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let chat = chat["id"].as_str().expect("chat opened").to_owned();
 
     let tokens = vec![
         None,
@@ -359,6 +368,7 @@ async fn world(app: &TestApp) -> World {
         nav_a,
         plan_request,
         agenda,
+        chat,
     }
 }
 
@@ -1513,6 +1523,149 @@ fn ops(w: &World) -> Vec<Op> {
             format!("/requests/{r}/suggestions"),
             Body::None,
             [401, 403, 403, 200, 200, 200, 404],
+        ),
+        // Live chat: citizen A's chat waits in the request's office (Tributi).
+        op(
+            "GET",
+            "/api/v1/chats/availability",
+            "/chats/availability".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "POST",
+            "/api/v1/chats",
+            "/chats".into(),
+            Body::Json(json!({"topic": "nessuno"})),
+            [401, 422, 422, 403, 403, 403, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/chats",
+            "/chats?status=waiting".into(),
+            Body::None,
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
+        op(
+            "GET",
+            "/api/v1/chats/{id}",
+            format!("/chats/{}", w.chat),
+            Body::None,
+            [401, 200, 404, 403, 200, 200, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/chats/{id}/messages",
+            format!("/chats/{}/messages", w.chat),
+            Body::Json(json!({"body": " "})),
+            [401, 422, 404, 403, 422, 422, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/chats/{id}/attachments/{attachment_id}",
+            format!("/chats/{}/attachments/{NONE_ID}", w.chat),
+            Body::None,
+            [401, 404, 404, 403, 404, 404, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/chats/{id}/actions",
+            format!("/chats/{}/actions", w.chat),
+            Body::Json(json!({"action": "transfer", "office_id": "nessuno"})),
+            [401, 409, 404, 403, 422, 422, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/chats/{id}/read",
+            format!("/chats/{}/read", w.chat),
+            Body::Json(json!({"message_id": NONE_ID})),
+            [401, 422, 404, 403, 422, 422, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/realtime/tickets",
+            "/realtime/tickets".into(),
+            Body::Json(json!({})),
+            [401, 201, 201, 201, 201, 201, 201],
+        ),
+        // Not a WebSocket handshake (the upgrade is in live.rs).
+        op(
+            "GET",
+            "/api/v1/realtime",
+            "/realtime?ticket=x".into(),
+            Body::None,
+            [400; 7],
+        ),
+        // The video desk: the agenda world's booking is in person (and cancelled).
+        op(
+            "GET",
+            "/api/v1/public/video/{code}",
+            format!("/public/video/{}", g.code),
+            Body::None,
+            [404; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/public/video/{code}/conditions",
+            format!("/public/video/{}/conditions", g.code),
+            Body::Json(json!({"accept": true})),
+            [404; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/public/video/{code}/join",
+            format!("/public/video/{}/join", g.code),
+            Body::Json(json!({})),
+            [404; 7],
+        ),
+        op(
+            "POST",
+            "/api/v1/public/video/{code}/messages",
+            format!("/public/video/{}/messages", g.code),
+            Body::Json(json!({"body": "Buongiorno"})),
+            [404; 7],
+        ),
+        op(
+            "GET",
+            "/api/v1/public/video/{code}/attachments/{attachment_id}",
+            format!("/public/video/{}/attachments/{NONE_ID}", g.code),
+            Body::None,
+            [404; 7],
+        ),
+        op(
+            "GET",
+            "/api/v1/bookings/{id}/call",
+            format!("/bookings/{}/call", g.booking),
+            Body::None,
+            [401, 403, 403, 403, 409, 409, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/bookings/{id}/call/join",
+            format!("/bookings/{}/call/join", g.booking),
+            Body::Json(json!({})),
+            [401, 403, 403, 403, 409, 409, 404],
+        ),
+        op(
+            "POST",
+            "/api/v1/bookings/{id}/call",
+            format!("/bookings/{}/call", g.booking),
+            Body::Json(json!({"action": "admit"})),
+            [401, 403, 403, 403, 409, 409, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/settings/video",
+            "/settings/video".into(),
+            Body::None,
+            [401, 403, 403, 403, 403, 200, 403],
+        ),
+        op(
+            "PUT",
+            "/api/v1/settings/video",
+            "/settings/video".into(),
+            Body::Json(json!({"stun_urls": ["http://x"]})),
+            [401, 403, 403, 403, 403, 422, 403],
         ),
         op(
             "GET",

@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use base64::Engine as _;
+
 use diesel::prelude::*;
 use futures_util::{SinkExt, StreamExt};
 use reqwest::Method;
@@ -93,7 +95,7 @@ impl Live {
         loop {
             match tokio::time::timeout(Duration::from_secs(5), self.socket.next()).await {
                 Ok(Some(Ok(Message::Close(Some(f))))) => return u16::from(f.code),
-                Ok(Some(Ok(Message::Close(None)))) | Ok(None) => return 1005,
+                Ok(Some(Ok(Message::Close(None))) | None) => return 1005,
                 Ok(Some(Ok(_))) => {}
                 other => panic!("no close: {other:?}"),
             }
@@ -1033,7 +1035,6 @@ async fn a_call_opens_ten_minutes_before_and_turn_credentials_follow_the_secret(
     assert!(expiry > now && expiry <= now + domain::chat::TURN_CREDENTIAL_SECONDS + 5);
     // coturn's check: base64(HMAC-SHA1(secret, username)).
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, secret.as_bytes());
-    use base64::Engine as _;
     let expected = base64::engine::general_purpose::STANDARD
         .encode(ring::hmac::sign(&key, username.as_bytes()).as_ref());
     assert_eq!(turn["credential"], expected.as_str());

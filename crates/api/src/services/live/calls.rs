@@ -4,6 +4,7 @@
 //! the real-time connection between these two parties only, with a chat beside. Start,
 //! end and duration are recorded; media never is.
 
+use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use domain::Role;
 use domain::agenda::BookingMode;
@@ -666,7 +667,6 @@ fn ice(
         let key =
             ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, secret.as_bytes());
         let tag = ring::hmac::sign(&key, username.as_bytes());
-        use base64::Engine as _;
         servers.push(IceServer {
             urls: turn,
             username: Some(username),

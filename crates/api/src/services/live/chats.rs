@@ -448,6 +448,7 @@ pub fn get(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<ChatView> {
 // ---- messages ----------------------------------------------------------------------------
 
 /// Stores a message with its files (already written to the store) in one transaction.
+#[allow(clippy::too_many_arguments)] // one message's parts, each needed in the transaction
 pub(super) fn insert_message_in_tx(
     c: &mut DbConn,
     tenant: &TenantCtx,
