@@ -86,7 +86,7 @@ pub struct ChatListQuery {
     responses(
         (status = 200, description = "Chats without their messages", body = Vec<ChatView>),
         (status = 401, description = "Sign-in required", body = Problem),
-        (status = 422, description = "Unknown status", body = Problem),
+        (status = 400, description = "Unknown status", body = Problem),
     )
 )]
 #[get("/chats")]

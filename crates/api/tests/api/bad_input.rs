@@ -2088,3 +2088,156 @@ async fn public_content_bad_input(app: TestApp) {
     let p = assert_problem(res, 422, "reversed period").await;
     assert_eq!(p["errors"][0]["field"], "to", "{p}");
 }
+
+db_test!(chat_and_video_bad_input);
+async fn chat_and_video_bad_input(app: TestApp) {
+    use api::db::schema::{chat_attachments, chat_messages, chats, video_settings};
+    use diesel::prelude::*;
+    let live_counts = |app: &TestApp| -> Vec<i64> {
+        app.state
+            .db
+            .read(|c| {
+                Ok::<_, api::error::ApiError>(vec![
+                    chats::table.count().get_result::<i64>(c)?,
+                    chat_messages::table.count().get_result::<i64>(c)?,
+                    chat_attachments::table.count().get_result::<i64>(c)?,
+                    video_settings::table.count().get_result::<i64>(c)?,
+                ])
+            })
+            .unwrap()
+    };
+    let d = crate::live::setup(&app).await;
+    let before = live_counts(&app);
+    // Opening a chat: unknown topic, a first message too long, a wrong type.
+    let cases = [
+        (json!({"topic": "nessuno"}), Some("topic")),
+        (
+            json!({"topic": "tari_reclamo", "message": "a".repeat(2001)}),
+            Some("body"),
+        ),
+        (json!({"topic": 7}), None),
+        (json!({}), None),
+    ];
+    for (body, field) in cases {
+        let res = app.post_json("/chats", Some(&d.citizen), &body).await;
+        let p = assert_problem(res, 422, &body.to_string()).await;
+        if let Some(field) = field {
+            assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+        }
+    }
+    assert_eq!(live_counts(&app), before, "nothing stored");
+    let chat: Value = app
+        .post_json(
+            "/chats",
+            Some(&d.citizen),
+            &json!({"topic": "tari_reclamo"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = chat["id"].as_str().unwrap();
+    let before = live_counts(&app);
+    // Messages: empty, too long, a file that is not what it says, an unknown action.
+    for body in [
+        json!({"body": "   "}),
+        json!({"body": "x".repeat(2001)}),
+        json!({"text": "ciao"}),
+    ] {
+        let res = app
+            .post_json(&format!("/chats/{id}/messages"), Some(&d.citizen), &body)
+            .await;
+        assert_problem(res, 422, &body.to_string()).await;
+    }
+    let form = reqwest::multipart::Form::new()
+        .text("data", json!({"body": "Il documento"}).to_string())
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(b"MZ\x90\0not a pdf".to_vec())
+                .file_name("a.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    let res = app
+        .client
+        .post(app.url(&format!("/chats/{id}/messages")))
+        .bearer_auth(&d.citizen)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 422, "a file that is not a PDF").await;
+    for body in [
+        json!({"action": "dance"}),
+        json!({"action": "transfer"}),
+        json!({"action": "convert", "type": "nessuno"}),
+    ] {
+        let res = app
+            .post_json(&format!("/chats/{id}/actions"), Some(&d.op), &body)
+            .await;
+        let status = res.status().as_u16();
+        // Converting a waiting chat is refused on its state before its type is looked at.
+        let expected = if body["action"] == "convert" {
+            409
+        } else {
+            422
+        };
+        assert_eq!(status, expected, "{body}");
+        assert_problem(res, expected, &body.to_string()).await;
+    }
+    let res = app
+        .post_json(
+            &format!("/chats/{id}/read"),
+            Some(&d.citizen),
+            &json!({"message_id": "nessuno"}),
+        )
+        .await;
+    assert_problem(res, 422, "unknown message").await;
+    let res = app.get("/chats?status=dormant", Some(&d.citizen)).await;
+    assert_problem(res, 400, "unknown status").await;
+    assert_eq!(live_counts(&app), before, "nothing stored");
+
+    // Video settings: each bad field named, nothing stored.
+    let cases = [
+        (json!({"stun_urls": ["http://stun.example"]}), "stun_urls"),
+        (json!({"stun_urls": ["turn:example.org"]}), "stun_urls"),
+        (json!({"turn_urls": ["stun:example.org"]}), "turn_urls"),
+        (json!({"turn_urls": ["turn:example.org"]}), "turn_secret"),
+        (
+            json!({"turn_urls": ["turn:example.org"], "turn_secret": "short"}),
+            "turn_secret",
+        ),
+        (json!({"relay_only": true}), "relay_only"),
+    ];
+    for (body, field) in cases {
+        let res = app.put_json("/settings/video", Some(&d.admin), &body).await;
+        let p = assert_problem(res, 422, &body.to_string()).await;
+        assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+    }
+    let res = app
+        .put_json(
+            "/settings/video",
+            Some(&d.admin),
+            &json!({"relay_only": "sì"}),
+        )
+        .await;
+    assert_problem(res, 422, "relay_only not a boolean").await;
+    // The video call: refusing the conditions, a code that is not one.
+    let res = app
+        .post_json(
+            "/public/video/AAAAAAAAAAAAAAAAAAAAAAAAAAA/conditions",
+            None,
+            &json!({"accept": true}),
+        )
+        .await;
+    assert_problem(res, 404, "unknown code").await;
+    let res = app
+        .post_json(
+            "/public/video/x/conditions",
+            None,
+            &json!({"accept": "yes"}),
+        )
+        .await;
+    assert_problem(res, 422, "accept not a boolean").await;
+    assert_eq!(live_counts(&app), before, "nothing stored");
+}

@@ -420,6 +420,26 @@ async fn a_chat_goes_from_the_queue_to_a_request_with_its_transcript(app: TestAp
         })
         .unwrap();
     assert_eq!(notices, 1);
+    api::mail::outbound::expand_due(&app.state)
+        .await
+        .expect("expand");
+    let mail: Vec<(String, String)> = app
+        .state
+        .db
+        .read(|c| {
+            use api::db::schema::deliveries;
+            deliveries::table
+                .filter(deliveries::channel.eq("email"))
+                .select((deliveries::recipient, deliveries::payload))
+                .load(c)
+        })
+        .unwrap();
+    let transcript = mail
+        .iter()
+        .find(|(_, p)| p.contains("Trascrizione della chat"))
+        .expect("transcript mail");
+    assert_eq!(transcript.0, "mario@example.org");
+    assert!(transcript.1.contains("2026/123"), "{}", transcript.1);
 }
 
 db_test!(chats_are_private_and_transfers_move_the_queue);
