@@ -9,6 +9,7 @@ use domain::Role;
 use domain::api::{ChatMessage, ChatView, PostChatMessage, RealtimeEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 use web_sys::File;
 
 use crate::api::{self, chat};
@@ -59,6 +60,11 @@ impl Live {
         });
         rt.close_on_cleanup();
         self.rt.set_value(Some(rt));
+        // Drawn again (the session restored), the owner connects afresh.
+        let stored = self.rt;
+        on_cleanup(move || {
+            stored.try_update_value(|r| *r = None);
+        });
     }
 
     /// Calls `f` with every event until the current owner goes away.
@@ -227,7 +233,8 @@ fn page_visible() -> bool {
 #[component]
 pub fn ChatLog(chat: RwSignal<Option<ChatView>>, staff: bool, ind: Indicators) -> impl IntoView {
     let i18n = use_i18n();
-    let read_up_to = move || {
+    // The viewer's last message at or before the other side's read mark.
+    let read = Memo::new(move |_| {
         chat.with(|c| {
             let c = c.as_ref()?;
             let mark = if staff {
@@ -239,46 +246,46 @@ pub fn ChatLog(chat: RwSignal<Option<ChatView>>, staff: bool, ind: Indicators) -
                 .messages
                 .iter()
                 .position(|m| Some(&m.id) == mark.as_ref())?;
-            // The viewer's last message at or before the other side's mark.
             c.messages[..=pos]
                 .iter()
                 .rposition(|m| mine(m, staff))
                 .map(|i| c.messages[i].id.clone())
         })
-    };
-    let items = move || {
-        let read = read_up_to();
-        chat.with(|c| {
-            c.as_ref()
-                .map(|c| c.messages.clone())
-                .unwrap_or_default()
-        })
-        .into_iter()
-        .map(|m| {
-            let own = mine(&m, staff);
-            let read_here = read.as_deref() == Some(m.id.as_str());
-            let (class, who) = match &m.author {
-                None => ("chat-note text-center small text-muted my-2", i18n.c().desk.to_owned()),
-                Some(a) if own => ("card card-bg mb-2 ms-5 border-start border-primary border-4", a.name.clone()),
-                Some(a) => ("card card-bg mb-2 me-5", a.name.clone()),
-            };
-            let note = m.author.is_none();
-            view! {
-                <li class=class data-testid="chat-message">
-                    <div class:card-body=!note class:py-2=!note>
-                        <p class="small text-muted mb-1">
-                            <strong>{who}</strong>
-                            " · "
-                            <time datetime=m.created_at.to_rfc3339()>{format::datetime(m.created_at)}</time>
-                        </p>
-                        <p class="mb-0 pre-line">{m.body.clone()}</p>
-                        <Attachments items=m.attachments.clone() />
-                        {read_here.then(|| view! { <p class="small text-muted text-end mb-0" data-testid="read-mark">{trc(|c| c.read)}</p> })}
-                    </div>
-                </li>
-            }
-        })
-        .collect_view()
+    });
+    let messages = Memo::new(move |_| {
+        chat.with(|c| c.as_ref().map(|c| c.messages.clone()).unwrap_or_default())
+    });
+    // Keyed: a new message adds one item, so the live region reads only that one.
+    let item = move |m: ChatMessage| {
+        let own = mine(&m, staff);
+        let (class, who) = match &m.author {
+            None => (
+                "text-center small text-muted my-2",
+                i18n.c().desk.to_owned(),
+            ),
+            Some(a) if own => (
+                "card card-bg w-auto mb-2 ms-5 border-start border-primary border-4",
+                a.name.clone(),
+            ),
+            Some(a) => ("card card-bg w-auto mb-2 me-5", a.name.clone()),
+        };
+        let note = m.author.is_none();
+        let id = m.id.clone();
+        let read_here = move || read.with(|r| r.as_deref() == Some(id.as_str()));
+        view! {
+            <li class=class data-testid="chat-message">
+                <div class:card-body=!note class:py-2=!note>
+                    <p class="small text-muted mb-1">
+                        <strong>{who}</strong>
+                        " · "
+                        <time datetime=m.created_at.to_rfc3339()>{format::datetime(m.created_at)}</time>
+                    </p>
+                    <p class="mb-0 pre-line">{m.body.clone()}</p>
+                    <Attachments items=m.attachments.clone() />
+                    {move || read_here().then(|| view! { <p class="small text-muted text-end mb-0" data-testid="read-mark">{trc(|c| c.read)}</p> })}
+                </div>
+            </li>
+        }
     };
     let empty = move || chat.with(|c| c.as_ref().is_none_or(|c| c.messages.is_empty()));
     let typing_text = if staff {
@@ -290,8 +297,8 @@ pub fn ChatLog(chat: RwSignal<Option<ChatView>>, staff: bool, ind: Indicators) -
         <section aria-labelledby="chat-log-title" class="mb-3">
             <h2 id="chat-log-title" class="h5">{trc(|c| c.messages_label)}</h2>
             {move || empty().then(|| view! { <p>{trc(|c| c.no_messages)}</p> })}
-            <ol class="list-unstyled chat-log" aria-live="polite" aria-relevant="additions" data-testid="chat-log">
-                {items}
+            <ol class="list-unstyled" aria-live="polite" aria-relevant="additions" data-testid="chat-log">
+                <For each=move || messages.get() key=|m| m.id.clone() children=item />
             </ol>
             <p class="small fst-italic mb-0" aria-live="polite" data-testid="typing">
                 {move || ind.typing.get().then(|| typing_text.get())}
@@ -315,9 +322,14 @@ pub fn Composer(
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let last_typing = StoredValue::new(0.0_f64);
     let chat_id = move || chat.with_untracked(|c| c.as_ref().map(|c| c.id.clone()));
-    let on_input = move |_| {
+    let on_input = move |ev: leptos::ev::Event| {
+        let in_text = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| e.tag_name() == "TEXTAREA");
         let now = js_sys::Date::now();
-        if now - last_typing.get_value() >= TYPING_EVERY_MS
+        if in_text
+            && now - last_typing.get_value() >= TYPING_EVERY_MS
             && let Some(id) = chat_id()
         {
             last_typing.set_value(now);
