@@ -192,10 +192,16 @@ pub fn stored_event(row: &RealtimeEventRow) -> RealtimeEvent {
     }
 }
 
-/// Announces stored events (after their transaction committed) to every process.
-pub fn announce_stored(events: &Events, ids: &[i64]) {
-    for id in ids {
-        if let Ok(p) = serde_json::to_string(&Wire::Stored { id: *id }) {
+/// Announces stored events (after their transaction committed) to every process: the
+/// event itself when it fits in a notification (no process reads it back), else its id.
+pub fn announce_stored(events: &Events, recorded: &[super::Recorded]) {
+    for r in recorded {
+        if announce_inline(events, &r.tenant_id, &r.audience, &r.event).is_some() {
+            continue;
+        }
+        if let Some(id) = r.event.id
+            && let Ok(p) = serde_json::to_string(&Wire::Stored { id })
+        {
             events.publish(TOPIC, &p);
         }
     }

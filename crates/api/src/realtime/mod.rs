@@ -2,8 +2,9 @@
 //! signalling over WebSockets, the same on every process (docs/realtime.md).
 //!
 //! Stored events are written to `realtime_events` in the transaction of the change
-//! ([`record`]) and announced after it commits ([`hub::announce_stored`]); each process's
-//! dispatcher ([`spawn_dispatcher`]) loads them and hands them to its own connections.
+//! ([`record`]) and announced after it commits ([`hub::announce_stored`]): whole on the
+//! bus when they fit, else by id; each process's dispatcher ([`spawn_dispatcher`]) hands
+//! them to its own connections (loading the row when only the id came).
 
 pub mod connection;
 pub mod hub;
@@ -54,14 +55,23 @@ pub struct Draft<'a, T: Serialize> {
     pub data: &'a T,
 }
 
-/// Stores the event; announce its id with [`hub::announce_stored`] after the commit.
+/// A stored event, to announce with [`hub::announce_stored`] once its transaction has
+/// committed.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub tenant_id: String,
+    pub audience: Vec<String>,
+    pub event: RealtimeEvent,
+}
+
+/// Stores the event in the caller's transaction.
 pub fn record<T: Serialize>(
     c: &mut DbConn,
     draft: &Draft<'_, T>,
     now: DateTime<Utc>,
-) -> ApiResult<i64> {
-    let data = serde_json::to_string(draft.data).map_err(|e| ApiError::Internal(e.into()))?;
-    Ok(live::insert_event(
+) -> ApiResult<Recorded> {
+    let value = serde_json::to_value(draft.data).map_err(|e| ApiError::Internal(e.into()))?;
+    let id = live::insert_event(
         c,
         &NewRealtimeEvent {
             tenant_id: draft.tenant_id.to_owned(),
@@ -69,10 +79,21 @@ pub fn record<T: Serialize>(
             kind: draft.kind.to_owned(),
             chat_id: draft.chat_id.map(str::to_owned),
             booking_id: draft.booking_id.map(str::to_owned),
-            data,
+            data: value.to_string(),
             created_at: now.naive_utc(),
         },
-    )?)
+    )?;
+    Ok(Recorded {
+        tenant_id: draft.tenant_id.to_owned(),
+        audience: draft.audience.to_vec(),
+        event: RealtimeEvent {
+            id: Some(id),
+            kind: draft.kind.to_owned(),
+            chat_id: draft.chat_id.map(str::to_owned),
+            booking_id: draft.booking_id.map(str::to_owned),
+            data: value,
+        },
+    })
 }
 
 /// Sends an ephemeral event (typing, a call signal) to its audience on every process; one
@@ -86,7 +107,7 @@ pub fn send_ephemeral(
     if hub::announce_inline(&state.events, tenant_id, audience, event).is_some() {
         return Ok(());
     }
-    let id = state.db.write_tx(|c| {
+    let recorded = state.db.write_tx(|c| {
         record(
             c,
             &Draft {
@@ -100,7 +121,7 @@ pub fn send_ephemeral(
             Utc::now(),
         )
     })?;
-    hub::announce_stored(&state.events, &[id]);
+    hub::announce_stored(&state.events, &[recorded]);
     Ok(())
 }
 

@@ -19,6 +19,7 @@ mod identity;
 mod imports;
 mod integrations;
 mod live;
+mod live_bench;
 mod mail;
 mod mail_servers;
 mod openapi;

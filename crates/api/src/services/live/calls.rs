@@ -24,7 +24,7 @@ use crate::db::repo::audit::Audit;
 use crate::db::repo::{agenda, live, new_id, requests};
 use crate::error::{ApiError, ApiResult};
 use crate::realtime::tickets::{self, Party, PartyKind};
-use crate::realtime::{self, Draft, audience, hub};
+use crate::realtime::{self, Draft, Recorded, audience, hub};
 use crate::secret_key::Column;
 use crate::services::agenda as bookings;
 use crate::state::AppState;
@@ -102,7 +102,7 @@ fn record_call(
     booking: &BookingRow,
     desk: &DeskRow,
     now: DateTime<Utc>,
-) -> ApiResult<i64> {
+) -> ApiResult<Recorded> {
     // Events carry what the caller may see; staff read the rest with GET.
     let v = view(c, tenant, booking, desk, false, None, now)?;
     let v = VideoCall { chat: None, ..v };

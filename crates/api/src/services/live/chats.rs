@@ -22,7 +22,7 @@ use crate::db::repo::audit::Audit;
 use crate::db::repo::{agenda, live, new_id, requests, users};
 use crate::error::{ApiError, ApiResult};
 use crate::realtime::tickets::{Party, PartyKind};
-use crate::realtime::{self, Draft, hub};
+use crate::realtime::{self, Draft, Recorded, hub};
 use crate::services::desk::{NewRequest, store_request};
 use crate::services::notify::{self, Notice};
 use crate::state::AppState;
@@ -185,7 +185,7 @@ fn record_updated(
     row: &ChatRow,
     queues: &[Option<&str>],
     now: DateTime<Utc>,
-) -> ApiResult<Vec<i64>> {
+) -> ApiResult<Vec<Recorded>> {
     let mut ids = vec![record_chat(c, tenant, row, "chat.updated", now)?];
     for office in queues {
         for other in live::waiting_in_office(c, &tenant.id, *office)? {
@@ -203,7 +203,7 @@ fn record_chat(
     row: &ChatRow,
     kind: &str,
     now: DateTime<Utc>,
-) -> ApiResult<i64> {
+) -> ApiResult<Recorded> {
     let v = view(c, tenant, row, false, None)?;
     realtime::record(
         c,
@@ -225,7 +225,7 @@ pub(super) fn record_message(
     row: &ChatRow,
     message: &ChatMessage,
     now: DateTime<Utc>,
-) -> ApiResult<i64> {
+) -> ApiResult<Recorded> {
     realtime::record(
         c,
         &Draft {
@@ -247,7 +247,7 @@ fn desk_note(
     row: &ChatRow,
     text: String,
     now: DateTime<Utc>,
-) -> ApiResult<i64> {
+) -> ApiResult<Recorded> {
     let m = ChatMessageRow {
         id: new_id(),
         tenant_id: tenant.id.clone(),
@@ -460,7 +460,7 @@ pub(super) fn insert_message_in_tx(
     keys: &[String],
     now: DateTime<Utc>,
     code: Option<&str>,
-) -> ApiResult<(ChatMessage, i64)> {
+) -> ApiResult<(ChatMessage, Recorded)> {
     let (author_id, author_name, role) = match author {
         Some((u, name)) => (Some(u.user_id.clone()), Some(name), Some(u.role)),
         None => (None, caller_name.map(str::to_owned), Some(Role::Citizen)),
