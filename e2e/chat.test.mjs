@@ -154,6 +154,10 @@ test('a citizen chats with an operator, who turns the chat into a request', asyn
   await c.getByRole('button', { name: 'Inizia la chat' }).click();
   await c.getByTestId('chat-status').getByText(/^Sei il n\. \d+ in coda$/).waitFor();
   await c.getByTestId('chat-log').getByText(first).waitFor();
+  // Back on the page later (reloaded, another tab), the open chat is resumed.
+  await c.reload();
+  await c.getByTestId('chat-status').getByText(/^Sei il n\. \d+ in coda$/).waitFor();
+  await c.getByTestId('chat-log').getByText(first).waitFor();
   await citizen.audit('chat waiting');
   await screenshots(citizen, 'chat-waiting');
 

@@ -264,26 +264,23 @@ pub fn ChatLog(chat: RwSignal<Option<ChatView>>, staff: bool, ind: Indicators) -
                 i18n.c().desk.to_owned(),
             ),
             Some(a) if own => (
-                "card card-bg w-auto mb-2 ms-5 border-start border-primary border-4",
+                "border border-primary rounded p-2 mb-2 ms-5",
                 a.name.clone(),
             ),
-            Some(a) => ("card card-bg w-auto mb-2 me-5", a.name.clone()),
+            Some(a) => ("border rounded p-2 mb-2 me-5", a.name.clone()),
         };
-        let note = m.author.is_none();
         let id = m.id.clone();
         let read_here = move || read.with(|r| r.as_deref() == Some(id.as_str()));
         view! {
             <li class=class data-testid="chat-message">
-                <div class:card-body=!note class:py-2=!note>
-                    <p class="small text-muted mb-1">
-                        <strong>{who}</strong>
-                        " · "
-                        <time datetime=m.created_at.to_rfc3339()>{format::datetime(m.created_at)}</time>
-                    </p>
-                    <p class="mb-0 pre-line">{m.body.clone()}</p>
-                    <Attachments items=m.attachments.clone() />
-                    {move || read_here().then(|| view! { <p class="small text-muted text-end mb-0" data-testid="read-mark">{trc(|c| c.read)}</p> })}
-                </div>
+                <p class="small text-muted mb-1">
+                    <strong>{who}</strong>
+                    " · "
+                    <time datetime=m.created_at.to_rfc3339()>{format::datetime(m.created_at)}</time>
+                </p>
+                <p class="mb-0 pre-line">{m.body.clone()}</p>
+                <Attachments items=m.attachments.clone() />
+                {move || read_here().then(|| view! { <p class="small text-muted text-end mb-0" data-testid="read-mark">{trc(|c| c.read)}</p> })}
             </li>
         }
     };

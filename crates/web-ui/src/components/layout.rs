@@ -305,11 +305,14 @@ pub fn Footer() -> impl IntoView {
                                     {tr(|t| t.nav_waste_guide)}
                                 </a>
                             </li>
-                            <li>
-                                <a class="text-white" href=CHAT_PATH rel=rel_for(CHAT_PATH) data-element="chat-link">
-                                    {tr(|t| t.nav_chat)}
-                                </a>
-                            </li>
+                            // For citizens: the console has its own chat queue.
+                            {(use_app_kind() != AppKind::Console).then(|| view! {
+                                <li>
+                                    <a class="text-white" href=CHAT_PATH rel=rel_for(CHAT_PATH) data-element="chat-link">
+                                        {tr(|t| t.nav_chat)}
+                                    </a>
+                                </li>
+                            })}
                         </ul>
                     </section>
                 </div>

@@ -69,7 +69,10 @@ pub fn ChatNavItem() -> impl IntoView {
                     </span>
                 })}
             </a>
-            <p class="small fw-semibold mb-0 px-3" aria-live="assertive" data-testid="chat-cue">{move || cue.get()}</p>
+            <p class="small fw-semibold mb-0 px-3" aria-live="assertive" data-testid="chat-cue">
+                // Until no chat waits any more.
+                {move || (count() > 0).then(|| cue.get()).flatten()}
+            </p>
         </li>
     }
 }
@@ -264,7 +267,7 @@ fn Desk(chat: RwSignal<Option<ChatView>>, live: Live, ind: Indicators) -> impl I
                 {writing.then(|| view! {
                     <div class="row">
                         <div class="col-12 col-xl-7"><Composer chat live body /></div>
-                        <div class="col-12 col-xl-5"><Canned body /></div>
+                        <div class="col-12 col-xl-5 mt-4"><Canned body /></div>
                     </div>
                 })}
                 {open.then(|| view! {
@@ -364,7 +367,7 @@ fn Transfer(chat: RwSignal<Option<ChatView>>, form: FormState) -> impl IntoView 
         };
         view! {
             <fieldset class="mt-4">
-                <legend class="h6">{trc(|c| c.transfer_label)}</legend>
+                <legend class="h6 mb-4">{trc(|c| c.transfer_label)}</legend>
                 <SelectInput id="chat-office" label=trcs(|c| c.col_office) value=office options />
                 <button type="button" class="btn btn-outline-primary" on:click=go disabled=move || office.get().is_empty() || form.pending.get()>
                     {trc(|c| c.transfer)}
@@ -379,7 +382,7 @@ fn Convert(chat: RwSignal<Option<ChatView>>, form: FormState) -> impl IntoView {
     let tenant = use_tenant();
     let kind = RwSignal::new(String::new());
     let subject = RwSignal::new(String::new());
-    // Requests for information first: the default, shown selected until another is chosen.
+    // Requests for information first: the default.
     let options = Signal::derive(move || {
         let mut types = tenant.types();
         types.sort_by_key(|t| t.kind != RequestKind::Informazioni);
@@ -388,17 +391,21 @@ fn Convert(chat: RwSignal<Option<ChatView>>, form: FormState) -> impl IntoView {
             .map(|t| (t.code, t.name))
             .collect::<Vec<_>>()
     });
+    // The default once the types have loaded (the select shows its value).
+    Effect::new(move |_| {
+        if let Some((code, _)) = options.with(|o| o.first().cloned())
+            && kind.get_untracked().is_empty()
+        {
+            kind.set(code);
+        }
+    });
     let go = move |_| {
         let Some(id) = chat.with_untracked(|c| c.as_ref().map(|c| c.id.clone())) else {
             return;
         };
         let s = subject.get_untracked().trim().to_owned();
         let chosen = kind.get_untracked();
-        let type_code = if chosen.is_empty() {
-            options.get_untracked().first().map(|(c, _)| c.clone())
-        } else {
-            Some(chosen)
-        };
+        let type_code = (!chosen.is_empty()).then_some(chosen);
         let body = ChatActionRequest {
             action: ChatAction::Convert,
             office_id: None,
@@ -409,7 +416,7 @@ fn Convert(chat: RwSignal<Option<ChatView>>, form: FormState) -> impl IntoView {
     };
     view! {
         <fieldset class="mt-4">
-            <legend class="h6">{trc(|c| c.convert_title)}</legend>
+            <legend class="h6 mb-4">{trc(|c| c.convert_title)}</legend>
             <SelectInput id="chat-type" label=trcs(|c| c.type_label) value=kind options />
             <TextInput id="chat-subject" label=trcs(|c| c.subject_label) value=subject />
             <button type="button" class="btn btn-primary" on:click=go disabled=move || form.pending.get()>
