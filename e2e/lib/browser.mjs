@@ -16,9 +16,10 @@ export const VIEWPORTS = { phone: { width: 360, height: 740 }, desktop: { width:
 /**
  * Debian's Chromium, headless. Playwright gives the browser a fresh temporary profile
  * (--user-data-dir) and each `person()` context its own cookies and storage, so a citizen
- * and an operator can be signed in at the same time.
+ * and an operator can be signed in at the same time. `fakeMedia`: Chromium's fake camera
+ * and microphone, allowed without asking (the video desk's tests).
  */
-export async function launch() {
+export async function launch({ fakeMedia = false } = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -30,6 +31,8 @@ export async function launch() {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      // The video desk: a fake camera and microphone, granted without a prompt.
+      ...(fakeMedia ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] : []),
     ],
   });
   return browser;

@@ -125,9 +125,10 @@ pub fn CallChat(
         <section class="call-chat card card-bg shadow-sm" aria-labelledby="call-chat-title" data-testid="call-chat">
             <div class="card-body">
                 <h2 class="h5" id="call-chat-title">{trv(|v| v.chat_title)}</h2>
-                <ol class="list-unstyled call-chat-log mb-3" role="log" aria-labelledby="call-chat-title" tabindex="0">
-                    {log}
-                </ol>
+                // A log (read out as messages arrive), scrolling inside the card.
+                <div class="call-chat-log mb-3" role="log" aria-labelledby="call-chat-title" tabindex="0">
+                    <ol class="list-unstyled mb-0">{log}</ol>
+                </div>
                 <p class="visually-hidden" aria-live="polite">
                     {move || view.arrived.get().map(|who| (i18n.v().chat_new)(&who))}
                 </p>

@@ -112,7 +112,12 @@ pub fn show(video_id: &str, stream: Option<&MediaStream>) {
         return;
     };
     el.set_src_object(stream);
-    if stream.is_some() {
-        let _ = el.play();
+    if stream.is_some()
+        && let Ok(playing) = el.play()
+    {
+        // A newer stream interrupts this play(): nothing to report.
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = JsFuture::from(playing).await;
+        });
     }
 }
