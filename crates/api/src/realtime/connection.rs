@@ -11,6 +11,7 @@ use domain::chat::{FRAME_BURST, FRAMES_PER_SECOND, MAX_FRAME_BYTES};
 use serde::Deserialize;
 
 use super::audience;
+use super::hub::Frame;
 use super::tickets::{Party, PartyKind};
 use crate::db::repo::live;
 use crate::error::{ApiError, blocking};
@@ -18,8 +19,6 @@ use crate::services::live as services;
 use crate::state::AppState;
 use actix_web::web;
 
-/// The dispatcher's note that the account's session changed: check it again.
-pub const SESSION_CHANGED: &str = "session.changed";
 /// How often the server pings, and refreshes a staff member's presence.
 const HEARTBEAT: Duration = Duration::from_secs(20);
 /// A connection silent this long is gone.
@@ -218,12 +217,17 @@ async fn serve(
                 }
             }
             frame = outbox.recv() => {
-                let frame = frame?;
-                if frame.contains(SESSION_CHANGED) && !still_signed_in(state, party).await {
-                    return Some(reason(CloseCode::Policy, "session ended"));
-                }
-                if !frame.contains(SESSION_CHANGED) && session.text(frame.to_string()).await.is_err() {
-                    return None;
+                match frame? {
+                    Frame::Text(text) => {
+                        if session.text(text.to_string()).await.is_err() {
+                            return None;
+                        }
+                    }
+                    Frame::SessionChanged => {
+                        if !still_signed_in(state, party).await {
+                            return Some(reason(CloseCode::Policy, "session ended"));
+                        }
+                    }
                 }
             }
             _ = heartbeat.tick() => {

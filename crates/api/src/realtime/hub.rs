@@ -35,12 +35,20 @@ pub(crate) enum Wire {
     },
 }
 
-/// One connection's mailbox: frames to send, already serialized.
-pub type Outbox = mpsc::Receiver<Arc<str>>;
+/// What a connection is handed: an event to send (already serialized), or word that its
+/// account's session changed (check it may stay open).
+#[derive(Debug, Clone)]
+pub enum Frame {
+    Text(Arc<str>),
+    SessionChanged,
+}
+
+/// One connection's mailbox.
+pub type Outbox = mpsc::Receiver<Frame>;
 
 #[derive(Default)]
 struct Registry {
-    by_audience: HashMap<String, HashMap<u64, mpsc::Sender<Arc<str>>>>,
+    by_audience: HashMap<String, HashMap<u64, mpsc::Sender<Frame>>>,
 }
 
 pub struct Hub {
@@ -157,14 +165,22 @@ impl Hub {
         let Ok(text) = serde_json::to_string(event) else {
             return;
         };
-        let text: Arc<str> = text.into();
+        self.hand(audiences, &Frame::Text(text.into()));
+    }
+
+    /// Tells every local connection of the account that its session changed.
+    pub fn session_changed(&self, user_id: &str) {
+        self.hand(&[super::audience::session(user_id)], &Frame::SessionChanged);
+    }
+
+    fn hand(&self, audiences: &[String], frame: &Frame) {
         let Ok(reg) = self.registry.read() else {
             return;
         };
         let mut done = HashSet::new();
         for a in audiences {
             for (id, tx) in reg.by_audience.get(a).into_iter().flatten() {
-                if done.insert(*id) && tx.try_send(text.clone()).is_err() {
+                if done.insert(*id) && tx.try_send(frame.clone()).is_err() {
                     tracing::debug!(connection = id, "live connection too slow: event dropped");
                 }
             }

@@ -141,16 +141,7 @@ pub fn spawn_dispatcher(state: actix_web::web::Data<AppState>) -> tokio::task::J
                 Err(RecvError::Closed) => return,
             };
             if event.topic == crate::auth::session::TOPIC {
-                state.realtime.deliver(
-                    &[audience::session(&event.payload)],
-                    &RealtimeEvent {
-                        id: None,
-                        kind: connection::SESSION_CHANGED.into(),
-                        chat_id: None,
-                        booking_id: None,
-                        data: serde_json::Value::Null,
-                    },
-                );
+                state.realtime.session_changed(&event.payload);
                 continue;
             }
             if event.topic != hub::TOPIC {
