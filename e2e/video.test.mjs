@@ -280,11 +280,35 @@ test('(b) citizen and operator: waiting room, admission, video both ways, chat, 
   await cChat.getByLabel('Invia un documento').setInputFiles({ name: 'avviso.pdf', mimeType: 'application/pdf', buffer: makePdf('Avviso TARI 2026') });
   await cChat.getByRole('button', { name: 'Invia', exact: true }).click();
   await oChat.getByText(/avviso\.pdf/).waitFor();
-  await oChat.getByRole('button', { name: 'Aggiungi alla pratica' }).first().waitFor();
+  // Not linked yet: the document cannot go to a request.
+  await oChat.getByRole('button', { name: 'Aggiungi alla pratica' }).first().click();
+  await o.getByText('Collega prima la videochiamata a una pratica.').waitFor();
+  // Linked to one of the office's requests, the document is copied to it.
+  const mario = await token(account(server.demo, 'citizen'));
+  const filed = await send('POST', '/requests', mario, {
+    type: 'tari_informazioni', subject: 'Avviso TARI 2026', description: 'Domande sull\'avviso di pagamento 2026.', fields: {},
+  });
+  assert.equal(filed.status, 201, filed.text);
+  await o.getByLabel('Identificativo della pratica').fill(filed.body.id);
+  await o.getByRole('button', { name: 'Collega', exact: true }).click();
+  await o.getByText(`Collegata alla pratica ${filed.body.id}.`).waitFor();
+  await oChat.getByRole('button', { name: 'Aggiungi alla pratica' }).first().click();
+  await o.getByText('avviso.pdf aggiunto alla pratica.').waitFor();
   await citizen.audit('video call: in call');
   await screenshots(citizen, 'video-in-call');
   await operator.audit('console call: in call');
   await screenshots(operator, 'console-video-call');
+
+  // The citizen's page reloads during the call: back from the devices, the call resumes
+  // (the operator starts a new peer connection on the citizen's restart signal).
+  await c.reload();
+  await c.getByRole('heading', { name: 'Controlla videocamera e microfono' }).waitFor();
+  await until(() => c.evaluate(() => document.getElementById('call-local-video')?.videoWidth > 0), 'the preview again');
+  await c.getByRole('button', { name: 'Entra in sala d\'attesa' }).click();
+  await c.getByTestId('call-status').getByText('Videochiamata in corso').waitFor();
+  await until(async () => (await pcState(c)) === 'connected', 'the citizen connected again', 45000);
+  await until(async () => (await framesDecoded(c)) > 0, 'the operator\'s video again', 30000);
+  await cChat.getByText('Buongiorno, la vedo bene.').waitFor();
 
   // "Termina" ends it for both; the link then says the appointment is over.
   o.once('dialog', (d) => d.accept());

@@ -169,7 +169,11 @@ impl Session {
                 let created = self.ensure_peer();
                 match self.side {
                     Side::Staff => self.offer(!created),
-                    Side::Citizen => self.signal(json!({ "restart": true })),
+                    // `new_peer`: this page has a fresh connection (it was reloaded), so
+                    // the operator must start one too, not just renew the candidates.
+                    Side::Citizen => {
+                        self.signal(json!({ "restart": true, "new_peer": created }));
+                    }
                 }
             }
             "call.updated" => {
@@ -229,6 +233,11 @@ impl Session {
     fn on_signal(&self, signal: Value) {
         if signal.get("restart").and_then(Value::as_bool) == Some(true) {
             if self.side == Side::Staff {
+                if signal.get("new_peer").and_then(Value::as_bool) == Some(true)
+                    && let Some(old) = self.peer.borrow_mut().take()
+                {
+                    old.close();
+                }
                 let created = self.ensure_peer();
                 self.offer(!created);
             }
