@@ -45,6 +45,9 @@ pub use content::*;
 pub mod content_admin;
 // Live chat.
 pub mod chat;
+// The video desk's ICE servers (administrators).
+mod video_settings;
+pub use video_settings::*;
 
 pub const BASE: &str = "/api/v1";
 

@@ -174,6 +174,7 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("impostazioni") view=console::admin::SettingsPage />
                 <Route path=path!("impostazioni-pagopa") view=console::pagopa_settings::PagopaSettingsPage />
                 <Route path=path!("accesso-spid-cie") view=console::identity_settings::IdentitySettingsPage />
+                <Route path=path!("impostazioni-videochiamate") view=console::video_settings::VideoSettingsPage />
                 <Route path=path!("uffici") view=console::admin::OfficesPage />
                 <Route path=path!("utenti") view=console::admin::UsersPage />
                 <Route path=path!("smistamento") view=console::admin::RoutingPage />

@@ -24,6 +24,7 @@ mod sender;
 mod suggestions;
 pub mod taxpayers;
 pub mod transparency_admin;
+pub mod video_settings;
 pub mod waste_admin;
 // pagoPA notices on a contribuente's file and "Verifica un pagamento".
 pub mod notices;
@@ -154,6 +155,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                                                 {link(waste_admin::PATH, trca(|t| t.waste_title))}
                                                 {link(pagopa_settings::PATH, pagopa_settings::nav_label())}
                                                 {link(identity_settings::PATH, identity_settings::nav_label())}
+                                                {link(video_settings::PATH, video_settings::nav_label())}
                                                 {AGENDA_ADMIN_LINKS.into_iter().map(|(h, l)| link(h, trag(l))).collect_view()}
                                             </ul>
                                         }
