@@ -289,9 +289,18 @@ test('(b) citizen and operator: waiting room, admission, video both ways, chat, 
     type: 'tari_informazioni', subject: 'Avviso TARI 2026', description: 'Domande sull\'avviso di pagamento 2026.', fields: {},
   });
   assert.equal(filed.status, 201, filed.text);
+  await o.getByLabel('Cerca il cittadino').fill('Rossi');
+  await o.getByRole('button', { name: 'Cerca', exact: true }).click();
+  await o.getByRole('status').filter({ hasText: /cittadin[oi] trovat[oi]/ }).waitFor();
+  const mr = await o.locator('#call-link-citizen option', { hasText: 'Mario Rossi' }).first().getAttribute('value');
+  await o.getByLabel('Cittadino', { exact: true }).selectOption(mr);
   await o.getByLabel('Identificativo della pratica').fill(filed.body.id);
   await o.getByRole('button', { name: 'Collega', exact: true }).click();
   await o.getByText(`Collegata alla pratica ${filed.body.id}.`).waitFor();
+  await operator.audit('console call: linked');
+  const linked = (await send('GET', `/bookings/${booking.id}/call`, await token(op))).body;
+  assert.equal(linked.request_id, filed.body.id);
+  assert.ok(linked.citizen_id, 'linked to the citizen');
   await oChat.getByRole('button', { name: 'Aggiungi alla pratica' }).first().click();
   await o.getByText('avviso.pdf aggiunto alla pratica.').waitFor();
   await citizen.audit('video call: in call');

@@ -22,7 +22,7 @@ use crate::pages::live::video::api::{self, ChatTarget};
 use crate::pages::live::video::chat::CallChat;
 use crate::pages::live::video::controls::CallControls;
 use crate::pages::live::video::media::{self, Want};
-use crate::pages::live::video::session::{CallView, Session, Side};
+use crate::pages::live::video::session::{CallView, LOCAL_VIDEO, Session, Side};
 use crate::pages::live::video::{CallStage, ConnectionState, slot, status_label};
 
 #[component]
@@ -82,13 +82,10 @@ fn Desk(call: VideoCall) -> impl IntoView {
                         async move { api::staff_join(&booking).await.map(|j| j.ticket) }
                             .boxed_local()
                     });
-                    session.set_value(Some(Session::start(
-                        Side::Staff,
-                        join,
-                        local,
-                        tickets,
-                        view,
-                    )));
+                    let s = Session::start(Side::Staff, join, local, tickets, view);
+                    // This side's own picture, small in the corner.
+                    media::show(LOCAL_VIDEO, s.local());
+                    session.set_value(Some(s));
                 }
                 Err(e) => {
                     if let Some(s) = local {

@@ -79,7 +79,7 @@ pub fn CallChat(
                     });
                 }>{label}</button>
                 {on_attach.filter(|_| theirs).map(|cb| view! {
-                    <button type="button" class="btn btn-outline-primary btn-xs py-0" data-testid="attach-document"
+                    <button type="button" class="btn btn-outline-primary btn-sm py-0" data-testid="attach-document"
                         on:click=move |_| cb.run(a.get_value())>
                         {trv(|v| v.attach)}
                     </button>
