@@ -22,6 +22,12 @@ pub enum BackupError {
          restored with pg_restore --clean -d \"$DATABASE_URL\" sportello.dump"
     )]
     Postgres,
+    #[error(
+        "the stored files are in an S3-compatible bucket (SPORTELLO_FILES_URL), which this command \
+         does not copy: back up the database (PostgreSQL: pg_dump -Fc \"$DATABASE_URL\" > sportello.dump) \
+         and keep the bucket versioned or replicated (see the README, \"The sportello command\")"
+    )]
+    ObjectStore,
     #[error("{0} already exists: choose a new file")]
     Exists(PathBuf),
     #[error("{0} is not a Sportello backup: {1}")]

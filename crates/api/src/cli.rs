@@ -137,6 +137,9 @@ pub fn main() -> ExitCode {
             .map(|report| println!("{report}")),
         // Through the secret key, so clear text left from an older version is sealed
         // before it could land in the snapshot.
+        Command::Backup { .. } | Command::Restore { .. } if cli.config.files_url.is_some() => {
+            Err(crate::backup::BackupError::ObjectStore.into())
+        }
         Command::Backup { file } => crate::startup::open_database(&cli.config)
             .and_then(|(db, _)| {
                 crate::backup::backup(&db, &cli.config.files_dir, &file).map_err(Into::into)

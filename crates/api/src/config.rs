@@ -24,6 +24,36 @@ pub struct Config {
     )]
     pub files_dir: PathBuf,
 
+    /// S3-compatible bucket for uploaded files instead of the folder: `s3://bucket` or
+    /// `s3://bucket/prefix`. Endpoint, region and credentials come from `AWS_ENDPOINT_URL`,
+    /// `AWS_REGION`, `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (`AWS_ALLOW_HTTP=true`
+    /// for a plain-HTTP endpoint); path-style addressing.
+    #[arg(long, env = "SPORTELLO_FILES_URL", global = true)]
+    pub files_url: Option<String>,
+
+    /// Replaces `AWS_ENDPOINT_URL` for this configuration only (tools and tests).
+    #[arg(skip)]
+    pub files_endpoint: Option<String>,
+
+    /// Stored files no row names are deleted once they are this old, in minutes (longer
+    /// than any transaction that stores a file).
+    #[arg(
+        long,
+        env = "SPORTELLO_FILES_GRACE_MINUTES",
+        default_value_t = 60,
+        global = true
+    )]
+    pub files_grace_minutes: u64,
+
+    /// How often the background workers sweep such files, in minutes.
+    #[arg(
+        long,
+        env = "SPORTELLO_FILES_SWEEP_MINUTES",
+        default_value_t = 60,
+        global = true
+    )]
+    pub files_sweep_minutes: u64,
+
     /// Built SPA (`dist/`), served at `/` with fallback to `index.html`.
     #[arg(
         long,
@@ -352,6 +382,10 @@ impl Config {
         Self {
             database_url: database_url.into(),
             files_dir: files_dir.into(),
+            files_url: None,
+            files_endpoint: None,
+            files_grace_minutes: 60,
+            files_sweep_minutes: 60,
             web_dir: PathBuf::from("./dist"),
             jwt_secret: None,
             access_token_seconds: 900,
@@ -401,6 +435,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("database_url", &db)
             .field("files_dir", &self.files_dir)
+            .field("files_url", &self.files_url)
             .field("web_dir", &self.web_dir)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "<set>"))
             .field("access_token_seconds", &self.access_token_seconds)

@@ -40,6 +40,48 @@ pub enum ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// `Retry-After` of a 503: the database or the file store is down for a moment.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 30;
+
+/// A file store's error as the client should hear it: a file that is not there is 404, a
+/// store that is down (unreachable, timed out, 5xx) is 503 with `Retry-After`, anything
+/// else is a fault of ours (500, logged).
+pub fn storage_error(e: std::io::Error) -> ApiError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        tracing::warn!(error = %e, "stored file missing");
+        ApiError::NotFound
+    } else if crate::storage::is_unavailable(&e) {
+        tracing::error!(error = %e, "file store unavailable");
+        ApiError::Unavailable
+    } else {
+        ApiError::Internal(anyhow::Error::new(e).context("file store"))
+    }
+}
+
+/// An internal error whose cause is a file store saying "missing" or "down" (a call site
+/// that wrapped it as internal) becomes what [`storage_error`] makes of it.
+fn store_cause(e: ApiError) -> ApiError {
+    let ApiError::Internal(inner) = &e else {
+        return e;
+    };
+    let Some(io) = inner
+        .chain()
+        .find_map(|c| c.downcast_ref::<std::io::Error>())
+        .filter(|io| crate::storage::is_store_error(io))
+    else {
+        return e;
+    };
+    if io.kind() == std::io::ErrorKind::NotFound {
+        tracing::warn!(error = %io, "stored file missing");
+        ApiError::NotFound
+    } else if crate::storage::is_unavailable(io) {
+        tracing::error!(error = %io, "file store unavailable");
+        ApiError::Unavailable
+    } else {
+        e
+    }
+}
+
 impl ApiError {
     pub fn unauthorized(it: &'static str, en: &'static str) -> Self {
         Self::Unauthorized(Message::new(it, en))
@@ -186,6 +228,12 @@ impl ApiError {
         if let Self::TooManyRequests { retry_after_secs } = self {
             res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
+        if let Self::Unavailable = self {
+            res.insert_header((
+                header::RETRY_AFTER,
+                UNAVAILABLE_RETRY_AFTER_SECS.to_string(),
+            ));
+        }
         if let Self::Unauthorized(_) = self {
             res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
@@ -253,7 +301,7 @@ where
     F: FnOnce() -> ApiResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    actix_web::web::block(f).await?
+    actix_web::web::block(f).await?.map_err(store_cause)
 }
 
 /// The request's language from `Accept-Language`.

@@ -27,7 +27,6 @@ use crate::openapi::ApiDoc;
 use crate::secret_key::{self, SecretKey};
 use crate::services::agenda::CodeKey;
 use crate::state::AppState;
-use crate::storage::LocalFiles;
 use crate::tenancy::{self, TenantCache};
 use crate::{routes, spa};
 
@@ -147,11 +146,21 @@ impl Application {
             .config
             .background_workers
             .then(|| crate::services::pagopa::reminders::spawn(self.state.clone()));
+        // Stored files no row names (a crash between storing a file and its commit).
+        let sweep = self
+            .state
+            .config
+            .background_workers
+            .then(|| crate::storage::sweep::spawn(self.state.clone()));
         let result = self.server.await;
         self.state.realtime.shut_down();
         dispatcher.abort();
         if let Some(h) = reminders {
             // Each message is decided in one transaction: stopping between two loses nothing.
+            h.abort();
+        }
+        if let Some(h) = sweep {
+            // Each deletion stands alone: stopping between two loses nothing.
             h.abort();
         }
         if let Some(h) = gpd {
@@ -185,7 +194,7 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
     })?;
     // The key the booking links are derived from, shared by every node.
     let booking_codes = db.write_tx(|c| CodeKey::load(c, &key))?;
-    let files = LocalFiles::new(&config.files_dir)?;
+    let files = crate::storage::from_config(&config)?;
     let events = match db.backend {
         Backend::Postgres => Events::postgres(&config.database_url),
         Backend::Sqlite => Events::local(),
@@ -195,7 +204,7 @@ fn build_state(config: Config) -> anyhow::Result<AppState> {
     spawn_invalidation(&events, sessions.clone(), tenants.clone())?;
     Ok(AppState {
         db,
-        files: Arc::new(files),
+        files,
         jwt: JwtKeys::new(&secret, config.access_token_ttl()),
         limits: Limits::new(
             config.rate_limit_per_minute,

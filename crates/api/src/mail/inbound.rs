@@ -43,7 +43,7 @@ use crate::db::models::{
     AttachmentRow, MailMessageRow, MailThreadRow, MailboxRow, MessageRow, RequestRow,
 };
 use crate::db::repo::{catalogue, mail, new_id, requests, tenants, users};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, storage_error};
 use crate::services::desk::{self, NewRequest, Step};
 use crate::services::notify::{self, Notice};
 use crate::state::AppState;
@@ -98,12 +98,7 @@ fn store_files(
     raw: &[u8],
 ) -> ApiResult<(String, Vec<Stored>)> {
     let mut keys = Vec::new();
-    let put = |key: &str, bytes: &[u8]| {
-        state
-            .files
-            .put(key, bytes)
-            .map_err(|e| ApiError::Internal(e.into()))
-    };
+    let put = |key: &str, bytes: &[u8]| state.files.put(key, bytes).map_err(storage_error);
     let raw_key = format!("{tenant_id}/mail/{}.eml", new_id());
     put(&raw_key, raw)?;
     for a in &m.attachments {

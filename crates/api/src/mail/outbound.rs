@@ -760,8 +760,24 @@ async fn deliver_email(
             None => return Err(SendError::Transient("no SMTP server configured".into())),
         },
     };
-    let message = smtp::build(p, &message_id, state.files.as_ref())
-        .map_err(|e| SendError::Permanent(format!("building the mail: {e}")))?;
+    // Attachments are read from the file store, which blocks: not on this async worker.
+    let (st, payload, id) = (state.clone(), p.clone(), message_id.clone());
+    let message =
+        tokio::task::spawn_blocking(move || smtp::build(&payload, &id, st.files.as_ref()))
+            .await
+            .map_err(|e| SendError::Transient(format!("building the mail: {e}")))?
+            .map_err(|e| {
+                // A file store that is down now may be back at the next attempt.
+                let down = e
+                    .chain()
+                    .filter_map(|c| c.downcast_ref::<std::io::Error>())
+                    .any(crate::storage::is_unavailable);
+                if down {
+                    SendError::Transient(format!("building the mail: {e}"))
+                } else {
+                    SendError::Permanent(format!("building the mail: {e}"))
+                }
+            })?;
     let response = smtp::send(&transport, &message).await?;
     let bytes = message.formatted();
     let headers = bytes

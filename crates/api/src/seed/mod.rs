@@ -155,10 +155,8 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
     use std::fmt::Write as _;
 
     use crate::db::repo::{admin_users, catalogue, content, offices, settings};
-    use crate::storage::{FileStore, LocalFiles};
-
     let db = connect(config)?;
-    let files = LocalFiles::new(&config.files_dir)?;
+    let files = crate::storage::from_config(config)?;
     let hashes = (0..=DEMO_STAFF.len())
         .map(|_| password::hash(DEMO_PASSWORD))
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -215,9 +213,7 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
         {
             let key = format!("{}/documents/demo-{filename}", tenant.id);
             let pdf = simple_pdf(title, &lines);
-            files
-                .put(&key, &pdf)
-                .map_err(|e| ApiError::Internal(e.into()))?;
+            files.put(&key, &pdf).map_err(crate::error::storage_error)?;
             if content::find_document_by_title(c, &tenant.id, title)?.is_none() {
                 content::insert_document(
                     c,

@@ -9,7 +9,7 @@ use crate::auth::AuthUser;
 use crate::db::models::{DocumentRow, FaqRow};
 use crate::db::repo::audit::Audit;
 use crate::db::repo::{content, new_id, public_content};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, storage_error};
 use crate::services::admin::{optional_text, text};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
@@ -109,10 +109,7 @@ pub fn create_document(
     let valid = validate_document(data, file)?;
     let id = new_id();
     let key = format!("{}/documents/{id}.pdf", user.tenant_id());
-    state
-        .files
-        .put(&key, &file.bytes)
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    state.files.put(&key, &file.bytes).map_err(storage_error)?;
     let row = DocumentRow {
         id: id.clone(),
         tenant_id: user.tenant_id().to_owned(),
@@ -182,10 +179,7 @@ pub fn document_file(
         .db
         .read(|c| content::find_document(c, &tenant.id, id))?
         .ok_or(ApiError::NotFound)?;
-    let bytes = state
-        .files
-        .get(&row.storage_key)
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let bytes = state.files.get(&row.storage_key).map_err(storage_error)?;
     Ok((bytes, row.content_type, row.filename))
 }
 

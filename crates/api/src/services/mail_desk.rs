@@ -15,7 +15,7 @@ use crate::db::DbConn;
 use crate::db::models::{AttachmentRow, MessageRow, RequestRow};
 use crate::db::repo::audit::Audit;
 use crate::db::repo::{mail, new_id, offices, requests, users};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, storage_error};
 use crate::mail::address;
 use crate::mail::compose::{self, format_date, format_instant};
 use crate::mail::outbound::{self, Draft};
@@ -138,10 +138,7 @@ pub fn eml(
             .ok_or(ApiError::NotFound)
     })?;
     let key = m.raw_key.ok_or(ApiError::NotFound)?;
-    let bytes = state
-        .files
-        .get(&key)
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let bytes = state.files.get(&key).map_err(storage_error)?;
     Ok((bytes, format!("{}.eml", m.id)))
 }
 
@@ -611,10 +608,7 @@ pub fn mail_export(
     let (bytes, filename) = export_pdf(state, user, request_id, false)?;
     let tenant = user.tenant.clone();
     let key = format!("{}/attachments/{}.pdf", tenant.id, new_id());
-    state
-        .files
-        .put(&key, &bytes)
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    state.files.put(&key, &bytes).map_err(storage_error)?;
     let result = state.db.write_tx(|c| {
         let row = load(c, user, request_id)?;
         let author = users::find(c, &tenant.id, &user.user_id)?

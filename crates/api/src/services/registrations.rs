@@ -13,7 +13,7 @@ use crate::db::DbConn;
 use crate::db::models::{RegistrationRow, UserRow};
 use crate::db::repo::audit::Audit;
 use crate::db::repo::{new_id, registrations, users};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, storage_error};
 use crate::services::notify::{self, Notice};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
@@ -106,7 +106,7 @@ pub fn register(
     state
         .files
         .put(&key, &document.bytes)
-        .map_err(|e| ApiError::Internal(e.into()))?;
+        .map_err(storage_error)?;
 
     let result = state.db.write_tx(|c| {
         let existing = users::find_by_email(c, &tenant.id, valid.email.as_str())?;
@@ -317,10 +317,7 @@ pub fn document(
         }
         .record_from(c, Some(client.ip), None::<&()>, None::<&()>)
     })?;
-    let bytes = state
-        .files
-        .get(&r.document_key)
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let bytes = state.files.get(&r.document_key).map_err(storage_error)?;
     Ok((bytes, r.document_content_type, r.document_filename))
 }
 

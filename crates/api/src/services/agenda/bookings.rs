@@ -14,7 +14,7 @@ use crate::auth::AuthUser;
 use crate::db::DbConn;
 use crate::db::models::{BookingRow, DeskRow, IdempotencyRow};
 use crate::db::repo::{agenda, mail, new_id, requests};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, storage_error};
 use crate::mail::outbound;
 use crate::services::notify::{self, Notice};
 use crate::state::AppState;
@@ -176,7 +176,7 @@ pub(super) fn store_ics(
             &ics_key(&tenant.id, &row.id, row.sequence, cancelled),
             body.as_bytes(),
         )
-        .map_err(|e| ApiError::Internal(e.into()))
+        .map_err(storage_error)
 }
 
 /// Queues the confirmation mail and the reminder of the day before.

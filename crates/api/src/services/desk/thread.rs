@@ -12,7 +12,7 @@ use super::views::{check_op, load_visible, lock_visible};
 use crate::auth::AuthUser;
 use crate::db::models::{AttachmentRow, MessageRow};
 use crate::db::repo::{new_id, requests};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, storage_error};
 use crate::services::notify::{self, Notice};
 use crate::state::AppState;
 use crate::upload::UploadedFile;
@@ -204,7 +204,7 @@ pub fn store_files(
             for k in &keys {
                 let _ = state.files.delete(k);
             }
-            return Err(ApiError::Internal(e.into()));
+            return Err(storage_error(e));
         }
         keys.push(key);
     }
@@ -232,9 +232,6 @@ pub fn attachment(
         }
         Ok::<_, ApiError>(a)
     })?;
-    let bytes = state
-        .files
-        .get(&a.storage_key)
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let bytes = state.files.get(&a.storage_key).map_err(storage_error)?;
     Ok((bytes, a.content_type, a.filename))
 }

@@ -28,7 +28,7 @@ use crate::db::DbConn;
 use crate::db::models::{NoticeRow, UserRow};
 use crate::db::repo::reminders::{self as repo, ReminderKey, ReminderRow};
 use crate::db::repo::{mail, new_id, pagopa, taxpayer, tenants, users};
-use crate::error::{ApiError, ApiResult, blocking};
+use crate::error::{ApiError, ApiResult, blocking, storage_error};
 use crate::mail::address;
 use crate::mail::channels::{Channel, IoPayload, IoPaymentData, SmsPayload};
 use crate::mail::compose::{self, Brand};
@@ -288,10 +288,7 @@ fn process(
                 "{}/pagopa/reminders/{}-{}-{}{}.pdf",
                 tenant.id, notice.nav, stored.due_date, stored.kind, stored.days
             );
-            state
-                .files
-                .put(&storage_key, &pdf)
-                .map_err(|e| ApiError::Internal(e.into()))?;
+            state.files.put(&storage_key, &pdf).map_err(storage_error)?;
             let attachment = PayloadFile {
                 filename: format!("avviso-pagopa-{}.pdf", notice.nav),
                 content_type: "application/pdf".to_owned(),

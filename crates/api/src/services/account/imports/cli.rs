@@ -18,7 +18,6 @@ use crate::db::models::ImportRow;
 use crate::db::repo::audit::Audit;
 use crate::db::repo::{imports, tenants};
 use crate::error::ApiError;
-use crate::storage::LocalFiles;
 
 struct Bar(ProgressBar);
 
@@ -52,7 +51,7 @@ pub fn run(
 ) -> anyhow::Result<bool> {
     let kind = ImportKind::from_str(kind).map_err(|e| anyhow::anyhow!("{e}"))?;
     let db = Db::connect(&config.database_url, 2, config.sqlite_sync_full)?;
-    let files = LocalFiles::new(&config.files_dir)?;
+    let files = crate::storage::from_config(config)?;
     let tenant = db.write_tx(|c| {
         Ok::<_, ApiError>(match tenant {
             Some(slug) => tenants::find_by_slug(c, slug)?,
@@ -69,7 +68,14 @@ pub fn run(
         .file_name()
         .map_or_else(|| "import.csv".into(), |n| n.to_string_lossy().into_owned());
     let body = CreateImport { kind, skip_invalid };
-    let row = super::store(&files, &tenant.id, None, &body, &filename, &mut input)?;
+    let row = super::store(
+        files.as_ref(),
+        &tenant.id,
+        None,
+        &body,
+        &filename,
+        &mut input,
+    )?;
     db.write_tx(|c| {
         imports::insert(c, &row)?;
         Audit {
@@ -95,7 +101,7 @@ pub fn run(
     );
     let env = Env {
         db: &db,
-        files: &files,
+        files: files.as_ref(),
         batch_rows: config.import_batch_rows.max(1),
     };
     loop {

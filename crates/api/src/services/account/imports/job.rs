@@ -19,7 +19,7 @@ use crate::db::models::{ImportErrorRow, ImportRow};
 use crate::db::repo::audit::Audit;
 use crate::db::repo::{imports, new_id};
 use crate::db::{Db, DbConn};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, storage_error};
 use crate::storage::FileStore;
 
 /// How long a claim holds without news from its node.
@@ -152,7 +152,7 @@ impl Rows {
         encoding: Encoding,
         separator: u8,
     ) -> ApiResult<(Self, csv::StringRecord)> {
-        let raw = files.open(key).map_err(|e| ApiError::Internal(e.into()))?;
+        let raw = files.open(key).map_err(storage_error)?;
         let mut reader = reader::csv_reader(reader::decoded(raw, encoding), separator);
         let mut header = csv::StringRecord::new();
         reader.read_record(&mut header).map_err(csv_error)?;
@@ -241,11 +241,7 @@ fn header_error(e: &DomainError) -> (String, String) {
 fn run(env: Env<'_>, job: &ImportRow, token: &str, watch: &dyn Watch) -> ApiResult<Ran> {
     let kind = ImportKind::from_str(&job.kind)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored import kind: {e}")))?;
-    let open = |key: &str| {
-        env.files
-            .open(key)
-            .map_err(|e| ApiError::Internal(e.into()))
-    };
+    let open = |key: &str| env.files.open(key).map_err(storage_error);
     let encoding = reader::detect_encoding(open(&job.storage_key)?)
         .map_err(|e| ApiError::Internal(e.into()))?;
     let separator = reader::detect_separator(reader::decoded(open(&job.storage_key)?, encoding))

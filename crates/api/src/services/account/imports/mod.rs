@@ -21,7 +21,7 @@ use super::audit;
 use crate::auth::AuthUser;
 use crate::db::models::{ImportErrorRow, ImportRow};
 use crate::db::repo::{imports, new_id};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, storage_error};
 use crate::state::AppState;
 use crate::storage::FileStore;
 
@@ -40,9 +40,7 @@ pub fn store(
 ) -> ApiResult<ImportRow> {
     let id = new_id();
     let key = format!("{tenant_id}/imports/{id}.csv");
-    let size = files
-        .put_reader(&key, file)
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let size = files.put_reader(&key, file).map_err(storage_error)?;
     Ok(ImportRow {
         id,
         tenant_id: tenant_id.to_owned(),
