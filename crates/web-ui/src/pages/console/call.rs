@@ -246,12 +246,15 @@ fn Desk(call: VideoCall) -> impl IntoView {
                     <CallControls view on_mute on_camera on_hang_up=on_end hang_up_label=trv(|v| v.end) />
                 })}
                 <Notice message=attached />
-                <LinkForm id=id.get_value() view />
             </div>
             <div class="col-12 col-xl-4">
                 {move || chat_id.get().map(|chat| view! {
                     <CallChat target=ChatTarget::Staff(chat) side=Side::Staff view on_attach />
                 })}
+            </div>
+            // Below the chat on a phone: the video and the chat come first.
+            <div class="col-12 col-xl-8">
+                <LinkForm id=id.get_value() view />
             </div>
         </div>
     }
