@@ -211,6 +211,80 @@ turn_stop() {
   rm -rf "$dir"
 }
 
+# Garage, the S3-compatible object store (Rust, AGPL) the file-store tests run against.
+GARAGE_VERSION="${GARAGE_VERSION:-2.5.0}"
+
+# garage_install : builds and installs Garage once with `cargo install` (into
+# ~/.cargo/bin, which persists across runs); a no-op when `garage` is already on the PATH.
+# The first build takes about 9 minutes on 2 cores: scripts/test.sh starts it in the
+# background at the top.
+garage_install() {
+  command -v garage >/dev/null 2>&1 && return 0
+  log "installing Garage $GARAGE_VERSION (cargo install, about 9 minutes the first time)"
+  cargo install --locked garage --version "$GARAGE_VERSION" >&2
+}
+
+# garage_start DIR : a single Garage node on loopback (free ports for S3, RPC and admin),
+# SQLite metadata and data under DIR, with one bucket and one key allowed on it. Exports
+# SPORTELLO_TEST_S3_URL (s3://bucket/prefix) and the standard AWS_* variables the file
+# store reads (endpoint, region "garage", the key, plain HTTP allowed).
+garage_start() {
+  local dir="$1" s3_port rpc_port admin_port node key_id key_secret i
+  garage_install
+  mkdir -p "$dir/meta" "$dir/data"
+  s3_port=$(free_port); rpc_port=$(free_port); admin_port=$(free_port)
+  cat > "$dir/garage.toml" <<CONF
+metadata_dir = "$dir/meta"
+data_dir = "$dir/data"
+db_engine = "sqlite"
+replication_factor = 1
+rpc_bind_addr = "127.0.0.1:$rpc_port"
+rpc_public_addr = "127.0.0.1:$rpc_port"
+rpc_secret = "$(hex_token 32)"
+
+[s3_api]
+s3_region = "garage"
+api_bind_addr = "127.0.0.1:$s3_port"
+
+[admin]
+api_bind_addr = "127.0.0.1:$admin_port"
+admin_token = "$(hex_token 32)"
+CONF
+  garage -c "$dir/garage.toml" server >"$dir/garage.log" 2>&1 &
+  echo $! > "$dir/garage.pid"
+  wait_port "$s3_port"
+  for i in $(seq 1 100); do
+    node=$(garage -c "$dir/garage.toml" node id -q 2>/dev/null) && break
+    sleep 0.1
+  done
+  [ -n "$node" ] || { echo "Garage did not start; the end of $dir/garage.log:" >&2; tail -n 40 "$dir/garage.log" >&2; return 1; }
+  garage -c "$dir/garage.toml" layout assign -z dc1 -c 1G "${node%%@*}" >/dev/null
+  garage -c "$dir/garage.toml" layout apply --version 1 >/dev/null
+  garage -c "$dir/garage.toml" bucket create sportello-test >/dev/null
+  key_id="GK$(hex_token 12)"
+  key_secret="$(hex_token 32)"
+  garage -c "$dir/garage.toml" key import --yes -n sportello-test "$key_id" "$key_secret" >/dev/null
+  garage -c "$dir/garage.toml" bucket allow --read --write --owner sportello-test --key "$key_id" >/dev/null
+  export SPORTELLO_TEST_S3_URL="s3://sportello-test/tests"
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$s3_port"
+  export AWS_REGION="garage"
+  export AWS_ACCESS_KEY_ID="$key_id"
+  export AWS_SECRET_ACCESS_KEY="$key_secret"
+  export AWS_ALLOW_HTTP="true"
+}
+
+garage_stop() {
+  local dir="$1"
+  [ -f "$dir/garage.pid" ] && kill "$(cat "$dir/garage.pid")" 2>/dev/null || true
+  sleep 0.2
+  rm -rf "$dir"
+}
+
+# hex_token N : N random bytes as hex.
+hex_token() {
+  /usr/bin/python3 -c "import secrets; print(secrets.token_hex($1))"
+}
+
 # A Python virtualenv under target/ with the pinned test tools (PyPI): schemathesis, and the
 # OpenAPI validator and client generator of the contract check.
 tools_venv() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Sportello on a fresh or reused machine, installing what is missing:
 # formatting and lints, domain unit/property tests, the WebAssembly build of the domain,
-# API integration tests on SQLite and on a throwaway PostgreSQL, and the OpenAPI check;
+# API integration tests on SQLite and on a throwaway PostgreSQL (the file-store tests also on
+# a Garage node, S3), and the OpenAPI check;
 # then the web app: built into dist/ and driven in Debian's Chromium against the real
 # server (e2e/: the citizen and operator journeys, axe on every page, screenshots).
 set -euo pipefail
@@ -9,6 +10,13 @@ set -euo pipefail
 export CI="${CI:-true}"
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+
+# Garage, the S3-compatible store the file-store tests run against, is built once by
+# `cargo install` (about 9 minutes): in the background while the lints and the WebAssembly
+# build run, waited for before the tests. Nothing to do when `garage` is installed.
+GARAGE_INSTALL_LOG="$(mktemp /tmp/sportello-garage-install.XXXXXX)"
+garage_install >"$GARAGE_INSTALL_LOG" 2>&1 &
+GARAGE_INSTALL_PID=$!
 
 ensure_wasm_target
 apt_install postgresql libpq-dev
@@ -31,7 +39,8 @@ MAILDIR="$(mktemp -d /tmp/sportello-mail.XXXXXX)"
 PAGOPADIR="$(mktemp -d /tmp/sportello-pagopa.XXXXXX)"
 OIDCDIR="$(mktemp -d /tmp/sportello-oidc.XXXXXX)"
 TURNDIR="$(mktemp -d /tmp/sportello-turn.XXXXXX)"
-trap 'pg_stop "$PGDIR"; mail_servers_stop "$MAILDIR"; pagopa_fake_stop "$PAGOPADIR"; oidc_op_stop "$OIDCDIR"; turn_stop "$TURNDIR"' EXIT
+GARAGEDIR="$(mktemp -d /tmp/sportello-garage.XXXXXX)"
+trap 'pg_stop "$PGDIR"; mail_servers_stop "$MAILDIR"; pagopa_fake_stop "$PAGOPADIR"; oidc_op_stop "$OIDCDIR"; turn_stop "$TURNDIR"; garage_stop "$GARAGEDIR"' EXIT
 PORT=$((20000 + RANDOM % 20000))
 export TEST_DATABASE_URL="$(pg_start "$PGDIR" "$PORT")"
 log "PostgreSQL test cluster on port $PORT"
@@ -45,6 +54,16 @@ export SPORTELLO_TEST_OIDC
 log "test OpenID provider (SPID/CIE) on $SPORTELLO_TEST_OIDC"
 # The provider itself first: its protocol checks (PKCE, private_key_jwt, signatures, faults).
 "$(oidc_venv)/bin/python" "$ROOT/scripts/oidc/selftest.py" "$SPORTELLO_TEST_OIDC" | tail -n 1
+
+# Uploaded files on an S3-compatible store: a single Garage node on loopback.
+if ! wait "$GARAGE_INSTALL_PID"; then
+  echo "installing Garage failed; the end of $GARAGE_INSTALL_LOG:" >&2
+  tail -n 40 "$GARAGE_INSTALL_LOG" >&2
+  exit 1
+fi
+rm -f "$GARAGE_INSTALL_LOG"
+garage_start "$GARAGEDIR"
+log "Garage (S3) on $AWS_ENDPOINT_URL, tests under $SPORTELLO_TEST_S3_URL"
 
 log "unit, property and integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p domain -p api

@@ -14,6 +14,7 @@ mod bad_input;
 mod crash;
 mod desk;
 mod edge;
+mod files_s3;
 mod gpd_crash;
 mod identity;
 mod imports;
