@@ -22,8 +22,9 @@ use tokio::sync::broadcast;
 const CHANNEL: &str = "sportello_events";
 /// Largest payload `NOTIFY` carries (PostgreSQL's limit is 8000 bytes with the envelope).
 pub const MAX_PAYLOAD: usize = 7000;
-/// How often the listener looks for notifications (a non-blocking read of the socket).
-const POLL: Duration = Duration::from_millis(20);
+/// How often the listener looks for notifications (a non-blocking read of the socket): the
+/// most a live chat message waits here on its way to another process (BENCHMARKS.md).
+const POLL: Duration = Duration::from_millis(5);
 /// How often the listener checks that its connection is still alive.
 const PING: Duration = Duration::from_secs(10);
 /// Topic of the event sent to local subscribers after the listener (re)connected: what

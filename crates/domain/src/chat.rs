@@ -189,6 +189,16 @@ pub fn message_body(text: &str) -> Result<String, FieldError> {
     Ok(t.to_owned())
 }
 
+/// The text of a message that carries files: may be empty (a document alone), else as
+/// [`message_body`].
+pub fn message_with_files(text: &str, files: usize) -> Result<String, FieldError> {
+    if files > 0 && text.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        message_body(text)
+    }
+}
+
 /// A waiting chat's place in its office's queue (1 = next), counting the other chats that
 /// started earlier; ties on the start instant go by id. (The chat itself may be in
 /// `waiting` with its instant as stored, rounded by the database.)
@@ -390,6 +400,13 @@ mod tests {
         assert_eq!(message_body(" \n ").unwrap_err().field, "body");
         assert!(message_body(&"à".repeat(MAX_MESSAGE_CHARS)).is_ok());
         assert!(message_body(&"à".repeat(MAX_MESSAGE_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn a_document_may_go_without_text() {
+        assert_eq!(message_with_files(" ", 1).unwrap(), "");
+        assert!(message_with_files(" ", 0).is_err());
+        assert!(message_with_files(&"a".repeat(MAX_MESSAGE_CHARS + 1), 1).is_err());
     }
 
     #[test]

@@ -548,6 +548,39 @@ async fn chats_are_private_and_transfers_move_the_queue(app: TestApp) {
         (status, p["errors"][0]["field"].as_str()),
         (422, Some("body"))
     );
+    // A document alone needs no text; no text and no document is refused.
+    let form = reqwest::multipart::Form::new()
+        .text("data", json!({"body": ""}).to_string())
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(PDF.to_vec())
+                .file_name("bolletta.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    let res = app
+        .client
+        .post(app.url(&format!("/chats/{id}/messages")))
+        .bearer_auth(&d.citizen)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let m: Value = res.json().await.unwrap();
+    assert_eq!(
+        (m["body"].as_str(), m["attachments"][0]["filename"].as_str()),
+        (Some(""), Some("bolletta.pdf"))
+    );
+    let (status, _) = call(
+        &app,
+        Method::POST,
+        &format!("/chats/{id}/messages"),
+        Some(&d.citizen),
+        Some(&json!({"body": ""})),
+    )
+    .await;
+    assert_eq!(status, 422);
     // The citizen closes.
     let (status, v) = act(&app, &d.citizen, id, &json!({"action": "close"})).await;
     assert_eq!((status, v["status"].as_str()), (200, Some("closed")));

@@ -285,7 +285,7 @@ pub fn caller_message(
     body: &str,
     files: Vec<UploadedFile>,
 ) -> ApiResult<ChatMessage> {
-    let text = chat::message_body(body)
+    let text = chat::message_with_files(body, files.len())
         .map_err(|e| ApiError::Domain(domain::DomainError::Validation(vec![e])))?;
     state.db.read(|c| by_code(c, tenant, code).map(|_| ()))?;
     let keys = crate::services::desk::store_files(state, &tenant.id, &files)?;

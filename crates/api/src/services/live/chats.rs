@@ -513,7 +513,7 @@ pub fn post_message(
         let row = live::find_chat(c, &tenant.id, id)?.ok_or(ApiError::NotFound)?;
         party_of(user, &row).map(|_| ())
     })?;
-    let text = chat::message_body(body)
+    let text = chat::message_with_files(body, files.len())
         .map_err(|e| ApiError::Domain(domain::DomainError::Validation(vec![e])))?;
     let keys = crate::services::desk::store_files(state, &tenant.id, &files)?;
     let now = Utc::now();
