@@ -455,7 +455,12 @@ async fn anonymous_booking_confirm_calendar_reschedule_cancel(app: TestApp) {
             .unwrap()
             .ends_with(&format!("/prenotazioni/{code}"))
     );
-    assert!(b["join_url"].as_str().unwrap().contains("/video/"));
+    assert!(
+        b["join_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/videochiamata/{code}"))
+    );
     // The pending booking holds its seat.
     assert_eq!(slots(&app, &id, &day(2), None).await[18]["remaining"], 0);
 
