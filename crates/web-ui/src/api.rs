@@ -393,6 +393,28 @@ pub async fn register(
     upload::send("/auth/register", &form, on_progress).await
 }
 
+/// POSTs `body` as JSON, or, with files, as the multipart form the API takes for a
+/// message with attachments (`data` JSON + `files`), through XHR for the upload progress.
+pub(crate) async fn post_with_files<R: DeserializeOwned>(
+    path: &str,
+    body: &impl serde::Serialize,
+    files: &[web_sys::File],
+    on_progress: impl Fn(f64) + 'static,
+) -> ApiResult<R> {
+    if files.is_empty() {
+        return call(Method::POST, path, Body::json(body)).await;
+    }
+    let form = web_sys::FormData::new().map_err(js_err)?;
+    let json = serde_json::to_string(body).unwrap_or_default();
+    form.append_with_blob("data", &json_blob(&json)?)
+        .map_err(js_err)?;
+    for f in files {
+        form.append_with_blob_and_filename("files", f, &f.name())
+            .map_err(js_err)?;
+    }
+    upload::send(path, &form, on_progress).await
+}
+
 fn json_blob(json: &str) -> ApiResult<web_sys::Blob> {
     let parts = js_sys::Array::of1(&json.into());
     let options = web_sys::BlobPropertyBag::new();
@@ -514,19 +536,13 @@ pub async fn send_mail(
     files: &[web_sys::File],
     on_progress: impl Fn(f64) + 'static,
 ) -> ApiResult<MailQueued> {
-    let path = format!("/requests/{}/mail", enc(id));
-    if files.is_empty() {
-        return call(Method::POST, &path, Body::json(body)).await;
-    }
-    let form = web_sys::FormData::new().map_err(js_err)?;
-    let json = serde_json::to_string(body).unwrap_or_default();
-    form.append_with_blob("data", &json_blob(&json)?)
-        .map_err(js_err)?;
-    for f in files {
-        form.append_with_blob_and_filename("files", f, &f.name())
-            .map_err(js_err)?;
-    }
-    upload::send(&path, &form, on_progress).await
+    post_with_files(
+        &format!("/requests/{}/mail", enc(id)),
+        body,
+        files,
+        on_progress,
+    )
+    .await
 }
 
 /// Mails the conversation PDF (without internal notes).

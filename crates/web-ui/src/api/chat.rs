@@ -8,8 +8,7 @@ use domain::api::{
 use domain::chat::{ChatAction, ChatStatus};
 use gloo_net::http::Method;
 
-use super::{ApiResult, Body, call, enc, get, get_list, js_err, json_blob};
-use crate::upload;
+use super::{ApiResult, Body, call, enc, get, get_list, post_with_files};
 
 pub async fn availability() -> ApiResult<ChatAvailability> {
     get("/chats/availability").await
@@ -36,19 +35,13 @@ pub async fn post(
     files: &[web_sys::File],
     on_progress: impl Fn(f64) + 'static,
 ) -> ApiResult<ChatMessage> {
-    let path = format!("/chats/{}/messages", enc(id));
-    if files.is_empty() {
-        return call(Method::POST, &path, Body::json(body)).await;
-    }
-    let form = web_sys::FormData::new().map_err(js_err)?;
-    let json = serde_json::to_string(body).unwrap_or_default();
-    form.append_with_blob("data", &json_blob(&json)?)
-        .map_err(js_err)?;
-    for f in files {
-        form.append_with_blob_and_filename("files", f, &f.name())
-            .map_err(js_err)?;
-    }
-    upload::send(&path, &form, on_progress).await
+    post_with_files(
+        &format!("/chats/{}/messages", enc(id)),
+        body,
+        files,
+        on_progress,
+    )
+    .await
 }
 
 pub async fn act(id: &str, body: &ChatActionRequest) -> ApiResult<ChatView> {

@@ -7,7 +7,6 @@ use domain::api::{
 use gloo_net::http::Method;
 
 use crate::api::{self, ApiResult, Body};
-use crate::upload;
 
 fn enc(segment: &str) -> String {
     js_sys::encode_uri_component(segment).into()
@@ -86,17 +85,6 @@ pub async fn post_message(
     let message = PostChatMessage {
         body: body.to_owned(),
     };
-    let Some(file) = file else {
-        return api::call(Method::POST, &path, Body::json(&message)).await;
-    };
-    let form = web_sys::FormData::new().map_err(api::js_err)?;
-    let parts = js_sys::Array::of1(&serde_json::to_string(&message).unwrap_or_default().into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let data =
-        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(api::js_err)?;
-    form.append_with_blob("data", &data).map_err(api::js_err)?;
-    form.append_with_blob_and_filename("files", file, &file.name())
-        .map_err(api::js_err)?;
-    upload::send(&path, &form, |_| {}).await
+    let files: Vec<web_sys::File> = file.into_iter().cloned().collect();
+    api::post_with_files(&path, &message, &files, |_| {}).await
 }
