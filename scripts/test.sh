@@ -26,6 +26,8 @@ apt_install poppler-utils zbar-tools dmtx-utils
 # openssl makes the relying party's keys in the SPID/CIE tests, as an administrator would;
 # curl waits for the test OpenID provider.
 apt_install openssl curl
+# HAProxy fronts the two server processes of the several-processes test (tests/api/cluster.rs).
+apt_install haproxy
 
 log "format and lints"
 cargo fmt --all --check

@@ -179,21 +179,24 @@ impl Application {
 
 fn build_state(config: Config) -> anyhow::Result<AppState> {
     let (db, key) = open_database(&config)?;
-    let secret = match &config.jwt_secret {
-        Some(s) if s.len() >= 32 => s.clone().into_bytes(),
-        Some(_) => anyhow::bail!("SPORTELLO_JWT_SECRET must be at least 32 characters"),
-        None => db
-            .write_tx(|c| secrets::get_or_create(c, &key, "jwt_secret"))?
-            .into_bytes(),
-    };
-    db.write_tx::<_, diesel::result::Error>(|c| {
-        if tenants::default_tenant(c)?.is_none() {
-            tenants::create(c, "default", "Sportello")?;
-        }
-        Ok(())
+    let (secret, booking_codes) = db.exclusively(|| -> anyhow::Result<_> {
+        let secret = match &config.jwt_secret {
+            Some(s) if s.len() >= 32 => s.clone().into_bytes(),
+            Some(_) => anyhow::bail!("SPORTELLO_JWT_SECRET must be at least 32 characters"),
+            None => db
+                .write_tx(|c| secrets::get_or_create(c, &key, "jwt_secret"))?
+                .into_bytes(),
+        };
+        db.write_tx::<_, diesel::result::Error>(|c| {
+            if tenants::default_tenant(c)?.is_none() {
+                tenants::create(c, "default", "Sportello")?;
+            }
+            Ok(())
+        })?;
+        // The key the booking links are derived from, shared by every node.
+        let booking_codes = db.write_tx(|c| CodeKey::load(c, &key))?;
+        Ok((secret, booking_codes))
     })?;
-    // The key the booking links are derived from, shared by every node.
-    let booking_codes = db.write_tx(|c| CodeKey::load(c, &key))?;
     let files = crate::storage::from_config(&config)?;
     let events = match db.backend {
         Backend::Postgres => Events::postgres(&config.database_url),

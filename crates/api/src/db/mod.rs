@@ -18,6 +18,10 @@ use crate::error::ApiError;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+/// The PostgreSQL advisory lock key under which migrations run ("SPORTELO" in ASCII).
+const MIGRATION_LOCK: i64 = 0x5350_4f52_5445_4c4f;
+/// The advisory lock key of [`Db::exclusively`].
+const STARTUP_LOCK: i64 = MIGRATION_LOCK + 1;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
@@ -155,13 +159,45 @@ impl Db {
         }
     }
 
+    /// Applies the pending migrations (on PostgreSQL under an advisory lock).
     pub fn migrate(&self) -> Result<(), DbError> {
         let mut conn = self.write.get()?;
         let result = match &mut *conn {
             DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
-            DbConn::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+            DbConn::Postgresql(c) => {
+                // Processes starting together on one database take turns: the first
+                // applies what is pending, the others then find nothing to do.
+                diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+                    .execute(c)
+                    .map_err(|e| DbError::Migration(e.to_string()))?;
+                let done = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
+                let _ = diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+                    .execute(c);
+                done
+            }
         };
         result.map_err(|e| DbError::Migration(e.to_string()))
+    }
+
+    /// Runs `f` while no other process of the installation runs its own: the first start
+    /// on a new database creates what every process shares (the token key, the default
+    /// tenant), the others then read it. On PostgreSQL an advisory lock held on a
+    /// connection of its own; SQLite is one process.
+    pub fn exclusively<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.write.get().map_err(DbError::from)?;
+        let DbConn::Postgresql(c) = &mut *conn else {
+            drop(conn);
+            return f();
+        };
+        diesel::sql_query(format!("SELECT pg_advisory_lock({STARTUP_LOCK})"))
+            .execute(c)
+            .map_err(DbError::from)?;
+        let result = f();
+        let _ = diesel::sql_query(format!("SELECT pg_advisory_unlock({STARTUP_LOCK})")).execute(c);
+        result
     }
 
     /// Applies the queued data fixes, those that need the secret key too.

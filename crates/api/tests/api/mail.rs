@@ -67,7 +67,7 @@ struct Env {
 }
 
 /// The authserv-id the test provider stamps on its `Authentication-Results` headers.
-const AUTHSERV_ID: &str = "mx.comune.test";
+pub(crate) const AUTHSERV_ID: &str = "mx.comune.test";
 /// The test PEC provider's CA, configured on PEC mailboxes.
 const PEC_CA: &str = include_str!("../fixtures/pec/ca.pem");
 
@@ -152,7 +152,7 @@ fn authenticated(mail: Vec<u8>) -> Vec<u8> {
 }
 
 /// A mail whose sender the provider authenticated.
-fn raw_ok(from: &str, to: &str, subject: &str, extra: &str, body: &str) -> Vec<u8> {
+pub(crate) fn raw_ok(from: &str, to: &str, subject: &str, extra: &str, body: &str) -> Vec<u8> {
     authenticated(raw(from, to, subject, extra, body))
 }
 

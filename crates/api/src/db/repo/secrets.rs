@@ -18,26 +18,39 @@ pub fn identity_key_row(tenant_id: &str, provider: domain::identity::IdentityPro
 
 /// The named secret, generated (48 random bytes, base64) on first use; stored sealed.
 pub fn get_or_create(conn: &mut DbConn, key: &SecretKey, name: &str) -> Result<String, DbError> {
-    let existing: Option<String> = app_secrets::table
-        .find(name)
-        .select(app_secrets::value)
-        .first(conn)
-        .optional()?;
-    if let Some(v) = existing {
-        return key
-            .open(&v, Column::AppSecret, name)
-            .map_err(|e| DbError::Secret(e.to_string()));
+    let read = |conn: &mut DbConn| -> Result<Option<String>, DbError> {
+        let sealed: Option<String> = app_secrets::table
+            .find(name)
+            .select(app_secrets::value)
+            .first(conn)
+            .optional()?;
+        sealed
+            .map(|v| {
+                key.open(&v, Column::AppSecret, name)
+                    .map_err(|e| DbError::Secret(e.to_string()))
+            })
+            .transpose()
+    };
+    if let Some(v) = read(conn)? {
+        return Ok(v);
     }
     let mut bytes = [0u8; 48];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let value = base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes);
-    diesel::insert_into(app_secrets::table)
-        .values((
-            app_secrets::name.eq(name),
-            app_secrets::value.eq(key.seal(&value, Column::AppSecret, name)),
-        ))
-        .execute(conn)?;
-    Ok(value)
+    // Processes starting together on a new database race here: the first one's secret
+    // stands, the others read it.
+    let row = (
+        app_secrets::name.eq(name),
+        app_secrets::value.eq(key.seal(&value, Column::AppSecret, name)),
+    );
+    let inserted = crate::native!(conn, |c| diesel::insert_into(app_secrets::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    if inserted == 1 {
+        return Ok(value);
+    }
+    read(conn)?.ok_or_else(|| DbError::Secret(format!("{name}: neither created nor found")))
 }
 
 /// What a sweep did.
