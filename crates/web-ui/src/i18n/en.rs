@@ -212,7 +212,6 @@ pub static MAIL: MailTexts = MailTexts {
     list_title: "E-mails of the request",
     empty: "No e-mail for this request.",
     received: "Received",
-    sent: "Sent",
     from: "From",
     to: "To",
     outcome_labels: [

@@ -212,7 +212,6 @@ pub static MAIL: MailTexts = MailTexts {
     list_title: "E-mail della pratica",
     empty: "Nessuna e-mail per questa pratica.",
     received: "Ricevuta",
-    sent: "Inviata",
     from: "Da",
     to: "A",
     outcome_labels: [

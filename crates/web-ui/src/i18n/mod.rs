@@ -249,7 +249,6 @@ pub struct MailTexts {
     pub list_title: &'static str,
     pub empty: &'static str,
     pub received: &'static str,
-    pub sent: &'static str,
     pub from: &'static str,
     pub to: &'static str,
     /// In the order of `OUTCOMES` (pages/console/request_mail.rs).

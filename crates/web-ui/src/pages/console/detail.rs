@@ -233,7 +233,20 @@ fn RequestData(r: RequestView) -> impl IntoView {
             <dt class="col-sm-4">{tr(|t| t.protocol_number)}</dt>
             <dd class="col-sm-8 font-monospace">{r.protocol_number.clone()}</dd>
             <dt class="col-sm-4">{tr(|t| t.type_label)}</dt>
-            <dd class="col-sm-8">{r.type_name.clone()} " (" {move || kind_label(i18n.lang(), kind)} ")"</dd>
+            <dd class="col-sm-8">
+                {
+                    let name = r.type_name.clone();
+                    // The TQRIF kind in brackets, unless the type is named after it.
+                    move || {
+                        let kind = kind_label(i18n.lang(), kind);
+                        if kind.eq_ignore_ascii_case(&name) {
+                            name.clone()
+                        } else {
+                            format!("{name} ({kind})")
+                        }
+                    }
+                }
+            </dd>
             <dt class="col-sm-4">{tr(|t| t.channel)}</dt>
             <dd class="col-sm-8">
                 {move || {

@@ -52,6 +52,14 @@ fn label_of<const N: usize>(codes: [&str; N], labels: [&'static str; N], code: &
         .map_or_else(|| code.to_owned(), |i| labels[i].to_owned())
 }
 
+/// "in coda di invio" → "In coda di invio".
+fn capitalized(label: &str) -> String {
+    let mut chars = label.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// Addresses typed in one field, separated by commas, semicolons or spaces.
 fn recipients(raw: &str, field: &'static str, errors: &mut Errors) -> Vec<String> {
     raw.split([',', ';', ' ', '\n'])
@@ -158,11 +166,21 @@ fn MailItem(mail: MailView, error: RwSignal<Option<ApiError>>) -> impl IntoView 
         <li class="card card-bg mb-3 border-start border-4" class:border-primary=!incoming data-testid="mail">
             <div class="card-body">
                 <p class="small text-muted mb-1">
-                    <strong>{move || if incoming { i18n.m().received } else { i18n.m().sent }}</strong>
+                    // One state per mail: a received one says what it became, a sent one
+                    // only where its sending stands (queued, sent, failed).
+                    <strong data-outcome=(!incoming).then(|| outcome.code())>
+                        {move || if incoming {
+                            i18n.m().received.to_owned()
+                        } else {
+                            capitalized(&label_of(OUTCOMES, i18n.m().outcome_labels, outcome.code()))
+                        }}
+                    </strong>
                     " · "
                     <time datetime=mail.created_at.to_rfc3339()>{format::datetime(mail.created_at)}</time>
-                    " · "
-                    <span data-outcome=outcome.code()>{move || label_of(OUTCOMES, i18n.m().outcome_labels, outcome.code())}</span>
+                    {incoming.then(|| view! {
+                        " · "
+                        <span data-outcome=outcome.code()>{move || label_of(OUTCOMES, i18n.m().outcome_labels, outcome.code())}</span>
+                    })}
                 </p>
                 <p class="mb-1 pre-line"><strong>{mail.subject.clone()}</strong></p>
                 <p class="small mb-1 pre-line">
