@@ -270,13 +270,12 @@ fn tenant_command(config: &Config, action: TenantCommand) -> anyhow::Result<()> 
     use domain::api::{CreateTenant, FirstAdmin};
 
     let (db, _) = crate::startup::open_database(config)?;
-    let default_id = db
-        .write_tx::<_, diesel::result::Error>(|c| {
-            Ok(match crate::db::repo::tenants::default_tenant(c)? {
-                Some(t) => t.id,
-                None => crate::db::repo::tenants::create(c, "default", "Sportello")?.id,
-            })
-        })?;
+    let default_id = db.write_tx::<_, diesel::result::Error>(|c| {
+        Ok(match crate::db::repo::tenants::default_tenant(c)? {
+            Some(t) => t.id,
+            None => crate::db::repo::tenants::create(c, "default", "Sportello")?.id,
+        })
+    })?;
     let by = platform::By {
         tenant_id: &default_id,
         actor_id: None,

@@ -184,14 +184,13 @@ pub async fn resolve(state: &AppState, req: &HttpRequest) -> ApiResult<Arc<Tenan
         .or(hosts.default_id.as_ref())
         .ok_or(ApiError::NotFound)?
         .clone();
-    let tenant = match cache.tenant(&id) {
-        Some(t) => t,
-        None => {
-            let db = state.db.clone();
-            let tenant = Arc::new(blocking(move || db.read(|c| tenants::ctx(c, &id))).await?);
-            cache.put_tenant(tenant.clone(), generation);
-            tenant
-        }
+    let tenant = if let Some(t) = cache.tenant(&id) {
+        t
+    } else {
+        let db = state.db.clone();
+        let tenant = Arc::new(blocking(move || db.read(|c| tenants::ctx(c, &id))).await?);
+        cache.put_tenant(tenant.clone(), generation);
+        tenant
     };
     // A switched-off tenant is not there for anyone, signed in or not.
     if tenant.active {

@@ -25,8 +25,7 @@ pub fn parse_slug(raw: &str) -> Result<String, DomainError> {
         && s.starts_with(|c: char| c.is_ascii_lowercase())
         && !s.ends_with('-')
         && !s.contains("--")
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if ok { Ok(s.to_owned()) } else { Err(bad()) }
 }
@@ -94,7 +93,15 @@ mod tests {
             assert_eq!(parse_slug(ok).unwrap(), ok);
         }
         for bad in [
-            "", "a", "Roma", "1roma", "roma-", "ro--ma", "ro ma", "roma_", "città",
+            "",
+            "a",
+            "Roma",
+            "1roma",
+            "roma-",
+            "ro--ma",
+            "ro ma",
+            "roma_",
+            "città",
             &"a".repeat(41),
         ] {
             let e = parse_slug(bad).unwrap_err();

@@ -297,5 +297,10 @@ async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<M
     let platform_admin = user.is_platform_admin();
     blocking(move || accounts::me(&state, user.tenant_id(), &user.user_id))
         .await
-        .map(|me| web::Json(Me { platform_admin, ..me }))
+        .map(|me| {
+            web::Json(Me {
+                platform_admin,
+                ..me
+            })
+        })
 }

@@ -11,7 +11,10 @@ use crate::services::platform;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update);
+    cfg.service(list)
+        .service(create)
+        .service(read)
+        .service(update);
 }
 
 /// Every tenant of the platform with its host names, by slug (platform administrators).

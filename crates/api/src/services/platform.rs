@@ -84,7 +84,8 @@ fn duplicate_host(i: usize) -> ApiError {
 pub fn list(db: &Db) -> ApiResult<Vec<PlatformTenant>> {
     db.read(|c| {
         let rows = tenants::list(c)?;
-        let mut hosts: std::collections::HashMap<String, Vec<String>> = Default::default();
+        let mut hosts: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
         for (tenant, host) in tenants::all_hosts(c)? {
             hosts.entry(tenant).or_default().push(host);
         }
@@ -233,8 +234,11 @@ pub fn create(db: &Db, by: By<'_>, body: &CreateTenant) -> ApiResult<CreatedTena
             tenant: dto(row, valid.hosts.clone()),
             admin,
         };
-        by.audit("tenant.create", &created.tenant.id)
-            .record(c, None::<&CreatedTenant>, Some(&created))?;
+        by.audit("tenant.create", &created.tenant.id).record(
+            c,
+            None::<&CreatedTenant>,
+            Some(&created),
+        )?;
         Ok(created)
     })
 }

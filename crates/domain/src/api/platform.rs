@@ -15,7 +15,10 @@ pub struct PlatformTenant {
     pub name: String,
     #[cfg_attr(feature = "openapi", schema(example = "00123450678"))]
     pub fiscal_code: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(example = "https://www.comune.altrove.it/logo.svg"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "https://www.comune.altrove.it/logo.svg")
+    )]
     pub logo_url: Option<String>,
     /// Host names (without port) whose requests belong to this tenant.
     #[cfg_attr(feature = "openapi", schema(example = json!(["sportello.comune.altrove.it"])))]
