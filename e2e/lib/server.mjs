@@ -138,7 +138,11 @@ export async function startOidc() {
 }
 
 /** The server for this run: the shared one (SPORTELLO_URL) or a new one. */
-export async function startServer() {
+/**
+ * `platformAdmin: {email, password}` also makes that account a platform administrator
+ * (`sportello create-admin --platform`) before the server starts.
+ */
+export async function startServer({ platformAdmin } = {}) {
   if (process.env.SPORTELLO_URL) {
     const demo = JSON.parse(process.env.SPORTELLO_DEMO || 'null');
     if (!demo) throw new Error('SPORTELLO_URL is set but SPORTELLO_DEMO (the demo accounts) is not');
@@ -212,6 +216,12 @@ export async function startServer() {
   }
   demo.pagopa = pagopa.url;
   demo.oidc = oidc.url;
+  if (platformAdmin) {
+    execFileSync(bin, ['create-admin', '--platform', '--email', platformAdmin.email], {
+      env: { ...env, SPORTELLO_ADMIN_PASSWORD: platformAdmin.password },
+      stdio: 'ignore',
+    });
+  }
 
   mkdirSync(ARTIFACTS, { recursive: true });
   const logPath = join(ARTIFACTS, `server-${port}.log`);

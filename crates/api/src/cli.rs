@@ -40,6 +40,15 @@ enum Command {
         /// Tenant slug (default: the default tenant).
         #[arg(long)]
         tenant: Option<String>,
+        /// Also make the account a platform administrator, who creates and manages the
+        /// tenants (only for the default tenant).
+        #[arg(long)]
+        platform: bool,
+    },
+    /// Create and list the tenants (Comuni, TARI operators) of this installation.
+    Tenant {
+        #[command(subcommand)]
+        action: TenantCommand,
     },
     /// Seed a demo Comune with offices, staff, a citizen, documents and FAQ.
     SeedDemo {
@@ -100,6 +109,44 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create a tenant with its host names, the standard request types, offices and
+    /// routing, and optionally its first administrator.
+    Create {
+        /// Short identifier: 2 to 40 lowercase letters, digits and hyphens.
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// A host name (without port) the tenant answers on; repeat for more.
+        #[arg(long = "host", required = true)]
+        hosts: Vec<String>,
+        #[arg(long)]
+        logo_url: Option<String>,
+        #[arg(long)]
+        fiscal_code: Option<String>,
+        /// The first administrator's e-mail address.
+        #[arg(long, requires = "admin_password")]
+        admin_email: Option<String>,
+        #[arg(long, env = "SPORTELLO_TENANT_ADMIN_PASSWORD", hide_env_values = true)]
+        admin_password: Option<String>,
+    },
+    /// Every tenant with its host names.
+    List,
+    /// Benchmarks only: COUNT tenants `<prefix>-<n>` with host `<prefix>-<n>.<domain>`,
+    /// through the same code as `create`.
+    #[command(hide = true)]
+    BenchCreate {
+        #[arg(long)]
+        count: u32,
+        #[arg(long, default_value = "bench")]
+        prefix: String,
+        #[arg(long, default_value = "bench.test")]
+        domain: String,
+    },
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::telemetry::init(cli.config.log_json);
@@ -114,8 +161,13 @@ pub fn main() -> ExitCode {
             email,
             password,
             tenant,
-        } => crate::seed::create_admin(&cli.config, &email, &password, tenant.as_deref())
-            .map(|id| println!("admin {email} ready ({id})")),
+            platform,
+        } => crate::seed::create_admin(&cli.config, &email, &password, tenant.as_deref(), platform)
+            .map(|id| {
+                let what = if platform { "platform admin" } else { "admin" };
+                println!("{what} {email} ready ({id})");
+            }),
+        Command::Tenant { action } => tenant_command(&cli.config, action),
         Command::SeedDemo {
             pagopa_url,
             pagopa_key,
@@ -211,4 +263,119 @@ fn serve(config: Config, bind: &str) -> anyhow::Result<()> {
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+fn tenant_command(config: &Config, action: TenantCommand) -> anyhow::Result<()> {
+    use crate::services::platform;
+    use domain::api::{CreateTenant, FirstAdmin};
+
+    let (db, _) = crate::startup::open_database(config)?;
+    let default_id = db.write_tx::<_, diesel::result::Error>(|c| {
+        Ok(match crate::db::repo::tenants::default_tenant(c)? {
+            Some(t) => t.id,
+            None => crate::db::repo::tenants::create(c, "default", "Sportello")?.id,
+        })
+    })?;
+    let by = platform::By {
+        tenant_id: &default_id,
+        actor_id: None,
+    };
+    // Servers on the same PostgreSQL database hear of the new host names at once; on
+    // SQLite a running server sees them within its tenant cache's lifetime (30 s).
+    let announce = |id: &str| {
+        if db.backend == crate::db::Backend::Postgres {
+            crate::events::Events::publisher(&config.database_url)
+                .publish(crate::tenancy::TOPIC, id);
+        }
+    };
+    let problem = |e: crate::error::ApiError| {
+        let p = e.problem(domain::error::Lang::En);
+        let fields: Vec<String> = p
+            .errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect();
+        if fields.is_empty() {
+            anyhow::anyhow!("{}", p.detail.unwrap_or(p.title))
+        } else {
+            anyhow::anyhow!("{}", fields.join("; "))
+        }
+    };
+    match action {
+        TenantCommand::Create {
+            slug,
+            name,
+            hosts,
+            logo_url,
+            fiscal_code,
+            admin_email,
+            admin_password,
+        } => {
+            let body = CreateTenant {
+                slug,
+                name,
+                fiscal_code,
+                logo_url,
+                hosts,
+                admin: admin_email.map(|email| FirstAdmin {
+                    email,
+                    password: admin_password,
+                }),
+            };
+            let created = platform::create(&db, by, &body).map_err(problem)?;
+            announce(&created.tenant.id);
+            println!(
+                "tenant {} ({}) created: {}",
+                created.tenant.slug,
+                created.tenant.id,
+                created.tenant.hosts.join(", ")
+            );
+            if let Some(a) = created.admin {
+                println!("admin {} ready ({})", a.email, a.id);
+            }
+        }
+        TenantCommand::List => {
+            for t in platform::list(&db).map_err(problem)? {
+                println!(
+                    "{:<24} {:<36} {:<8} {:<30} {}",
+                    t.slug,
+                    t.id,
+                    if t.is_default {
+                        "default"
+                    } else if t.active {
+                        "active"
+                    } else {
+                        "off"
+                    },
+                    t.name,
+                    t.hosts.join(", ")
+                );
+            }
+        }
+        TenantCommand::BenchCreate {
+            count,
+            prefix,
+            domain,
+        } => {
+            let started = std::time::Instant::now();
+            for n in 1..=count {
+                let slug = format!("{prefix}-{n}");
+                let body = CreateTenant {
+                    hosts: vec![format!("{slug}.{domain}")],
+                    name: format!("Comune {slug}"),
+                    slug,
+                    fiscal_code: None,
+                    logo_url: None,
+                    admin: None,
+                };
+                platform::create(&db, by, &body).map_err(problem)?;
+            }
+            announce(&default_id);
+            println!(
+                "{count} tenants created in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    Ok(())
 }

@@ -24,6 +24,9 @@ pub enum ApiError {
     Forbidden(Message),
     #[error("conflict: {}", .0.en)]
     Conflict(Message),
+    /// A value that must be unique and is taken (409 naming the field).
+    #[error("duplicate {}: {}", .0.field, .0.message.en)]
+    Duplicate(domain::error::FieldError),
     #[error("bad request: {}", .0.en)]
     BadRequest(Message),
     #[error("payload too large: {}", .0.en)]
@@ -168,6 +171,16 @@ impl ApiError {
                 Some(m.get(lang).to_owned()),
                 vec![],
             ),
+            Self::Duplicate(e) => (
+                "conflict",
+                "Conflitto",
+                "Conflict",
+                Some(e.message.get(lang).to_owned()),
+                vec![FieldProblem {
+                    field: e.field.to_string(),
+                    message: e.message.get(lang).to_owned(),
+                }],
+            ),
             Self::BadRequest(m) => (
                 "bad-request",
                 "Richiesta non valida",
@@ -245,7 +258,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Domain(DomainError::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Domain(DomainError::Conflict(_)) | Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Domain(DomainError::Conflict(_)) | Self::Conflict(_) | Self::Duplicate(_) => {
+                StatusCode::CONFLICT
+            }
             Self::Domain(DomainError::Forbidden(_)) | Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,

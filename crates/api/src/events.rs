@@ -104,6 +104,15 @@ impl Events {
         events
     }
 
+    /// Publishes to the processes on the PostgreSQL database at `url` without listening:
+    /// for a command-line run that changes what servers cache.
+    pub fn publisher(url: &str) -> Self {
+        Self::with_remote(Some(Remote {
+            url: url.to_owned(),
+            conn: std::sync::Mutex::new(None),
+        }))
+    }
+
     fn with_remote(remote: Option<Remote>) -> Self {
         let (local, _) = broadcast::channel(1024);
         Self {

@@ -20,6 +20,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         (name = "requests", description = "Requests (istanze), their messages and transitions"),
         (name = "registry", description = "TQRIF register and compliance"),
         (name = "admin", description = "Tenant settings, offices, users, routing (administrators)"),
+        (name = "platform", description = "The platform's tenants: host names, logo, settings, first administrator (platform administrators)"),
         (name = "public", description = "Public information, no sign-in"),
         (name = "agenda", description = "Desks, public slots and bookings without an account, the staff's agenda"),
         (name = "pickups", description = "Bulky-waste pickup zones, items, bookings and route sheets"),

@@ -33,6 +33,11 @@ pub struct TenantCtx {
     pub tqrif_scheme: u8,
     pub target_percent: u8,
     pub generic_citizen_id: Option<String>,
+    /// Off: requests on the tenant's host names answer 404.
+    pub active: bool,
+    /// The tenant of unmapped host names, whose administrators may be platform
+    /// administrators.
+    pub is_default: bool,
     /// Request types, offices and routing: read on every request, changed rarely.
     pub directory: Directory,
 }
@@ -179,13 +184,20 @@ pub async fn resolve(state: &AppState, req: &HttpRequest) -> ApiResult<Arc<Tenan
         .or(hosts.default_id.as_ref())
         .ok_or(ApiError::NotFound)?
         .clone();
-    if let Some(t) = cache.tenant(&id) {
-        return Ok(t);
+    let tenant = if let Some(t) = cache.tenant(&id) {
+        t
+    } else {
+        let db = state.db.clone();
+        let tenant = Arc::new(blocking(move || db.read(|c| tenants::ctx(c, &id))).await?);
+        cache.put_tenant(tenant.clone(), generation);
+        tenant
+    };
+    // A switched-off tenant is not there for anyone, signed in or not.
+    if tenant.active {
+        Ok(tenant)
+    } else {
+        Err(ApiError::NotFound)
     }
-    let db = state.db.clone();
-    let tenant = Arc::new(blocking(move || db.read(|c| tenants::ctx(c, &id))).await?);
-    cache.put_tenant(tenant.clone(), generation);
-    Ok(tenant)
 }
 
 /// Extractor: the tenant of this request.

@@ -23,6 +23,7 @@ pub mod registry;
 pub mod search;
 pub mod sql;
 pub mod tax;
+pub mod tenants;
 pub mod transparency;
 pub mod types;
 pub mod waste;

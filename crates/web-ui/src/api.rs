@@ -48,6 +48,8 @@ pub mod chat;
 // The video desk's ICE servers (administrators).
 mod video_settings;
 pub use video_settings::*;
+mod platform;
+pub use platform::*;
 
 pub const BASE: &str = "/api/v1";
 

@@ -176,6 +176,7 @@ pub fn console_routes() -> AnyView {
                 <Route path=path!("accesso-spid-cie") view=console::identity_settings::IdentitySettingsPage />
                 <Route path=path!("impostazioni-videochiamate") view=console::video_settings::VideoSettingsPage />
                 <Route path=path!("uffici") view=console::admin::OfficesPage />
+                <Route path=path!("enti") view=console::tenants::TenantsPage />
                 <Route path=path!("utenti") view=console::admin::UsersPage />
                 <Route path=path!("smistamento") view=console::admin::RoutingPage />
                 <Route path=path!("caselle-posta") view=console::mail_settings::MailboxesPage />

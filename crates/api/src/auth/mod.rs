@@ -25,6 +25,9 @@ pub struct AuthUser {
     pub role: Role,
     pub office_ids: Vec<String>,
     pub tenant: Arc<TenantCtx>,
+    /// Listed as a platform administrator (it also takes the admin role on the default
+    /// tenant: see [`AuthUser::require_platform`]).
+    pub platform_admin: bool,
 }
 
 impl AuthUser {
@@ -69,6 +72,23 @@ impl AuthUser {
                 "Reserved to administrators",
             ))
         }
+    }
+
+    /// Platform administrators: listed as such, administrators of the default tenant and
+    /// signed in on it. A tenant's administrator is not one, whatever the tenant.
+    pub fn require_platform(&self) -> Result<(), ApiError> {
+        if self.is_platform_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "Riservato agli amministratori della piattaforma",
+                "Reserved to platform administrators",
+            ))
+        }
+    }
+
+    pub fn is_platform_admin(&self) -> bool {
+        self.platform_admin && self.role == Role::Admin && self.tenant.is_default
     }
 
     pub fn tenant_id(&self) -> &str {
@@ -123,6 +143,7 @@ impl FromRequest for AuthUser {
                 user_id: claims.sub,
                 role: current.role,
                 office_ids: current.office_ids.clone(),
+                platform_admin: current.platform_admin,
                 tenant,
             })
         })

@@ -30,6 +30,8 @@ pub struct SessionState {
     pub version: i32,
     /// Approved and active.
     pub can_sign_in: bool,
+    /// Listed in `platform_admins`.
+    pub platform_admin: bool,
 }
 
 #[derive(Default)]
@@ -105,7 +107,9 @@ pub async fn current(state: &AppState, user_id: &str) -> ApiResult<Option<Arc<Se
                 return Ok::<_, ApiError>(None);
             };
             let office_ids = users::office_ids(c, &id)?;
+            let platform_admin = crate::db::repo::tenants::is_platform_admin(c, &id)?;
             Ok(Some(SessionState {
+                platform_admin,
                 can_sign_in: row.active && row.status == RegistrationStatus::Approved,
                 role: row.role,
                 tenant_id: row.tenant_id,

@@ -31,6 +31,8 @@ pub struct TenantRow {
     pub is_default: bool,
     pub created_at: NaiveDateTime,
     pub population: Option<i32>,
+    /// Off: the tenant's host names answer 404.
+    pub active: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

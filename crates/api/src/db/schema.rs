@@ -29,6 +29,14 @@ diesel::table! {
         is_default -> Bool,
         created_at -> Timestamp,
         population -> Nullable<Integer>,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    platform_admins (user_id) {
+        user_id -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -735,9 +743,11 @@ diesel::table! {
 diesel::joinable!(registrations -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(tenant_hosts -> tenants (tenant_id));
+diesel::joinable!(platform_admins -> users (user_id));
 diesel::joinable!(messages -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    platform_admins,
     chats,
     chat_messages,
     chat_attachments,

@@ -294,7 +294,13 @@ async fn password_reset_confirm(
 )]
 #[get("/me")]
 async fn me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<web::Json<Me>> {
+    let platform_admin = user.is_platform_admin();
     blocking(move || accounts::me(&state, user.tenant_id(), &user.user_id))
         .await
-        .map(web::Json)
+        .map(|me| {
+            web::Json(Me {
+                platform_admin,
+                ..me
+            })
+        })
 }

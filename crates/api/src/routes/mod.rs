@@ -17,6 +17,7 @@ mod my_account;
 mod offices;
 mod pagopa;
 mod pickups;
+mod platform;
 mod public;
 mod realtime;
 mod reconciliation;
@@ -46,6 +47,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         users::configure(api);
         routing::configure(api);
         audit::configure(api);
+        platform::configure(api);
         documents::configure(api);
         faq::configure(api);
         public::configure(api);

@@ -23,12 +23,14 @@ fn connect(config: &Config) -> anyhow::Result<Db> {
     )?)
 }
 
-/// Creates an administrator of the tenant, or resets its password.
+/// Creates an administrator of the tenant, or resets its password. With `platform`, the
+/// account (of the default tenant only) is also made a platform administrator.
 pub fn create_admin(
     config: &Config,
     email: &str,
     pw: &str,
     tenant_slug: Option<&str>,
+    platform: bool,
 ) -> anyhow::Result<String> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
     check_password_strength(pw, &[email.as_str()]).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -42,7 +44,14 @@ pub fn create_admin(
                 None => tenants::create(c, "default", "Sportello")?,
             },
         };
-        upsert_staff(
+        if platform && !tenant.is_default {
+            return Err(ApiError::invalid(
+                "tenant",
+                "Gli amministratori della piattaforma sono account dell'ente predefinito",
+                "Platform administrators are accounts of the default tenant",
+            ));
+        }
+        let id = upsert_staff(
             c,
             &tenant.id,
             email.as_str(),
@@ -50,7 +59,11 @@ pub fn create_admin(
             "admin",
             "Amministratore",
             "",
-        )
+        )?;
+        if platform {
+            tenants::grant_platform_admin(c, &id)?;
+        }
+        Ok(id)
     })?;
     Ok(id)
 }
@@ -107,13 +120,57 @@ pub fn upsert_staff(
 /// The password of every demo account (printed by `sportello seed-demo`).
 pub const DEMO_PASSWORD: &str = "Demo2026!sportello";
 
-const DEMO_OFFICES: [(&str, &str); 3] = [
-    ("Ufficio Tributi", "tributi@comune.esempio.it"),
-    ("Ufficio Tecnico", "tecnico@comune.esempio.it"),
-    ("Gestore raccolta", "raccolta@gestore.esempio.it"),
+/// The offices every new tenant starts with, and where each kind of request goes.
+pub const STANDARD_OFFICES: [&str; 3] = ["Ufficio Tributi", "Ufficio Tecnico", "Gestore raccolta"];
+
+const DEMO_OFFICE_EMAILS: [&str; 3] = [
+    "tributi@comune.esempio.it",
+    "tecnico@comune.esempio.it",
+    "raccolta@gestore.esempio.it",
 ];
 
-/// `(e-mail, role, first name, last name, offices by index in DEMO_OFFICES)`.
+/// The standard catalogue of a tenant: the default request types, the offices of
+/// [`STANDARD_OFFICES`] (with these e-mail addresses when new), routing of every kind of
+/// request to one of them (collection service → Gestore raccolta, other → Ufficio Tecnico,
+/// the rest → Ufficio Tributi) and the generic contribuente. The working calendar starts
+/// from the national holidays (no patron saint nor closure days until the tenant sets
+/// them). Idempotent: existing types and offices are kept. Returns the offices' ids in
+/// [`STANDARD_OFFICES`] order.
+pub fn standard_catalogue(
+    c: &mut crate::db::DbConn,
+    tenant_id: &str,
+    emails: Option<&[&str; 3]>,
+) -> Result<Vec<String>, ApiError> {
+    use crate::db::repo::{admin_users, catalogue, offices};
+    catalogue::ensure_defaults(c, tenant_id)?;
+    let mut office_ids = Vec::new();
+    for (i, name) in STANDARD_OFFICES.into_iter().enumerate() {
+        let id = match offices::find_by_name(c, tenant_id, name)? {
+            Some(o) => o.id,
+            None => offices::create(c, tenant_id, name, emails.map(|e| e[i]))?.id,
+        };
+        office_ids.push(id);
+    }
+    let (tributi, tecnico, raccolta) = (&office_ids[0], &office_ids[1], &office_ids[2]);
+    let rules: Vec<(RequestKind, String)> = RequestKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let office = match kind {
+                RequestKind::RitiroSuChiamata
+                | RequestKind::Disservizio
+                | RequestKind::RiparazioneAttrezzature => raccolta,
+                RequestKind::Altro => tecnico,
+                _ => tributi,
+            };
+            (kind, office.clone())
+        })
+        .collect();
+    catalogue::set_rules(c, tenant_id, &rules)?;
+    admin_users::ensure_generic_citizen(c, tenant_id)?;
+    Ok(office_ids)
+}
+
+/// `(e-mail, role, first name, last name, offices by index in STANDARD_OFFICES)`.
 const DEMO_STAFF: [(&str, &str, &str, &str, &[usize]); 5] = [
     ("admin@comune.esempio.it", "admin", "Laura", "Ferri", &[]),
     (
@@ -154,7 +211,7 @@ const DEMO_CITIZEN_EMAIL: &str = "mario.rossi@example.it";
 pub fn demo(config: &Config) -> anyhow::Result<String> {
     use std::fmt::Write as _;
 
-    use crate::db::repo::{admin_users, catalogue, content, offices, settings};
+    use crate::db::repo::{content, settings};
     let db = connect(config)?;
     let files = crate::storage::from_config(config)?;
     let hashes = (0..=DEMO_STAFF.len())
@@ -172,31 +229,8 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
         tenant.closure_days = r#"["2026-12-24","2026-12-31","2027-08-14"]"#.into();
         tenant.population = Some(25_000);
         settings::save(c, &tenant)?;
-        catalogue::ensure_defaults(c, &tenant.id)?;
-
-        let mut office_ids = Vec::new();
-        for (name, email) in DEMO_OFFICES {
-            let id = match offices::find_by_name(c, &tenant.id, name)? {
-                Some(o) => o.id,
-                None => offices::create(c, &tenant.id, name, Some(email))?.id,
-            };
-            office_ids.push(id);
-        }
-        let (tributi, tecnico, raccolta) = (&office_ids[0], &office_ids[1], &office_ids[2]);
-        let rules: Vec<(RequestKind, String)> = RequestKind::ALL
-            .into_iter()
-            .map(|kind| {
-                let office = match kind {
-                    RequestKind::RitiroSuChiamata
-                    | RequestKind::Disservizio
-                    | RequestKind::RiparazioneAttrezzature => raccolta,
-                    RequestKind::Altro => tecnico,
-                    _ => tributi,
-                };
-                (kind, office.clone())
-            })
-            .collect();
-        catalogue::set_rules(c, &tenant.id, &rules)?;
+        let office_ids = standard_catalogue(c, &tenant.id, Some(&DEMO_OFFICE_EMAILS))?;
+        let tributi = &office_ids[0];
 
         for ((email, role, first, last, offices_of), hash) in DEMO_STAFF.iter().zip(&hashes) {
             let id = upsert_staff(c, &tenant.id, email, hash, role, first, last)?;
@@ -206,7 +240,6 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
         upsert_demo_citizen(c, &tenant.id, &hashes[DEMO_STAFF.len()], now)?;
         demo_agenda(c, &tenant.id, tributi)?;
         crate::services::account::demo::seed(c, &tenant.id, DEMO_CITIZEN_CF)?;
-        admin_users::ensure_generic_citizen(c, &tenant.id)?;
 
         for (i, (title, filename, category, description, lines)) in
             demo_documents().into_iter().enumerate()
@@ -246,7 +279,7 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
          Every demo account uses the password: {DEMO_PASSWORD}\n\n"
     );
     for (email, role, first, last, offices_of) in DEMO_STAFF {
-        let offices: Vec<&str> = offices_of.iter().map(|i| DEMO_OFFICES[*i].0).collect();
+        let offices: Vec<&str> = offices_of.iter().map(|i| STANDARD_OFFICES[*i]).collect();
         let offices = if offices.is_empty() {
             String::new()
         } else {

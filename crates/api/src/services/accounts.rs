@@ -298,6 +298,7 @@ pub fn me(state: &AppState, tenant_id: &str, user_id: &str) -> ApiResult<Me> {
         phone: user.phone,
         office_ids: offices,
         identities,
+        platform_admin: false,
     })
 }
 
@@ -305,7 +306,11 @@ pub fn me(state: &AppState, tenant_id: &str, user_id: &str) -> ApiResult<Me> {
 
 /// Queues a reset link for `user` unless it already got [`RESETS_PER_WINDOW`] lately.
 /// Returns whether a link was queued.
-fn queue_reset(c: &mut DbConn, tenant_id: &str, user: &UserRow) -> Result<bool, ApiError> {
+pub(crate) fn queue_reset(
+    c: &mut DbConn,
+    tenant_id: &str,
+    user: &UserRow,
+) -> Result<bool, ApiError> {
     let now = Utc::now();
     let window = (now - Duration::minutes(RESET_MINUTES)).naive_utc();
     if password_resets::count_since(c, &user.id, window)? >= RESETS_PER_WINDOW {

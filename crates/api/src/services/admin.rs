@@ -115,7 +115,7 @@ pub fn get_settings(state: &AppState, user: &AuthUser) -> ApiResult<Settings> {
 }
 
 /// A logo is an absolute http(s) URL or a path on this server.
-fn check_logo_url(raw: &str) -> Result<String, DomainError> {
+pub(crate) fn check_logo_url(raw: &str) -> Result<String, DomainError> {
     let url = raw.trim();
     let bad = || {
         DomainError::invalid(
@@ -872,6 +872,7 @@ mod tests {
             is_default: true,
             created_at: chrono::NaiveDateTime::default(),
             population: None,
+            active: true,
         }
     }
 

@@ -14,6 +14,7 @@ pub mod mail;
 pub mod mail_desk;
 pub mod notify;
 pub mod pagopa;
+pub mod platform;
 pub mod registrations;
 pub mod registry;
 pub mod transparency;

@@ -1667,6 +1667,36 @@ fn ops(w: &World) -> Vec<Op> {
             Body::Json(json!({"stun_urls": ["http://x"]})),
             [401, 403, 403, 403, 403, 422, 403],
         ),
+        // The platform's tenants: platform administrators only (none in this world; the
+        // positive cases are in tenants.rs).
+        op(
+            "GET",
+            "/api/v1/platform/tenants",
+            "/platform/tenants".into(),
+            Body::None,
+            [401, 403, 403, 403, 403, 403, 403],
+        ),
+        op(
+            "POST",
+            "/api/v1/platform/tenants",
+            "/platform/tenants".into(),
+            Body::Json(json!({"slug": "preso", "name": "Preso", "hosts": ["preso.test"]})),
+            [401, 403, 403, 403, 403, 403, 403],
+        ),
+        op(
+            "GET",
+            "/api/v1/platform/tenants/{id}",
+            format!("/platform/tenants/{NONE_ID}"),
+            Body::None,
+            [401, 403, 403, 403, 403, 403, 403],
+        ),
+        op(
+            "PATCH",
+            "/api/v1/platform/tenants/{id}",
+            format!("/platform/tenants/{NONE_ID}"),
+            Body::Json(json!({"name": "Preso"})),
+            [401, 403, 403, 403, 403, 403, 403],
+        ),
         op(
             "GET",
             "/api/v1/reports/deflections",

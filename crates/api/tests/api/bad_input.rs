@@ -2241,3 +2241,177 @@ async fn chat_and_video_bad_input(app: TestApp) {
     assert_problem(res, 422, "accept not a boolean").await;
     assert_eq!(live_counts(&app), before, "nothing stored");
 }
+
+db_test!(platform_tenants_bad_input);
+async fn platform_tenants_bad_input(app: TestApp) {
+    use crate::admin::{call, fields};
+    use reqwest::Method;
+    let platform = crate::tenants::platform_token(&app).await;
+    let tenant_rows = || {
+        use api::db::schema::{offices, platform_admins, request_types, tenant_hosts, tenants};
+        use diesel::prelude::*;
+        app.state
+            .db
+            .read(|c| {
+                Ok::<_, api::error::ApiError>(vec![
+                    tenants::table.count().get_result::<i64>(c)?,
+                    tenant_hosts::table.count().get_result::<i64>(c)?,
+                    request_types::table.count().get_result::<i64>(c)?,
+                    offices::table.count().get_result::<i64>(c)?,
+                    platform_admins::table.count().get_result::<i64>(c)?,
+                ])
+            })
+            .unwrap()
+    };
+    let before = (tenant_rows(), counts(&app));
+    let ok = json!({"slug": "nuovo", "name": "Comune di Nuovo", "hosts": ["nuovo.test"]});
+    let with = |key: &str, value: Value| {
+        let mut b = ok.clone();
+        b[key] = value;
+        b
+    };
+    let cases: Vec<(Value, &[&str], &str)> = vec![
+        (with("slug", json!("Nuovo")), &["slug"], "uppercase slug"),
+        (with("slug", json!("n")), &["slug"], "one-letter slug"),
+        (with("slug", json!("nuovo-")), &["slug"], "trailing hyphen"),
+        (
+            with("slug", json!("1nuovo")),
+            &["slug"],
+            "slug starting with a digit",
+        ),
+        (
+            with("slug", json!("nuovo/../x")),
+            &["slug"],
+            "slug with a path",
+        ),
+        (with("name", json!("  ")), &["name"], "blank name"),
+        (with("hosts", json!([])), &["hosts"], "no host"),
+        (
+            with("hosts", json!(["https://nuovo.test"])),
+            &["hosts[0]"],
+            "URL as host",
+        ),
+        (
+            with("hosts", json!(["nuovo.test:8080"])),
+            &["hosts[0]"],
+            "host with port",
+        ),
+        (
+            with("hosts", json!(["nuovo.test", "nuovo_2.test"])),
+            &["hosts[1]"],
+            "underscore",
+        ),
+        (
+            with("hosts", json!(["nuovo.test", "NUOVO.test"])),
+            &["hosts[1]"],
+            "host twice",
+        ),
+        (
+            with("hosts", json!(["127.0.0.1"])),
+            &["hosts[0]"],
+            "IP address",
+        ),
+        (
+            with("logo_url", json!("javascript:alert(1)")),
+            &["logo_url"],
+            "script logo",
+        ),
+        (
+            with("logo_url", json!("//evil.example/logo.png")),
+            &["logo_url"],
+            "protocol-relative logo",
+        ),
+        (
+            with("fiscal_code", json!("123")),
+            &["fiscal_code"],
+            "bad fiscal code",
+        ),
+        (
+            with("admin", json!({"email": "non-una-mail"})),
+            &["admin.email"],
+            "bad admin e-mail",
+        ),
+        (
+            with(
+                "admin",
+                json!({"email": "a@nuovo.test", "password": "corta"}),
+            ),
+            &["admin.password"],
+            "weak admin password",
+        ),
+        (
+            json!({"slug": "X", "name": "", "hosts": ["-x.test"], "logo_url": "ftp://x"}),
+            &["slug", "name", "logo_url", "hosts[0]"],
+            "everything at once",
+        ),
+    ];
+    for (body, expect, what) in cases {
+        let (status, p) = call(
+            &app,
+            Method::POST,
+            "/platform/tenants",
+            Some(&platform),
+            Some(&body),
+        )
+        .await;
+        assert_eq!(status, 422, "{what}: {p}");
+        assert_eq!(fields(&p), expect, "{what}: {p}");
+    }
+    // Malformed bodies.
+    let res = app
+        .client
+        .post(app.url("/platform/tenants"))
+        .bearer_auth(&platform)
+        .header("content-type", "application/json")
+        .body("{\"slug\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 422, "truncated JSON").await;
+    let res = app
+        .client
+        .post(app.url("/platform/tenants"))
+        .bearer_auth(&platform)
+        .json(&json!({"slug": "nuovo", "name": "N", "hosts": "nuovo.test"}))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    assert!(
+        status == 400 || status == 422,
+        "hosts as a string: {status}"
+    );
+    assert_eq!((tenant_rows(), counts(&app)), before, "nothing stored");
+
+    // Updates: the same rules, nothing changed.
+    let (status, created) = call(
+        &app,
+        Method::POST,
+        "/platform/tenants",
+        Some(&platform),
+        Some(&ok),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let path = format!(
+        "/platform/tenants/{}",
+        created["tenant"]["id"].as_str().unwrap()
+    );
+    let bad_updates: Vec<(Value, &[&str])> = vec![
+        (json!({"hosts": ["bad host"]}), &["hosts[0]"]),
+        (json!({"hosts": []}), &["hosts"]),
+        (json!({"name": ""}), &["name"]),
+        (
+            json!({"logo_url": "data:image/png;base64,AAAA"}),
+            &["logo_url"],
+        ),
+        (json!({"fiscal_code": "ABC"}), &["fiscal_code"]),
+    ];
+    for (body, expect) in bad_updates {
+        let (status, p) = call(&app, Method::PATCH, &path, Some(&platform), Some(&body)).await;
+        assert_eq!(status, 422, "{body}: {p}");
+        assert_eq!(fields(&p), expect, "{body}: {p}");
+    }
+    let (_, after) = call(&app, Method::GET, &path, Some(&platform), None).await;
+    assert_eq!(after, created["tenant"]);
+}

@@ -34,4 +34,5 @@ mod reconciliation;
 mod reminders;
 mod secrets;
 mod sessions;
+mod tenants;
 mod web;

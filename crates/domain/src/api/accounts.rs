@@ -133,4 +133,7 @@ pub struct Me {
     /// SPID or CIE identifications of a citizen (empty for one registered with a document).
     #[serde(default)]
     pub identities: Vec<crate::api::Identification>,
+    /// A platform administrator: manages the platform's tenants (`/platform/tenants`).
+    #[serde(default)]
+    pub platform_admin: bool,
 }

@@ -21,6 +21,9 @@ mod pay;
 pub use pay::{PayTexts, notice_status_label, pay_texts, trp, trps};
 // The console's reconciliation of pagoPA payments.
 mod reconciliation;
+// The console's page of the platform's tenants (platform administrators).
+mod platform;
+pub use platform::{platform_texts, trpl, trpls};
 pub use reconciliation::{ReconTexts, bank_label, outcome_label, recon_texts, trrc, trrcs};
 
 // Trasparenza rifiuti and the Riciclabolario (their own app).

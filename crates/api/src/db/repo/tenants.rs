@@ -9,7 +9,7 @@ use domain::catalogue::{RequestKind, StandardDays};
 
 use crate::db::DbConn;
 use crate::db::models::TenantRow;
-use crate::db::schema::{tenant_hosts, tenants};
+use crate::db::schema::{platform_admins, tenant_hosts, tenants};
 use crate::tenancy::{Directory, TenantCtx, TypeEntry};
 
 use super::new_id;
@@ -34,6 +34,8 @@ pub fn to_ctx(row: TenantRow) -> TenantCtx {
         tqrif_scheme: u8::try_from(row.tqrif_scheme).unwrap_or(1),
         target_percent: u8::try_from(row.target_percent).unwrap_or(70),
         generic_citizen_id: row.generic_citizen_id,
+        active: row.active,
+        is_default: row.is_default,
         directory: Directory::default(),
     }
 }
@@ -131,6 +133,7 @@ pub fn create(conn: &mut DbConn, slug: &str, name: &str) -> QueryResult<TenantRo
         is_default: !has_default,
         created_at: Utc::now().naive_utc(),
         population: None,
+        active: true,
     };
     diesel::insert_into(tenants::table)
         .values(&row)
@@ -151,6 +154,72 @@ pub fn add_host(conn: &mut DbConn, tenant_id: &str, host: &str) -> QueryResult<(
         .values((
             tenant_hosts::host.eq(host.to_ascii_lowercase()),
             tenant_hosts::tenant_id.eq(tenant_id),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Every tenant, by slug.
+pub fn list(conn: &mut DbConn) -> QueryResult<Vec<TenantRow>> {
+    tenants::table
+        .select(TenantRow::as_select())
+        .order(tenants::slug)
+        .load(conn)
+}
+
+/// Every `(tenant id, host)` pair, by host.
+pub fn all_hosts(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    tenant_hosts::table
+        .select((tenant_hosts::tenant_id, tenant_hosts::host))
+        .order(tenant_hosts::host)
+        .load(conn)
+}
+
+/// The tenant's host names, in order.
+pub fn hosts_of(conn: &mut DbConn, tenant_id: &str) -> QueryResult<Vec<String>> {
+    tenant_hosts::table
+        .filter(tenant_hosts::tenant_id.eq(tenant_id))
+        .select(tenant_hosts::host)
+        .order(tenant_hosts::host)
+        .load(conn)
+}
+
+/// The tenant a host name belongs to, if any.
+pub fn host_owner(conn: &mut DbConn, host: &str) -> QueryResult<Option<String>> {
+    tenant_hosts::table
+        .find(host)
+        .select(tenant_hosts::tenant_id)
+        .first(conn)
+        .optional()
+}
+
+/// Replaces the tenant's host names.
+pub fn set_hosts(conn: &mut DbConn, tenant_id: &str, hosts: &[String]) -> QueryResult<()> {
+    diesel::delete(tenant_hosts::table.filter(tenant_hosts::tenant_id.eq(tenant_id)))
+        .execute(conn)?;
+    for host in hosts {
+        add_host(conn, tenant_id, host)?;
+    }
+    Ok(())
+}
+
+/// Whether the account is a platform administrator.
+pub fn is_platform_admin(conn: &mut DbConn, user_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        platform_admins::table.filter(platform_admins::user_id.eq(user_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Makes the account a platform administrator (idempotent).
+pub fn grant_platform_admin(conn: &mut DbConn, user_id: &str) -> QueryResult<()> {
+    if is_platform_admin(conn, user_id)? {
+        return Ok(());
+    }
+    diesel::insert_into(platform_admins::table)
+        .values((
+            platform_admins::user_id.eq(user_id),
+            platform_admins::created_at.eq(Utc::now().naive_utc()),
         ))
         .execute(conn)
         .map(|_| ())

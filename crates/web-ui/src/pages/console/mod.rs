@@ -23,6 +23,7 @@ mod request_mail;
 mod sender;
 mod suggestions;
 pub mod taxpayers;
+pub mod tenants;
 pub mod transparency_admin;
 pub mod video_settings;
 pub mod waste_admin;
@@ -142,6 +143,20 @@ pub fn ConsoleLayout() -> impl IntoView {
                                 {TAX_LINKS.into_iter().map(|(h, l)| link(h, crate::i18n::trac(l))).collect_view()}
                                 {link(reconciliation::PATH, crate::i18n::trrc(|t| t.title))}
                             </ul>
+                            // The platform's tenants: platform administrators only.
+                            {move || {
+                                session
+                                    .me
+                                    .with(|m| m.as_ref().is_some_and(|m| m.platform_admin))
+                                    .then(|| {
+                                        view! {
+                                            <p class="h6 text-uppercase text-muted mt-3">{crate::i18n::trpl(|t| t.nav_heading)}</p>
+                                            <ul class="link-list">
+                                                {link(tenants::PATH, crate::i18n::trpl(|t| t.title))}
+                                            </ul>
+                                        }
+                                    })
+                            }}
                             {move || {
                                 session
                                     .role()

@@ -1,0 +1,2 @@
+DROP TABLE platform_admins;
+ALTER TABLE tenants DROP COLUMN active;
