@@ -1,7 +1,6 @@
 //! The TQRIF register (art. 56) and its yearly compliance figures (art. 58): a pure
 //! aggregation over request records.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
@@ -30,7 +29,36 @@ pub struct RegisterEntry {
     pub lateness_cause: Option<LatenessCause>,
 }
 
+/// What the register's figures depend on for one request: a [`RegisterEntry`] without
+/// the columns that only identify it, so storage can stream just these into an
+/// [`Aggregator`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegisterFacts {
+    pub kind: RequestKind,
+    pub received_at: DateTime<Utc>,
+    pub standard_days: Option<u32>,
+    pub due_date: Option<NaiveDate>,
+    pub status: Status,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub suspended_working_days: u32,
+    pub lateness_cause: Option<LatenessCause>,
+}
+
 impl RegisterEntry {
+    /// The figures' inputs.
+    pub fn facts(&self) -> RegisterFacts {
+        RegisterFacts {
+            kind: self.kind,
+            received_at: self.received_at,
+            standard_days: self.standard_days,
+            due_date: self.due_date,
+            status: self.status,
+            resolved_at: self.resolved_at,
+            suspended_working_days: self.suspended_working_days,
+            lateness_cause: self.lateness_cause,
+        }
+    }
+
     /// Gross and net working days taken, once answered.
     pub fn elapsed(&self, calendar: &WorkingCalendar) -> Option<deadline::Elapsed> {
         self.resolved_at
@@ -183,10 +211,11 @@ struct Acc {
 }
 
 impl Acc {
-    fn add(&mut self, e: &RegisterEntry, today: NaiveDate, calendar: &WorkingCalendar) {
+    /// `elapsed` is the request's, computed once for the kind line and the total.
+    fn add(&mut self, f: &RegisterFacts, elapsed: Option<deadline::Elapsed>, today: NaiveDate) {
         let s = &mut self.stats;
         s.received += 1;
-        if let Some(elapsed) = e.elapsed(calendar) {
+        if let Some(elapsed) = elapsed {
             s.resolved += 1;
             self.sum_net += u64::from(elapsed.net);
             self.sum_gross += u64::from(elapsed.gross);
@@ -194,9 +223,9 @@ impl Acc {
                 s.max_working_days
                     .map_or(elapsed.net, |m| m.max(elapsed.net)),
             );
-            match deadline::within_standard(elapsed, e.standard_days) {
+            match deadline::within_standard(elapsed, f.standard_days) {
                 Some(true) => s.resolved_within_standard += 1,
-                Some(false) => match e.lateness_cause.unwrap_or(LatenessCause::Gestore) {
+                Some(false) => match f.lateness_cause.unwrap_or(LatenessCause::Gestore) {
                     LatenessCause::ForzaMaggiore => {
                         s.late_forza_maggiore += 1;
                         self.excused_late += 1;
@@ -209,9 +238,9 @@ impl Acc {
                 },
                 None => {}
             }
-        } else if e.status.is_open() {
+        } else if f.status.is_open() {
             s.open += 1;
-            if e.due_date.is_some_and(|d| d < today) {
+            if f.due_date.is_some_and(|d| d < today) {
                 s.open_overdue += 1;
             }
         }
@@ -242,13 +271,15 @@ fn round1(x: f64) -> f64 {
 /// Builds a [`RegisterReport`] one entry at a time, so callers can stream entries from
 /// storage without holding them all. Entries received (Europe/Rome date) outside
 /// `[from, to]` are ignored; open and overdue figures are as of `today`. The total line
-/// covers only kinds with a standard.
+/// covers only kinds with a standard. Entries are expected in receipt order: a kind's
+/// standard is the one its first request was filed under.
 pub struct Aggregator<'c> {
     from: NaiveDate,
     to: NaiveDate,
     today: NaiveDate,
     calendar: &'c WorkingCalendar,
-    per_kind: BTreeMap<RequestKind, (Acc, Option<u32>)>,
+    /// Indexed by the kind's position in declaration (and `Ord`) order.
+    per_kind: [Option<(Acc, Option<u32>)>; RequestKind::ALL.len()],
     total: Acc,
 }
 
@@ -264,34 +295,42 @@ impl<'c> Aggregator<'c> {
             to,
             today,
             calendar,
-            per_kind: BTreeMap::new(),
+            per_kind: Default::default(),
             total: Acc::default(),
         }
     }
 
     pub fn add(&mut self, e: &RegisterEntry) {
-        let received = rome_date(e.received_at);
+        self.push(e.facts());
+    }
+
+    pub fn push(&mut self, f: RegisterFacts) {
+        let received = rome_date(f.received_at);
         if received < self.from || received > self.to {
             return;
         }
-        let (acc, standard) = self.per_kind.entry(e.kind).or_default();
+        let elapsed = f
+            .resolved_at
+            .map(|r| deadline::elapsed(f.received_at, r, f.suspended_working_days, self.calendar));
+        let (acc, standard) = self.per_kind[f.kind as usize].get_or_insert_default();
         // The standard of the kind is the one the first request was filed under.
-        *standard = standard.or(e.standard_days);
-        acc.add(e, self.today, self.calendar);
-        if e.standard_days.is_some() {
-            self.total.add(e, self.today, self.calendar);
+        *standard = standard.or(f.standard_days);
+        acc.add(&f, elapsed, self.today);
+        if f.standard_days.is_some() {
+            self.total.add(&f, elapsed, self.today);
         }
     }
 
     pub fn finish(self) -> RegisterReport {
-        let kinds = self
-            .per_kind
+        let kinds = RequestKind::ALL
             .into_iter()
-            .map(|(kind, (acc, standard))| {
+            .zip(self.per_kind)
+            .filter_map(|(kind, line)| {
+                let (acc, standard) = line?;
                 let mut stats = acc.finish(standard.is_some());
                 stats.kind = Some(kind);
                 stats.standard_days = standard;
-                stats
+                Some(stats)
             })
             .collect();
         RegisterReport {
@@ -442,6 +481,15 @@ mod tests {
         assert_eq!(r.total.received, 4);
         assert_eq!(r.total.resolved_within_standard, 2);
         assert_eq!(r.kinds.len(), 3);
+    }
+
+    /// The aggregator files each kind at `kind as usize` and names it back from `ALL`.
+    #[test]
+    fn kinds_are_listed_in_declaration_order() {
+        for (i, k) in RequestKind::ALL.into_iter().enumerate() {
+            assert_eq!(k as usize, i, "{k:?}");
+        }
+        assert!(RequestKind::ALL.is_sorted());
     }
 
     #[test]

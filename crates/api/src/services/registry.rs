@@ -1,7 +1,7 @@
 //! The TQRIF register: compliance per kind and the CSV of every request for ARERA.
 
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, Utc};
-use domain::calendar::rome_date;
+use domain::calendar::{WorkingCalendar, rome_date};
 use domain::registry::{Aggregator, CSV_HEADER, RegisterEntry, RegisterReport};
 
 use crate::auth::AuthUser;
@@ -66,7 +66,7 @@ impl Period {
 }
 
 /// Visits every register entry of the period, page by page.
-pub(crate) fn for_each_entry(
+pub fn for_each_entry(
     state: &AppState,
     tenant_id: &str,
     period: Period,
@@ -91,13 +91,29 @@ pub(crate) fn for_each_entry(
 pub fn report(state: &AppState, user: &AuthUser, period: Period) -> ApiResult<RegisterReport> {
     user.require_staff()?;
     let tenant = &user.tenant;
-    let mut agg = Aggregator::new(
-        period.from,
-        period.to,
-        rome_date(Utc::now()),
+    aggregate(
+        state,
+        &tenant.id,
         &tenant.calendar,
-    );
-    for_each_entry(state, &tenant.id, period, |e| agg.add(e))?;
+        period,
+        rome_date(Utc::now()),
+    )
+}
+
+/// The register report of the period as of `today`: only the figures' inputs are read,
+/// streamed straight into the domain's aggregation in one pass.
+pub fn aggregate(
+    state: &AppState,
+    tenant_id: &str,
+    calendar: &WorkingCalendar,
+    period: Period,
+    today: NaiveDate,
+) -> ApiResult<RegisterReport> {
+    let (start, end) = period.utc_bounds();
+    let mut agg = Aggregator::new(period.from, period.to, today, calendar);
+    state
+        .db
+        .read(|c| repo::registry::for_each_facts(c, tenant_id, start, end, |f| agg.push(f)))?;
     Ok(agg.finish())
 }
 

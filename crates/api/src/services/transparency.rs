@@ -10,7 +10,6 @@ use domain::api::{
 };
 use domain::calendar::rome_date;
 use domain::error::{DomainError, FieldError, Lang};
-use domain::registry::Aggregator;
 use domain::transparency::{
     CHART_YEARS, SectionContent, SeparateCollection, TitrItem, compliance_lines, published_year,
 };
@@ -23,7 +22,7 @@ use crate::db::repo::audit::Audit;
 use crate::db::repo::{agenda, content, public_content};
 use crate::error::{ApiError, ApiResult};
 use crate::services::content::document_dto;
-use crate::services::registry::{Period, for_each_entry};
+use crate::services::registry::{self, Period};
 use crate::state::AppState;
 use crate::tenancy::TenantCtx;
 
@@ -117,9 +116,14 @@ fn compute(state: &AppState, tenant: &TenantCtx, year: i32) -> ApiResult<Complia
     let from = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(ApiError::NotFound)?;
     let to = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(ApiError::NotFound)?;
     let period = Period { from, to };
-    let mut agg = Aggregator::new(from, to, rome_date(Utc::now()), &tenant.calendar);
-    for_each_entry(state, &tenant.id, period, |e| agg.add(e))?;
-    let (kinds, total) = compliance_lines(&agg.finish());
+    let report = registry::aggregate(
+        state,
+        &tenant.id,
+        &tenant.calendar,
+        period,
+        rome_date(Utc::now()),
+    )?;
+    let (kinds, total) = compliance_lines(&report);
     Ok(ComplianceSnapshotRow {
         tenant_id: tenant.id.clone(),
         year,

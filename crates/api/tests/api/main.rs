@@ -31,6 +31,7 @@ mod public;
 mod public_content;
 mod races;
 mod reconciliation;
+mod registry;
 mod reminders;
 mod secrets;
 mod sessions;
