@@ -816,3 +816,80 @@ async fn a_corrupt_stored_state_is_an_error_not_a_default(app: TestApp) {
         .await;
     assert_eq!(res.status(), 500);
 }
+
+db_test!(lists_give_summaries_and_the_full_request_stays_by_id);
+async fn lists_give_summaries_and_the_full_request_stays_by_id(app: TestApp) {
+    let tributi = app.office("Ufficio Tributi");
+    app.staff("op@comune.test", "operator", &[&tributi]);
+    let op = app.token("op@comune.test").await;
+    let (citizen_id, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    let created: Value = app
+        .post_json("/requests", Some(&anna), &reclamo())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post_json(
+            &format!("/requests/{id}/transitions"),
+            Some(&op),
+            &json!({"action": "take"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let full: Value = app
+        .get(&format!("/requests/{id}"), Some(&op))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(full["description"], reclamo()["description"]);
+    assert_eq!(full["fields"]["codice_utenza"], "UT-00042");
+
+    let summary_keys: BTreeSet<&str> = [
+        "id",
+        "protocol_number",
+        "type",
+        "type_name",
+        "kind",
+        "status",
+        "subject",
+        "citizen",
+        "office",
+        "assignee",
+        "received_at",
+        "due_date",
+        "deadline_status",
+        "working_days_left",
+    ]
+    .into();
+    for (who, token, path) in [
+        ("citizen", &anna, "/requests"),
+        ("queue", &op, "/requests?status=in_progress&sort=urgent"),
+    ] {
+        let page: Value = app.get(path, Some(token)).await.json().await.unwrap();
+        let items = page["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{who}: {page}");
+        let item = items[0].as_object().unwrap();
+        let keys: BTreeSet<&str> = item.keys().map(String::as_str).collect();
+        assert_eq!(keys, summary_keys, "{who}");
+        // Same values, same encodings as the full request.
+        for k in summary_keys.iter().filter(|k| !["citizen"].contains(k)) {
+            assert_eq!(item[*k], full[*k], "{who}: {k}");
+        }
+        assert_eq!(
+            item["citizen"],
+            json!({"id": citizen_id, "name": full["citizen"]["name"]}),
+            "{who}"
+        );
+        assert_eq!(item["assignee"]["name"], full["assignee"]["name"], "{who}");
+        assert!(
+            item["assignee"]["name"]
+                .as_str()
+                .is_some_and(|n| !n.trim().is_empty())
+        );
+        assert_eq!(item["office"]["id"], tributi.as_str(), "{who}");
+        assert_eq!(item["deadline_status"], "on_time", "{who}");
+    }
+}
