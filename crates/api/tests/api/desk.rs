@@ -893,3 +893,75 @@ async fn lists_give_summaries_and_the_full_request_stays_by_id(app: TestApp) {
         assert_eq!(item["deadline_status"], "on_time", "{who}");
     }
 }
+
+/// Filings committed together (SQLite's writer, PostgreSQL's filing groups): repeated
+/// idempotency keys and refused bodies among 120 parallel calls leave one request per key,
+/// no number used by a refused call, and no gap.
+db_test!(parallel_filings_with_repeated_keys_and_refusals_stay_gapless);
+async fn parallel_filings_with_repeated_keys_and_refusals_stay_gapless(app: TestApp) {
+    app.staff("op@comune.test", "operator", &[]);
+    let op = app.token("op@comune.test").await;
+    let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    let mut tasks = Vec::new();
+    for i in 0..120_u32 {
+        let client = app.client.clone();
+        let url = app.url("/requests");
+        let token = anna.clone();
+        // 40 keys sent twice each, 20 calls without a key, 20 with an unknown type.
+        let (key, mut body) = match i % 6 {
+            0..=3 => (Some(format!("k-{}", i / 6 * 2 + i % 2)), reclamo()),
+            4 => (None, reclamo()),
+            _ => (
+                None,
+                json!({"type": "non_esiste", "subject": "x", "description": "y"}),
+            ),
+        };
+        if let Some(k) = &key {
+            body["subject"] = json!(format!("Segnalazione {k}"));
+        }
+        tasks.push(tokio::spawn(async move {
+            let mut req = client.post(url).bearer_auth(token).json(&body);
+            if let Some(k) = &key {
+                req = req.header("Idempotency-Key", k);
+            }
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            let body: Value = res.json().await.unwrap();
+            (
+                key,
+                status,
+                body["protocol_number"].as_str().map(str::to_owned),
+            )
+        }));
+    }
+    let mut by_key = std::collections::BTreeMap::<String, BTreeSet<String>>::new();
+    let mut numbers = BTreeSet::new();
+    let mut refused = 0;
+    for t in tasks {
+        let (key, status, number) = t.await.unwrap();
+        if status == 422 {
+            refused += 1;
+            assert!(number.is_none());
+            continue;
+        }
+        assert_eq!(status, 201);
+        let number = number.unwrap();
+        numbers.insert(number.clone());
+        if let Some(k) = key {
+            by_key.entry(k).or_default().insert(number);
+        }
+    }
+    assert_eq!(refused, 20);
+    assert_eq!(by_key.len(), 40);
+    assert!(by_key.values().all(|n| n.len() == 1), "{by_key:?}");
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let expected: BTreeSet<String> = (1..=60).map(|n| format!("{year}/{n:07}")).collect();
+    assert_eq!(numbers, expected);
+    let page: Value = app
+        .get("/requests?limit=100", Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 60);
+}

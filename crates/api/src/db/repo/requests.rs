@@ -35,19 +35,34 @@ pub fn next_protocol_number(conn: &mut DbConn, tenant_id: &str, year: i32) -> Qu
                 .execute(c)?;
             n
         }
-        // Concurrent writers: one statement that inserts the year's counter at 1 or bumps
-        // it under the row lock.
-        DbConn::Postgresql(c) => diesel::insert_into(protocol_counters::table)
-            .values((
-                protocol_counters::tenant_id.eq(tenant_id),
-                protocol_counters::year.eq(year),
-                protocol_counters::last_number.eq(1),
-            ))
-            .on_conflict((protocol_counters::tenant_id, protocol_counters::year))
-            .do_update()
-            .set(protocol_counters::last_number.eq(protocol_counters::last_number + 1))
-            .returning(protocol_counters::last_number)
-            .get_result(c)?,
+        // Concurrent writers: the counter is bumped under its row lock, which every other
+        // filing of the tenant and year waits for until this transaction commits (so the
+        // caller takes it as late as it can). A prepared `UPDATE … RETURNING`; the year's
+        // first filing finds no row and inserts it (or bumps the one a concurrent first
+        // filing has just inserted).
+        DbConn::Postgresql(c) => {
+            let bumped: Option<i32> =
+                diesel::update(protocol_counters::table.find((tenant_id, year)))
+                    .set(protocol_counters::last_number.eq(protocol_counters::last_number + 1))
+                    .returning(protocol_counters::last_number)
+                    .load(c)?
+                    .into_iter()
+                    .next();
+            match bumped {
+                Some(n) => n,
+                None => diesel::insert_into(protocol_counters::table)
+                    .values((
+                        protocol_counters::tenant_id.eq(tenant_id),
+                        protocol_counters::year.eq(year),
+                        protocol_counters::last_number.eq(1),
+                    ))
+                    .on_conflict((protocol_counters::tenant_id, protocol_counters::year))
+                    .do_update()
+                    .set(protocol_counters::last_number.eq(protocol_counters::last_number + 1))
+                    .returning(protocol_counters::last_number)
+                    .get_result(c)?,
+            }
+        }
     };
     Ok(format!("{year}/{n:07}"))
 }
