@@ -894,9 +894,9 @@ async fn lists_give_summaries_and_the_full_request_stays_by_id(app: TestApp) {
     }
 }
 
-/// Filings committed together (SQLite's writer, PostgreSQL's filing groups): repeated
-/// idempotency keys and refused bodies among 120 parallel calls leave one request per key,
-/// no number used by a refused call, and no gap.
+// Filings committed together (SQLite's writer, PostgreSQL's filing groups): repeated
+// idempotency keys and refused bodies among 120 parallel calls leave one request per key,
+// no number used by a refused call, and no gap.
 db_test!(parallel_filings_with_repeated_keys_and_refusals_stay_gapless);
 async fn parallel_filings_with_repeated_keys_and_refusals_stay_gapless(app: TestApp) {
     app.staff("op@comune.test", "operator", &[]);
