@@ -341,6 +341,8 @@ test('a mail from an unverified sender waits until an office links it to the cit
       .find((r) => r.subject === subject);
     assert.ok(filed || Date.now() < deadline, 'the mail never became a request');
   }
+  // Lists give summaries: the unverified-sender mark is on the request itself.
+  filed = await api(`/requests/${filed.id}`, adminToken);
   assert.equal(filed.sender_unverified, true);
   assert.notEqual(filed.citizen?.id, me.id, 'an unverified mail was filed under the citizen it names');
 

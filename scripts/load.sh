@@ -2,6 +2,12 @@
 # Load benchmark of a release build on loopback, with wrk (Debian). Prints a Markdown table
 # for BENCHMARKS.md.
 #   scripts/load.sh [sqlite|postgres] [seconds per scenario] [connections]
+# Environment:
+#   PG_DURABLE=1     PostgreSQL with fsync and synchronous_commit on (the default cluster
+#                    runs with fsync off, as the tests do)
+#   LOAD_BIN=PATH    an already built server (with `--features bench-ceiling`) instead of
+#                    building one
+#   LOAD_PERF_DIR=D  `perf record -g` of the server during each scenario, into D/runN.data
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -11,9 +17,13 @@ DURATION="${2:-15}"
 CONNS="${3:-32}"
 apt_install wrk curl
 
-log "building the server (release, with the ceiling endpoint)"
-cargo build --locked --release -p api --features bench-ceiling
-BIN="$ROOT/target/release/sportello"
+if [ -n "${LOAD_BIN:-}" ]; then
+  BIN="$LOAD_BIN"
+else
+  log "building the server (release, with the ceiling endpoint)"
+  cargo build --locked --release -p api --features bench-ceiling
+  BIN="$ROOT/target/release/sportello"
+fi
 
 WORK="$(mktemp -d /tmp/sportello-load.XXXXXX)"
 PORT=$((20000 + RANDOM % 20000))
@@ -62,7 +72,14 @@ run() {
   local name="$1"; shift
   RUNS=$((${RUNS:-0} + 1))
   local out="$WORK/run$RUNS.txt"
+  local perf=""
+  if [ -n "${LOAD_PERF_DIR:-}" ]; then
+    mkdir -p "$LOAD_PERF_DIR"
+    perf record -q -F 499 -g -p "$PID" -o "$LOAD_PERF_DIR/run$RUNS.data" -- sleep "$DURATION" 2>/dev/null &
+    perf=$!
+  fi
   wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" >"$out"
+  [ -n "$perf" ] && wait "$perf" || true
   local rps p50 p99 max errors
   rps=$(awk '/^Requests\/sec/ {print $2}' "$out")
   p50=$(awk '$1=="50%" {print $2}' "$out")
@@ -90,7 +107,9 @@ TOKEN="$OPERATOR" PATHS="/api/v1/requests?status=received,in_progress&sort=urgen
 
 STORED=$(curl -fs "$BASE/api/v1/requests/counts" -H "authorization: Bearer $OPERATOR")
 echo
-echo "Backend: $BACKEND; $CONNS connections, 2 wrk threads, ${DURATION}s per scenario; server and wrk share the 2 cores."
+DURABILITY=""
+[ "$BACKEND" = postgres ] && DURABILITY=$(psql -qAt "$DATABASE_URL" -c "SELECT 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')")
+echo "Backend: $BACKEND${DURABILITY:+ ($DURABILITY)}; $CONNS connections, 2 wrk threads, ${DURATION}s per scenario; server and wrk share the 2 cores."
 echo "Server RSS: idle $((IDLE_RSS / 1024)) MB, peak $(( $(hwm_kb) / 1024 )) MB. Queue after the run: $STORED"
 echo
 cat "$RESULTS"

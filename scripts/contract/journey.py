@@ -18,8 +18,9 @@ from sportello_client.models import (
     CreateRequestFields,
     LoginRequest,
     Me,
-    PageRequestView,
+    PageRequestSummary,
     Problem,
+    RequestSummary,
     RequestView,
     TokenResponse,
 )
@@ -90,11 +91,15 @@ def main(base_url):
     step("the request keeps its subject and type", request.subject == subject and request.type_ == "tari_reclamo")
 
     page = list_requests.sync(client=citizen, limit=50)
-    step("list own requests", isinstance(page, PageRequestView), repr(page)[:300])
+    step("list own requests", isinstance(page, PageRequestSummary), repr(page)[:300])
     found = [item for item in page.items if item.id == request.id]
     step(
         "the new request is in the citizen's list",
-        len(found) == 1 and found[0].subject == subject,
+        len(found) == 1
+        and isinstance(found[0], RequestSummary)
+        and found[0].subject == subject
+        and found[0].protocol_number == request.protocol_number
+        and found[0].status.value == "received",
         f"{len(page.items)} items",
     )
 

@@ -17,9 +17,9 @@ use domain::api::{
     LinkSender, LoginRequest, MailExport, MailQueued, MailView, Mailbox, Me, MessageView,
     NotificationChannels, NotificationPreferences, Office, Page, PasswordResetConfirm,
     PasswordResetRequest, Problem, PublicTenant, QueueCounts, RegisterData, Registration,
-    RegistrationAccepted, RejectRegistration, RequestType, RequestView, RoutingRule, SaveFaq,
-    SaveMailboxSettings, SaveNotificationChannels, SaveOffice, SendMail, Settings, TokenResponse,
-    TransitionRequest, TransitionView, UpdateSettings, UpdateUser, User,
+    RegistrationAccepted, RejectRegistration, RequestSummary, RequestType, RequestView,
+    RoutingRule, SaveFaq, SaveMailboxSettings, SaveNotificationChannels, SaveOffice, SendMail,
+    Settings, TokenResponse, TransitionRequest, TransitionView, UpdateSettings, UpdateUser, User,
 };
 use domain::registry::RegisterReport;
 use domain::{Lang, Role};
@@ -453,7 +453,7 @@ pub fn new_idempotency_key() -> String {
     )
 }
 
-pub async fn list_requests(query: &str) -> ApiResult<Page<RequestView>> {
+pub async fn list_requests(query: &str) -> ApiResult<Page<RequestSummary>> {
     get(&format!("/requests{query}")).await
 }
 

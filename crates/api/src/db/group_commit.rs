@@ -1,4 +1,4 @@
-//! Group commit for SQLite's single writer.
+//! Group commit: for SQLite's single writer, and for filings on PostgreSQL (`Db::filing_tx`).
 //!
 //! Every write transaction used to commit on its own. On a busy day most of a filing's cost
 //! was that commit (each dirty B-tree page written to the WAL and checksummed, and a

@@ -153,6 +153,24 @@ pub struct RequestRow {
     pub sender_unverified: bool,
 }
 
+/// The columns of a request that a list row shows (`domain::api::RequestSummary`): no
+/// description, form fields or clock details, so pages read and decode a fraction of each row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = requests)]
+pub struct RequestSummaryRow {
+    pub id: String,
+    pub protocol_number: String,
+    pub type_code: String,
+    pub kind: RequestKind,
+    pub citizen_id: Option<String>,
+    pub subject: String,
+    pub status: Status,
+    pub office_id: Option<String>,
+    pub assignee_id: Option<String>,
+    pub received_at: NaiveDateTime,
+    pub due_date: Option<NaiveDate>,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = messages, treat_none_as_default_value = false)]
 pub struct MessageRow {

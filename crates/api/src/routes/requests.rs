@@ -3,8 +3,8 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use domain::api::{
-    CreateMessage, CreateRequest, LinkSender, MessageView, Page, Problem, QueueCounts, RequestType,
-    RequestView, TransitionRequest, TransitionView,
+    CreateMessage, CreateRequest, LinkSender, MessageView, Page, Problem, QueueCounts,
+    RequestSummary, RequestType, RequestView, TransitionRequest, TransitionView,
 };
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -86,20 +86,21 @@ async fn create(
         .body(filed.body))
 }
 
-/// Citizens: their own requests. Staff: the tenant queue with filters.
+/// Citizens: their own requests. Staff: the tenant queue with filters. Each item is a
+/// summary (what a list row shows); the whole request is at `GET /requests/{id}`.
 #[utoipa::path(
     operation_id = "list_requests",
     tag = "requests",
     security(("bearer" = [])),
     params(ListQuery),
-    responses((status = 200, description = "A page of requests in the order asked (newest first by default), with the cursor of the next page", body = Page<RequestView>), (status = 401, description = "Not signed in", body = Problem), (status = 422, description = "Invalid filter or cursor", body = Problem))
+    responses((status = 200, description = "A page of requests in the order asked (newest first by default), with the cursor of the next page", body = Page<RequestSummary>), (status = 401, description = "Not signed in", body = Problem), (status = 422, description = "Invalid filter or cursor", body = Problem))
 )]
 #[get("/requests")]
 async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<ListQuery>,
-) -> ApiResult<web::Json<Page<RequestView>>> {
+) -> ApiResult<web::Json<Page<RequestSummary>>> {
     blocking(move || desk::list(&state, &user, &q))
         .await
         .map(web::Json)

@@ -816,3 +816,152 @@ async fn a_corrupt_stored_state_is_an_error_not_a_default(app: TestApp) {
         .await;
     assert_eq!(res.status(), 500);
 }
+
+db_test!(lists_give_summaries_and_the_full_request_stays_by_id);
+async fn lists_give_summaries_and_the_full_request_stays_by_id(app: TestApp) {
+    let tributi = app.office("Ufficio Tributi");
+    app.staff("op@comune.test", "operator", &[&tributi]);
+    let op = app.token("op@comune.test").await;
+    let (citizen_id, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    let created: Value = app
+        .post_json("/requests", Some(&anna), &reclamo())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let res = app
+        .post_json(
+            &format!("/requests/{id}/transitions"),
+            Some(&op),
+            &json!({"action": "take"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let full: Value = app
+        .get(&format!("/requests/{id}"), Some(&op))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(full["description"], reclamo()["description"]);
+    assert_eq!(full["fields"]["codice_utenza"], "UT-00042");
+
+    let summary_keys: BTreeSet<&str> = [
+        "id",
+        "protocol_number",
+        "type",
+        "type_name",
+        "kind",
+        "status",
+        "subject",
+        "citizen",
+        "office",
+        "assignee",
+        "received_at",
+        "due_date",
+        "deadline_status",
+        "working_days_left",
+    ]
+    .into();
+    for (who, token, path) in [
+        ("citizen", &anna, "/requests"),
+        ("queue", &op, "/requests?status=in_progress&sort=urgent"),
+    ] {
+        let page: Value = app.get(path, Some(token)).await.json().await.unwrap();
+        let items = page["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{who}: {page}");
+        let item = items[0].as_object().unwrap();
+        let keys: BTreeSet<&str> = item.keys().map(String::as_str).collect();
+        assert_eq!(keys, summary_keys, "{who}");
+        // Same values, same encodings as the full request.
+        for k in summary_keys.iter().filter(|k| !["citizen"].contains(k)) {
+            assert_eq!(item[*k], full[*k], "{who}: {k}");
+        }
+        assert_eq!(
+            item["citizen"],
+            json!({"id": citizen_id, "name": full["citizen"]["name"]}),
+            "{who}"
+        );
+        assert_eq!(item["assignee"]["name"], full["assignee"]["name"], "{who}");
+        assert!(
+            item["assignee"]["name"]
+                .as_str()
+                .is_some_and(|n| !n.trim().is_empty())
+        );
+        assert_eq!(item["office"]["id"], tributi.as_str(), "{who}");
+        assert_eq!(item["deadline_status"], "on_time", "{who}");
+    }
+}
+
+// Filings committed together (SQLite's writer, PostgreSQL's filing groups): repeated
+// idempotency keys and refused bodies among 120 parallel calls leave one request per key,
+// no number used by a refused call, and no gap.
+db_test!(parallel_filings_with_repeated_keys_and_refusals_stay_gapless);
+async fn parallel_filings_with_repeated_keys_and_refusals_stay_gapless(app: TestApp) {
+    app.staff("op@comune.test", "operator", &[]);
+    let op = app.token("op@comune.test").await;
+    let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    let mut tasks = Vec::new();
+    for i in 0..120_u32 {
+        let client = app.client.clone();
+        let url = app.url("/requests");
+        let token = anna.clone();
+        // 40 keys sent twice each, 20 calls without a key, 20 with an unknown type.
+        let (key, mut body) = match i % 6 {
+            0..=3 => (Some(format!("k-{}", i / 6 * 2 + i % 2)), reclamo()),
+            4 => (None, reclamo()),
+            _ => (
+                None,
+                json!({"type": "non_esiste", "subject": "x", "description": "y"}),
+            ),
+        };
+        if let Some(k) = &key {
+            body["subject"] = json!(format!("Segnalazione {k}"));
+        }
+        tasks.push(tokio::spawn(async move {
+            let mut req = client.post(url).bearer_auth(token).json(&body);
+            if let Some(k) = &key {
+                req = req.header("Idempotency-Key", k);
+            }
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            let body: Value = res.json().await.unwrap();
+            (
+                key,
+                status,
+                body["protocol_number"].as_str().map(str::to_owned),
+            )
+        }));
+    }
+    let mut by_key = std::collections::BTreeMap::<String, BTreeSet<String>>::new();
+    let mut numbers = BTreeSet::new();
+    let mut refused = 0;
+    for t in tasks {
+        let (key, status, number) = t.await.unwrap();
+        if status == 422 {
+            refused += 1;
+            assert!(number.is_none());
+            continue;
+        }
+        assert_eq!(status, 201);
+        let number = number.unwrap();
+        numbers.insert(number.clone());
+        if let Some(k) = key {
+            by_key.entry(k).or_default().insert(number);
+        }
+    }
+    assert_eq!(refused, 20);
+    assert_eq!(by_key.len(), 40);
+    assert!(by_key.values().all(|n| n.len() == 1), "{by_key:?}");
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let expected: BTreeSet<String> = (1..=60).map(|n| format!("{year}/{n:07}")).collect();
+    assert_eq!(numbers, expected);
+    let page: Value = app
+        .get("/requests?limit=100", Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 60);
+}

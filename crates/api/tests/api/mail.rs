@@ -173,6 +173,8 @@ async fn messages(app: &TestApp, token: &str, id: &str) -> Vec<Value> {
     v["items"].as_array().unwrap().clone()
 }
 
+/// The requests the queue finds for `q`, each read in full (lists give summaries: no
+/// channel, contacts or the unverified-sender mark).
 async fn list_requests(app: &TestApp, token: &str, q: &str) -> Vec<Value> {
     let v: Value = app
         .get(&format!("/requests?limit=200&q={q}"), Some(token))
@@ -180,7 +182,19 @@ async fn list_requests(app: &TestApp, token: &str, q: &str) -> Vec<Value> {
         .json()
         .await
         .unwrap();
-    v["items"].as_array().unwrap().clone()
+    let mut full = Vec::new();
+    for item in v["items"].as_array().unwrap() {
+        let id = item["id"].as_str().unwrap();
+        let r: Value = app
+            .get(&format!("/requests/{id}"), Some(token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["protocol_number"], item["protocol_number"]);
+        full.push(r);
+    }
+    full
 }
 
 /// The address inside `Name <addr>` or a bare address.

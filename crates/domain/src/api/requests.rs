@@ -138,6 +138,33 @@ pub struct RequestView {
     pub sender_unverified: bool,
 }
 
+/// One request in a list (`GET /requests`: a citizen's own requests, the desk's queue):
+/// what a list row shows. The fields mean and are encoded as in [`RequestView`]; the whole
+/// request (description, form fields, contact, history of its clock, what the caller may
+/// do) is at `GET /requests/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestSummary {
+    pub id: String,
+    /// `YYYY/NNNNNNN`, gapless per tenant and year.
+    pub protocol_number: String,
+    #[serde(rename = "type")]
+    pub type_code: String,
+    pub type_name: String,
+    pub kind: RequestKind,
+    pub status: Status,
+    pub subject: String,
+    /// Who the request is registered for (name only; contacts are in the full request).
+    pub citizen: Option<NamedRef>,
+    pub office: Option<NamedRef>,
+    pub assignee: Option<NamedRef>,
+    pub received_at: DateTime<Utc>,
+    pub due_date: Option<NaiveDate>,
+    /// For open requests with a deadline.
+    pub deadline_status: Option<DeadlineStatus>,
+    pub working_days_left: Option<i64>,
+}
+
 /// `POST /requests/{id}/sender`: the operator has checked who wrote an unverified mail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,7 +1,6 @@
 //! Status and deadline badges. Labels come from `domain` (the single source of the
 //! citizen-facing status names); colours are never the only cue, the text says it too.
 
-use domain::api::RequestView;
 use domain::{DeadlineStatus, Status};
 use leptos::prelude::*;
 
@@ -31,10 +30,8 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
 /// Overdue / due-soon highlight with the working days left (computed by the server with
 /// the tenant calendar).
 #[component]
-pub fn DeadlineBadge(request: RequestView) -> impl IntoView {
+pub fn DeadlineBadge(status: Option<DeadlineStatus>, left: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
-    let status = request.deadline_status;
-    let left = request.working_days_left;
     move || {
         let t = i18n.t();
         let (class, label) = match status? {

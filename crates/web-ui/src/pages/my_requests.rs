@@ -1,6 +1,6 @@
 //! Area personale › Le mie pratiche: the citizen's requests with their status.
 
-use domain::api::{Page as ListPage, RequestView};
+use domain::api::{Page as ListPage, RequestSummary};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiResult};
@@ -28,7 +28,7 @@ pub fn MyRequests() -> impl IntoView {
 
 #[component]
 fn RequestList() -> impl IntoView {
-    let requests: LocalResource<ApiResult<ListPage<RequestView>>> =
+    let requests: LocalResource<ApiResult<ListPage<RequestSummary>>> =
         LocalResource::new(|| api::list_requests(""));
     view! {
         <p>
@@ -49,7 +49,7 @@ fn RequestList() -> impl IntoView {
 }
 
 #[component]
-fn RequestItem(r: RequestView) -> impl IntoView {
+fn RequestItem(r: RequestSummary) -> impl IntoView {
     let href = format!("/area-personale/pratiche/{}", r.id);
     view! {
         <li class="card card-bg shadow-sm mb-3">

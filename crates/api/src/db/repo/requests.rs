@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::db::models::{AttachmentRow, IdempotencyRow, MessageRow, RequestRow, TransitionRow};
+use crate::db::models::{
+    AttachmentRow, IdempotencyRow, MessageRow, RequestRow, RequestSummaryRow, TransitionRow,
+};
 use crate::db::schema::{
     attachments, idempotency_keys, messages, protocol_counters, requests, transitions, users,
 };
@@ -33,19 +35,34 @@ pub fn next_protocol_number(conn: &mut DbConn, tenant_id: &str, year: i32) -> Qu
                 .execute(c)?;
             n
         }
-        // Concurrent writers: one statement that inserts the year's counter at 1 or bumps
-        // it under the row lock.
-        DbConn::Postgresql(c) => diesel::insert_into(protocol_counters::table)
-            .values((
-                protocol_counters::tenant_id.eq(tenant_id),
-                protocol_counters::year.eq(year),
-                protocol_counters::last_number.eq(1),
-            ))
-            .on_conflict((protocol_counters::tenant_id, protocol_counters::year))
-            .do_update()
-            .set(protocol_counters::last_number.eq(protocol_counters::last_number + 1))
-            .returning(protocol_counters::last_number)
-            .get_result(c)?,
+        // Concurrent writers: the counter is bumped under its row lock, which every other
+        // filing of the tenant and year waits for until this transaction commits (so the
+        // caller takes it as late as it can). A prepared `UPDATE … RETURNING`; the year's
+        // first filing finds no row and inserts it (or bumps the one a concurrent first
+        // filing has just inserted).
+        DbConn::Postgresql(c) => {
+            let bumped: Option<i32> =
+                diesel::update(protocol_counters::table.find((tenant_id, year)))
+                    .set(protocol_counters::last_number.eq(protocol_counters::last_number + 1))
+                    .returning(protocol_counters::last_number)
+                    .load(c)?
+                    .into_iter()
+                    .next();
+            match bumped {
+                Some(n) => n,
+                None => diesel::insert_into(protocol_counters::table)
+                    .values((
+                        protocol_counters::tenant_id.eq(tenant_id),
+                        protocol_counters::year.eq(year),
+                        protocol_counters::last_number.eq(1),
+                    ))
+                    .on_conflict((protocol_counters::tenant_id, protocol_counters::year))
+                    .do_update()
+                    .set(protocol_counters::last_number.eq(protocol_counters::last_number + 1))
+                    .returning(protocol_counters::last_number)
+                    .get_result(c)?,
+            }
+        }
     };
     Ok(format!("{year}/{n:07}"))
 }
@@ -183,7 +200,7 @@ pub fn own_page(
     citizen_id: &str,
     before_id: Option<&str>,
     limit: i64,
-) -> QueryResult<Vec<RequestRow>> {
+) -> QueryResult<Vec<RequestSummaryRow>> {
     let mine = requests::tenant_id
         .eq(tenant_id)
         .and(requests::citizen_id.eq(citizen_id));
@@ -193,24 +210,24 @@ pub fn own_page(
     match (conn, before_id) {
         (DbConn::Sqlite(c), Some(before)) => newest
             .filter(mine.and(requests::id.lt(before)))
-            .select(RequestRow::as_select())
-            .load_iter::<RequestRow, diesel::connection::DefaultLoadingMode>(c)?
+            .select(RequestSummaryRow::as_select())
+            .load_iter::<RequestSummaryRow, diesel::connection::DefaultLoadingMode>(c)?
             .take(take)
             .collect(),
         (DbConn::Sqlite(c), None) => newest
             .filter(mine)
-            .select(RequestRow::as_select())
-            .load_iter::<RequestRow, diesel::connection::DefaultLoadingMode>(c)?
+            .select(RequestSummaryRow::as_select())
+            .load_iter::<RequestSummaryRow, diesel::connection::DefaultLoadingMode>(c)?
             .take(take)
             .collect(),
         (DbConn::Postgresql(c), Some(before)) => newest
             .filter(mine.and(requests::id.lt(before)))
-            .select(RequestRow::as_select())
+            .select(RequestSummaryRow::as_select())
             .limit(limit)
             .load(c),
         (DbConn::Postgresql(c), None) => newest
             .filter(mine)
-            .select(RequestRow::as_select())
+            .select(RequestSummaryRow::as_select())
             .limit(limit)
             .load(c),
     }
@@ -289,12 +306,12 @@ fn filtered(tenant_id: &str, filter: &Filter) -> Filtered {
 /// The first `n` rows of an ordered query. SQLite reads them one by one off the index
 /// instead of binding `LIMIT ?` (see `db::at_most_one`); PostgreSQL sends a whole result
 /// set at once, so there the LIMIT is what keeps a page from carrying every row.
-fn first_rows(q: Filtered, conn: &mut DbConn, n: i64) -> QueryResult<Vec<RequestRow>> {
-    let q = q.select(RequestRow::as_select());
+fn first_rows(q: Filtered, conn: &mut DbConn, n: i64) -> QueryResult<Vec<RequestSummaryRow>> {
+    let q = q.select(RequestSummaryRow::as_select());
     if matches!(conn, DbConn::Postgresql(_)) {
         return q.limit(n).load(conn);
     }
-    q.load_iter::<RequestRow, diesel::connection::DefaultLoadingMode>(conn)?
+    q.load_iter::<RequestSummaryRow, diesel::connection::DefaultLoadingMode>(conn)?
         .take(usize::try_from(n).unwrap_or(usize::MAX))
         .collect()
 }
@@ -313,9 +330,9 @@ pub fn list(
     order: Order,
     cursor: Option<&str>,
     limit: i64,
-) -> QueryResult<(Vec<RequestRow>, Option<String>)> {
+) -> QueryResult<(Vec<RequestSummaryRow>, Option<String>)> {
     let want = limit + 1;
-    let mut rows: Vec<RequestRow> = match order {
+    let mut rows: Vec<RequestSummaryRow> = match order {
         Order::Newest => {
             let mut q = filtered(tenant_id, filter);
             if let Some(c) = cursor {
@@ -514,13 +531,16 @@ pub fn insert_idempotency(conn: &mut DbConn, row: &IdempotencyRow) -> QueryResul
     .map(|_| ())
 }
 
-/// Names of users by id, for views (`first last`).
+/// Names of users by id, for list rows: `(id, first name, last name)`.
 pub fn user_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, String, String)>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    let cols = (users::id, users::first_name, users::last_name);
+    match ids {
+        [] => Ok(Vec::new()),
+        // One id (a citizen's own list of unassigned requests) keeps a cacheable statement.
+        [one] => crate::native!(conn, |c| users::table.find(one).select(cols).load(c)),
+        many => users::table
+            .filter(users::id.eq_any(many))
+            .select(cols)
+            .load(conn),
     }
-    users::table
-        .filter(users::id.eq_any(ids))
-        .select((users::id, users::first_name, users::last_name))
-        .load(conn)
 }

@@ -68,7 +68,7 @@ pub fn create(
     }
     let request_hash = hex_digest(serde_json::to_string(body).unwrap_or_default().as_bytes());
     let now = Utc::now();
-    let result = state.db.write_tx(|c| {
+    let result = state.db.filing_tx(|c| {
         if let Some(key) = idempotency_key
             && let Some(done) = requests::find_idempotency(c, &tenant.id, &user.user_id, key)?
         {
@@ -159,8 +159,7 @@ pub fn file_request(
     };
 
     let citizen = users::find(c, &tenant.id, &citizen_id)?;
-    let row = store_request(
-        c,
+    let row = request_row(
         tenant,
         NewRequest {
             type_code: request_type.code.clone(),
@@ -177,11 +176,9 @@ pub fn file_request(
             sender_unverified: false,
         },
         now,
-    )?;
-    if request_type.kind == domain::catalogue::RequestKind::Rateizzazione {
-        // The plan the citizen saw travels with the request.
-        crate::services::account::plans::attach(c, &tenant.id, &row, &fields, now)?;
-    }
+    );
+    // The confirmation notice first: from the protocol number on, every other filing of
+    // the tenant waits for this transaction's commit (see `insert_numbered`).
     notify::enqueue(
         c,
         &tenant.id,
@@ -189,6 +186,11 @@ pub fn file_request(
             request_id: row.id.clone(),
         },
     )?;
+    let row = insert_numbered(c, tenant, row, now)?;
+    if request_type.kind == domain::catalogue::RequestKind::Rateizzazione {
+        // The plan the citizen saw travels with the request.
+        crate::services::account::plans::attach(c, &tenant.id, &row, &fields, now)?;
+    }
     if user.is_staff() {
         Audit {
             tenant_id: &tenant.id,
@@ -235,6 +237,11 @@ pub fn store_request(
     new: NewRequest,
     now: DateTime<Utc>,
 ) -> ApiResult<RequestRow> {
+    insert_numbered(c, tenant, request_row(tenant, new, now), now)
+}
+
+/// The new request's row, routed and with its due date, still without a protocol number.
+fn request_row(tenant: &TenantCtx, new: NewRequest, now: DateTime<Utc>) -> RequestRow {
     let standard_days = tenant.standard_days.get(new.kind);
     let office_id = tenant.directory.office_for(new.kind).cloned();
     let case = RequestCase::new(
@@ -245,11 +252,10 @@ pub fn store_request(
         office_id,
         &tenant.calendar,
     );
-    let protocol_number = requests::next_protocol_number(c, &tenant.id, rome_date(now).year())?;
     let mut row = RequestRow {
         id: new_id(),
         tenant_id: tenant.id.clone(),
-        protocol_number,
+        protocol_number: String::new(),
         type_code: new.type_code,
         kind: new.kind,
         channel: new.channel,
@@ -277,6 +283,19 @@ pub fn store_request(
         sender_unverified: new.sender_unverified,
     };
     store_case(&mut row, &case, now);
+    row
+}
+
+/// Gives `row` the tenant's next protocol number and stores it. On PostgreSQL the
+/// counter's row lock is held from here to the commit, so concurrent filings queue on it:
+/// whatever can be written before (notices, lookups) should be.
+fn insert_numbered(
+    c: &mut DbConn,
+    tenant: &TenantCtx,
+    mut row: RequestRow,
+    now: DateTime<Utc>,
+) -> ApiResult<RequestRow> {
+    row.protocol_number = requests::next_protocol_number(c, &tenant.id, rome_date(now).year())?;
     requests::insert(c, &row)?;
     Ok(row)
 }

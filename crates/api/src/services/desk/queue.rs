@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use domain::api::{Page, QueueCounts, RequestView};
+use domain::api::{Page, QueueCounts, RequestSummary, RequestView};
 use domain::calendar::rome_date;
 use domain::deadline::{self, DeadlineStatus};
 use domain::lifecycle::Status;
 
-use super::views::{People, load_visible, render};
+use super::views::{Names, load_visible, render};
 use crate::auth::AuthUser;
 use crate::db::repo::requests;
 use crate::error::{ApiError, ApiResult};
@@ -36,7 +36,7 @@ pub struct ListQuery {
     pub limit: Option<u32>,
 }
 
-pub fn list(state: &AppState, user: &AuthUser, q: &ListQuery) -> ApiResult<Page<RequestView>> {
+pub fn list(state: &AppState, user: &AuthUser, q: &ListQuery) -> ApiResult<Page<RequestSummary>> {
     let tenant = &user.tenant;
     let mut filter = requests::Filter {
         statuses: q
@@ -103,11 +103,11 @@ pub fn list(state: &AppState, user: &AuthUser, q: &ListQuery) -> ApiResult<Page<
         } else {
             requests::list(c, &tenant.id, &filter, order, q.cursor.as_deref(), limit)?
         };
-        let people = People::load(c, &rows)?;
-        let actor = user.actor();
+        let names = Names::load(c, &rows)?;
+        let today = rome_date(now);
         let items = rows
             .into_iter()
-            .map(|r| people.view(r, tenant, &actor, now))
+            .map(|r| names.summary(r, tenant, today))
             .collect();
         Ok::<_, ApiError>(Page { items, next_cursor })
     })

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use domain::api::{CitizenSummary, NamedRef, RequestView};
+use domain::api::{CitizenSummary, NamedRef, RequestSummary, RequestView};
 use domain::calendar::rome_date;
 use domain::deadline;
 use domain::lifecycle::{self, Actor, DeskOp, Rules, Status};
@@ -13,7 +13,7 @@ use super::lifecycle::case_of;
 
 use crate::auth::AuthUser;
 use crate::db::DbConn;
-use crate::db::models::{RequestRow, UserRow};
+use crate::db::models::{RequestRow, RequestSummaryRow, UserRow};
 use crate::db::repo::{requests, users};
 use crate::error::{ApiError, ApiResult};
 use crate::tenancy::TenantCtx;
@@ -110,6 +110,73 @@ impl People {
             type_code: row.type_code,
             subject: row.subject,
             description: row.description,
+        }
+    }
+}
+
+/// The names of the people (citizens, assignees) a page of list rows refers to, read in
+/// one narrow query.
+pub(super) struct Names(HashMap<String, String>);
+
+impl Names {
+    pub(super) fn load(c: &mut DbConn, rows: &[RequestSummaryRow]) -> ApiResult<Self> {
+        let mut ids: Vec<String> = rows
+            .iter()
+            .flat_map(|r| [r.citizen_id.as_ref(), r.assignee_id.as_ref()])
+            .flatten()
+            .cloned()
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Ok(Self(
+            requests::user_names(c, &ids)?
+                .into_iter()
+                .map(|(id, first, last)| (id, format!("{first} {last}")))
+                .collect(),
+        ))
+    }
+
+    fn named(&self, id: String) -> NamedRef {
+        let name = self.0.get(&id).cloned().unwrap_or_default();
+        NamedRef { id, name }
+    }
+
+    /// A list row: the same values [`People::view`] gives for these fields.
+    pub(super) fn summary(
+        &self,
+        row: RequestSummaryRow,
+        tenant: &TenantCtx,
+        today: chrono::NaiveDate,
+    ) -> RequestSummary {
+        let (deadline_status, working_days_left) =
+            match row.due_date.filter(|_| row.status.is_open()) {
+                Some(due) => {
+                    let (s, left) = deadline::deadline_status(due, today, &tenant.calendar);
+                    (Some(s), Some(left))
+                }
+                None => (None, None),
+            };
+        let directory = &tenant.directory;
+        RequestSummary {
+            type_name: directory
+                .request_type(&row.type_code)
+                .map_or_else(|| row.type_code.clone(), |t| t.name.clone()),
+            kind: row.kind,
+            status: row.status,
+            citizen: row.citizen_id.map(|id| self.named(id)),
+            office: row.office_id.map(|id| NamedRef {
+                name: directory.office_name(&id).unwrap_or_default().to_owned(),
+                id,
+            }),
+            assignee: row.assignee_id.map(|id| self.named(id)),
+            received_at: row.received_at.and_utc(),
+            due_date: row.due_date,
+            deadline_status,
+            working_days_left,
+            id: row.id,
+            protocol_number: row.protocol_number,
+            type_code: row.type_code,
+            subject: row.subject,
         }
     }
 }

@@ -227,7 +227,7 @@ fn RequestData(r: RequestView) -> impl IntoView {
         <div class="d-flex flex-wrap align-items-center gap-2 mb-3">
             <h2 class="h3 mb-0">{r.subject.clone()}</h2>
             <StatusBadge status=r.status />
-            <DeadlineBadge request=r.clone() />
+            <DeadlineBadge status=r.deadline_status left=r.working_days_left />
         </div>
         <dl class="row">
             <dt class="col-sm-4">{tr(|t| t.protocol_number)}</dt>

@@ -2,7 +2,7 @@
 //! status, overdue and due-soon rows highlighted with the working days left, cursor
 //! pagination and `j`/`k` to move between rows.
 
-use domain::api::{Page as ListPage, QueueCounts, RequestView};
+use domain::api::{Page as ListPage, QueueCounts, RequestSummary};
 use domain::{DeadlineStatus, Status};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -43,10 +43,11 @@ pub fn Queue() -> impl IntoView {
             api::query(&refs)
         })
     };
-    let requests: LocalResource<ApiResult<ListPage<RequestView>>> = LocalResource::new(move || {
-        let qs = list_query();
-        async move { api::list_requests(&qs).await }
-    });
+    let requests: LocalResource<ApiResult<ListPage<RequestSummary>>> =
+        LocalResource::new(move || {
+            let qs = list_query();
+            async move { api::list_requests(&qs).await }
+        });
     let counts: LocalResource<ApiResult<QueueCounts>> = LocalResource::new(move || {
         let qs = query.with(|m| {
             let pairs: Vec<(&str, String)> = FILTERS
@@ -221,7 +222,7 @@ fn Counters(counts: LocalResource<ApiResult<QueueCounts>>) -> impl IntoView {
 }
 
 #[component]
-fn QueueTable(page: ListPage<RequestView>, selected: RwSignal<Option<usize>>) -> impl IntoView {
+fn QueueTable(page: ListPage<RequestSummary>, selected: RwSignal<Option<usize>>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     if page.items.is_empty() {
@@ -270,7 +271,7 @@ fn QueueTable(page: ListPage<RequestView>, selected: RwSignal<Option<usize>>) ->
                     <td><StatusBadge status=r.status /></td>
                     <td>
                         {format::opt_date(r.due_date)}
-                        <span class="d-block"><DeadlineBadge request=r.clone() /></span>
+                        <span class="d-block"><DeadlineBadge status=r.deadline_status left=r.working_days_left /></span>
                     </td>
                     <td>{assignee}</td>
                 </tr>
