@@ -195,7 +195,7 @@ async fn streamed_register_equals_the_aggregation_of_full_entries(app: TestApp) 
     let line = |k: &str| {
         r.kinds
             .iter()
-            .find(|l| l.kind.map(domain::RequestKind::code) == Some(k))
+            .find(|l| l.kind.map(domain::catalogue::RequestKind::code) == Some(k))
             .unwrap_or_else(|| panic!("no {k} line"))
     };
     assert_eq!(line("reclamo").standard_days, Some(30));
