@@ -20,7 +20,6 @@ from sportello_client.models import (
     Me,
     PageRequestSummary,
     Problem,
-    RequestSummary,
     RequestView,
     TokenResponse,
 )
@@ -96,11 +95,11 @@ def main(base_url):
     step(
         "the new request is in the citizen's list",
         len(found) == 1
-        and isinstance(found[0], RequestSummary)
+        and not hasattr(found[0], "description")
         and found[0].subject == subject
         and found[0].protocol_number == request.protocol_number
         and found[0].status.value == "received",
-        f"{len(page.items)} items",
+        f"{len(page.items)} items: {found!r}"[:300],
     )
 
     read = get_request.sync(request.id, client=citizen)
