@@ -6,15 +6,20 @@
 # tenant's Host, a new connection each), the RSS after every tenant was touched, and a
 # second round (tenants cached) for comparison. Release build, SQLite.
 #   scripts/tenants-bench.sh [tenants]
+# SPORTELLO_BIN=path skips the build and runs that binary.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 COUNT="${1:-1000}"
 apt_install curl
-# Same features as scripts/load.sh: one release build serves every benchmark.
-cargo build --locked --release -p api --features bench-ceiling
-BIN="$ROOT/target/release/sportello"
+if [ -n "${SPORTELLO_BIN:-}" ]; then
+  BIN="$SPORTELLO_BIN"
+else
+  # Same features as scripts/load.sh: one release build serves every benchmark.
+  cargo build --locked --release -p api --features bench-ceiling
+  BIN="$ROOT/target/release/sportello"
+fi
 WORK="$(mktemp -d /tmp/sportello-tenants.XXXXXX)"
 PORT=$((20000 + RANDOM % 20000))
 BASE="http://127.0.0.1:$PORT"

@@ -43,7 +43,7 @@ pub struct TenantCtx {
 }
 
 /// A request type as the desk uses it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypeEntry {
     pub code: String,
     pub kind: RequestKind,
@@ -56,7 +56,9 @@ pub struct TypeEntry {
 /// The tenant's request types (in display order), office names and routing rules.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
-    pub types: Vec<TypeEntry>,
+    /// Shared between tenants with the same catalogue ([`intern_types`]): most keep the
+    /// standard one, so a thousand tenants hold it once.
+    pub types: Arc<[TypeEntry]>,
     pub offices: HashMap<String, String>,
     pub routing: HashMap<RequestKind, String>,
 }
@@ -73,6 +75,32 @@ impl Directory {
     pub fn office_for(&self, kind: RequestKind) -> Option<&String> {
         self.routing.get(&kind)
     }
+}
+
+/// Distinct catalogues held for sharing at most; past that, a tenant keeps its own copy.
+const MAX_INTERNED: usize = 64;
+
+/// The catalogue `types` as an `Arc` shared with every cached tenant whose catalogue is
+/// equal (a catalogue is about 20 KB: per tenant, it was most of the tenant cache).
+pub fn intern_types(types: Vec<TypeEntry>) -> Arc<[TypeEntry]> {
+    static INTERNED: std::sync::Mutex<Vec<std::sync::Weak<[TypeEntry]>>> =
+        std::sync::Mutex::new(Vec::new());
+    let Ok(mut held) = INTERNED.lock() else {
+        return types.into();
+    };
+    held.retain(|w| w.strong_count() > 0);
+    if let Some(same) = held
+        .iter()
+        .filter_map(std::sync::Weak::upgrade)
+        .find(|t| **t == *types)
+    {
+        return same;
+    }
+    let fresh: Arc<[TypeEntry]> = types.into();
+    if held.len() < MAX_INTERNED {
+        held.push(Arc::downgrade(&fresh));
+    }
+    fresh
 }
 
 const TTL: Duration = Duration::from_secs(30);

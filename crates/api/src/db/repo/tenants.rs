@@ -42,7 +42,7 @@ pub fn to_ctx(row: TenantRow) -> TenantCtx {
 
 /// The tenant with its directory (request types, offices, routing).
 pub fn load_ctx(conn: &mut DbConn, row: TenantRow) -> QueryResult<TenantCtx> {
-    let types = super::catalogue::list_all(conn, &row.id)?
+    let types: Vec<TypeEntry> = super::catalogue::list_all(conn, &row.id)?
         .into_iter()
         .map(|t| TypeEntry {
             kind: t.kind,
@@ -63,7 +63,7 @@ pub fn load_ctx(conn: &mut DbConn, row: TenantRow) -> QueryResult<TenantCtx> {
         .collect();
     let mut ctx = to_ctx(row);
     ctx.directory = Directory {
-        types,
+        types: crate::tenancy::intern_types(types),
         offices,
         routing,
     };
