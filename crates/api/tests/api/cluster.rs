@@ -22,8 +22,9 @@ use serde_json::{Value, json};
 use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::crash::{Server, free_port, login};
+use crate::crash::{Server, all_requests, free_port, login};
 use crate::helpers::{PDF, PgDatabase};
+use crate::live_bench::ticket;
 use crate::mail::{AUTHSERV_ID, raw_ok};
 use crate::mail_servers::{Servers, append, header, sink_mails, tag};
 
@@ -179,37 +180,6 @@ impl Drop for Logs {
 fn filing(subject: &str) -> Value {
     json!({"type": "tari_reclamo", "subject": subject,
         "description": "Da due settimane l'umido non viene raccolto.", "fields": {"servizio": "raccolta"}})
-}
-
-/// Every request of the tenant as the administrator lists them: subject → protocol number.
-async fn all_requests(client: &reqwest::Client, base: &str, admin: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut url = format!("{base}/api/v1/requests?limit=200");
-        if let Some(c) = &cursor {
-            let _ = write!(url, "&cursor={c}");
-        }
-        let page: Value = client
-            .get(url)
-            .bearer_auth(admin)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        for item in page["items"].as_array().unwrap() {
-            out.push((
-                item["subject"].as_str().unwrap().to_owned(),
-                item["protocol_number"].as_str().unwrap().to_owned(),
-            ));
-        }
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => return out,
-        }
-    }
 }
 
 /// Sink mails whose subject holds `needle`.
@@ -481,22 +451,9 @@ async fn two_processes_behind_haproxy_behave_as_one() {
     eprintln!("settings seen by the other process after {took:?}");
 
     // --- Live events cross processes. --------------------------------------------------
-    let ticket: Value = client
-        .post(format!("{base_b}/api/v1/realtime/tickets"))
-        .bearer_auth(&admin)
-        .send()
+    let (mut ws, _) = tokio_tungstenite::connect_async(ticket(&client, &base_b, &admin).await)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!(
-        "ws://127.0.0.1:{}{}",
-        b.port,
-        ticket["url"].as_str().unwrap()
-    ))
-    .await
-    .expect("WebSocket on B");
+        .expect("WebSocket on B");
     let chat: Value = client
         .post(format!("{base_a}/api/v1/chats"))
         .bearer_auth(&citizen)

@@ -94,6 +94,41 @@ pub(crate) async fn login(client: &reqwest::Client, base: &str, user: &str) -> S
         .to_owned()
 }
 
+/// Every request the caller may list, page after page: (subject, protocol number).
+pub(crate) async fn all_requests(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("{base}/api/v1/requests?limit=200");
+        if let Some(c) = &cursor {
+            let _ = write!(url, "&cursor={c}");
+        }
+        let page: Value = client
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for item in page["items"].as_array().unwrap() {
+            out.push((
+                item["subject"].as_str().unwrap().to_owned(),
+                item["protocol_number"].as_str().unwrap().to_owned(),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return out,
+        }
+    }
+}
+
 async fn crash_and_recover(database_url: String) {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
@@ -199,37 +234,12 @@ async fn crash_and_recover(database_url: String) {
     // Everything acknowledged is there, once, with its number; numbers are gapless.
     let operator = login(&client, &base, "operatore.tributi@comune.esempio.it").await;
     let mut stored: BTreeMap<String, String> = BTreeMap::new(); // subject key → protocol
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut url = format!("{base}/api/v1/requests?limit=200");
-        if let Some(c) = &cursor {
-            let _ = write!(url, "&cursor={c}");
-        }
-        let page: Value = client
-            .get(url)
-            .bearer_auth(&operator)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        for item in page["items"].as_array().unwrap() {
-            let key = item["subject"]
-                .as_str()
-                .unwrap()
-                .trim_start_matches("Reclamo ")
-                .to_owned();
-            let protocol = item["protocol_number"].as_str().unwrap().to_owned();
-            assert!(
-                stored.insert(key.clone(), protocol).is_none(),
-                "request {key} stored twice"
-            );
-        }
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => break,
-        }
+    for (subject, protocol) in all_requests(&client, &base, &operator).await {
+        let key = subject.trim_start_matches("Reclamo ").to_owned();
+        assert!(
+            stored.insert(key.clone(), protocol).is_none(),
+            "request {key} stored twice"
+        );
     }
     let acked = acked.lock().await;
     assert!(

@@ -54,7 +54,7 @@ fn seed(s: &Server) {
     );
 }
 
-async fn ticket(client: &reqwest::Client, base: &str, token: &str) -> String {
+pub(crate) async fn ticket(client: &reqwest::Client, base: &str, token: &str) -> String {
     let t: Value = client
         .post(format!("{base}/api/v1/realtime/tickets"))
         .bearer_auth(token)
