@@ -9,6 +9,7 @@
 // and the selected candidate pair is relayed. axe on every page, at 360 and 1280 px.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { launch, person, open, titled, screenshots } from './lib/browser.mjs';
 import { startServer, account } from './lib/server.mjs';
 import { makePdf } from './lib/fixtures.mjs';
@@ -148,6 +149,28 @@ const framesDecoded = (page) =>
       if (r.type === 'inbound-rtp' && r.kind === 'video') n = Math.max(n, r.framesDecoded || 0);
     });
     return n;
+  });
+
+/**
+ * What ICE did on this page, for a failure's message: the connection's states, the
+ * candidates gathered and received, and every pair with its state.
+ */
+const iceReport = (page) =>
+  page.evaluate(async () => {
+    const pc = window.__sportelloPc;
+    if (!pc) return 'no peer connection';
+    const stats = await pc.getStats();
+    const byId = new Map();
+    stats.forEach((s) => byId.set(s.id, s));
+    const cand = (c) => c && `${c.candidateType}/${c.protocol} ${c.address}:${c.port}`;
+    const lines = [`connection ${pc.connectionState}, ice ${pc.iceConnectionState}, gathering ${pc.iceGatheringState}`];
+    stats.forEach((s) => {
+      if (s.type === 'local-candidate' || s.type === 'remote-candidate') lines.push(`${s.type} ${cand(s)}`);
+      if (s.type === 'candidate-pair') {
+        lines.push(`pair ${s.state}${s.nominated ? ' nominated' : ''}: ${cand(byId.get(s.localCandidateId))} -> ${cand(byId.get(s.remoteCandidateId))}, requests ${s.requestsSent}, responses ${s.responsesReceived}`);
+      }
+    });
+    return lines.join('\n');
   });
 
 /** The candidate types of the selected pair (`getStats()`), local and remote. */
@@ -348,7 +371,16 @@ test('(c) relay only: the call goes through the TURN server', async () => {
     await open(operator, server.url, `/console/videochiamate/${booking.id}`);
     await titled(operator, 'Videochiamata');
     await operator.page.getByTestId('call-waiting').getByText('Lucia Verdi è in sala d\'attesa.').waitFor();
-    await admitAndConnect();
+    try {
+      await admitAndConnect();
+    } catch (e) {
+      // Say what ICE and the TURN server did: a relay that does not connect is otherwise
+      // only a timeout.
+      const log = process.env.SPORTELLO_TEST_TURN_LOG;
+      const tail = log && existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-60).join('\n') : '(no TURN log)';
+      e.message += `\noperator:\n${await iceReport(operator.page)}\ncitizen:\n${await iceReport(citizen.page)}\nTURN log:\n${tail}`;
+      throw e;
+    }
     for (const who of [operator, citizen]) {
       const pair = await until(() => selectedPair(who.page), `${who.label}'s selected candidate pair`);
       assert.ok(pair.local === 'relay' || pair.remote === 'relay', `${who.label}: relayed pair, got ${JSON.stringify(pair)}`);

@@ -193,7 +193,7 @@ pagopa_fake_stop() {
 # relayed media, with the TURN REST API's shared secret (`use-auth-secret`, what Sportello's
 # settings hold), realm sportello.test, no TLS, no CLI, a small relay port range on
 # loopback and its log and pid under DIR. Exports SPORTELLO_TEST_TURN (turn:127.0.0.1:PORT)
-# and SPORTELLO_TEST_TURN_SECRET.
+# SPORTELLO_TEST_TURN_SECRET and SPORTELLO_TEST_TURN_LOG (what a failing test prints).
 turn_start() {
   local dir="$1" port="$2" secret low
   apt_install coturn
@@ -206,12 +206,13 @@ turn_start() {
     --use-auth-secret --static-auth-secret="$secret" --realm=sportello.test \
     --allow-loopback-peers --no-tls --no-dtls --no-cli \
     --min-port="$low" --max-port=$((low + 40)) \
-    --log-file="$dir/turn.log" --simple-log --no-stdout-log \
+    --verbose --log-file="$dir/turn.log" --simple-log --no-stdout-log \
     --userdb="$dir/turndb" --pidfile="$dir/turn.pid" >"$dir/turnserver.out" 2>&1 &
   echo $! > "$dir/turnserver.pid"
   wait_port "$port"
   export SPORTELLO_TEST_TURN="turn:127.0.0.1:$port"
   export SPORTELLO_TEST_TURN_SECRET="$secret"
+  export SPORTELLO_TEST_TURN_LOG="$dir/turn.log"
 }
 
 turn_stop() {

@@ -137,13 +137,14 @@ export async function startOidc() {
   }
 }
 
-/** The server for this run: the shared one (SPORTELLO_URL) or a new one. */
 /**
+ * The server for this run: the shared one (SPORTELLO_URL) or a new one.
  * `platformAdmin: {email, password}` also makes that account a platform administrator
- * (`sportello create-admin --platform`) before the server starts.
+ * (`sportello create-admin --platform`) before the server starts: always on a server of
+ * its own, since the shared one has no such account.
  */
 export async function startServer({ platformAdmin } = {}) {
-  if (process.env.SPORTELLO_URL) {
+  if (process.env.SPORTELLO_URL && !platformAdmin) {
     const demo = JSON.parse(process.env.SPORTELLO_DEMO || 'null');
     if (!demo) throw new Error('SPORTELLO_URL is set but SPORTELLO_DEMO (the demo accounts) is not');
     return { url: process.env.SPORTELLO_URL.replace(/\/$/, ''), demo, stop: async () => {} };
