@@ -48,6 +48,7 @@ test('a platform administrator creates a Comune and gives it a second host name'
   await page.getByRole('button', { name: 'Accedi', exact: true }).click();
   await page.waitForURL(/\/console$/);
   await titled(platform, 'Coda delle pratiche');
+  await platform.audit('queue');
   await page.getByRole('navigation', { name: 'Navigazione della console' }).getByRole('link', { name: 'Enti della piattaforma', exact: true }).click();
   await titled(platform, 'Enti della piattaforma');
   await platform.audit('tenants');
