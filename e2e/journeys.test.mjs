@@ -243,7 +243,7 @@ test('(a4) the operator takes the reclamo, replies and resolves it', async () =>
   await page.getByRole('status').filter({ hasText: 'Messaggio inviato.' }).waitFor();
   await page.locator('.thread').getByText(reclamo.reply).waitFor();
 
-  await page.getByRole('button', { name: 'Evadi con risposta' }).click();
+  await page.getByRole('button', { name: 'Rispondi ed evadi' }).click();
   await page.getByLabel('Risposta al cittadino *', { exact: true }).fill(reclamo.resolution);
   await operator.audit('console request (resolve form)');
   await page.getByRole('button', { name: 'Conferma' }).click();
@@ -285,7 +285,7 @@ test('(b) the register shows the reclamo resolved within the standard', async ()
   assert.ok(Number(received) >= 1, `received ${received}`);
   assert.ok(Number(resolved) >= 1, `resolved ${resolved}`);
   assert.equal(within, resolved, 'every resolved reclamo is within the standard');
-  assert.equal(percent, '100.0%');
+  assert.equal(percent, '100,0\u00a0%');
   // The chart draws the kind's bar against the target.
   assert.ok(await page.locator('svg.register-chart text', { hasText: 'Reclamo' }).count());
   await operator.audit('register');

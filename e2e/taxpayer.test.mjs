@@ -215,7 +215,7 @@ test('an operator grants the plan by resolving the request, and the statement sa
   await page.getByRole('button', { name: 'Prendi in carico' }).click();
   await page.getByRole('button', { name: 'Conferma' }).click();
   await page.locator('[data-status=in_progress]').first().waitFor();
-  await page.getByRole('button', { name: 'Evadi con risposta' }).click();
+  await page.getByRole('button', { name: 'Rispondi ed evadi' }).click();
   await page.getByLabel('Risposta al cittadino *', { exact: true }).fill('La rateizzazione in 3 rate è concessa secondo il piano proposto.');
   await page.getByRole('button', { name: 'Conferma' }).click();
   await page.locator('[data-status=resolved]').first().waitFor();

@@ -650,6 +650,15 @@ pub async fn create_office(body: &SaveOffice) -> ApiResult<Office> {
     call(Method::POST, "/offices", Body::json(body)).await
 }
 
+pub async fn update_office(id: &str, body: &SaveOffice) -> ApiResult<Office> {
+    call(
+        Method::PUT,
+        &format!("/offices/{}", enc(id)),
+        Body::json(body),
+    )
+    .await
+}
+
 pub async fn delete_office(id: &str) -> ApiResult<serde_json::Value> {
     call(
         Method::DELETE,
@@ -718,6 +727,16 @@ pub async fn create_document(
     upload::send("/documents", &form, on_progress).await
 }
 
+/// A document's title, category, description and order; the file stays.
+pub async fn update_document(id: &str, body: &domain::api::SaveDocument) -> ApiResult<Document> {
+    call(
+        Method::PUT,
+        &format!("/documents/{}", enc(id)),
+        Body::json(body),
+    )
+    .await
+}
+
 pub async fn delete_document(id: &str) -> ApiResult<serde_json::Value> {
     call(
         Method::DELETE,
@@ -729,6 +748,10 @@ pub async fn delete_document(id: &str) -> ApiResult<serde_json::Value> {
 
 pub async fn create_faq(body: &SaveFaq) -> ApiResult<Faq> {
     call(Method::POST, "/faq", Body::json(body)).await
+}
+
+pub async fn update_faq(id: &str, body: &SaveFaq) -> ApiResult<Faq> {
+    call(Method::PUT, &format!("/faq/{}", enc(id)), Body::json(body)).await
 }
 
 pub async fn delete_faq(id: &str) -> ApiResult<serde_json::Value> {

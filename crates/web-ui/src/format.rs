@@ -32,19 +32,26 @@ pub fn size(bytes: u64) -> String {
     match bytes {
         b if b >= MB => {
             let tenths = (b * 10 + MB / 2) / MB;
-            format!("{}.{} MB", tenths / 10, tenths % 10)
+            format!("{},{} MB", count(tenths / 10), tenths % 10)
         }
         b if b >= 1024 => format!("{} KB", b / 1024),
         b => format!("{b} B"),
     }
 }
 
+/// `87,5 %` (the domain's Italian number format), `—` when there is none.
 pub fn percent(p: Option<f64>) -> String {
-    p.map_or_else(|| "—".to_owned(), |p| format!("{p:.1}%"))
+    p.map_or_else(|| "—".to_owned(), domain::numbers::percent)
 }
 
+/// `2,5`, `—` when there is none.
 pub fn decimal(x: Option<f64>) -> String {
-    x.map_or_else(|| "—".to_owned(), |x| format!("{x:.1}"))
+    x.map_or_else(|| "—".to_owned(), domain::numbers::tenths)
+}
+
+/// `1.234`.
+pub fn count(n: u64) -> String {
+    domain::numbers::count(n)
 }
 
 /// An amount in cents as Italians write it (`1.234,56 €`), as on the statement PDF; the

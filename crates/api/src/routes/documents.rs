@@ -2,7 +2,7 @@
 //! calendario raccolta…); citizens download them under `/public/documents`.
 
 use actix_multipart::Multipart;
-use actix_web::{HttpResponse, delete, post, web};
+use actix_web::{HttpResponse, delete, post, put, web};
 use domain::api::{Document, Problem, SaveDocument};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::upload::{self, Limits};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create).service(remove);
+    cfg.service(create).service(update).service(remove);
 }
 
 /// Multipart body of `POST /documents`, for the documentation.
@@ -68,6 +68,32 @@ async fn create(
         })?;
     let doc = blocking(move || content::create_document(&state, &user, &data, &file)).await?;
     Ok(HttpResponse::Created().json(doc))
+}
+
+/// Change a document's title, description, category or order (administrators); the
+/// file stays.
+#[utoipa::path(
+    operation_id = "update_document",
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = SaveDocument,
+    responses(
+        (status = 200, description = "The document as saved", body = Document),
+        (status = 403, description = "Not an administrator", body = Problem),
+        (status = 404, description = "No such document", body = Problem),
+        (status = 422, description = "A missing title or an over-long field", body = Problem),
+    )
+)]
+#[put("/documents/{id}")]
+async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<SaveDocument>,
+) -> ApiResult<web::Json<Document>> {
+    blocking(move || content::update_document(&state, &user, &id, &body))
+        .await
+        .map(web::Json)
 }
 
 /// Withdraw a document (administrators).

@@ -61,12 +61,13 @@ struct ValidDocument {
     title: String,
     description: Option<String>,
     category: Option<String>,
-    position: i32,
+    position: Option<i32>,
 }
 
+/// The document's data, and its file when one comes (publishing; an edit keeps the file).
 fn validate_document(
     data: &SaveDocument,
-    file: &UploadedFile,
+    file: Option<&UploadedFile>,
 ) -> Result<ValidDocument, DomainError> {
     let mut errors = Errors::new();
     let title = errors.check(text("title", &data.title, ("Titolo", "Title"), 200, false));
@@ -82,7 +83,7 @@ fn validate_document(
         ("Categoria", "Category"),
         100,
     ));
-    if file.kind != FileKind::Pdf {
+    if file.is_some_and(|f| f.kind != FileKind::Pdf) {
         errors.push(domain::error::FieldError::new(
             "file",
             "I documenti pubblici devono essere file PDF",
@@ -94,7 +95,7 @@ fn validate_document(
         title: title.unwrap_or_default(),
         description: description.flatten(),
         category: category.flatten(),
-        position: data.position.unwrap_or(0),
+        position: data.position,
     })
 }
 
@@ -106,7 +107,7 @@ pub fn create_document(
     file: &UploadedFile,
 ) -> ApiResult<Document> {
     user.require_admin()?;
-    let valid = validate_document(data, file)?;
+    let valid = validate_document(data, Some(file))?;
     let id = new_id();
     let key = format!("{}/documents/{id}.pdf", user.tenant_id());
     state.files.put(&key, &file.bytes).map_err(storage_error)?;
@@ -120,7 +121,7 @@ pub fn create_document(
         content_type: FileKind::Pdf.content_type().to_owned(),
         size: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
         storage_key: key.clone(),
-        position: valid.position,
+        position: valid.position.unwrap_or(0),
         published_at: Utc::now().naive_utc(),
     };
     // Extracted before the transaction: parsing a large PDF must not hold the writer.
@@ -141,6 +142,37 @@ pub fn create_document(
         let _ = state.files.delete(&key);
     }
     result
+}
+
+/// Changes a document's title, description, category and order (a missing order keeps
+/// the current one). The file stays: a new version is published as a new document.
+pub fn update_document(
+    state: &AppState,
+    user: &AuthUser,
+    id: &str,
+    data: &SaveDocument,
+) -> ApiResult<Document> {
+    user.require_admin()?;
+    let valid = validate_document(data, None)?;
+    state.db.write_tx(|c| {
+        let before = content::find_document(c, user.tenant_id(), id)?.ok_or(ApiError::NotFound)?;
+        let row = DocumentRow {
+            title: valid.title,
+            description: valid.description,
+            category: valid.category,
+            position: valid.position.unwrap_or(before.position),
+            ..before.clone()
+        };
+        content::update_document(c, &row)?;
+        public_content::bump_generation(c, user.tenant_id())?;
+        let after = document_dto(row);
+        audit(user, "document.update", "document", Some(id)).record(
+            c,
+            Some(&document_dto(before)),
+            Some(&after),
+        )?;
+        Ok::<_, ApiError>(after)
+    })
 }
 
 pub fn delete_document(state: &AppState, user: &AuthUser, id: &str) -> ApiResult<()> {

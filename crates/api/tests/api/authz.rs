@@ -480,6 +480,13 @@ fn ops(w: &World) -> Vec<Op> {
             [401, 403, 403, 403, 403, 422, 403],
         ),
         op(
+            "PUT",
+            "/api/v1/documents/{id}",
+            format!("/documents/{NONE_ID}"),
+            Body::Json(json!({"title": ""})),
+            [401, 403, 403, 403, 403, 422, 403],
+        ),
+        op(
             "DELETE",
             "/api/v1/documents/{id}",
             format!("/documents/{NONE_ID}"),

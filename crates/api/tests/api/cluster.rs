@@ -4,7 +4,7 @@
 //! scaled-out install must keep true:
 //! - a session begun on one process goes on on the other (refresh, upload, download);
 //! - background work runs on both processes, yet every notice reaches the SMTP sink once
-//!   and every inbound mail becomes one request;
+//!   every inbound mail becomes one request and every payment reminder goes once;
 //! - a settings change made through one process is served by the other at once;
 //! - live events cross processes;
 //! - SIGKILL of one process under filing load through HAProxy loses no acknowledged
@@ -22,15 +22,18 @@ use serde_json::{Value, json};
 use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::account::act_body;
 use crate::crash::{Server, all_requests, free_port, login};
 use crate::helpers::{PDF, PgDatabase};
 use crate::live_bench::ticket;
 use crate::mail::{AUTHSERV_ID, raw_ok};
-use crate::mail_servers::{Servers, append, header, sink_mails, tag};
+use crate::mail_servers::{Servers, append, eventually, header, mails_to, sink_mails, tag};
 
 /// Requests filed to count their notices, and mails sent to the mailbox.
 const FILED: usize = 30;
 const INBOUND: usize = 6;
+/// Acts whose payment reminder is due at once.
+const REMINDED: usize = 12;
 const HAPROXY: &str = "/usr/sbin/haproxy";
 const ADMIN: &str = "admin@comune.esempio.it";
 const CITIZEN: &str = "mario.rossi@example.it";
@@ -175,6 +178,34 @@ impl Drop for Logs {
             }
         }
     }
+}
+
+/// The id of Mario Rossi, the demo citizen, as a contribuente of the demo Comune.
+async fn contribuente_of_mario(client: &reqwest::Client, base: &str, admin: &str) -> String {
+    let found: Value = client
+        .get(format!("{base}/api/v1/contribuenti?q=RSSMRA80A01H501U"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    if let Some(id) = found["items"][0]["id"].as_str() {
+        return id.to_owned();
+    }
+    let res = client
+        .post(format!("{base}/api/v1/contribuenti"))
+        .bearer_auth(admin)
+        .json(&json!({"fiscal_code": "RSSMRA80A01H501U", "first_name": "Mario", "last_name": "Rossi"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn filing(subject: &str) -> Value {
@@ -412,6 +443,66 @@ async fn two_processes_behind_haproxy_behave_as_one() {
         filed_from_mail.iter().collect::<BTreeSet<_>>().len(),
         INBOUND,
         "each inbound mail once"
+    );
+
+    // --- Payment reminders: both processes run the reminder pass, each goes once. -----
+    let res = client
+        .put(format!("{lb}/api/v1/settings"))
+        .bearer_auth(&admin)
+        .json(&crate::pagopa::settings_body(
+            json!({"gpd_url": "", "gpd_subscription_key": "", "checkout_url": ""}),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let cid = contribuente_of_mario(&client, &lb, &admin).await;
+    // Each act's instalment is due in 2–6 days: its 7-day reminder is due at once.
+    let acts_tag = tag();
+    let today = domain::calendar::rome_date(chrono::Utc::now());
+    for k in 0..REMINDED {
+        let due = today + chrono::Duration::days(2 + (k % 5) as i64);
+        let res = client
+            .post(format!("{lb}/api/v1/acts"))
+            .bearer_auth(&admin)
+            .json(&act_body(
+                &cid,
+                &format!("K{acts_tag}-{k}"),
+                today - chrono::Duration::days(5),
+                &[(due, 1_000 + k as i64)],
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    }
+    let reminded = |s: &Servers| -> Vec<usize> {
+        mails_to(s, CITIZEN)
+            .iter()
+            .filter_map(|m| {
+                header(m, "Subject")?
+                    .split(&format!("K{acts_tag}-"))
+                    .nth(1)?
+                    .split(':')
+                    .next()?
+                    .trim()
+                    .parse()
+                    .ok()
+            })
+            .collect()
+    };
+    eventually(60, "every payment reminder at the SMTP sink", || {
+        (reminded(&mail).into_iter().collect::<BTreeSet<_>>().len() == REMINDED).then_some(())
+    })
+    .await;
+    // Both processes keep running the pass: still one mail per act.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut got = reminded(&mail);
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        (0..REMINDED).collect::<Vec<_>>(),
+        "each reminder exactly once"
     );
 
     // --- A settings change on one process is served by the other at once. -------------

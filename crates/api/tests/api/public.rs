@@ -126,6 +126,62 @@ async fn documents_upload_and_download(app: TestApp) {
     );
     assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
 
+    // Edited: title, category and order change, the file stays; a blank title is refused
+    // with its field, an operator is refused, an unknown document is 404.
+    let (status, edited) = call(
+        &app,
+        Method::PUT,
+        &format!("/documents/{id}"),
+        Some(&admin),
+        Some(&json!({"title": "Regolamento TARI 2026", "category": "Regolamenti", "position": 3})),
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(edited["title"], "Regolamento TARI 2026");
+    assert_eq!(edited["category"], "Regolamenti");
+    assert_eq!(edited["filename"], "regolamento tari.pdf");
+    let (_, list) = call(&app, Method::GET, "/public/documents", None, None).await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["id"] == id.as_str() && d["title"] == "Regolamento TARI 2026"),
+        "{list}"
+    );
+    let (status, problem) = call(
+        &app,
+        Method::PUT,
+        &format!("/documents/{id}"),
+        Some(&admin),
+        Some(&json!({"title": "  "})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["field"], "title", "{problem}");
+    for (who, expected) in [(&op, 403), (&admin, 404)] {
+        let path = if expected == 404 {
+            "/documents/no-such-document".to_owned()
+        } else {
+            format!("/documents/{id}")
+        };
+        let (status, _) = call(
+            &app,
+            Method::PUT,
+            &path,
+            Some(who),
+            Some(&json!({"title": "Altro"})),
+        )
+        .await;
+        assert_eq!(status, expected);
+    }
+    let res = app
+        .client
+        .get(app.url(&format!("/public/documents/{id}/file")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PDF, "the file stays");
+
     // Withdrawn: gone from the list and the download.
     assert_eq!(
         call(

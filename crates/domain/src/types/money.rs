@@ -118,15 +118,8 @@ impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
-        let euros = (abs / 100).to_string();
-        let mut grouped = String::with_capacity(euros.len() + euros.len() / 3);
-        for (i, c) in euros.chars().enumerate() {
-            if i > 0 && (euros.len() - i).is_multiple_of(3) {
-                grouped.push('.');
-            }
-            grouped.push(c);
-        }
-        write!(f, "{sign}{grouped},{:02} €", abs % 100)
+        let euros = crate::numbers::count(abs / 100);
+        write!(f, "{sign}{euros},{:02} €", abs % 100)
     }
 }
 

@@ -430,6 +430,8 @@ pub struct StaffTexts {
     pub actions_title: &'static str,
     pub note_label: &'static str,
     pub public_reply_label: &'static str,
+    /// Under the reply of an action that speaks to the citizen: one message, one e-mail.
+    pub public_reply_help: &'static str,
     pub reason_label: &'static str,
     pub cause_label: &'static str,
     pub new_type: &'static str,

@@ -48,6 +48,22 @@ pub fn find_document_by_title(
         .optional()
 }
 
+/// A document's title, description, category and order; the file stays.
+pub fn update_document(conn: &mut DbConn, row: &DocumentRow) -> QueryResult<usize> {
+    diesel::update(
+        documents::table
+            .filter(documents::tenant_id.eq(&row.tenant_id))
+            .filter(documents::id.eq(&row.id)),
+    )
+    .set((
+        documents::title.eq(&row.title),
+        documents::description.eq(row.description.as_deref()),
+        documents::category.eq(row.category.as_deref()),
+        documents::position.eq(row.position),
+    ))
+    .execute(conn)
+}
+
 pub fn delete_document(conn: &mut DbConn, tenant_id: &str, id: &str) -> QueryResult<usize> {
     diesel::delete(
         documents::table

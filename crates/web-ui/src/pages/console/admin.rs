@@ -19,6 +19,7 @@ use crate::components::{
     TextInput, load,
 };
 use crate::format;
+use crate::i18n::content_admin::trca;
 use crate::i18n::{StaffTexts, kind_label, tr, trst, trsts, use_i18n};
 
 use crate::i18n::trs as label;
@@ -165,6 +166,14 @@ pub fn OfficesPage() -> impl IntoView {
     let form = FormState::new();
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
+    // The office being edited (id, name as saved): the form below edits it instead of
+    // adding one.
+    let editing = RwSignal::new(None::<(String, String)>);
+    let clear = move || {
+        editing.set(None);
+        name.set(String::new());
+        email.set(String::new());
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = SaveOffice {
@@ -172,17 +181,28 @@ pub fn OfficesPage() -> impl IntoView {
             email: Some(email.get_untracked().trim().to_owned()).filter(|e| !e.is_empty()),
         };
         form.start();
+        let target = editing.get_untracked().map(|(id, _)| id);
         spawn_local(async move {
-            match api::create_office(&body).await {
+            let saved = match &target {
+                Some(id) => api::update_office(id, &body).await,
+                None => api::create_office(&body).await,
+            };
+            match saved {
                 Ok(_) => {
-                    name.set(String::new());
-                    email.set(String::new());
+                    clear();
                     form.succeed(i18n.t().saved);
                     offices.refetch();
                 }
                 Err(e) => form.fail(e),
             }
         });
+    };
+    let edit = move |o: Office| {
+        form.alert.set(None);
+        name.set(o.name.clone());
+        email.set(o.email.clone().unwrap_or_default());
+        editing.set(Some((o.id, o.name)));
+        request_animation_frame(|| crate::browser::focus("office-form-title"));
     };
     let remove = move |id: String| {
         spawn_local(async move {
@@ -201,12 +221,19 @@ pub fn OfficesPage() -> impl IntoView {
                     <ul class="list-group mb-4">
                         {list.into_iter().map(|o| {
                             let id = o.id.clone();
+                            let office = o.clone();
+                            let edit_label = (i18n.ca().edit_of)(&o.name);
                             view! {
-                                <li class="list-group-item d-flex justify-content-between align-items-center">
+                                <li class="list-group-item d-flex justify-content-between align-items-center gap-2">
                                     <span>{o.name}<span class="d-block small text-muted">{o.email}</span></span>
-                                    <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {trst(|s| s.delete)}
-                                    </button>
+                                    <span class="d-flex gap-2">
+                                        <button type="button" class="btn btn-sm btn-outline-primary" aria-label=edit_label on:click=move |_| edit(office.clone())>
+                                            {trca(|t| t.edit)}
+                                        </button>
+                                        <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
+                                            {trst(|s| s.delete)}
+                                        </button>
+                                    </span>
                                 </li>
                             }
                         }).collect_view()}
@@ -214,10 +241,22 @@ pub fn OfficesPage() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{trst(|s| s.add)}</h2>
+                <h2 class="h5" id="office-form-title" tabindex="-1">
+                    {move || match editing.get() {
+                        Some((_, n)) => (i18n.ca().edit_heading)(&n),
+                        None => i18n.s().add.to_owned(),
+                    }}
+                </h2>
                 <TextInput id="o-name" label=trsts(|s| s.office_name) value=name required=true error=form.error_for("name") />
                 <TextInput id="o-email" kind="email" label=label(|t| t.email) value=email error=form.error_for("email") />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{trst(|s| s.add)}</button>
+                <div class="d-flex gap-2">
+                    <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
+                        {move || if editing.with(Option::is_some) { i18n.t().save } else { i18n.s().add }}
+                    </button>
+                    {move || editing.with(Option::is_some).then(|| view! {
+                        <button type="button" class="btn btn-outline-primary" on:click=move |_| clear()>{trst(|s| s.cancel)}</button>
+                    })}
+                </div>
             </form>
         </Page>
     }
@@ -582,8 +621,36 @@ pub fn DocumentsAdmin() -> impl IntoView {
     let category = RwSignal::new(String::new());
     let files: RwSignal<Vec<File>, LocalStorage> = RwSignal::new_local(Vec::new());
     let progress = RwSignal::new(None::<f64>);
+    // The document being edited: its title and category change, its file stays.
+    let editing = RwSignal::new(None::<Document>);
+    let clear = move || {
+        editing.set(None);
+        doc_title.set(String::new());
+        category.set(String::new());
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if let Some(doc) = editing.get_untracked() {
+            let body = domain::api::SaveDocument {
+                title: doc_title.get_untracked().trim().to_owned(),
+                description: doc.description.clone(),
+                category: Some(category.get_untracked().trim().to_owned())
+                    .filter(|c| !c.is_empty()),
+                position: None,
+            };
+            form.start();
+            spawn_local(async move {
+                match api::update_document(&doc.id, &body).await {
+                    Ok(_) => {
+                        clear();
+                        form.succeed(i18n.t().saved);
+                        docs.refetch();
+                    }
+                    Err(e) => form.fail(e),
+                }
+            });
+            return;
+        }
         let Some(file) = files.with_untracked(|f| f.first().cloned()) else {
             return form.invalid(&DomainError::invalid(
                 "file",
@@ -600,7 +667,7 @@ pub fn DocumentsAdmin() -> impl IntoView {
             progress.set(None);
             match r {
                 Ok(_) => {
-                    doc_title.set(String::new());
+                    clear();
                     form.succeed(i18n.t().saved);
                     docs.refetch();
                 }
@@ -625,6 +692,15 @@ pub fn DocumentsAdmin() -> impl IntoView {
                     <ul class="list-group mb-4">
                         {list.into_iter().map(|d| {
                             let id = d.id.clone();
+                            let doc = d.clone();
+                            let edit_label = (i18n.ca().edit_of)(&d.title);
+                            let edit = move |_| {
+                                form.alert.set(None);
+                                doc_title.set(doc.title.clone());
+                                category.set(doc.category.clone().unwrap_or_default());
+                                editing.set(Some(doc.clone()));
+                                request_animation_frame(|| crate::browser::focus("document-form-title"));
+                            };
                             view! {
                                 <li class="list-group-item d-flex justify-content-between align-items-center">
                                     <span>
@@ -633,9 +709,14 @@ pub fn DocumentsAdmin() -> impl IntoView {
                                             {format!("{} · {} · {}", d.category.unwrap_or_default(), d.filename, format::size(d.size))}
                                         </span>
                                     </span>
-                                    <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {trst(|s| s.delete)}
-                                    </button>
+                                    <span class="d-flex gap-2">
+                                        <button type="button" class="btn btn-sm btn-outline-primary" aria-label=edit_label on:click=edit>
+                                            {trca(|t| t.edit)}
+                                        </button>
+                                        <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
+                                            {trst(|s| s.delete)}
+                                        </button>
+                                    </span>
                                 </li>
                             }
                         }).collect_view()}
@@ -643,12 +724,31 @@ pub fn DocumentsAdmin() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{trst(|s| s.add)}</h2>
+                <h2 class="h5" id="document-form-title" tabindex="-1">
+                    {move || match editing.get() {
+                        Some(d) => (i18n.ca().edit_heading)(&d.title),
+                        None => i18n.s().add.to_owned(),
+                    }}
+                </h2>
                 <TextInput id="d-title" label=trsts(|s| s.document_title) value=doc_title required=true error=form.error_for("title") />
                 <TextInput id="d-category" label=trsts(|s| s.document_category) value=category error=form.error_for("category") />
-                <FileInput id="d-file" label=trsts(|s| s.document_file) files required=true error=form.error_for("file") />
-                <ProgressBar progress />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{trst(|s| s.add)}</button>
+                {move || match editing.get() {
+                    // The file stays: a new version is published as a new document.
+                    Some(d) => view! { <p class="small">{format!("{} · {}", d.filename, format::size(d.size))}</p> }.into_any(),
+                    None => view! {
+                        <FileInput id="d-file" label=trsts(|s| s.document_file) files required=true error=form.error_for("file") />
+                        <ProgressBar progress />
+                    }
+                        .into_any(),
+                }}
+                <div class="d-flex gap-2">
+                    <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
+                        {move || if editing.with(Option::is_some) { i18n.t().save } else { i18n.s().add }}
+                    </button>
+                    {move || editing.with(Option::is_some).then(|| view! {
+                        <button type="button" class="btn btn-outline-primary" on:click=move |_| clear()>{trst(|s| s.cancel)}</button>
+                    })}
+                </div>
             </form>
         </Page>
     }
@@ -665,6 +765,15 @@ pub fn FaqAdmin() -> impl IntoView {
     let answer = RwSignal::new(String::new());
     let category = RwSignal::new(String::new());
     let position = RwSignal::new(String::new());
+    // The FAQ being edited (id, question as saved), as for offices.
+    let editing = RwSignal::new(None::<(String, String)>);
+    let clear = move || {
+        editing.set(None);
+        question.set(String::new());
+        answer.set(String::new());
+        category.set(String::new());
+        position.set(String::new());
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = SaveFaq {
@@ -674,17 +783,30 @@ pub fn FaqAdmin() -> impl IntoView {
             position: position.get_untracked().trim().parse().unwrap_or(0),
         };
         form.start();
+        let target = editing.get_untracked().map(|(id, _)| id);
         spawn_local(async move {
-            match api::create_faq(&body).await {
+            let saved = match &target {
+                Some(id) => api::update_faq(id, &body).await,
+                None => api::create_faq(&body).await,
+            };
+            match saved {
                 Ok(_) => {
-                    question.set(String::new());
-                    answer.set(String::new());
+                    clear();
                     form.succeed(i18n.t().saved);
                     faqs.refetch();
                 }
                 Err(e) => form.fail(e),
             }
         });
+    };
+    let edit = move |f: Faq| {
+        form.alert.set(None);
+        question.set(f.question.clone());
+        answer.set(f.answer.clone());
+        category.set(f.category.clone().unwrap_or_default());
+        position.set(f.position.to_string());
+        editing.set(Some((f.id, f.question)));
+        request_animation_frame(|| crate::browser::focus("faq-form-title"));
     };
     let remove = move |id: String| {
         spawn_local(async move {
@@ -704,12 +826,19 @@ pub fn FaqAdmin() -> impl IntoView {
                     <ul class="list-group mb-4">
                         {list.into_iter().map(|f| {
                             let id = f.id.clone();
+                            let faq = f.clone();
+                            let edit_label = (i18n.ca().edit_of)(&f.question);
                             view! {
                                 <li class="list-group-item d-flex justify-content-between align-items-start gap-2">
                                     <span><strong>{f.question}</strong><span class="d-block small pre-line">{f.answer}</span></span>
-                                    <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
-                                        {trst(|s| s.delete)}
-                                    </button>
+                                    <span class="d-flex gap-2">
+                                        <button type="button" class="btn btn-sm btn-outline-primary" aria-label=edit_label on:click=move |_| edit(faq.clone())>
+                                            {trca(|t| t.edit)}
+                                        </button>
+                                        <button type="button" class="btn btn-sm btn-outline-danger" on:click=move |_| remove(id.clone())>
+                                            {trst(|s| s.delete)}
+                                        </button>
+                                    </span>
                                 </li>
                             }
                         }).collect_view()}
@@ -717,12 +846,24 @@ pub fn FaqAdmin() -> impl IntoView {
                 }
             })}
             <form on:submit=submit novalidate>
-                <h2 class="h5">{trst(|s| s.add)}</h2>
+                <h2 class="h5" id="faq-form-title" tabindex="-1">
+                    {move || match editing.get() {
+                        Some((_, q)) => (i18n.ca().edit_heading)(&q),
+                        None => i18n.s().add.to_owned(),
+                    }}
+                </h2>
                 <TextInput id="q-question" label=trsts(|s| s.faq_question) value=question required=true error=form.error_for("question") />
                 <TextArea id="q-answer" label=trsts(|s| s.faq_answer) value=answer required=true error=form.error_for("answer") rows=4 />
                 <TextInput id="q-category" label=trsts(|s| s.document_category) value=category />
                 <TextInput id="q-position" kind="number" label=trsts(|s| s.faq_position) value=position />
-                <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{trst(|s| s.add)}</button>
+                <div class="d-flex gap-2">
+                    <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>
+                        {move || if editing.with(Option::is_some) { i18n.t().save } else { i18n.s().add }}
+                    </button>
+                    {move || editing.with(Option::is_some).then(|| view! {
+                        <button type="button" class="btn btn-outline-primary" on:click=move |_| clear()>{trst(|s| s.cancel)}</button>
+                    })}
+                </div>
             </form>
         </Page>
     }

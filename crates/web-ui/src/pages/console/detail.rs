@@ -117,11 +117,6 @@ pub fn Detail() -> impl IntoView {
                                 }}
                             </section>
                             <MailSection id=r.id.clone() messages mails can_send=r.allowed.mail />
-                        </div>
-                        <div class="col-12 col-xl-5">
-                            {r.allowed.link_sender.then(|| view! { <SenderPanel id=r.id.clone() reload done=action_done /> })}
-                            <Actions r=r.clone() reload action_done />
-                            {r.allowed.export.then(|| view! { <ExportPanel id=r.id.clone() protocol=r.protocol_number.clone() /> })}
                             <section aria-labelledby="history-title" class="mt-4">
                                 <h2 id="history-title" class="h4">{trst(|s| s.history_title)}</h2>
                                 {load(history, move |items| {
@@ -153,6 +148,15 @@ pub fn Detail() -> impl IntoView {
                                         .into_any()
                                 })}
                             </section>
+                        </div>
+                        // On a phone the actions come first; on a desktop they stay in view
+                        // beside a long thread.
+                        <div class="col-12 col-xl-5 order-first order-xl-last">
+                            <div class="sticky-xl-top request-actions">
+                                {r.allowed.link_sender.then(|| view! { <SenderPanel id=r.id.clone() reload done=action_done /> })}
+                                <Actions r=r.clone() reload action_done reply />
+                                {r.allowed.export.then(|| view! { <ExportPanel id=r.id.clone() protocol=r.protocol_number.clone() /> })}
+                            </div>
                         </div>
                     </div>
                 }
@@ -312,12 +316,24 @@ fn Compose(id: String, messages: Res<Vec<MessageView>>, body: RwSignal<String>) 
     }
 }
 
+/// A resolve, an information request and a rejection speak to the citizen: their text is
+/// the reply the citizen gets.
+fn speaks_to_citizen(action: ActionKind) -> bool {
+    matches!(
+        action,
+        ActionKind::Resolve | ActionKind::RequestInfo | ActionKind::Reject
+    )
+}
+
 /// The actions the lifecycle allows from this status for this role, each with its inputs.
 #[component]
 fn Actions(
     r: RequestView,
     reload: impl Fn() + Copy + Send + Sync + 'static,
     action_done: RwSignal<Option<String>>,
+    // The thread's reply box: an action that speaks to the citizen takes its text, so a
+    // reply and a resolution are one message, not two.
+    reply: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let tenant = use_tenant();
@@ -349,12 +365,7 @@ fn Actions(
             return;
         };
         let text = note.get_untracked().trim().to_owned();
-        // A resolve, an information request and a rejection speak to the citizen.
-        if matches!(
-            action,
-            ActionKind::Resolve | ActionKind::RequestInfo | ActionKind::Reject
-        ) && text.is_empty()
-        {
+        if speaks_to_citizen(action) && text.is_empty() {
             return form.invalid(&domain::DomainError::invalid(
                 "note",
                 "Scrivi il testo per il cittadino",
@@ -389,6 +400,9 @@ fn Actions(
                     form.pending.set(false);
                     chosen.set(None);
                     note.set(String::new());
+                    if speaks_to_citizen(action) {
+                        reply.set(String::new());
+                    }
                     action_done.set(Some(i18n.s().action_done.to_owned()));
                     reload();
                     // The button that had focus is gone with the old panel.
@@ -450,10 +464,6 @@ fn Actions(
             ActionKind::Reject => s.reason_label,
             _ => s.note_label,
         };
-        let required = matches!(
-            action,
-            ActionKind::Resolve | ActionKind::RequestInfo | ActionKind::Reject
-        );
         Some(view! {
             <form on:submit=submit class="mt-3 p-3 border rounded" novalidate>
                 <h3 class="h5">{action_label(&i18n.s().action_labels, action)}</h3>
@@ -470,7 +480,25 @@ fn Actions(
                 {(action == ActionKind::Resolve && overdue).then(|| view! {
                     <SelectInput id="act-cause" label=trsts(|s| s.cause_label) value=cause options=cause_options />
                 })}
-                <TextArea id="act-note" label=Signal::stored(note_label.to_owned()) value=note required error=form.error_for("note") rows=4 />
+                {if speaks_to_citizen(action) {
+                    view! {
+                        <TextArea
+                            id="act-note"
+                            label=Signal::stored(note_label.to_owned())
+                            value=note
+                            required=true
+                            error=form.error_for("note")
+                            rows=4
+                            help=Signal::stored(s.public_reply_help.to_owned())
+                        />
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <TextArea id="act-note" label=Signal::stored(note_label.to_owned()) value=note error=form.error_for("note") rows=4 />
+                    }
+                        .into_any()
+                }}
                 <div class="d-flex gap-2">
                     <button type="submit" class="btn btn-primary" disabled=move || form.pending.get()>{t.confirm}</button>
                     <button type="button" class="btn btn-outline-primary" on:click=move |_| chosen.set(None)>{s.cancel}</button>
@@ -499,6 +527,9 @@ fn Actions(
                                 on:click=move |_| {
                                     form.alert.set(None);
                                     action_done.set(None);
+                                    if speaks_to_citizen(a) && note.with_untracked(|n| n.trim().is_empty()) {
+                                        note.set(reply.get_untracked());
+                                    }
                                     chosen.set(Some(a));
                                 }
                             >

@@ -120,12 +120,35 @@ pub fn ConsoleLayout() -> impl IntoView {
             </li>
         }
     };
+    // On a phone the menu is folded behind a button (the page comes first), and folds
+    // again on each navigation; from `lg` up it is always open beside the page.
+    let menu_open = RwSignal::new(false);
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     view! {
         <div class="container-fluid px-lg-5 my-4">
             <RequireLogin need=Need::Staff>
                 <div class="row">
-                    <div class="col-12 col-lg-3 mb-4">
-                        <nav class="link-list-wrapper console-nav" aria-label=trst(|s| s.console_nav)>
+                    <div class="col-12 col-lg-3 mb-lg-4">
+                        <button
+                            type="button"
+                            class="btn btn-outline-primary btn-sm d-lg-none mb-3"
+                            aria-controls="console-nav"
+                            aria-expanded=move || menu_open.get().to_string()
+                            on:click=move |_| menu_open.update(|o| *o = !*o)
+                        >
+                            {trst(|s| s.console_nav)}
+                        </button>
+                        <nav
+                            id="console-nav"
+                            class="link-list-wrapper console-nav d-lg-block mb-4"
+                            class:d-none=move || !menu_open.get()
+                            aria-label=trst(|s| s.console_nav)
+                            // A link chosen folds the menu, also the current page's own.
+                            on:click=move |_| menu_open.set(false)
+                        >
                             <p class="h6 text-uppercase text-muted">{trst(|s| s.console_title)}</p>
                             <ul class="link-list">
                                 {DESK_LINKS.into_iter().map(|(h, l)| link(h, trst(l))).collect_view()}

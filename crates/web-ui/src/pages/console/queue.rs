@@ -258,22 +258,25 @@ fn QueueTable(page: ListPage<RequestSummary>, selected: RwSignal<Option<usize>>)
             let assignee = r.assignee.as_ref().map(|a| a.name.clone()).unwrap_or_default();
             view! {
                 <tr class=row_class class:table-active=move || selected.get() == Some(i)>
-                    <td class="font-monospace">
-                        <a id=format!("queue-row-{i}") href=href on:focus=move |_| selected.set(Some(i))>
+                    <td>
+                        <a class="font-monospace" id=format!("queue-row-{i}") href=href on:focus=move |_| selected.set(Some(i))>
                             {r.protocol_number.clone()}
                         </a>
+                        // On a phone the subject goes under the number: status and due date
+                        // fit beside it without scrolling sideways.
+                        <span class="d-block small d-md-none text-break">{r.subject.clone()}</span>
                     </td>
-                    <td>
+                    <td class="d-none d-md-table-cell">
                         {r.subject.clone()}
                         <span class="d-block small text-muted">{citizen}</span>
                     </td>
-                    <td>{r.type_name.clone()}</td>
+                    <td class="d-none d-lg-table-cell">{r.type_name.clone()}</td>
                     <td><StatusBadge status=r.status /></td>
                     <td>
                         {format::opt_date(r.due_date)}
                         <span class="d-block"><DeadlineBadge status=r.deadline_status left=r.working_days_left /></span>
                     </td>
-                    <td>{assignee}</td>
+                    <td class="d-none d-lg-table-cell">{assignee}</td>
                 </tr>
             }
         })
@@ -281,15 +284,15 @@ fn QueueTable(page: ListPage<RequestSummary>, selected: RwSignal<Option<usize>>)
     view! {
         <p class="small" role="status">{move || (i18n.s().queue_count)(count)}</p>
         <div class="table-responsive">
-            <table class="table table-hover align-middle" data-testid="queue">
+            <table class="table table-hover align-middle queue-table" data-testid="queue">
                 <thead>
                     <tr>
                         <th scope="col">{tr(|t| t.protocol_number)}</th>
-                        <th scope="col">{tr(|t| t.subject)}</th>
-                        <th scope="col">{trst(|s| s.filter_type)}</th>
+                        <th scope="col" class="d-none d-md-table-cell">{tr(|t| t.subject)}</th>
+                        <th scope="col" class="d-none d-lg-table-cell">{trst(|s| s.filter_type)}</th>
                         <th scope="col">{tr(|t| t.status)}</th>
                         <th scope="col">{tr(|t| t.deadline)}</th>
-                        <th scope="col">{trst(|s| s.assignee)}</th>
+                        <th scope="col" class="d-none d-lg-table-cell">{trst(|s| s.assignee)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

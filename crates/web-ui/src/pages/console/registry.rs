@@ -91,13 +91,13 @@ fn RegisterTable(r: RegisterReport) -> impl IntoView {
     let row = move |s: KindStats, total: bool| {
         let name = kind_name(&s, i18n.lang(), i18n.s().register_total);
         let cells = view! {
-            <td>{s.received}</td>
-            <td>{s.resolved}</td>
-            <td>{s.resolved_within_standard}</td>
+            <td>{format::count(s.received)}</td>
+            <td>{format::count(s.resolved)}</td>
+            <td>{format::count(s.resolved_within_standard)}</td>
             <td>{format::percent(s.percent_within_standard)}</td>
             <td>{format::decimal(s.average_working_days)}</td>
-            <td>{s.max_working_days.map_or_else(|| "—".to_owned(), |m| m.to_string())}</td>
-            <td>{s.open_overdue}</td>
+            <td>{s.max_working_days.map_or_else(|| "—".to_owned(), |m| format::count(u64::from(m)))}</td>
+            <td>{format::count(s.open_overdue)}</td>
         };
         if total {
             view! { <tr class="fw-bold"><th scope="row">{name}</th>{cells}</tr> }.into_any()
@@ -131,13 +131,16 @@ fn RegisterTable(r: RegisterReport) -> impl IntoView {
     }
 }
 
-/// Horizontal bars, one per kind with a standard; a dashed line marks the target.
-/// Plain SVG: no chart library, readable without JS styling, described for screen readers.
+/// Horizontal bars, one per kind with a standard, each under its label; a dashed line
+/// marks the target. Plain SVG without a `viewBox`: positions are percentages of the width
+/// and text keeps its CSS size (13 px), so labels stay readable on a 360 px phone instead
+/// of shrinking with the drawing. Described for screen readers; the table above has the
+/// same figures.
 #[component]
 fn Chart(kinds: Vec<KindStats>, target: Signal<u8>) -> impl IntoView {
-    const LABEL_W: f64 = 190.0;
-    const BAR_W: f64 = 360.0;
-    const ROW_H: f64 = 28.0;
+    /// The bars' full length, in percent of the width: room is left for the value.
+    const BAR: f64 = 82.0;
+    const ROW_H: f64 = 46.0;
     let i18n = use_i18n();
     let rows: Vec<KindStats> = kinds
         .into_iter()
@@ -146,14 +149,14 @@ fn Chart(kinds: Vec<KindStats>, target: Signal<u8>) -> impl IntoView {
     if rows.is_empty() {
         return None;
     }
-    let height = ROW_H * rows.len() as f64 + 30.0;
-    let width = LABEL_W + BAR_W + 60.0;
+    let height = ROW_H * rows.len() as f64 + 28.0;
     Some(view! {
         <figure class="my-4">
             <figcaption class="h5">{trst(|s| s.register_chart_title)}</figcaption>
             <svg
-                viewBox=format!("0 0 {width} {height}")
-                class="register-chart w-100"
+                width="100%"
+                height=height
+                class="register-chart"
                 role="img"
                 aria-labelledby="chart-desc"
             >
@@ -162,28 +165,28 @@ fn Chart(kinds: Vec<KindStats>, target: Signal<u8>) -> impl IntoView {
                     .into_iter()
                     .enumerate()
                     .map(|(i, s)| {
-                        let y = ROW_H * i as f64 + 4.0;
+                        let y = ROW_H * i as f64;
                         let pct = s.percent_within_standard.unwrap_or(0.0).clamp(0.0, 100.0);
-                        let w = BAR_W * pct / 100.0;
+                        let w = BAR * pct / 100.0;
                         let below = move || pct < f64::from(target.get());
                         let label = move || kind_name(&s, i18n.lang(), "");
                         view! {
-                            <text x=LABEL_W - 8.0 y=y + 15.0 text-anchor="end" class="chart-label">{label}</text>
+                            <text x="0" y=y + 14.0 class="chart-label">{label}</text>
                             <rect
-                                x=LABEL_W
-                                y=y
-                                width=w
-                                height=ROW_H - 8.0
+                                x="0"
+                                y=y + 20.0
+                                width=format!("{w}%")
+                                height="18"
                                 class=move || if below() { "chart-bar below" } else { "chart-bar" }
                             ></rect>
-                            <text x=LABEL_W + w + 6.0 y=y + 15.0 class="chart-value">{format::percent(Some(pct))}</text>
+                            <text x=format!("{}%", w + 1.5) y=y + 34.0 class="chart-value">{format::percent(Some(pct))}</text>
                         }
                     })
                     .collect_view()}
                 {move || {
-                    let x = LABEL_W + BAR_W * f64::from(target.get()) / 100.0;
+                    let x = format!("{}%", BAR * f64::from(target.get()) / 100.0);
                     view! {
-                        <line x1=x x2=x y1="0" y2=height - 22.0 class="chart-target"></line>
+                        <line x1=x.clone() x2=x.clone() y1="16" y2=height - 22.0 class="chart-target"></line>
                         <text x=x y=height - 6.0 text-anchor="middle" class="chart-label">
                             {(i18n.s().register_target)(target.get())}
                         </text>
