@@ -182,9 +182,12 @@ test('the citizen sees "Conclusa", the timeline and the answer, and rates it onc
   await citizen.audit('request detail (concluded)');
 
   const rating = page.getByTestId('rating');
-  await rating.getByLabel('4 stelle').check();
+  // Bootstrap Italia draws the inputs with their labels, which take the click.
+  await rating.locator('label[for=rating-star-4]').click();
+  assert.ok(await rating.getByLabel('4 stelle').isChecked());
   await rating.getByRole('group', { name: 'Quali sono stati gli aspetti che hai preferito?' }).waitFor();
-  await rating.getByLabel('Le indicazioni erano chiare').check();
+  await rating.locator('label[for=rating-aspect-clear]').click();
+  assert.ok(await rating.getByLabel('Le indicazioni erano chiare').isChecked());
   await rating.getByLabel('Vuoi aggiungere altri dettagli?').fill('Risposta rapida');
   await citizen.audit('request detail (rating)');
   await screenshots(citizen, 'request-detail-rating');
