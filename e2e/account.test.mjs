@@ -144,7 +144,7 @@ test('"Password dimenticata?" answers alike for any address, and mails the link 
   await staleCitizen.audit('login (citizen)');
   await signIn(staleCitizen, mario.username, mario.password);
   await staleCitizen.page.waitForURL(/\/area-personale$/);
-  await titled(staleCitizen, 'Le mie pratiche');
+  await titled(staleCitizen, 'Area personale');
   await staleCitizen.audit('my requests');
 
   await open(visitor, server.url, '/accedi');
@@ -204,7 +204,7 @@ test('"Password dimenticata?" answers alike for any address, and mails the link 
   await cp.locator('#error-summary').getByRole('heading', { name: 'Credenziali non valide' }).waitFor();
   await signIn(citizen, mario.username, NEW_PASSWORD);
   await cp.waitForURL(/\/area-personale$/);
-  await titled(citizen, 'Le mie pratiche');
+  await titled(citizen, 'Area personale');
   citizen.skipAudit('/area-personale'); // staleCitizen's visit of it went through axe
 });
 

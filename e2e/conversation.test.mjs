@@ -88,9 +88,13 @@ test('the citizen answers with an attachment, which resumes the request', async 
   const { page } = citizen;
   await login(citizen, mario);
   await page.waitForURL(/\/area-personale$/);
+  await titled(citizen, 'Area personale');
+  await citizen.audit('personal area');
+  await page.getByRole('navigation', { name: "Menu dell'area personale" }).getByRole('link', { name: 'Pratiche', exact: true }).click();
+  await titled(citizen, 'Le mie pratiche');
   const item = page.getByTestId('my-requests').locator('li').filter({ hasText: requests.info.protocol_number });
   await item.waitFor();
-  assert.equal((await item.locator('[data-status]').textContent()).trim(), 'In attesa di integrazione');
+  assert.equal((await item.locator('[data-status]').textContent()).trim(), 'Integrazione richiesta');
   await citizen.audit('my requests');
   await item.getByRole('link').click();
   await titled(citizen, 'Pratica');

@@ -48,7 +48,7 @@ test('"Entra con SPID" leads through the identity provider into the personal are
   if (opPage.origin !== server.url) citizen.skipAudit(opPage.pathname);
   citizen.skipAudit(new URL(op.authorization_endpoint).pathname);
   await page.waitForURL((u) => u.origin === server.url && u.pathname === '/area-personale', { timeout: 15000 });
-  await titled(citizen, 'Le mie pratiche');
+  await titled(citizen, 'Area personale');
   assert.equal(new URL(page.url()).hash, '', 'the sign-in marker is taken off the address');
   // The demo citizen Mario Rossi has that codice fiscale: it is his account.
   await page.getByText('Mario Rossi').first().waitFor();
@@ -56,7 +56,7 @@ test('"Entra con SPID" leads through the identity provider into the personal are
 
   // A reload keeps the session (the refresh cookie the callback set).
   await page.reload();
-  await titled(citizen, 'Le mie pratiche');
+  await titled(citizen, 'Area personale');
 
   // Signing out passes through the provider, which ends its session and sends the
   // browser back to the portal.

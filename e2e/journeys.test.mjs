@@ -2,7 +2,7 @@
 //  (a) a new citizen registers with an identity document → an operator approves it in the
 //      console, with the document shown inline → the citizen files a reclamo through the
 //      wizard and sees its protocol number and due date → the operator takes it, replies
-//      and resolves it → the citizen sees the reply and "Evasa";
+//      and resolves it → the citizen sees the reply and "Conclusa";
 //  (b) the operator's register page shows that reclamo resolved within its standard;
 //  (c) a citizen cannot open the console.
 // Every page either person sees goes through axe (zero serious or critical violations);
@@ -134,7 +134,7 @@ test('(a3) the citizen files a reclamo through the wizard and sees protocol and 
   const { page } = citizen;
   await login(citizen, newcomer.email, newcomer.password);
   await page.waitForURL(/\/area-personale$/);
-  await titled(citizen, 'Le mie pratiche');
+  await titled(citizen, 'Area personale');
   await page.getByText('Non hai ancora presentato richieste.').waitFor();
   assert.ok(await page.getByText(`${newcomer.firstName} ${newcomer.lastName}`).first().isVisible());
   await citizen.audit('my requests (empty)');
@@ -204,7 +204,7 @@ test('(a3) the citizen files a reclamo through the wizard and sees protocol and 
   await page.getByRole('link', { name: 'Vai alla pratica' }).click();
   await titled(citizen, 'Pratica');
   await page.getByTestId('protocol-number').filter({ hasText: story.protocol }).waitFor();
-  assert.equal((await page.locator('[data-status]').first().textContent()).trim(), 'Da assegnare');
+  assert.equal((await page.locator('[data-status]').first().textContent()).trim(), 'Inviata');
   await page.getByRole('button', { name: /foto-cassonetto\.pdf/ }).waitFor();
   await citizen.audit('request detail (received)');
 });
@@ -254,13 +254,16 @@ test('(a4) the operator takes the reclamo, replies and resolves it', async () =>
   await screenshots(operator, 'console-request');
 });
 
-test('(a5) the citizen sees the reply and "Evasa"', async () => {
+test('(a5) the citizen sees the reply and "Conclusa"', async () => {
   const { page } = citizen;
   await page.getByRole('navigation', { name: 'Menu principale' }).getByRole('link', { name: 'Area personale' }).click();
+  await titled(citizen, 'Area personale');
+  await citizen.audit('personal area (desk)');
+  await page.getByRole('navigation', { name: "Menu dell'area personale" }).getByRole('link', { name: 'Pratiche', exact: true }).click();
   await titled(citizen, 'Le mie pratiche');
   const item = page.getByTestId('my-requests').locator('li').filter({ hasText: story.protocol });
   await item.waitFor();
-  assert.equal((await item.locator('[data-status]').textContent()).trim(), 'Evasa');
+  assert.equal((await item.locator('[data-status]').textContent()).trim(), 'Conclusa');
   await citizen.audit('my requests');
   await screenshots(citizen, 'my-requests');
 
@@ -268,7 +271,7 @@ test('(a5) the citizen sees the reply and "Evasa"', async () => {
   await titled(citizen, 'Pratica');
   await page.locator('.thread').getByText(reclamo.resolution).waitFor();
   assert.ok(await page.locator('.thread').getByText(reclamo.reply).isVisible());
-  assert.equal((await page.locator('[data-status]').first().textContent()).trim(), 'Evasa');
+  assert.equal((await page.locator('[data-status]').first().textContent()).trim(), 'Conclusa');
   assert.equal((await page.getByTestId('due-date').textContent()).trim(), story.dueDate);
   await citizen.audit('request detail (resolved)');
   await screenshots(citizen, 'request-detail');
@@ -309,7 +312,7 @@ test('(c) a citizen cannot open the console', async () => {
     citizen.skipAudit(path); // only passed through: the guard sends the citizen away
     await page.goto(server.url + path);
     await page.waitForURL(/\/area-personale$/, { timeout: 15000 });
-    await titled(citizen, 'Le mie pratiche');
+    await titled(citizen, 'Area personale');
     assert.equal(await page.getByRole('navigation', { name: 'Navigazione della console' }).count(), 0);
     assert.equal(await page.getByRole('link', { name: 'Console operatori' }).count(), 0);
   }

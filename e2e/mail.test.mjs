@@ -270,9 +270,9 @@ test('the citizen chooses contact channels, which survive a reload', async () =>
   const { page } = citizen;
   await login(citizen, mario);
   await page.waitForURL(/\/area-personale$/);
-  await titled(citizen, 'Le mie pratiche');
+  await titled(citizen, 'Area personale');
   await citizen.audit('my requests');
-  await page.getByRole('navigation', { name: "Menu dell'area personale" }).getByRole('link', { name: 'Preferenze di contatto' }).click();
+  await page.getByRole('navigation', { name: "Menu dell'area personale" }).getByRole('link', { name: 'Preferenze', exact: true }).click();
   await titled(citizen, 'Preferenze di contatto');
   const email = page.getByLabel(/^E-mail \(/);
   const sms = page.getByLabel(/^SMS \(\+39/);

@@ -147,6 +147,53 @@ fn normalise(def: &FieldDef, value: &Value) -> Result<Value, (String, String)> {
     }
 }
 
+/// The filled-in fields as the citizen reads them, in the form's order: `(label, value)`,
+/// with the option's label for a select, Sì/No (Yes/No) for a checkbox and an Italian
+/// date. Fields left empty are left out; values of fields the type no longer defines are
+/// listed last under their name, so nothing the citizen sent goes unseen.
+pub fn display_fields(
+    defs: &[FieldDef],
+    values: &BTreeMap<String, Value>,
+    lang: crate::Lang,
+) -> Vec<(String, String)> {
+    let text = |def: Option<&FieldDef>, v: &Value| -> Option<String> {
+        let s = match v {
+            Value::Null => return None,
+            Value::Bool(b) => match (b, lang) {
+                (true, crate::Lang::It) => "Sì".to_owned(),
+                (false, crate::Lang::It) => "No".to_owned(),
+                (true, crate::Lang::En) => "Yes".to_owned(),
+                (false, crate::Lang::En) => "No".to_owned(),
+            },
+            Value::String(s) => {
+                let s = s.trim();
+                match def.map(|d| d.field_type) {
+                    Some(FieldType::Select) => def
+                        .and_then(|d| d.options.iter().find(|o| o.value == s))
+                        .map_or_else(|| s.to_owned(), |o| o.label.clone()),
+                    Some(FieldType::Date) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map_or_else(|_| s.to_owned(), |d| d.format("%d/%m/%Y").to_string()),
+                    _ => s.to_owned(),
+                }
+            }
+            other => other.to_string(),
+        };
+        (!s.is_empty()).then_some(s)
+    };
+    let mut out: Vec<(String, String)> = defs
+        .iter()
+        .filter_map(|d| Some((d.label.clone(), text(Some(d), values.get(&d.name)?)?)))
+        .collect();
+    for (name, v) in values {
+        if !defs.iter().any(|d| &d.name == name)
+            && let Some(s) = text(None, v)
+        {
+            out.push((name.clone(), s));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +238,23 @@ mod tests {
                 help: None,
             },
         ]
+    }
+
+    #[test]
+    fn display_uses_labels_in_form_order() {
+        let values: BTreeMap<String, Value> = serde_json::from_value(json!({
+            "tipo": "domestica", "mq": 85.5, "dal": "2026-11-01", "indirizzo": "", "vecchio": true
+        }))
+        .unwrap();
+        assert_eq!(
+            display_fields(&defs(), &values, crate::Lang::It),
+            [
+                ("Superficie".to_owned(), "85.5".to_owned()),
+                ("Dal".to_owned(), "01/11/2026".to_owned()),
+                ("Tipo".to_owned(), "Domestica".to_owned()),
+                ("vecchio".to_owned(), "Sì".to_owned()),
+            ]
+        );
     }
 
     #[test]

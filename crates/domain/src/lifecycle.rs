@@ -515,13 +515,26 @@ pub struct Rules<'a> {
     pub reopen_within_days: i64,
 }
 
+/// Calendar days after the answer during which the citizen can reopen a request.
+pub const REOPEN_WITHIN_DAYS: i64 = 30;
+
 impl<'a> Rules<'a> {
     pub fn new(calendar: &'a WorkingCalendar) -> Self {
         Self {
             calendar,
-            reopen_within_days: 30,
+            reopen_within_days: REOPEN_WITHIN_DAYS,
         }
     }
+
+    /// The last moment an answer given at `answered` can be reopened.
+    pub fn reopen_until(self, answered: DateTime<Utc>) -> DateTime<Utc> {
+        answered + Duration::days(self.reopen_within_days)
+    }
+}
+
+/// [`Rules::reopen_until`] with the standard window, for a page that has no calendar.
+pub fn reopen_until(answered: DateTime<Utc>) -> DateTime<Utc> {
+    answered + Duration::days(REOPEN_WITHIN_DAYS)
 }
 
 /// Applies `action` by `actor` at `now`. Illegal transitions are `Conflict`, actions the
@@ -711,7 +724,7 @@ fn check_reopen_window(
     rules: Rules<'_>,
 ) -> Result<(), DomainError> {
     let answered = case.resolved_at.unwrap_or(case.received_at);
-    if now - answered > Duration::days(rules.reopen_within_days) {
+    if now > rules.reopen_until(answered) {
         return Err(DomainError::conflict(
             format!(
                 "La pratica può essere riaperta entro {} giorni dalla risposta",
@@ -852,6 +865,97 @@ pub fn allowed(case: &RequestCase, actor: &Actor, now: DateTime<Utc>, rules: Rul
         export: may(DeskOp::Export),
         link_sender: false,
     }
+}
+
+/// A request's status in the citizen's words (the Designers Italia "Modello Comuni"): the
+/// portal shows these, the console keeps the desk's finer [`Status`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CitizenStatus {
+    /// Received or routed: nobody works on it yet.
+    Submitted,
+    InProgress,
+    /// The office asked for more information: the citizen's turn.
+    InfoRequested,
+    /// Answered (and, later, closed).
+    Concluded,
+    Rejected,
+    Withdrawn,
+}
+
+impl CitizenStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::InfoRequested => "info_requested",
+            Self::Concluded => "concluded",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn label_it(self) -> &'static str {
+        match self {
+            Self::Submitted => "Inviata",
+            Self::InProgress => "In lavorazione",
+            Self::InfoRequested => "Integrazione richiesta",
+            Self::Concluded => "Conclusa",
+            Self::Rejected => "Respinta",
+            Self::Withdrawn => "Ritirata",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Submitted => "Submitted",
+            Self::InProgress => "In progress",
+            Self::InfoRequested => "More information requested",
+            Self::Concluded => "Concluded",
+            Self::Rejected => "Rejected",
+            Self::Withdrawn => "Withdrawn",
+        }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match lang {
+            crate::Lang::It => self.label_it(),
+            crate::Lang::En => self.label_en(),
+        }
+    }
+}
+
+impl Status {
+    /// What the citizen is told: routing (received → assigned) and closing (resolved →
+    /// closed) are the desk's business and do not change it.
+    pub fn citizen(self) -> CitizenStatus {
+        match self {
+            Self::Received | Self::Assigned => CitizenStatus::Submitted,
+            Self::InProgress => CitizenStatus::InProgress,
+            Self::WaitingCitizen => CitizenStatus::InfoRequested,
+            Self::Resolved | Self::Closed => CitizenStatus::Concluded,
+            Self::Rejected => CitizenStatus::Rejected,
+            Self::Withdrawn => CitizenStatus::Withdrawn,
+        }
+    }
+}
+
+/// The citizen's timeline: the filing, then each change of [`CitizenStatus`], from the
+/// transitions `(to, at)` oldest first. Transitions that leave the citizen's status as it
+/// was (routing, closing, reclassifying) are left out.
+pub fn citizen_timeline<T: Copy>(
+    received_at: T,
+    transitions: impl IntoIterator<Item = (Status, T)>,
+) -> Vec<(CitizenStatus, T)> {
+    let mut out = vec![(CitizenStatus::Submitted, received_at)];
+    for (to, at) in transitions {
+        let s = to.citizen();
+        if out.last().is_some_and(|(last, _)| *last != s) {
+            out.push((s, at));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

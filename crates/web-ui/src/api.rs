@@ -524,6 +524,30 @@ pub async fn transitions(id: &str) -> ApiResult<Vec<TransitionView>> {
     get_list(&format!("/requests/{}/transitions", enc(id))).await
 }
 
+/// The receipt of the filing (PDF), for [`download`].
+pub fn receipt_pdf_url(id: &str) -> String {
+    format!("/requests/{}/receipt.pdf", enc(id))
+}
+
+/// The citizen's rating of the answer, `None` before they give one.
+pub async fn rating(id: &str) -> ApiResult<Option<domain::rating::Rating>> {
+    get(&format!("/requests/{}/rating", enc(id))).await
+}
+
+pub async fn rate(id: &str, body: &domain::rating::Rating) -> ApiResult<domain::rating::Rating> {
+    call(
+        Method::POST,
+        &format!("/requests/{}/rating", enc(id)),
+        Body::json(body),
+    )
+    .await
+}
+
+/// The signed-in citizen's bookings, newest first.
+pub async fn my_bookings() -> ApiResult<Vec<domain::api::PublicBooking>> {
+    get_list("/me/bookings").await
+}
+
 // ---- mail at the desk ---------------------------------------------------------------
 
 /// The mails of a request, received and sent (queued ones too), oldest first.

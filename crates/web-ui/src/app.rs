@@ -80,6 +80,21 @@ pub const CHAT_PATH: &str = "/chat";
 /// A video appointment's page is `/videochiamata/{code}` (in the [`AppKind::Live`] app).
 pub const VIDEO_PATH: &str = "/videochiamata/";
 
+/// Area personale › Scrivania, the personal area's overview (where signing in leads).
+pub const DESK_PATH: &str = "/area-personale";
+
+/// Area personale › Messaggi: the latest messages of the citizen's requests.
+pub const MESSAGES_PATH: &str = "/area-personale/messaggi";
+
+/// Area personale › Pratiche; a request's page is `/area-personale/pratiche/{id}`.
+pub const REQUESTS_PATH: &str = "/area-personale/pratiche";
+
+/// Area personale › Appuntamenti: the citizen's bookings.
+pub const APPOINTMENTS_PATH: &str = "/area-personale/appuntamenti";
+
+/// Area personale › Preferenze di contatto.
+pub const SETTINGS_PATH: &str = "/area-personale/preferenze";
+
 /// Area personale › La mia posizione, an app of its own (see [`AppKind::Account`]).
 pub const ACCOUNT_PATH: &str = "/area-personale/posizione";
 
@@ -145,7 +160,10 @@ pub fn portal_routes() -> AnyView {
         <Routes fallback=pages::NotFound>
             <Route path=path!("/") view=pages::Home />
             <Route path=path!("/nuova-richiesta") view=pages::Wizard />
-            <Route path=path!("/area-personale") view=pages::MyRequests />
+            <Route path=path!("/area-personale") view=pages::personal_area::Desk />
+            <Route path=path!("/area-personale/messaggi") view=pages::personal_area::Messages />
+            <Route path=path!("/area-personale/appuntamenti") view=pages::personal_area::Appointments />
+            <Route path=path!("/area-personale/pratiche") view=pages::MyRequests />
             <Route path=path!("/area-personale/pratiche/:id") view=pages::RequestDetail />
             <Route path=path!("/area-personale/preferenze") view=pages::ContactPreferences />
             <Route path=path!("/documenti") view=pages::Documents />

@@ -219,6 +219,17 @@ pub struct TransitionRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = request_ratings, treat_none_as_default_value = false)]
+pub struct RatingRow {
+    pub request_id: String,
+    pub tenant_id: String,
+    pub stars: i32,
+    pub aspects: String,
+    pub details: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = idempotency_keys, treat_none_as_default_value = false)]
 pub struct IdempotencyRow {
     pub tenant_id: String,

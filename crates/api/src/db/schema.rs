@@ -740,6 +740,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    request_ratings (request_id) {
+        request_id -> Text,
+        tenant_id -> Text,
+        stars -> Integer,
+        aspects -> Text,
+        details -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(registrations -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(tenant_hosts -> tenants (tenant_id));
@@ -777,6 +788,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     attachments,
     transitions,
+    request_ratings,
     idempotency_keys,
     documents,
     faqs,

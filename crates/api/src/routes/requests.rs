@@ -6,6 +6,7 @@ use domain::api::{
     CreateMessage, CreateRequest, LinkSender, MessageView, Page, Problem, QueueCounts,
     RequestSummary, RequestType, RequestView, TransitionRequest, TransitionView,
 };
+use domain::rating::Rating;
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -24,6 +25,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(counts)
         .service(list)
         .service(get_one)
+        .service(receipt)
+        .service(get_rating)
+        .service(rate)
         .service(messages)
         .service(post_message)
         .service(attachment)
@@ -145,6 +149,82 @@ async fn get_one(
     blocking(move || desk::get(&state, &user, &id))
         .await
         .map(web::Json)
+}
+
+/// The receipt of the filing as a PDF ("Ricevuta"): protocol number, date and time of
+/// receipt, type, subject, description, the form's fields, the names of the attached files
+/// and the due date. For the request's citizen and the staff, as `GET /requests/{id}`.
+#[utoipa::path(
+    tag = "requests",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "No such request, or not one the caller may see", body = Problem),
+    )
+)]
+#[get("/requests/{id}/receipt.pdf")]
+async fn receipt(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (bytes, filename) = blocking(move || desk::receipt_pdf(&state, &user, &id)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            super::attachment_disposition(&filename),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}
+
+/// The citizen's rating of the answer, or `null` when none was given.
+#[utoipa::path(
+    tag = "requests",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The rating, or null", body = Option<Rating>),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 404, description = "No such request, or not one the caller may see", body = Problem),
+    )
+)]
+#[get("/requests/{id}/rating")]
+async fn get_rating(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Option<Rating>>> {
+    blocking(move || desk::rating(&state, &user, &id))
+        .await
+        .map(web::Json)
+}
+
+/// Rate the answer (1–5 stars, the follow-up answers offered for them, optional details):
+/// the request's citizen, once, after it is concluded.
+#[utoipa::path(
+    tag = "requests",
+    security(("bearer" = [])),
+    request_body(content = Rating, example = json!({"stars": 4, "aspects": ["clear"], "details": "Risposta rapida"})),
+    responses(
+        (status = 201, description = "The rating as stored", body = Rating),
+        (status = 401, description = "Not signed in", body = Problem),
+        (status = 403, description = "Not the citizen who filed the request", body = Problem),
+        (status = 404, description = "No such request, or not one the caller may see", body = Problem),
+        (status = 409, description = "Not concluded yet, or already rated", body = Problem),
+        (status = 422, description = "Stars out of 1–5, an answer not offered for them, or details too long; `errors` names each field", body = Problem),
+    )
+)]
+#[post("/requests/{id}/rating")]
+async fn rate(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<String>,
+    body: web::Json<Rating>,
+) -> ApiResult<HttpResponse> {
+    let stored = blocking(move || desk::rate(&state, &user, &id, &body)).await?;
+    Ok(HttpResponse::Created().json(stored))
 }
 
 /// The conversation; internal notes only for staff.

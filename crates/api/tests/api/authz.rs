@@ -663,6 +663,28 @@ fn ops(w: &World) -> Vec<Op> {
         ),
         op(
             "GET",
+            "/api/v1/requests/{id}/receipt.pdf",
+            format!("/requests/{r}/receipt.pdf"),
+            Body::None,
+            [401, 200, 404, 200, 200, 200, 404],
+        ),
+        op(
+            "GET",
+            "/api/v1/requests/{id}/rating",
+            format!("/requests/{r}/rating"),
+            Body::None,
+            [401, 200, 404, 200, 200, 200, 404],
+        ),
+        // The request is not concluded: its citizen gets the state conflict, staff 403.
+        op(
+            "POST",
+            "/api/v1/requests/{id}/rating",
+            format!("/requests/{r}/rating"),
+            Body::Json(json!({"stars": 5, "aspects": ["clear"]})),
+            [401, 409, 404, 403, 403, 403, 404],
+        ),
+        op(
+            "GET",
             "/api/v1/requests/{id}/attachments/{attachment_id}",
             format!("/requests/{r}/attachments/{}", w.attachment_a),
             Body::None,

@@ -2415,3 +2415,75 @@ async fn platform_tenants_bad_input(app: TestApp) {
     let (_, after) = call(&app, Method::GET, &path, Some(&platform), None).await;
     assert_eq!(after, created["tenant"]);
 }
+
+db_test!(receipt_and_rating_bad_input);
+async fn receipt_and_rating_bad_input(app: TestApp) {
+    let tributi = app.office("Ufficio Tributi");
+    app.staff("op@comune.test", "operator", &[&tributi]);
+    let op = app.token("op@comune.test").await;
+    let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    let body = json!({"type": "tari_reclamo", "subject": "Oggetto", "description": "Descrizione", "fields": {"servizio": "raccolta"}});
+    let created: Value = app
+        .post_json("/requests", Some(&anna), &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    for action in [
+        json!({"action": "take"}),
+        json!({"action": "resolve", "note": "Risolto."}),
+    ] {
+        let res = app
+            .post_json(&format!("/requests/{id}/transitions"), Some(&op), &action)
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    for path in [
+        "/requests/no-such-request/receipt.pdf",
+        "/requests/no-such-request/rating",
+    ] {
+        assert_problem(app.get(path, Some(&anna)).await, 404, path).await;
+    }
+    let path = format!("/requests/{id}/rating");
+    let long = "x".repeat(201);
+    let bad: Vec<(Value, &str)> = vec![
+        (json!({"stars": 0}), "stars"),
+        (json!({"stars": 6, "aspects": []}), "stars"),
+        // A poor rating's answers after a good one, an answer twice, unknown answers.
+        (json!({"stars": 5, "aspects": ["unclear"]}), "aspects"),
+        (json!({"stars": 2, "aspects": ["lost", "lost"]}), "aspects"),
+        (json!({"stars": 3, "details": long}), "details"),
+        (json!({"stars": 3, "details": "riga\nnuova"}), "details"),
+    ];
+    for (body, field) in bad {
+        let p = assert_problem(app.post_json(&path, Some(&anna), &body).await, 422, field).await;
+        assert_eq!(p["errors"][0]["field"], field, "{p}");
+    }
+    for body in [
+        json!({"stars": "cinque"}),
+        json!({"stars": 300}),
+        json!({"stars": 4, "aspects": ["bellissimo"]}),
+        json!({}),
+        json!("quattro"),
+    ] {
+        assert_problem(
+            app.post_json(&path, Some(&anna), &body).await,
+            422,
+            &body.to_string(),
+        )
+        .await;
+    }
+    // Nothing was stored by the refused ratings: a good one still goes through, once.
+    let res = app
+        .post_json(&path, Some(&anna), &json!({"stars": 4}))
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_problem(
+        app.post_json(&path, Some(&anna), &json!({"stars": 4}))
+            .await,
+        409,
+        "second rating",
+    )
+    .await;
+}

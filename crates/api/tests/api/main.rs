@@ -11,6 +11,7 @@ mod agenda_bench;
 mod authz;
 mod backup;
 mod bad_input;
+mod citizen_requests;
 mod cluster;
 mod crash;
 mod desk;

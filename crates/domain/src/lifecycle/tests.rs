@@ -469,3 +469,45 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn citizen_words_hide_routing_and_closing() {
+    use CitizenStatus as C;
+    let words: Vec<_> = Status::ALL.iter().map(|s| s.citizen().label_it()).collect();
+    assert_eq!(
+        words,
+        [
+            "Inviata",
+            "Inviata",
+            "In lavorazione",
+            "Integrazione richiesta",
+            "Conclusa",
+            "Conclusa",
+            "Respinta",
+            "Ritirata"
+        ]
+    );
+    assert_eq!(
+        Status::WaitingCitizen.citizen().label(crate::Lang::En),
+        "More information requested"
+    );
+    // Received → assigned → in progress → waiting → in progress → resolved → closed.
+    let steps = [
+        (Status::Assigned, 1),
+        (Status::InProgress, 2),
+        (Status::WaitingCitizen, 3),
+        (Status::InProgress, 4),
+        (Status::Resolved, 5),
+        (Status::Closed, 6),
+    ];
+    assert_eq!(
+        citizen_timeline(0, steps),
+        [
+            (C::Submitted, 0),
+            (C::InProgress, 2),
+            (C::InfoRequested, 3),
+            (C::InProgress, 4),
+            (C::Concluded, 5)
+        ]
+    );
+}

@@ -1,7 +1,7 @@
 //! Status and deadline badges. Labels come from `domain` (the single source of the
 //! citizen-facing status names); colours are never the only cue, the text says it too.
 
-use domain::{DeadlineStatus, Status};
+use domain::{CitizenStatus, DeadlineStatus, Status};
 use leptos::prelude::*;
 
 use crate::i18n::{status_label, use_i18n};
@@ -23,6 +23,27 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
     view! {
         <span class=format!("badge {}", status_class(status)) data-status=status.code()>
             {move || status_label(i18n.lang(), status)}
+        </span>
+    }
+}
+
+/// The status in the citizen's words (the portal): "Inviata", "In lavorazione"… The
+/// `data-status` attribute keeps the lifecycle's code.
+#[component]
+pub fn CitizenStatusBadge(status: Status) -> impl IntoView {
+    let i18n = use_i18n();
+    let citizen = status.citizen();
+    let class = match citizen {
+        CitizenStatus::Submitted => "bg-secondary",
+        CitizenStatus::InProgress => "bg-primary",
+        CitizenStatus::InfoRequested => "bg-warning text-dark",
+        CitizenStatus::Concluded => "bg-success",
+        CitizenStatus::Withdrawn => "bg-dark",
+        CitizenStatus::Rejected => "bg-danger",
+    };
+    view! {
+        <span class=format!("badge {class}") data-status=status.code() data-citizen-status=citizen.code()>
+            {move || citizen.label(i18n.lang())}
         </span>
     }
 }

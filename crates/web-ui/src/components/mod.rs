@@ -11,7 +11,7 @@ pub mod page;
 pub mod thread;
 
 pub use alert::{ErrorAlert, Loading, Notice, load};
-pub use badges::{DeadlineBadge, StatusBadge};
+pub use badges::{CitizenStatusBadge, DeadlineBadge, StatusBadge};
 pub use form::{Checkbox, FileInput, FormState, ProgressBar, SelectInput, TextArea, TextInput};
 pub use guard::{Need, RequireLogin};
 pub use icon::Icon;

@@ -35,6 +35,9 @@ pub use video::{VideoTexts, trv, trvs, video_texts};
 // Live chat (the live app and the console).
 mod chat;
 pub use chat::{ChatTexts, trc, trcs};
+// The citizen's personal area: tabs, the request page's timeline, receipt and rating.
+mod personal;
+pub use personal::{PersonalTexts, aspect_label, personal_texts, trpa, trpas};
 // The console's side of the public content (transparency, Riciclabolario, answers).
 pub mod content_admin;
 

@@ -10,6 +10,7 @@ mod home;
 mod info;
 pub mod live;
 mod my_requests;
+pub mod personal_area;
 mod preferences;
 pub mod recovery;
 mod request_detail;

@@ -1,10 +1,11 @@
-//! Area personale › Le mie pratiche: the citizen's requests with their status.
+//! Area personale › Pratiche: the citizen's requests with their status in the citizen's
+//! words.
 
 use domain::api::{Page as ListPage, RequestSummary};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiResult};
-use crate::components::{Crumb, Need, Page, RequireLogin, StatusBadge, load};
+use crate::components::{CitizenStatusBadge, Crumb, Need, Page, RequireLogin, load};
 use crate::format;
 use crate::i18n::{tr, trs};
 use crate::pages::preferences::PersonalAreaNav;
@@ -48,8 +49,9 @@ fn RequestList() -> impl IntoView {
     }
 }
 
+/// One request in a list: subject (its link), status, type, protocol number, due date.
 #[component]
-fn RequestItem(r: RequestSummary) -> impl IntoView {
+pub fn RequestItem(r: RequestSummary) -> impl IntoView {
     let href = format!("/area-personale/pratiche/{}", r.id);
     view! {
         <li class="card card-bg shadow-sm mb-3">
@@ -58,7 +60,7 @@ fn RequestItem(r: RequestSummary) -> impl IntoView {
                     <h2 class="h5 mb-1">
                         <a href=href>{r.subject.clone()}</a>
                     </h2>
-                    <StatusBadge status=r.status />
+                    <CitizenStatusBadge status=r.status />
                 </div>
                 <p class="small mb-0">
                     {r.type_name.clone()}

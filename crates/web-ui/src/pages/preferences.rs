@@ -7,39 +7,55 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 
 use crate::api;
-use crate::app::{ACCOUNT_PATH, rel_for};
+use crate::app::{
+    ACCOUNT_PATH, APPOINTMENTS_PATH, DESK_PATH, MESSAGES_PATH, PAYMENTS_PATH, REQUESTS_PATH,
+    SETTINGS_PATH, rel_for,
+};
 use crate::components::{
     Checkbox, Crumb, ErrorAlert, FormState, Loading, Need, Notice, Page, RequireLogin, SelectInput,
 };
-use crate::i18n::{Texts, tr, trs, use_i18n};
+use crate::i18n::{PersonalTexts, Texts, tr, trpa, trs, use_i18n};
 use crate::session::use_session;
 
-/// The personal area's menu: the requests, the contact preferences and the taxpayer's
-/// account (another app, so its link loads the page).
+/// The personal area's tabs (the "Modello Comuni"): Scrivania, Messaggi, Pratiche,
+/// Pagamenti, Appuntamenti and the contact preferences. Pagamenti is the taxpayer's
+/// account, another app, so its link loads the page.
 #[component]
 pub fn PersonalAreaNav() -> impl IntoView {
     let location = use_location();
-    let link = move |href: &'static str, label: fn(&Texts) -> &'static str| {
-        let current = move || location.pathname.get() == href;
+    let link = move |href: &'static str, label: fn(&PersonalTexts) -> &'static str| {
+        let current = move || {
+            let p = location.pathname.get();
+            match href {
+                DESK_PATH => p == DESK_PATH,
+                REQUESTS_PATH => p.starts_with(REQUESTS_PATH),
+                PAYMENTS_PATH => p.starts_with(PAYMENTS_PATH) || p.starts_with(ACCOUNT_PATH),
+                _ => p == href,
+            }
+        };
         view! {
-            <li class="list-inline-item me-3">
+            <li class="nav-item">
                 <a
                     href=href
                     rel=rel_for(href)
-                    class:fw-semibold=current
+                    class="nav-link"
+                    class:active=current
                     aria-current=move || current().then_some("page")
                 >
-                    {tr(label)}
+                    {trpa(label)}
                 </a>
             </li>
         }
     };
     view! {
-        <nav aria-label=tr(|t| t.personal_area_menu) class="mb-4">
-            <ul class="list-inline mb-0">
-                {link("/area-personale", |t| t.my_requests_title)}
-                {link("/area-personale/preferenze", |t| t.preferences_title)}
-                {link(ACCOUNT_PATH, |t| t.nav_my_account)}
+        <nav aria-label=tr(|t| t.personal_area_menu) class="mb-4" data-testid="personal-area-tabs">
+            <ul class="nav nav-tabs flex-wrap">
+                {link(DESK_PATH, |t| t.tab_desk)}
+                {link(MESSAGES_PATH, |t| t.tab_messages)}
+                {link(REQUESTS_PATH, |t| t.tab_requests)}
+                {link(PAYMENTS_PATH, |t| t.tab_payments)}
+                {link(APPOINTMENTS_PATH, |t| t.tab_appointments)}
+                {link(SETTINGS_PATH, |t| t.tab_settings)}
             </ul>
         </nav>
     }

@@ -1,8 +1,12 @@
-//! A citizen's request: data, status, thread, reply (with attachments) and withdraw.
+//! A citizen's request: its status in the citizen's words, the data and form fields they
+//! sent, the receipt, the timeline of its status, the thread and reply (with attachments),
+//! reopening and rating once concluded, and withdrawing.
 
-use domain::Status;
+use domain::CitizenStatus;
 use domain::api::{CreateMessage, RequestView, TransitionRequest};
-use domain::lifecycle::ActionKind;
+use domain::forms::display_fields;
+use domain::lifecycle::{ActionKind, citizen_timeline, reopen_until};
+use domain::rating::{Rating, RatingAspect, can_rate};
 use domain::types::Description;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,15 +14,17 @@ use leptos_router::hooks::use_params_map;
 use web_sys::File;
 
 use crate::api;
+use crate::app::REQUESTS_PATH;
 use crate::browser;
 use crate::components::thread::Thread;
 use crate::components::{
-    Crumb, ErrorAlert, FileInput, FormState, Need, Notice, Page, ProgressBar, RequireLogin,
-    StatusBadge, TextArea, load,
+    CitizenStatusBadge, Crumb, ErrorAlert, FileInput, FormState, Need, Notice, Page, ProgressBar,
+    RequireLogin, TextArea, TextInput, load,
 };
 use crate::format;
-use crate::i18n::use_i18n;
+use crate::i18n::{aspect_label, personal_texts, trpa, trpas, use_i18n};
 use crate::i18n::{tr, trs};
+use crate::pages::preferences::PersonalAreaNav;
 
 #[component]
 pub fn RequestDetail() -> impl IntoView {
@@ -28,10 +34,11 @@ pub fn RequestDetail() -> impl IntoView {
                 title=trs(|t| t.request_title)
                 crumbs=vec![
                     Crumb::new(|t| t.nav_personal_area, "/area-personale"),
-                    Crumb::new(|t| t.my_requests_title, "/area-personale"),
+                    Crumb::new(|t| t.my_requests_title, REQUESTS_PATH),
                 ]
             >
                 <RequireLogin need=Need::Citizen>
+                    <PersonalAreaNav />
                     <Detail />
                 </RequireLogin>
             </Page>
@@ -62,27 +69,394 @@ fn Detail() -> impl IntoView {
             .filter(|r| r.status.is_open())
             .map(|r| r.id)
     });
+    // Concluded: reopening (within its window) and the rating.
+    let concluded = Memo::new(move |_| {
+        request
+            .get()
+            .and_then(Result::ok)
+            .filter(|r| can_rate(r.status))
+    });
+    let withdrawable = Memo::new(move |_| {
+        request
+            .get()
+            .and_then(Result::ok)
+            .filter(|r| r.allowed.actions.contains(&ActionKind::Withdraw))
+            .map(|r| r.id)
+    });
     view! {
         <Notice message=done />
-        {load(request, move |r| view! { <Summary r request done /> })}
+        {load(request, move |r| view! { <Summary r /> })}
         <section aria-labelledby="thread-title" class="mt-5">
             <h2 id="thread-title" class="h4">{tr(|t| t.thread_title)}</h2>
             {load(messages, |items| view! { <Thread messages=items /> })}
             {move || open_id.get().map(|id| view! { <Reply id messages request /> })}
         </section>
+        {move || concluded.get().map(|r| view! { <AfterAnswer r request done /> })}
+        {move || withdrawable.get().map(|id| view! { <Withdraw id request done /> })}
     }
 }
 
 #[component]
-fn Summary(
+fn Summary(r: RequestView) -> impl IntoView {
+    let resolved = r.resolved_at.map(|at| {
+        view! {
+            <dt class="col-sm-4">{tr(|t| t.resolved_at)}</dt>
+            <dd class="col-sm-8">{format::datetime(at)}</dd>
+        }
+    });
+    let receipt_name = format!("ricevuta-{}.pdf", r.protocol_number.replace('/', "-"));
+    view! {
+        <div class="d-flex flex-wrap align-items-center gap-2 mb-3">
+            <h2 class="h3 mb-0">{r.subject.clone()}</h2>
+            <CitizenStatusBadge status=r.status />
+        </div>
+        <dl class="row">
+            <dt class="col-sm-4">{tr(|t| t.protocol_number)}</dt>
+            <dd class="col-sm-8 font-monospace" data-testid="protocol-number">{r.protocol_number.clone()}</dd>
+            <dt class="col-sm-4">{tr(|t| t.type_label)}</dt>
+            <dd class="col-sm-8">{r.type_name.clone()}</dd>
+            <dt class="col-sm-4">{tr(|t| t.received_at)}</dt>
+            <dd class="col-sm-8">{format::datetime(r.received_at)}</dd>
+            <dt class="col-sm-4">{tr(|t| t.due_date)}</dt>
+            <dd class="col-sm-8" data-testid="due-date">{format::opt_date(r.due_date)}</dd>
+            {resolved}
+            <dt class="col-sm-4">{tr(|t| t.description)}</dt>
+            <dd class="col-sm-8 pre-line">{r.description.clone()}</dd>
+        </dl>
+        <Fields type_code=r.type_code.clone() values=r.fields.clone() />
+        <DownloadReceipt url=api::receipt_pdf_url(&r.id) filename=receipt_name />
+        <Timeline id=r.id.clone() received_at=r.received_at />
+    }
+}
+
+/// Every field of the type's form the citizen filled in, by its label.
+#[component]
+fn Fields(
+    type_code: String,
+    values: std::collections::BTreeMap<String, serde_json::Value>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let types = LocalResource::new(api::request_types);
+    let values = StoredValue::new(values);
+    let type_code = StoredValue::new(type_code);
+    view! {
+        {load(types, move |types| {
+            let defs = types
+                .into_iter()
+                .find(|t| t.code == type_code.get_value())
+                .map(|t| t.fields)
+                .unwrap_or_default();
+            move || {
+                let rows = values.with_value(|v| display_fields(&defs, v, i18n.lang()));
+                (!rows.is_empty())
+                    .then(|| {
+                        view! {
+                            <section aria-labelledby="fields-title" class="mb-4">
+                                <h3 id="fields-title" class="h5">{trpa(|t| t.fields_title)}</h3>
+                                <dl class="row" data-testid="request-fields">
+                                    {rows
+                                        .into_iter()
+                                        .map(|(label, value)| {
+                                            view! {
+                                                <dt class="col-sm-4">{label}</dt>
+                                                <dd class="col-sm-8 pre-line">{value}</dd>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </dl>
+                            </section>
+                        }
+                    })
+            }
+        })}
+    }
+}
+
+#[component]
+fn DownloadReceipt(url: String, filename: String) -> impl IntoView {
+    let error = RwSignal::new(None::<api::ApiError>);
+    let busy = RwSignal::new(false);
+    let (url, filename) = (StoredValue::new(url), StoredValue::new(filename));
+    let click = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            error.set(
+                api::download(&url.get_value(), &filename.get_value())
+                    .await
+                    .err(),
+            );
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="mb-4">
+            <button type="button" class="btn btn-primary" data-testid="receipt" disabled=move || busy.get() on:click=click>
+                {trpa(|t| t.receipt)}
+            </button>
+            <ErrorAlert error=error />
+        </div>
+    }
+}
+
+/// The status changes the citizen is told of, with their dates (routing and closing are
+/// left out: `domain::lifecycle::citizen_timeline`).
+#[component]
+fn Timeline(id: String, received_at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    let i18n = use_i18n();
+    let history = LocalResource::new(move || {
+        let id = id.clone();
+        async move { api::transitions(&id).await }
+    });
+    view! {
+        <section aria-labelledby="timeline-title" class="mb-4">
+            <h3 id="timeline-title" class="h5">{trpa(|t| t.timeline_title)}</h3>
+            {load(history, move |items| {
+                let steps = citizen_timeline(
+                    received_at,
+                    items.into_iter().map(|t| (t.to_status, t.created_at)),
+                );
+                let last = steps.len().saturating_sub(1);
+                view! {
+                    <ol class="list-unstyled border-start ps-3" data-testid="timeline">
+                        {steps
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, (status, at))| {
+                                view! {
+                                    <li class="mb-2" data-citizen-status=status.code() aria-current=(i == last).then_some("step")>
+                                        <span class:fw-semibold={i == last}>{move || status.label(i18n.lang())}</span>
+                                        " – "
+                                        <time datetime=at.to_rfc3339()>{format::datetime(at)}</time>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+            })}
+        </section>
+    }
+}
+
+/// After the answer: reopen within the window (if the lifecycle allows it now) and rate.
+#[component]
+fn AfterAnswer(
     r: RequestView,
     request: LocalResource<api::ApiResult<RequestView>>,
     done: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let form = FormState::new();
+    let can_reopen = r.allowed.actions.contains(&ActionKind::Reopen);
+    let until = r
+        .resolved_at
+        .map(|at| format::date(domain::rome_date(reopen_until(at))));
     let id = r.id.clone();
-    let can_withdraw = r.allowed.actions.contains(&ActionKind::Withdraw);
+    let reopen = move |_| {
+        if !browser::confirm(personal_texts(i18n.lang()).reopen_confirm) {
+            return;
+        }
+        form.start();
+        let id = id.clone();
+        spawn_local(async move {
+            let body = TransitionRequest {
+                action: ActionKind::Reopen,
+                office_id: None,
+                assignee_id: None,
+                type_code: None,
+                note: None,
+                cause: None,
+            };
+            match api::transition(&id, &body).await {
+                Ok(_) => {
+                    form.pending.set(false);
+                    done.set(Some(personal_texts(i18n.lang()).reopened.to_owned()));
+                    request.refetch();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    let reopen_block = (can_reopen && r.status.citizen() == CitizenStatus::Concluded).then(|| {
+        let until = until.clone().unwrap_or_default();
+        view! {
+            <section aria-labelledby="reopen-title" class="mt-5">
+                <h2 id="reopen-title" class="h4">{trpa(|t| t.concluded_title)}</h2>
+                <p>{move || (personal_texts(i18n.lang()).reopen_intro)(&until)}</p>
+                <ErrorAlert error=form.alert />
+                <button type="button" class="btn btn-outline-primary" on:click=reopen disabled=move || form.pending.get()>
+                    {trpa(|t| t.reopen)}
+                </button>
+            </section>
+        }
+    });
+    view! {
+        {reopen_block}
+        <RatingBlock id=r.id.clone() />
+    }
+}
+
+/// The rating of the answer (the "Modello Comuni" block): stars, then the follow-up
+/// question for them, then optional details; once.
+#[component]
+fn RatingBlock(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = StoredValue::new(id);
+    let given = LocalResource::new(move || {
+        let id = id.get_value();
+        async move { api::rating(&id).await }
+    });
+    view! {
+        <section aria-labelledby="rating-title" class="mt-5" data-testid="rating">
+            <h2 id="rating-title" class="h4">{trpa(|t| t.rating_title)}</h2>
+            {load(given, move |rating| match rating {
+                Some(r) => {
+                    view! { <p>{move || (personal_texts(i18n.lang()).rating_given)(r.stars)}</p> }
+                        .into_any()
+                }
+                None => view! { <RatingForm id=id.get_value() given /> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn RatingForm(id: String, given: LocalResource<api::ApiResult<Option<Rating>>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let stars = RwSignal::new(0u8);
+    let aspects = RwSignal::new(Vec::<RatingAspect>::new());
+    let details = RwSignal::new(String::new());
+    let form = FormState::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if form.pending.get_untracked() {
+            return;
+        }
+        let rating = Rating {
+            stars: stars.get_untracked(),
+            aspects: aspects.get_untracked(),
+            details: Some(details.get_untracked()),
+        };
+        let rating = match rating.validate() {
+            Ok(r) => r,
+            Err(e) => {
+                form.invalid(&e);
+                return;
+            }
+        };
+        form.start();
+        let id = id.clone();
+        spawn_local(async move {
+            match api::rate(&id, &rating).await {
+                Ok(_) => {
+                    form.succeed(personal_texts(i18n.lang()).rating_thanks);
+                    given.refetch();
+                }
+                Err(e) => form.fail(e),
+            }
+        });
+    };
+    let star = move |n: u8| {
+        let input_id = format!("rating-star-{n}");
+        view! {
+            <div class="form-check form-check-inline">
+                <input
+                    class="form-check-input"
+                    type="radio"
+                    name="rating-stars"
+                    id=input_id.clone()
+                    value=n.to_string()
+                    prop:checked=move || stars.get() == n
+                    on:change=move |_| {
+                        stars.set(n);
+                        // The follow-up answers depend on the stars given.
+                        aspects.update(|a| a.retain(|x| RatingAspect::offered(n).contains(x)));
+                    }
+                />
+                <label class="form-check-label" for=input_id>
+                    <span aria-hidden="true">{"★".repeat(usize::from(n))}</span>
+                    " "
+                    {move || (personal_texts(i18n.lang()).star)(n)}
+                </label>
+            </div>
+        }
+    };
+    let follow_up = move || {
+        let n = stars.get();
+        (n > 0).then(|| {
+            let question = move || {
+                let t = personal_texts(i18n.lang());
+                if n >= 4 { t.rating_good } else { t.rating_poor }
+            };
+            view! {
+                <fieldset class="mb-3">
+                    <legend class="h6">{question}</legend>
+                    {RatingAspect::offered(n)
+                        .into_iter()
+                        .map(|a| {
+                            let input_id = format!("rating-aspect-{}", a.code());
+                            view! {
+                                <div class="form-check">
+                                    <input
+                                        type="checkbox"
+                                        id=input_id.clone()
+                                        prop:checked=move || aspects.with(|v| v.contains(&a))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            aspects.update(|v| {
+                                                v.retain(|x| *x != a);
+                                                if on {
+                                                    v.push(a);
+                                                }
+                                            });
+                                        }
+                                    />
+                                    <label for=input_id>{move || aspect_label(i18n.lang(), a)}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <TextInput
+                    id="rating-details"
+                    label=trpas(|t| t.rating_details)
+                    value=details
+                    error=form.error_for("details")
+                    help=trpas(|t| t.rating_details_help)
+                />
+            }
+        })
+    };
+    view! {
+        <form on:submit=submit novalidate>
+            <Notice message=form.done />
+            <ErrorAlert error=form.alert />
+            <fieldset class="mb-3">
+                <legend class="h6">{trpa(|t| t.rating_legend)}</legend>
+                {(1..=5).map(star).collect_view()}
+                {move || form.error_for("stars").get().map(|e| view! { <div class="text-danger small">{e}</div> })}
+            </fieldset>
+            {follow_up}
+            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get() || stars.get() == 0>
+                {trpa(|t| t.rating_send)}
+            </button>
+        </form>
+    }
+}
+
+/// "Ritira la richiesta": available while the request is open, kept secondary.
+#[component]
+fn Withdraw(
+    id: String,
+    request: LocalResource<api::ApiResult<RequestView>>,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = FormState::new();
     let withdraw = move |_| {
         if !browser::confirm(i18n.t().withdraw_confirm) {
             return;
@@ -108,39 +482,13 @@ fn Summary(
             }
         });
     };
-    let resolved = r.resolved_at.map(|at| {
-        view! {
-            <dt class="col-sm-4">{tr(|t| t.resolved_at)}</dt>
-            <dd class="col-sm-8">{format::datetime(at)}</dd>
-        }
-    });
     view! {
-        <div class="d-flex flex-wrap align-items-center gap-2 mb-3">
-            <h2 class="h3 mb-0">{r.subject.clone()}</h2>
-            <StatusBadge status=r.status />
+        <div class="mt-5 pt-3 border-top">
+            <ErrorAlert error=form.alert />
+            <button type="button" class="btn btn-outline-secondary" on:click=withdraw disabled=move || form.pending.get()>
+                {tr(|t| t.withdraw)}
+            </button>
         </div>
-        <ErrorAlert error=form.alert />
-        <dl class="row">
-            <dt class="col-sm-4">{tr(|t| t.protocol_number)}</dt>
-            <dd class="col-sm-8 font-monospace" data-testid="protocol-number">{r.protocol_number.clone()}</dd>
-            <dt class="col-sm-4">{tr(|t| t.type_label)}</dt>
-            <dd class="col-sm-8">{r.type_name.clone()}</dd>
-            <dt class="col-sm-4">{tr(|t| t.received_at)}</dt>
-            <dd class="col-sm-8">{format::datetime(r.received_at)}</dd>
-            <dt class="col-sm-4">{tr(|t| t.due_date)}</dt>
-            <dd class="col-sm-8" data-testid="due-date">{format::opt_date(r.due_date)}</dd>
-            {resolved}
-            <dt class="col-sm-4">{tr(|t| t.description)}</dt>
-            <dd class="col-sm-8 pre-line">{r.description.clone()}</dd>
-        </dl>
-        {(can_withdraw && r.status != Status::Withdrawn)
-            .then(|| {
-                view! {
-                    <button type="button" class="btn btn-outline-danger" on:click=withdraw disabled=move || form.pending.get()>
-                        {tr(|t| t.withdraw)}
-                    </button>
-                }
-            })}
     }
 }
 

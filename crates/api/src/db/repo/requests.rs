@@ -5,10 +5,12 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::models::{
-    AttachmentRow, IdempotencyRow, MessageRow, RequestRow, RequestSummaryRow, TransitionRow,
+    AttachmentRow, IdempotencyRow, MessageRow, RatingRow, RequestRow, RequestSummaryRow,
+    TransitionRow,
 };
 use crate::db::schema::{
-    attachments, idempotency_keys, messages, protocol_counters, requests, transitions, users,
+    attachments, idempotency_keys, messages, protocol_counters, request_ratings, requests,
+    transitions, users,
 };
 
 /// The next gapless protocol number of the tenant for `year`. Must run inside the
@@ -508,6 +510,24 @@ pub fn transitions(conn: &mut DbConn, request_id: &str) -> QueryResult<Vec<Trans
         .select(TransitionRow::as_select())
         .order((transitions::created_at.asc(), transitions::id.asc()))
         .load(conn)
+}
+
+/// Stores a rating; `false` when the request already has one.
+pub fn insert_rating(conn: &mut DbConn, row: &RatingRow) -> QueryResult<bool> {
+    // A concurrent second rating of the same request loses on the key, not with an error.
+    crate::native!(conn, |c| diesel::insert_into(request_ratings::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(c))
+    .map(|n| n == 1)
+}
+
+pub fn rating(conn: &mut DbConn, request_id: &str) -> QueryResult<Option<RatingRow>> {
+    request_ratings::table
+        .filter(request_ratings::request_id.eq(request_id))
+        .select(RatingRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn find_idempotency(
