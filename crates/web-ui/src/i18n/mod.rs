@@ -35,6 +35,11 @@ pub use video::{VideoTexts, trv, trvs, video_texts};
 // Live chat (the live app and the console).
 mod chat;
 pub use chat::{ChatTexts, trc, trcs};
+// The service pages, the site map, the legal notes and the footer's contacts.
+mod services;
+pub use services::{
+    ServiceTexts, category_label, footer_texts, service_texts, trft, trfts, trsv, trsvs,
+};
 // The console's side of the public content (transparency, Riciclabolario, answers).
 pub mod content_admin;
 

@@ -13,6 +13,7 @@ mod my_requests;
 mod preferences;
 pub mod recovery;
 mod request_detail;
+pub mod services;
 pub mod waste;
 mod wizard;
 
@@ -24,4 +25,5 @@ pub use info::{Accessibility, NotFound, Privacy};
 pub use my_requests::MyRequests;
 pub use preferences::ContactPreferences;
 pub use request_detail::RequestDetail;
+pub use services::{AllServices, LegalNotes, MediaPolicy, ServiceSheet, SiteMap};
 pub use wizard::Wizard;
