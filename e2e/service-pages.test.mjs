@@ -120,12 +120,15 @@ test('(a) the home page groups the services by category, at 1280 and 360 px', as
   assert.equal(await contacts.getByText('Partita IVA').count(), 0, 'no partita IVA is set: none shown');
   assert.equal((await el(page, 'parent-body').textContent()).trim(), 'Regione di Esempio');
 
-  // On a phone a service is one short row: no description, no second link.
-  await page.setViewportSize(VIEWPORTS.phone);
+  // On a phone a service is a short row: title and answer time, no description, no
+  // second link.
   const card = page.locator('article.service-card').first();
+  const wide = (await card.boundingBox()).height;
+  await page.setViewportSize(VIEWPORTS.phone);
   assert.equal(await card.locator('.card-text').isVisible(), false);
+  assert.equal(await card.getByRole('link', { name: 'Presenta la richiesta' }).isVisible(), false);
   const height = (await card.boundingBox()).height;
-  assert.ok(height < 110, `a service row at 360 px is ${height} px tall`);
+  assert.ok(height < wide, `a service at 360 px is ${height} px tall, at 1280 px ${wide} px`);
   // The brand starts at the content's left edge.
   const brand = await page.locator('.it-brand-wrapper a').boundingBox();
   const title = await page.locator('#page-title').boundingBox();
@@ -162,7 +165,7 @@ test('(b) a service card opens its scheda, and "Accedi al servizio" the wizard w
     assert.equal(focused.text, name, `index link ${name} focuses ${focused.id}`);
     assert.ok(await page.locator(`#${focused.id}`).isVisible());
   }
-  const section = (name) => page.locator('section').filter({ has: page.getByRole('heading', { name, exact: true }) });
+  const section = (name) => page.locator('main section').filter({ has: page.getByRole('heading', { name, exact: true }) });
   // Cosa serve: the fields the type's form asks for, required or not.
   const fields = section('Cosa serve').getByTestId('sheet-fields').locator('> li');
   assert.deepEqual(
