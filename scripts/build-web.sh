@@ -116,7 +116,8 @@ cat >"$DIST/boot.js" <<EOF
 // /console, sign-in, registration and password recovery at /accedi, /registrazione and
 // /recupero-password, the booking at /prenotazioni…
 // and /ritiro-ingombranti, Trasparenza rifiuti and the Riciclabolario at /trasparenza…
-// and /riciclabolario, the citizen portal elsewhere (the same split as
+// and /riciclabolario (with the services' schede at /servizi…, the site map, legal notes
+// and media policy), the citizen portal elsewhere (the same split as
 // AppKind::of_path). (An external file, so a strict CSP works.)
 const path = location.pathname;
 // "La mia posizione" (AppKind::Account) under /area-personale/posizione, and its pagoPA
@@ -130,6 +131,8 @@ const [js, wasm] = path === "/area-personale/posizione" || path.startsWith("/are
   : path === "/prenotazioni" || path.startsWith("/prenotazioni/") || path === "/ritiro-ingombranti"
   ? ["/booking.js?v=$(hash "$DIST/booking.js")", "/booking_bg.wasm?v=$(hash "$DIST/booking_bg.wasm")"]
   : path === "/trasparenza" || path.startsWith("/trasparenza/") || path === "/riciclabolario"
+    || path === "/servizi" || path.startsWith("/servizi/")
+    || path === "/mappa-del-sito" || path === "/note-legali" || path === "/media-policy"
   ? ["/waste.js?v=$(hash "$DIST/waste.js")", "/waste_bg.wasm?v=$(hash "$DIST/waste_bg.wasm")"]
   : path === "/chat" || path.startsWith("/videochiamata/")
   ? ["/live.js?v=$(hash "$DIST/live.js")", "/live_bg.wasm?v=$(hash "$DIST/live_bg.wasm")"]
@@ -191,7 +194,7 @@ report "sign-in, registration, recovery (/accedi, /registrazione, /recupero-pass
 # shellcheck disable=SC2086
 report "booking (/prenotazioni, /ritiro-ingombranti)" booking_bg.wasm booking.js $COMMON
 # shellcheck disable=SC2086
-report "waste pages (/trasparenza, /riciclabolario)" waste_bg.wasm waste.js $COMMON
+report "public pages (/trasparenza, /riciclabolario, /servizi…)" waste_bg.wasm waste.js $COMMON
 # shellcheck disable=SC2086
 report "live chat and video desk (/chat, /videochiamata/…)" live_bg.wasm live.js $COMMON
 echo "built in $(($(date +%s) - start)) s"

@@ -28,6 +28,8 @@ pub struct TenantCtx {
     pub name: String,
     pub fiscal_code: Option<String>,
     pub logo_url: Option<String>,
+    /// Address, PEC and the like, for the portal's footer.
+    pub contacts: domain::api::TenantContacts,
     pub calendar: WorkingCalendar,
     pub standard_days: StandardDays,
     pub tqrif_scheme: u8,

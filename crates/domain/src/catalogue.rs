@@ -118,6 +118,59 @@ impl RequestKind {
     }
 }
 
+/// The group a request type is listed under among the portal's services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ServiceCategory {
+    /// Opening, changing and closing a TARI account.
+    Utenza,
+    /// Amounts: corrections, instalments, refunds.
+    Importi,
+    /// Complaints and reports of a disservice or broken equipment.
+    Segnalazioni,
+    /// On-call pickups.
+    Ritiri,
+    /// Information and anything else.
+    Altro,
+}
+
+impl ServiceCategory {
+    /// In the order the portal lists them.
+    pub const ALL: [ServiceCategory; 5] = [
+        Self::Utenza,
+        Self::Importi,
+        Self::Segnalazioni,
+        Self::Ritiri,
+        Self::Altro,
+    ];
+
+    /// Stable, for anchors and addresses (`/servizi#categoria-utenza`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Utenza => "utenza",
+            Self::Importi => "importi",
+            Self::Segnalazioni => "segnalazioni",
+            Self::Ritiri => "ritiri",
+            Self::Altro => "altro",
+        }
+    }
+}
+
+impl RequestKind {
+    pub fn category(self) -> ServiceCategory {
+        match self {
+            Self::Attivazione | Self::Variazione | Self::Cessazione => ServiceCategory::Utenza,
+            Self::RettificaImporti | Self::Rateizzazione | Self::Rimborso => {
+                ServiceCategory::Importi
+            }
+            Self::Reclamo | Self::Disservizio | Self::RiparazioneAttrezzature => {
+                ServiceCategory::Segnalazioni
+            }
+            Self::RitiroSuChiamata => ServiceCategory::Ritiri,
+            Self::Informazioni | Self::Altro => ServiceCategory::Altro,
+        }
+    }
+}
+
 impl fmt::Display for RequestKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -251,6 +304,18 @@ impl StandardDays {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_category_lists_some_kind_and_complaints_sit_with_reports() {
+        for c in ServiceCategory::ALL {
+            assert!(RequestKind::ALL.iter().any(|k| k.category() == c), "{c:?}");
+        }
+        assert_eq!(
+            RequestKind::Reclamo.category(),
+            ServiceCategory::Segnalazioni
+        );
+        assert_eq!(RequestKind::Cessazione.category(), ServiceCategory::Utenza);
+    }
 
     #[test]
     fn codes_round_trip_and_match_serde() {

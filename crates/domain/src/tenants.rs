@@ -145,3 +145,120 @@ mod tests {
         );
     }
 }
+
+/// The contacts an administrator saves, checked and normalised: blank fields become
+/// "not set", PEC and e-mail lower-case, the phone in E.164, the partita IVA 11 digits.
+/// Every bad field is reported, under `contacts.<field>`.
+pub fn check_contacts(
+    raw: &crate::api::TenantContacts,
+) -> Result<crate::api::TenantContacts, DomainError> {
+    use crate::content::optional_text;
+    use crate::error::Errors;
+    use crate::types::{Email, PhoneNumber};
+
+    let mut errors = Errors::new();
+    let blank = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let mut text = |field: &'static str, v: &Option<String>, label: (&str, &str)| {
+        errors
+            .check(optional_text(field, v.as_deref(), label, 200, false))
+            .flatten()
+    };
+    let parent_body = text(
+        "contacts.parent_body",
+        &raw.parent_body,
+        ("Ente di appartenenza", "Parent body"),
+    );
+    let address = text("contacts.address", &raw.address, ("Indirizzo", "Address"));
+    let mut email = |field: &'static str, v: &Option<String>| {
+        blank(v).and_then(|v| {
+            errors
+                .check(Email::parse(&v).map_err(|e| e.at_field(field)))
+                .map(|e| e.as_str().to_owned())
+        })
+    };
+    let pec = email("contacts.pec", &raw.pec);
+    let mail = email("contacts.email", &raw.email);
+    let phone = blank(&raw.phone).and_then(|v| {
+        errors
+            .check(PhoneNumber::parse(&v).map_err(|e| e.at_field("contacts.phone")))
+            .map(|p| p.as_str().to_owned())
+    });
+    let vat_number = blank(&raw.vat_number).and_then(|v| {
+        let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+        let digits = compact.strip_prefix("IT").unwrap_or(&compact);
+        if digits.len() == 11 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Some(digits.to_owned())
+        } else {
+            errors.push(crate::error::FieldError::new(
+                "contacts.vat_number",
+                "La partita IVA ha 11 cifre",
+                "The VAT number has 11 digits",
+            ));
+            None
+        }
+    });
+    errors.finish()?;
+    Ok(crate::api::TenantContacts {
+        parent_body,
+        address,
+        pec,
+        email: mail,
+        phone,
+        vat_number,
+    })
+}
+
+#[cfg(test)]
+mod contacts_tests {
+    use super::check_contacts;
+    use crate::api::TenantContacts;
+
+    #[test]
+    fn contacts_are_normalised_and_blanks_cleared() {
+        let c = check_contacts(&TenantContacts {
+            parent_body: Some("  Regione Lazio ".into()),
+            address: Some(" ".into()),
+            pec: Some("Protocollo@PEC.Comune.Esempio.it".into()),
+            email: None,
+            phone: Some("06 1234567".into()),
+            vat_number: Some("IT 00123450678".into()),
+        })
+        .unwrap();
+        assert_eq!(c.parent_body.as_deref(), Some("Regione Lazio"));
+        assert_eq!(c.address, None);
+        assert_eq!(c.pec.as_deref(), Some("protocollo@pec.comune.esempio.it"));
+        assert_eq!(c.phone.as_deref(), Some("+39061234567"));
+        assert_eq!(c.vat_number.as_deref(), Some("00123450678"));
+    }
+
+    #[test]
+    fn every_bad_contact_is_reported_under_its_field() {
+        let err = check_contacts(&TenantContacts {
+            pec: Some("not-an-address".into()),
+            phone: Some("12".into()),
+            vat_number: Some("123".into()),
+            address: Some("x".repeat(201)),
+            ..TenantContacts::default()
+        })
+        .unwrap_err();
+        let fields: Vec<&str> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_ref())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "contacts.address",
+                "contacts.pec",
+                "contacts.phone",
+                "contacts.vat_number"
+            ]
+        );
+    }
+}

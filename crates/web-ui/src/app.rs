@@ -24,9 +24,9 @@ pub enum AppKind {
     /// Appointment and pickup booking: a Comune's site links straight there, so it loads
     /// on its own, and the portal's first load does not carry it.
     Booking,
-    /// "Trasparenza rifiuti" (TITR art. 3.1) and the Riciclabolario: public pages a
-    /// Comune's site links to, loaded on their own so the portal's first load does not
-    /// grow.
+    /// "Trasparenza rifiuti" (TITR art. 3.1), the Riciclabolario, the services' schede
+    /// (`/servizi…`), the site map, legal notes and media policy: public pages a Comune's
+    /// site links to, loaded on their own so the portal's first load does not grow.
     Waste,
     /// Live chat (`/chat`) and the video desk (`/videochiamata/{code}`): real time, WebRTC
     /// and their strings load only there.
@@ -51,6 +51,9 @@ impl AppKind {
         } else if path == TRANSPARENCY_PATH
             || path.starts_with("/trasparenza/")
             || path == WASTE_GUIDE_PATH
+            || path == SERVICES_PATH
+            || path.starts_with("/servizi/")
+            || INFO_PATHS.contains(&path)
         {
             Self::Waste
         } else if path == CHAT_PATH || path.starts_with(VIDEO_PATH) {
@@ -124,6 +127,14 @@ pub const TRANSPARENCY_PATH: &str = "/trasparenza";
 
 /// The Riciclabolario (`?q=` searches).
 pub const WASTE_GUIDE_PATH: &str = "/riciclabolario";
+
+/// Every service by category; a request type's scheda is `/servizi/{code}` (in the
+/// [`AppKind::Waste`] app).
+pub const SERVICES_PATH: &str = "/servizi";
+
+/// Site map, legal notes and media policy, linked from every footer (in the
+/// [`AppKind::Waste`] app).
+pub const INFO_PATHS: [&str; 3] = ["/mappa-del-sito", "/note-legali", "/media-policy"];
 
 pub fn use_app_kind() -> AppKind {
     use_context::<AppKind>().unwrap_or(AppKind::Portal)
@@ -256,6 +267,11 @@ pub fn waste_routes() -> AnyView {
             <Route path=path!("/trasparenza") view=pages::waste::Transparency />
             <Route path=path!("/trasparenza/:item") view=pages::waste::Transparency />
             <Route path=path!("/riciclabolario") view=pages::waste::WasteGuide />
+            <Route path=path!("/servizi") view=pages::AllServices />
+            <Route path=path!("/servizi/:code") view=pages::ServiceSheet />
+            <Route path=path!("/mappa-del-sito") view=pages::SiteMap />
+            <Route path=path!("/note-legali") view=pages::LegalNotes />
+            <Route path=path!("/media-policy") view=pages::MediaPolicy />
         </Routes>
     }
     .into_any()

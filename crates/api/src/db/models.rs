@@ -33,6 +33,8 @@ pub struct TenantRow {
     pub population: Option<i32>,
     /// Off: the tenant's host names answer 404.
     pub active: bool,
+    /// `domain::api::TenantContacts` as JSON.
+    pub contacts: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -30,6 +30,7 @@ diesel::table! {
         created_at -> Timestamp,
         population -> Nullable<Integer>,
         active -> Bool,
+        contacts -> Text,
     }
 }
 

@@ -19,7 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// The tenant serving this host: name, logo and the calendar days the SPA needs to
-/// compute due dates.
+/// compute due dates; codice fiscale and contacts for the portal's header and footer.
 #[utoipa::path(tag = "public", responses((status = 200, body = PublicTenant)))]
 #[get("/public/tenant")]
 async fn tenant_card(tenant: Tenant) -> web::Json<PublicTenant> {

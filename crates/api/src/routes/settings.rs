@@ -30,7 +30,8 @@ async fn get_settings(
 }
 
 /// Change some settings (administrators): send only the fields that change; an empty
-/// string clears `fiscal_code`, `logo_url` or `patron_saint`.
+/// string clears `fiscal_code`, `logo_url` or `patron_saint`; `contacts` replaces all the
+/// contacts (a blank or absent one is cleared).
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),

@@ -228,6 +228,13 @@ pub fn demo(config: &Config) -> anyhow::Result<String> {
         tenant.patron_saint = Some("06-24".into());
         tenant.closure_days = r#"["2026-12-24","2026-12-31","2027-08-14"]"#.into();
         tenant.population = Some(25_000);
+        tenant.contacts = serde_json::json!({
+            "parent_body": "Regione di Esempio",
+            "address": "Piazza del Municipio 1, 00100 Esempio",
+            "pec": "protocollo@pec.comune.esempio.it",
+            "phone": "+39061234567",
+        })
+        .to_string();
         settings::save(c, &tenant)?;
         let office_ids = standard_catalogue(c, &tenant.id, Some(&DEMO_OFFICE_EMAILS))?;
         let tributi = &office_ids[0];

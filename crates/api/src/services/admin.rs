@@ -98,6 +98,7 @@ pub fn settings_dto(
         interest: domain::api::InterestSettings::from_rules(&rules.interest),
         instalments: domain::api::InstalmentSettings::from_rules(&rules.instalments),
         pagopa: pagopa.dto(),
+        contacts: serde_json::from_str(&row.contacts).unwrap_or_default(),
     }
 }
 
@@ -202,6 +203,11 @@ fn apply_settings(row: &mut TenantRow, body: &UpdateSettings) -> Result<(), Doma
                 "The target is a percentage between 0 and 100",
             ));
         }
+    }
+    if let Some(contacts) = &body.contacts
+        && let Some(v) = errors.check(domain::tenants::check_contacts(contacts))
+    {
+        row.contacts = serde_json::to_string(&v).unwrap_or_else(|_| "{}".into());
     }
     if let Some(population) = body.population {
         if (1..=5_000_000).contains(&population) {
@@ -873,6 +879,7 @@ mod tests {
             created_at: chrono::NaiveDateTime::default(),
             population: None,
             active: true,
+            contacts: "{}".into(),
         }
     }
 

@@ -23,6 +23,8 @@ pub fn public_tenant(tenant: &TenantCtx) -> PublicTenant {
         logo_url: tenant.logo_url.clone(),
         patron_saint: tenant.calendar.patron_saint().map(|d| d.to_string()),
         closure_days: tenant.calendar.closures().to_vec(),
+        fiscal_code: tenant.fiscal_code.clone(),
+        contacts: tenant.contacts.clone(),
     }
 }
 

@@ -2487,3 +2487,52 @@ async fn receipt_and_rating_bad_input(app: TestApp) {
     )
     .await;
 }
+
+db_test!(tenant_contacts_bad_input);
+async fn tenant_contacts_bad_input(app: TestApp) {
+    use crate::admin::{admin_token, call, fields};
+    use reqwest::Method;
+    let admin = admin_token(&app).await;
+    // Every bad contact is named at once, and nothing is stored.
+    let bad = json!({"contacts": {
+        "parent_body": "x".repeat(201),
+        "pec": "protocollo-at-comune",
+        "email": "@",
+        "phone": "12",
+        "vat_number": "1234567890",
+    }});
+    let (status, p) = call(&app, Method::PUT, "/settings", Some(&admin), Some(&bad)).await;
+    assert_eq!(status, 422, "{p}");
+    assert_eq!(
+        fields(&p),
+        [
+            "contacts.parent_body",
+            "contacts.pec",
+            "contacts.email",
+            "contacts.phone",
+            "contacts.vat_number"
+        ],
+        "{p}"
+    );
+    let (_, public) = call(&app, Method::GET, "/public/tenant", None, None).await;
+    assert_eq!(public["contacts"], json!({}), "{public}");
+    // A good set is normalised and public at once; blanks clear a field.
+    let good = json!({"contacts": {
+        "address": " Piazza Roma 1, 00100 Prova ",
+        "pec": "Protocollo@PEC.Prova.it",
+        "phone": "06 1234567",
+        "vat_number": "IT00123450678",
+        "email": "",
+    }});
+    let (status, saved) = call(&app, Method::PUT, "/settings", Some(&admin), Some(&good)).await;
+    assert_eq!(status, 200, "{saved}");
+    let expected = json!({
+        "address": "Piazza Roma 1, 00100 Prova",
+        "pec": "protocollo@pec.prova.it",
+        "phone": "+39061234567",
+        "vat_number": "00123450678",
+    });
+    assert_eq!(saved["contacts"], expected);
+    let (_, public) = call(&app, Method::GET, "/public/tenant", None, None).await;
+    assert_eq!(public["contacts"], expected, "{public}");
+}

@@ -34,6 +34,9 @@ pub struct Settings {
     pub instalments: InstalmentSettings,
     /// pagoPA: creditor, notice numbers, GPD and Checkout, reminders.
     pub pagopa: PagopaSettings,
+    /// Address, PEC, contacts and parent body shown in the portal's header and footer.
+    #[serde(default)]
+    pub contacts: super::TenantContacts,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +69,9 @@ pub struct UpdateSettings {
     /// Only the fields sent change.
     #[serde(default)]
     pub pagopa: Option<UpdatePagopaSettings>,
+    /// Replaces all the contacts; blank or absent fields clear them.
+    #[serde(default)]
+    pub contacts: Option<super::TenantContacts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,6 +11,35 @@ pub struct PublicTenant {
     pub logo_url: Option<String>,
     pub patron_saint: Option<String>,
     pub closure_days: Vec<NaiveDate>,
+    /// Codice fiscale of the ente, for the footer.
+    #[serde(default)]
+    pub fiscal_code: Option<String>,
+    /// The footer's and the slim header's details; each shown only when set.
+    #[serde(default)]
+    pub contacts: TenantContacts,
+}
+
+/// How citizens reach the ente, for the site's footer (Modello Comuni): every field is
+/// optional, blank means "not set".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TenantContacts {
+    /// The body the ente belongs to, named in the slim header (e.g. "Regione Lazio").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_body: Option<String>,
+    /// Postal address of the seat, one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pec: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// E.164 once stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Partita IVA, 11 digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_number: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,11 +33,13 @@ pub fn RequireLogin(need: Need, children: ChildrenFn) -> impl IntoView {
             // A citizen reaching the console goes back to their own area.
             "/area-personale".to_owned()
         } else {
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
+            // The router's `search` comes without its `?`: without one the query would
+            // run into the path (`/nuova-richiestatipo=…`).
+            let search = location.search.get_untracked();
+            let here = match search.strip_prefix('?').unwrap_or(&search) {
+                "" => location.pathname.get_untracked(),
+                query => format!("{}?{query}", location.pathname.get_untracked()),
+            };
             // A sign-in page in another app starts afresh: the reason travels in the address.
             let other_app = AppKind::of_path(kind.login_path()) != kind;
             let ended = if other_app && session.ended.get_untracked() {

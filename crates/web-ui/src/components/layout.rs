@@ -5,11 +5,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
 
+use domain::RequestKind;
+
 use crate::app::{
-    AppKind, CHAT_PATH, TRANSPARENCY_PATH, WASTE_GUIDE_PATH, go, rel_for, use_app_kind,
+    AppKind, BOOKING_PATH, CHAT_PATH, TRANSPARENCY_PATH, WASTE_GUIDE_PATH, go, rel_for,
+    use_app_kind,
 };
 use crate::components::Icon;
-use crate::i18n::{Texts, tr, use_i18n};
+use crate::i18n::{Texts, footer_texts, tr, trft, trfts, use_i18n};
+use crate::pages::services::{SERVICES_PATH, wizard_path};
 use crate::session::{use_session, use_tenant};
 
 /// Skip links. Handled here rather than by the browser's fragment navigation, which the
@@ -74,6 +78,11 @@ pub fn Header() -> impl IntoView {
         Some(Ok(t)) => t.logo_url,
         _ => None,
     };
+    // The model's slim header names the body the ente belongs to; without one, the ente.
+    let slim_name = move || match tenant.tenant.get() {
+        Some(Ok(t)) => t.contacts.parent_body.unwrap_or(t.name),
+        _ => name(),
+    };
     let navigate = use_navigate();
     let kind = use_app_kind();
     let home = if kind == AppKind::Console {
@@ -126,7 +135,7 @@ pub fn Header() -> impl IntoView {
                     <div class="row">
                         <div class="col-12">
                             <div class="it-header-slim-wrapper-content">
-                                <span class="d-lg-block navbar-brand">{name}</span>
+                                <span class="d-lg-block navbar-brand" data-element="parent-body">{slim_name}</span>
                                 <div class="it-header-slim-right-zone">
                                     <button
                                         type="button"
@@ -282,53 +291,167 @@ pub fn Header() -> impl IntoView {
 pub fn Footer() -> impl IntoView {
     let i18n = use_i18n();
     let tenant = use_tenant();
+    let st = move || footer_texts(i18n.lang());
     let name = move || {
         tenant
             .name()
             .unwrap_or_else(|| i18n.t().default_tenant_name.to_owned())
     };
+    let public = move || match tenant.tenant.get() {
+        Some(Ok(t)) => Some(t),
+        _ => None,
+    };
+    let logo = move || public().and_then(|t| t.logo_url);
+    // The wizard at the first type of a kind, so the footer's report and suggestion
+    // links open the right form.
+    let wizard_for = move |kinds: &[RequestKind]| {
+        let types = tenant.types();
+        kinds
+            .iter()
+            .find_map(|k| types.iter().find(|t| t.kind == *k))
+            .map_or_else(|| "/nuova-richiesta".to_owned(), |t| wizard_path(&t.code))
+    };
+    let citizen = use_app_kind() != AppKind::Console;
+    let link = move |href: &'static str, label: Signal<String>, element: Option<&'static str>| {
+        view! {
+            <li>
+                <a class="text-white" href=href rel=rel_for(href) data-element=element>
+                    {label}
+                </a>
+            </li>
+        }
+    };
+    let t = move |f: fn(&Texts) -> &'static str| Signal::derive(move || f(i18n.t()).to_owned());
     view! {
-        <footer class="it-footer" id="footer" tabindex="-1">
+        <footer class="it-footer" id="footer" tabindex="-1" data-element="footer">
             <div class="it-footer-main">
                 <div class="container">
                     <section class="py-4 border-white border-bottom">
-                        <h2 class="h4 text-white mb-0">{name}</h2>
-                        <p class="text-white mb-0">{tr(|t| t.site_tagline)}</p>
-                        <ul class="list-unstyled mt-3 mb-0 d-flex flex-column flex-md-row gap-md-4">
-                            <li>
-                                <a class="text-white" href=TRANSPARENCY_PATH rel=rel_for(TRANSPARENCY_PATH) data-element="transparency-link">
-                                    {tr(|t| t.nav_transparency)}
-                                </a>
-                            </li>
-                            <li>
-                                <a class="text-white" href=WASTE_GUIDE_PATH rel=rel_for(WASTE_GUIDE_PATH)>
-                                    {tr(|t| t.nav_waste_guide)}
-                                </a>
-                            </li>
-                            // For citizens: the console has its own chat queue.
-                            {(use_app_kind() != AppKind::Console).then(|| view! {
-                                <li>
-                                    <a class="text-white" href=CHAT_PATH rel=rel_for(CHAT_PATH) data-element="chat-link">
-                                        {tr(|t| t.nav_chat)}
-                                    </a>
-                                </li>
-                            })}
-                        </ul>
+                        <div class="d-flex align-items-center gap-3">
+                            {move || logo().map(|src| view! { <img class="tenant-logo footer-logo" src=src alt="" /> })}
+                            <div>
+                                <h2 class="h4 text-white mb-0">{name}</h2>
+                                <p class="text-white mb-0">{tr(|t| t.site_tagline)}</p>
+                            </div>
+                        </div>
+                    </section>
+                    <section class="py-4 border-white border-bottom">
+                        <div class="row">
+                            <div class="col-12 col-md-4 pb-3">
+                                <h3 class="h5 text-white">{trft(|t| t.footer_services)}</h3>
+                                <div>
+                                    <ul class="list-unstyled mb-0 footer-links">
+                                        {link(SERVICES_PATH, trfts(|t| t.all_services), Some("all-services"))}
+                                        {link(BOOKING_PATH, t(|t| t.service_booking_title), Some("appointment-booking"))}
+                                        {link(WASTE_GUIDE_PATH, t(|t| t.nav_waste_guide), None)}
+                                        {citizen.then(|| link(CHAT_PATH, t(|t| t.nav_chat), Some("chat-link")))}
+                                    </ul>
+                                </div>
+                            </div>
+                            <div class="col-12 col-md-4 pb-3">
+                                <h3 class="h5 text-white">{trft(|t| t.footer_info)}</h3>
+                                <div>
+                                    <ul class="list-unstyled mb-0 footer-links">
+                                        {link("/faq", t(|t| t.nav_faq), Some("faq"))}
+                                        {link("/documenti", t(|t| t.nav_documents), None)}
+                                        {link(TRANSPARENCY_PATH, t(|t| t.nav_transparency), Some("transparency-link"))}
+                                        {citizen.then(|| view! {
+                                            <li>
+                                                <a
+                                                    class="text-white"
+                                                    href=move || wizard_for(&[RequestKind::Disservizio])
+                                                    rel=rel_for("/nuova-richiesta")
+                                                    data-element="report-inefficiency"
+                                                >
+                                                    {trft(|t| t.report_inefficiency)}
+                                                </a>
+                                            </li>
+                                            <li>
+                                                <a
+                                                    class="text-white"
+                                                    href=move || wizard_for(&[RequestKind::Altro, RequestKind::Informazioni])
+                                                    rel=rel_for("/nuova-richiesta")
+                                                    data-element="feedback-link"
+                                                >
+                                                    {trft(|t| t.feedback)}
+                                                </a>
+                                            </li>
+                                        })}
+                                    </ul>
+                                </div>
+                            </div>
+                            <div class="col-12 col-md-4 pb-3">
+                                <h3 class="h5 text-white">{trft(|t| t.footer_contacts)}</h3>
+                                {move || {
+                                    let t = st();
+                                    let p = public();
+                                    let c = p.as_ref().map(|p| p.contacts.clone()).unwrap_or_default();
+                                    let fiscal = p.and_then(|p| p.fiscal_code);
+                                    let rows: Vec<(&'static str, String, Option<String>)> = [
+                                        (t.address, c.address, None),
+                                        (t.phone, c.phone.clone(), c.phone.map(|v| format!("tel:{v}"))),
+                                        (t.email, c.email.clone(), c.email.map(|v| format!("mailto:{v}"))),
+                                        (t.pec, c.pec.clone(), c.pec.map(|v| format!("mailto:{v}"))),
+                                        (t.fiscal_code, fiscal, None),
+                                        (t.vat_number, c.vat_number, None),
+                                    ]
+                                    .into_iter()
+                                    .filter_map(|(label, value, href)| value.map(|v| (label, v, href)))
+                                    .collect();
+                                    view! {
+                                        <ul class="list-unstyled text-white footer-contacts" data-testid="footer-contacts">
+                                            {rows
+                                                .into_iter()
+                                                .map(|(label, value, href)| view! {
+                                                    <li>
+                                                        {label}": "
+                                                        {match href {
+                                                            Some(h) => view! { <a class="text-white" href=h>{value}</a> }.into_any(),
+                                                            None => view! { <span>{value}</span> }.into_any(),
+                                                        }}
+                                                    </li>
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                }}
+                            </div>
+                        </div>
                     </section>
                 </div>
             </div>
             <div class="it-footer-small-prints clearfix">
                 <div class="container">
                     <h2 class="visually-hidden">{tr(|t| t.footer_legal)}</h2>
-                    <ul class="it-footer-small-prints-list list-inline mb-0 d-flex flex-column flex-md-row">
+                    <ul class="it-footer-small-prints-list list-inline mb-0 d-flex flex-column flex-md-row flex-wrap">
                         <li class="list-inline-item">
-                            <a href="/dichiarazione-accessibilita" rel=rel_for("/privacy") data-element="accessibility-link">
-                                {tr(|t| t.accessibility_statement)}
+                            <a href="/note-legali" rel=rel_for("/note-legali") data-element="legal-notes">
+                                {trft(|t| t.legal_notes)}
                             </a>
                         </li>
                         <li class="list-inline-item">
                             <a href="/privacy" rel=rel_for("/privacy") data-element="privacy-policy-link">
                                 {tr(|t| t.privacy_policy)}
+                            </a>
+                        </li>
+                        <li class="list-inline-item">
+                            <a href="/media-policy" rel=rel_for("/media-policy") data-element="media-policy">
+                                {trft(|t| t.media_policy)}
+                            </a>
+                        </li>
+                        <li class="list-inline-item">
+                            <a href="/dichiarazione-accessibilita" rel=rel_for("/dichiarazione-accessibilita") data-element="accessibility-link">
+                                {tr(|t| t.accessibility_statement)}
+                            </a>
+                        </li>
+                        <li class="list-inline-item">
+                            <a href="https://form.agid.gov.it" rel="external noopener" data-element="agid-feedback">
+                                {trft(|t| t.agid_feedback)}
+                            </a>
+                        </li>
+                        <li class="list-inline-item">
+                            <a href="/mappa-del-sito" rel=rel_for("/mappa-del-sito") data-element="site-map">
+                                {trft(|t| t.site_map)}
                             </a>
                         </li>
                         <li class="list-inline-item">

@@ -39,6 +39,9 @@ pub fn Page(
     /// The console has no breadcrumbs (its side menu is the navigation).
     #[prop(optional)]
     no_breadcrumbs: bool,
+    /// The `data-element` of the `<h1>` (a service page's is `service-title`).
+    #[prop(optional)]
+    title_element: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -80,7 +83,7 @@ pub fn Page(
     });
     view! {
         {breadcrumbs}
-        <h1 id="page-title" tabindex="-1" class="mb-4">
+        <h1 id="page-title" tabindex="-1" class="mb-4" data-element=title_element>
             {title}
         </h1>
         {children()}

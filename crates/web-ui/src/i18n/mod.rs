@@ -38,6 +38,11 @@ pub use chat::{ChatTexts, trc, trcs};
 // The citizen's personal area: tabs, the request page's timeline, receipt and rating.
 mod personal;
 pub use personal::{PersonalTexts, aspect_label, personal_texts, trpa, trpas};
+// The service pages, the site map, the legal notes and the footer's contacts.
+mod services;
+pub use services::{
+    ServiceTexts, category_label, footer_texts, service_texts, trft, trfts, trsv, trsvs,
+};
 // The console's side of the public content (transparency, Riciclabolario, answers).
 pub mod content_admin;
 

@@ -14,6 +14,7 @@ pub mod personal_area;
 mod preferences;
 pub mod recovery;
 mod request_detail;
+pub mod services;
 pub mod waste;
 mod wizard;
 
@@ -25,4 +26,5 @@ pub use info::{Accessibility, NotFound, Privacy};
 pub use my_requests::MyRequests;
 pub use preferences::ContactPreferences;
 pub use request_detail::RequestDetail;
+pub use services::{AllServices, LegalNotes, MediaPolicy, ServiceSheet, SiteMap};
 pub use wizard::Wizard;

@@ -20,6 +20,7 @@ pub fn save(conn: &mut DbConn, row: &TenantRow) -> QueryResult<()> {
             tenants::tqrif_scheme.eq(row.tqrif_scheme),
             tenants::target_percent.eq(row.target_percent),
             tenants::population.eq(row.population),
+            tenants::contacts.eq(&row.contacts),
         ))
         .execute(conn)
         .map(|_| ())

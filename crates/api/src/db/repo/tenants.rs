@@ -29,6 +29,7 @@ pub fn to_ctx(row: TenantRow) -> TenantCtx {
         name: row.name,
         fiscal_code: row.fiscal_code,
         logo_url: row.logo_url,
+        contacts: serde_json::from_str(&row.contacts).unwrap_or_default(),
         calendar: WorkingCalendar::new(patron, closures),
         standard_days: StandardDays::with_overrides(overrides).unwrap_or_default(),
         tqrif_scheme: u8::try_from(row.tqrif_scheme).unwrap_or(1),
@@ -134,6 +135,7 @@ pub fn create(conn: &mut DbConn, slug: &str, name: &str) -> QueryResult<TenantRo
         created_at: Utc::now().naive_utc(),
         population: None,
         active: true,
+        contacts: "{}".into(),
     };
     diesel::insert_into(tenants::table)
         .values(&row)

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use domain::api::{
-    CreateUser, Document, Faq, Office, RoutingRule, SaveFaq, SaveOffice, Settings, UpdateSettings,
-    UpdateUser, User,
+    CreateUser, Document, Faq, Office, RoutingRule, SaveFaq, SaveOffice, Settings, TenantContacts,
+    UpdateSettings, UpdateUser, User,
 };
 use domain::{DomainError, MonthDay, RequestKind, Role};
 use leptos::prelude::*;
@@ -20,7 +20,7 @@ use crate::components::{
 };
 use crate::format;
 use crate::i18n::content_admin::trca;
-use crate::i18n::{StaffTexts, kind_label, tr, trst, trsts, use_i18n};
+use crate::i18n::{StaffTexts, kind_label, tr, trfts, trst, trsts, trsv, trsvs, use_i18n};
 
 use crate::i18n::trs as label;
 
@@ -52,6 +52,15 @@ fn SettingsForm(s: Settings) -> impl IntoView {
     let scheme = RwSignal::new(s.tqrif_scheme.to_string());
     let target = RwSignal::new(s.target_percent.to_string());
     let logo = RwSignal::new(s.logo_url.clone().unwrap_or_default());
+    let fiscal = RwSignal::new(s.fiscal_code.clone().unwrap_or_default());
+    // The portal's header and footer details, one input each; blank clears.
+    let contact = |v: &Option<String>| RwSignal::new(v.clone().unwrap_or_default());
+    let parent_body = contact(&s.contacts.parent_body);
+    let address = contact(&s.contacts.address);
+    let pec = contact(&s.contacts.pec);
+    let email = contact(&s.contacts.email);
+    let phone = contact(&s.contacts.phone);
+    let vat = contact(&s.contacts.vat_number);
     // One input per TQRIF kind; empty means "no standard".
     let days: Vec<(RequestKind, RwSignal<String>)> = RequestKind::ALL
         .into_iter()
@@ -97,12 +106,21 @@ fn SettingsForm(s: Settings) -> impl IntoView {
                 .map(|(k, v)| (*k, v.get_untracked().trim().parse().ok()))
                 .collect()
         });
+        // The server's rules, checked here first.
+        let contacts = errors.check(domain::tenants::check_contacts(&TenantContacts {
+            parent_body: Some(parent_body.get_untracked()),
+            address: Some(address.get_untracked()),
+            pec: Some(pec.get_untracked()),
+            email: Some(email.get_untracked()),
+            phone: Some(phone.get_untracked()),
+            vat_number: Some(vat.get_untracked()),
+        }));
         if let Err(e) = errors.finish() {
             return form.invalid(&e);
         }
         let body = UpdateSettings {
             name: Some(name.get_untracked()),
-            fiscal_code: None,
+            fiscal_code: Some(fiscal.get_untracked().trim().to_owned()),
             logo_url: Some(logo.get_untracked()).filter(|l| !l.is_empty()),
             patron_saint: Some(patron_raw.trim().to_owned()),
             closure_days: Some(closure_days),
@@ -113,6 +131,7 @@ fn SettingsForm(s: Settings) -> impl IntoView {
             interest: None,
             instalments: None,
             pagopa: None,
+            contacts,
         };
         form.start();
         spawn_local(async move {
@@ -139,6 +158,33 @@ fn SettingsForm(s: Settings) -> impl IntoView {
                     <TextInput id="s-target" kind="number" label=trsts(|s| s.target_percent) value=target error=form.error_for("target_percent") />
                 </div>
             </div>
+            <fieldset class="mb-3">
+                <legend class="h5">{trsv(|t| t.settings_contacts)}</legend>
+                <p class="small">{trsv(|t| t.settings_contacts_help)}</p>
+                <div class="row">
+                    <div class="col-md-6">
+                        <TextInput id="s-fiscal" label=trfts(|t| t.fiscal_code) value=fiscal error=form.error_for("fiscal_code") />
+                    </div>
+                    <div class="col-md-6">
+                        <TextInput id="s-vat" label=trfts(|t| t.vat_number) value=vat error=form.error_for("contacts.vat_number") />
+                    </div>
+                    <div class="col-md-6">
+                        <TextInput id="s-parent" label=trsvs(|t| t.parent_body) value=parent_body help=trsvs(|t| t.parent_body_help) error=form.error_for("contacts.parent_body") />
+                    </div>
+                    <div class="col-md-6">
+                        <TextInput id="s-address" label=trfts(|t| t.address) value=address error=form.error_for("contacts.address") />
+                    </div>
+                    <div class="col-md-6">
+                        <TextInput id="s-pec" kind="email" label=trfts(|t| t.pec) value=pec error=form.error_for("contacts.pec") />
+                    </div>
+                    <div class="col-md-6">
+                        <TextInput id="s-email" kind="email" label=trfts(|t| t.email) value=email error=form.error_for("contacts.email") />
+                    </div>
+                    <div class="col-md-6">
+                        <TextInput id="s-phone" kind="tel" label=trfts(|t| t.phone) value=phone error=form.error_for("contacts.phone") />
+                    </div>
+                </div>
+            </fieldset>
             <fieldset class="mb-3">
                 <legend class="h5">{trst(|s| s.standard_days_legend)}</legend>
                 <div class="row">
