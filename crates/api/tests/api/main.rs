@@ -14,6 +14,7 @@ mod bad_input;
 mod cluster;
 mod crash;
 mod desk;
+mod drafts;
 mod edge;
 mod files_s3;
 mod gpd_crash;
