@@ -26,13 +26,14 @@ pub fn datetime(at: DateTime<Utc>) -> String {
     )
 }
 
-/// A file size; integer arithmetic only (float formatting is large in WebAssembly).
+/// A file size with the Italian decimal comma (`1,2 MB`); integer arithmetic only (float
+/// formatting is large in WebAssembly).
 pub fn size(bytes: u64) -> String {
     const MB: u64 = 1_048_576;
     match bytes {
         b if b >= MB => {
             let tenths = (b * 10 + MB / 2) / MB;
-            format!("{}.{} MB", tenths / 10, tenths % 10)
+            format!("{},{} MB", tenths / 10, tenths % 10)
         }
         b if b >= 1024 => format!("{} KB", b / 1024),
         b => format!("{b} B"),

@@ -35,6 +35,9 @@ pub use video::{VideoTexts, trv, trvs, video_texts};
 // Live chat (the live app and the console).
 mod chat;
 pub use chat::{ChatTexts, trc, trcs};
+// The new-request wizard's drafts, applicant data and file picker.
+mod wizard;
+pub use wizard::{trwz, trwzs, wizard_texts};
 // The console's side of the public content (transparency, Riciclabolario, answers).
 pub mod content_admin;
 

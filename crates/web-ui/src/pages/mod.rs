@@ -9,12 +9,13 @@ mod faq;
 mod home;
 mod info;
 pub mod live;
+mod my_drafts;
 mod my_requests;
 mod preferences;
 pub mod recovery;
 mod request_detail;
 pub mod waste;
-mod wizard;
+pub(crate) mod wizard;
 
 pub use auth::{Login, Register, SignIn};
 pub use documents::Documents;
