@@ -378,8 +378,9 @@ pub fn FileInput(
         .into_any()
     };
     let help_id = format!("{id}-help");
+    // Not a `.form-group`: its labels float over the input, and this label is the button.
     view! {
-        <div class="form-group">
+        <div class="mb-4">
             <p class="fw-semibold mb-2" id=title_id.clone()>{label_text(label, required)}</p>
             <input
                 type="file"
