@@ -154,7 +154,7 @@ test('"Password dimenticata?" answers alike for any address, and mails the link 
   await visitor.audit('forgot password');
   await screenshots(visitor, 'forgot-password');
   await page.getByRole('button', { name: 'Invia il collegamento' }).click();
-  await page.locator('#email-error', { hasText: "L'indirizzo e-mail è obbligatorio" }).waitFor();
+  await page.locator('#email-error', { hasText: "Inserisci l'indirizzo e-mail" }).waitFor();
   await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
   await visitor.audit('forgot password with errors');
 

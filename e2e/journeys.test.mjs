@@ -144,7 +144,7 @@ test('(a3) the citizen files a reclamo through the wizard and sees protocol and 
   await citizen.audit('home (signed in)');
   const card = page.locator('article').filter({ has: page.getByRole('heading', { name: 'Reclamo', exact: true }) });
   await card.getByRole('link', { name: 'Presenta la richiesta' }).click();
-  await titled(citizen, 'Nuova richiesta');
+  await titled(citizen, 'Reclamo');
 
   // 1. Privacy: going on without the consent is refused, per field.
   const step = page.locator('#step-title');

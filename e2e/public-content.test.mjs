@@ -184,7 +184,7 @@ test('(c) in the wizard, an answer that already exists spares the request', asyn
   const types = await (await fetch(api('/request-types'))).json();
   assert.ok(types.length > 0);
   await open(citizen, server.url, `/nuova-richiesta?tipo=${encodeURIComponent(types[0].code)}`);
-  await titled(citizen, 'Nuova richiesta');
+  await titled(citizen, types[0].name);
   const consent = page.getByLabel("Ho letto e compreso l'informativa sulla privacy");
   await consent.focus();
   await page.keyboard.press('Space');

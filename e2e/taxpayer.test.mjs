@@ -168,7 +168,7 @@ test('a citizen opens La mia posizione, downloads the statement PDF and simulate
   // "Chiedi questa rateizzazione": the request form, filled in.
   await ingiunzione.getByRole('link', { name: 'Chiedi questa rateizzazione' }).click();
   await page.waitForURL(/\/nuova-richiesta\?tipo=tari_rateizzazione&/);
-  await titled(citizen, 'Nuova richiesta');
+  await titled(citizen, 'Rateizzazione');
   await citizen.audit('wizard (from the plan)');
   await page.getByLabel("Ho letto e compreso l'informativa sulla privacy").focus();
   await page.keyboard.press('Space');

@@ -3,6 +3,7 @@
 //! are either absolute HTTPS addresses or paths of this site.
 
 use crate::error::DomainError;
+use crate::messages::{self, FieldName};
 
 /// A required text, trimmed: at most `max` characters, control characters only as line
 /// breaks and tabs when `multiline`.
@@ -15,11 +16,9 @@ pub fn required_text(
 ) -> Result<String, DomainError> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(DomainError::invalid(
-            field.to_owned(),
-            format!("{}: campo obbligatorio", label.0),
-            format!("{}: this field is required", label.1),
-        ));
+        return Err(
+            messages::required(field.to_owned(), &FieldName::label(label.0, label.1)).into(),
+        );
     }
     bounded(field, v, label, max, multiline).map(str::to_owned)
 }
@@ -47,20 +46,22 @@ fn bounded<'a>(
 ) -> Result<&'a str, DomainError> {
     let len = v.chars().count();
     if len > max {
-        return Err(DomainError::invalid(
+        return Err(messages::too_long(
             field.to_owned(),
-            format!("{}: al massimo {max} caratteri (ora {len})", label.0),
-            format!("{}: at most {max} characters (now {len})", label.1),
-        ));
+            &FieldName::label(label.0, label.1),
+            max,
+            len,
+        )
+        .into());
     }
     if v.chars()
         .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
     {
-        return Err(DomainError::invalid(
+        return Err(messages::bad_characters(
             field.to_owned(),
-            format!("{}: contiene caratteri non ammessi", label.0),
-            format!("{}: contains characters that are not allowed", label.1),
-        ));
+            &FieldName::label(label.0, label.1),
+        )
+        .into());
     }
     Ok(v)
 }

@@ -142,6 +142,12 @@ impl DomainError {
     }
 }
 
+impl From<FieldError> for DomainError {
+    fn from(e: FieldError) -> Self {
+        Self::Validation(vec![e])
+    }
+}
+
 impl fmt::Display for DomainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.summary(Lang::En))

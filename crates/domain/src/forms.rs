@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::api::{FieldDef, FieldType};
 use crate::error::{DomainError, Errors, FieldError};
+use crate::messages::{self, FieldName};
 
 /// Longest value of a text field; textareas follow the description limit.
 pub const MAX_TEXT: usize = 500;
@@ -33,14 +34,11 @@ pub fn validate_fields(
     }
     for def in defs {
         let field = format!("fields.{}", def.name);
+        let name = FieldName::label(&def.label, &def.label);
         let value = values.get(&def.name).filter(|v| !is_blank(v));
         let Some(value) = value else {
             if def.required {
-                errors.push(FieldError::new(
-                    field,
-                    format!("{}: campo obbligatorio", def.label),
-                    format!("{}: this field is required", def.label),
-                ));
+                errors.push(messages::required(field, &name));
             }
             continue;
         };
@@ -48,11 +46,11 @@ pub fn validate_fields(
             Ok(v) => {
                 out.insert(def.name.clone(), v);
             }
-            Err((it, en)) => errors.push(FieldError::new(
-                field,
-                format!("{}: {it}", def.label),
-                format!("{}: {en}", def.label),
-            )),
+            Err(Problem::TooLong(max, len)) => {
+                errors.push(messages::too_long(field, &name, max, len));
+            }
+            Err(Problem::BadCharacters) => errors.push(messages::bad_characters(field, &name)),
+            Err(Problem::Rule(it, en)) => errors.push(messages::rule(field, &name, it, en)),
         }
     }
     errors.finish().map(|()| out)
@@ -66,7 +64,15 @@ fn is_blank(v: &Value) -> bool {
     }
 }
 
-fn normalise(def: &FieldDef, value: &Value) -> Result<Value, (String, String)> {
+/// What is wrong with a value, phrased by `messages` with the field's label.
+enum Problem {
+    TooLong(usize, usize),
+    BadCharacters,
+    /// The rest of the sentence after the field's name, in Italian and English.
+    Rule(&'static str, &'static str),
+}
+
+fn normalise(def: &FieldDef, value: &Value) -> Result<Value, Problem> {
     let as_text = || match value {
         Value::String(s) => Some(s.trim().to_owned()),
         Value::Number(n) => Some(n.to_string()),
@@ -79,22 +85,16 @@ fn normalise(def: &FieldDef, value: &Value) -> Result<Value, (String, String)> {
             } else {
                 MAX_TEXTAREA
             };
-            let s = as_text()
-                .ok_or_else(|| ("deve essere un testo".to_owned(), "must be text".to_owned()))?;
-            if s.chars().count() > max {
-                return Err((
-                    format!("al massimo {max} caratteri"),
-                    format!("at most {max} characters"),
-                ));
+            let s = as_text().ok_or(Problem::Rule("deve essere un testo", "must be text"))?;
+            let len = s.chars().count();
+            if len > max {
+                return Err(Problem::TooLong(max, len));
             }
             if s.chars().any(|c| {
                 c.is_control()
                     && !(def.field_type == FieldType::Textarea && matches!(c, '\n' | '\r' | '\t'))
             }) {
-                return Err((
-                    "contiene caratteri non ammessi".to_owned(),
-                    "contains characters that are not allowed".to_owned(),
-                ));
+                return Err(Problem::BadCharacters);
             }
             Ok(Value::String(s))
         }
@@ -105,12 +105,10 @@ fn normalise(def: &FieldDef, value: &Value) -> Result<Value, (String, String)> {
                 _ => None,
             }
             .filter(|n| n.is_finite() && *n >= 0.0 && *n <= 1e9)
-            .ok_or_else(|| {
-                (
-                    "deve essere un numero non negativo".to_owned(),
-                    "must be a non-negative number".to_owned(),
-                )
-            })?;
+            .ok_or(Problem::Rule(
+                "deve essere un numero non negativo",
+                "must be a non-negative number",
+            ))?;
             Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
         }
         FieldType::Date => {
@@ -118,9 +116,9 @@ fn normalise(def: &FieldDef, value: &Value) -> Result<Value, (String, String)> {
             NaiveDate::parse_from_str(&s, "%Y-%m-%d")
                 .map(|d| Value::String(d.to_string()))
                 .map_err(|_| {
-                    (
-                        "data non valida (AAAA-MM-GG)".to_owned(),
-                        "invalid date (YYYY-MM-DD)".to_owned(),
+                    Problem::Rule(
+                        "deve essere una data valida (AAAA-MM-GG)",
+                        "must be a valid date (YYYY-MM-DD)",
                     )
                 })
         }
@@ -129,9 +127,9 @@ fn normalise(def: &FieldDef, value: &Value) -> Result<Value, (String, String)> {
             if def.options.iter().any(|o| o.value == s) {
                 Ok(Value::String(s))
             } else {
-                Err((
-                    "valore non tra quelli ammessi".to_owned(),
-                    "value not among the allowed ones".to_owned(),
+                Err(Problem::Rule(
+                    "ha un valore non tra quelli ammessi",
+                    "has a value not among the allowed ones",
                 ))
             }
         }
@@ -139,10 +137,7 @@ fn normalise(def: &FieldDef, value: &Value) -> Result<Value, (String, String)> {
             Value::Bool(b) => Ok(Value::Bool(*b)),
             Value::String(s) if s == "true" || s == "on" => Ok(Value::Bool(true)),
             Value::String(s) if s == "false" => Ok(Value::Bool(false)),
-            _ => Err((
-                "deve essere sì o no".to_owned(),
-                "must be yes or no".to_owned(),
-            )),
+            _ => Err(Problem::Rule("deve essere sì o no", "must be yes or no")),
         },
     }
 }
@@ -281,6 +276,20 @@ mod tests {
             .map(|e| e.field.to_string())
             .collect();
         fields.sort();
+        let message = |f: &str| {
+            err.field_errors()
+                .iter()
+                .find(|e| e.field == f)
+                .map(|e| e.message.it.to_string())
+        };
+        assert_eq!(
+            message("fields.indirizzo").as_deref(),
+            Some("Compila il campo «Indirizzo»")
+        );
+        assert_eq!(
+            message("fields.mq").as_deref(),
+            Some("Il campo «Superficie» deve essere un numero non negativo")
+        );
         assert_eq!(
             fields,
             [

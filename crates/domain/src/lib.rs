@@ -18,6 +18,7 @@ pub mod error;
 pub mod forms;
 pub mod identity;
 pub mod lifecycle;
+pub mod messages;
 pub mod numbers;
 pub mod pagopa;
 pub mod rating;

@@ -50,6 +50,8 @@ mod video_settings;
 pub use video_settings::*;
 mod platform;
 pub use platform::*;
+mod drafts;
+pub use drafts::*;
 
 pub const BASE: &str = "/api/v1";
 

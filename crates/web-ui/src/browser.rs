@@ -28,6 +28,27 @@ pub fn local_storage_remove(key: &str) {
     }
 }
 
+/// This tab's storage: it survives a reload, not the tab being closed.
+pub fn session_storage_get(key: &str) -> Option<String> {
+    web_sys::window()?
+        .session_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+pub fn session_storage_set(key: &str, value: &str) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.session_storage()) {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+pub fn session_storage_remove(key: &str) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.session_storage()) {
+        let _ = storage.remove_item(key);
+    }
+}
+
 pub fn set_html_lang(code: &str) {
     if let Some(root) = document().and_then(|d| d.document_element()) {
         let _ = root.set_attribute("lang", code);

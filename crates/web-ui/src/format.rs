@@ -26,7 +26,8 @@ pub fn datetime(at: DateTime<Utc>) -> String {
     )
 }
 
-/// A file size; integer arithmetic only (float formatting is large in WebAssembly).
+/// A file size with the Italian decimal comma (`1,2 MB`); integer arithmetic only (float
+/// formatting is large in WebAssembly).
 pub fn size(bytes: u64) -> String {
     const MB: u64 = 1_048_576;
     match bytes {

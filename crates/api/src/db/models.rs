@@ -1071,3 +1071,16 @@ pub struct NewRealtimeEvent {
     pub data: String,
     pub created_at: NaiveDateTime,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = request_drafts, treat_none_as_default_value = false)]
+pub struct DraftRow {
+    pub tenant_id: String,
+    pub user_id: String,
+    pub type_code: String,
+    pub subject: String,
+    pub description: String,
+    /// The form values, a JSON object.
+    pub fields: String,
+    pub updated_at: NaiveDateTime,
+}

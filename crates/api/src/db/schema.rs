@@ -1192,3 +1192,17 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+// ---- drafts of new requests -------------------------------------------------------------
+
+diesel::table! {
+    request_drafts (user_id, type_code) {
+        tenant_id -> Text,
+        user_id -> Text,
+        type_code -> Text,
+        subject -> Text,
+        description -> Text,
+        fields -> Text,
+        updated_at -> Timestamp,
+    }
+}

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod chats;
 mod documents;
+mod drafts;
 mod faq;
 mod health;
 mod identity;
@@ -56,6 +57,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         riciclabolario::configure(api);
         answers::configure(api);
         requests::configure(api);
+        drafts::configure(api);
         registry::configure(api);
         mailboxes::configure(api);
         mail::configure(api);

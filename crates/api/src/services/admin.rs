@@ -560,10 +560,8 @@ struct ValidNewUser {
 fn validate_new_user(body: &CreateUser) -> Result<ValidNewUser, DomainError> {
     let mut errors = Errors::new();
     let email = errors.check(Email::parse(&body.email));
-    let first_name =
-        errors.check(PersonName::parse(&body.first_name).map_err(|e| e.at_field("first_name")));
-    let last_name =
-        errors.check(PersonName::parse(&body.last_name).map_err(|e| e.at_field("last_name")));
+    let first_name = errors.check(PersonName::parse_first(&body.first_name));
+    let last_name = errors.check(PersonName::parse_last(&body.last_name));
     let role = errors.check(staff_role(body.role));
     errors.check(check_password_strength(
         &body.password,

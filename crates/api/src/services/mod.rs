@@ -8,6 +8,7 @@ pub mod agenda;
 pub mod answers;
 pub mod content;
 pub mod desk;
+pub mod drafts;
 pub mod identity;
 pub mod live;
 pub mod mail;

@@ -31,10 +31,8 @@ struct ValidRegistration {
 fn validate(data: &RegisterData) -> ApiResult<ValidRegistration> {
     let mut errors = Errors::new();
     let fiscal_code = errors.check(CodiceFiscale::parse(&data.fiscal_code));
-    let first_name =
-        errors.check(PersonName::parse(&data.first_name).map_err(|e| e.at_field("first_name")));
-    let last_name =
-        errors.check(PersonName::parse(&data.last_name).map_err(|e| e.at_field("last_name")));
+    let first_name = errors.check(PersonName::parse_first(&data.first_name));
+    let last_name = errors.check(PersonName::parse_last(&data.last_name));
     let email = errors.check(Email::parse(&data.email));
     let phone = match data
         .phone

@@ -1432,6 +1432,29 @@ fn ops(w: &World) -> Vec<Op> {
             Body::None,
             [401, 403, 403, 409, 409, 409, 409],
         ),
+        // Drafts of new requests: each citizen's own; staff have none. The body is too
+        // long and the type has no draft, so nothing is stored.
+        op(
+            "GET",
+            "/api/v1/me/drafts",
+            "/me/drafts".into(),
+            Body::None,
+            [401, 200, 200, 403, 403, 403, 403],
+        ),
+        op(
+            "PUT",
+            "/api/v1/me/drafts/{type_code}",
+            "/me/drafts/tari_reclamo".into(),
+            Body::Json(json!({"subject": "x".repeat(201)})),
+            [401, 422, 422, 403, 403, 403, 403],
+        ),
+        op(
+            "DELETE",
+            "/api/v1/me/drafts/{type_code}",
+            "/me/drafts/tari_reclamo".into(),
+            Body::None,
+            [401, 404, 404, 403, 403, 403, 403],
+        ),
         // Payment reminders: each signed-in user's own opt-outs.
         op(
             "GET",

@@ -1793,6 +1793,55 @@ async fn reconciliation_bad_input(app: TestApp) {
     }
 }
 
+db_test!(draft_bad_input);
+async fn draft_bad_input(app: TestApp) {
+    app.staff("op@comune.test", "operator", &[]);
+    let op = app.token("op@comune.test").await;
+    let (_, anna) = app.citizen(CF_A, "anna@example.it", &op).await;
+    let many: serde_json::Map<String, Value> =
+        (0..51).map(|i| (format!("f{i}"), json!("x"))).collect();
+    for (body, field) in [
+        (json!({"subject": "à".repeat(201)}), "subject"),
+        (json!({"description": "x".repeat(4001)}), "description"),
+        (json!({"fields": many}), "fields"),
+        (json!({"fields": {"mq": {"nested": 1}}}), "fields.mq"),
+        (json!({"fields": {"note": "x".repeat(4001)}}), "fields.note"),
+        (json!({"fields": {"a b": "x"}}), "fields.a b"),
+        (json!({"fields": {"n".repeat(65): "x"}}), "fields"),
+        (json!({"subject": 3}), "body"),
+        (json!({"subject": "ok", "extra": true}), "extra"),
+    ] {
+        let res = app
+            .put_json("/me/drafts/tari_reclamo", Some(&anna), &body)
+            .await;
+        let p = assert_problem(res, 422, "draft").await;
+        assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+    }
+    let p = assert_problem(
+        app.put_json(
+            "/me/drafts/tari_reclamo",
+            Some(&anna),
+            &json!({"subject": "à".repeat(201)}),
+        )
+        .await,
+        422,
+        "draft subject",
+    )
+    .await;
+    assert_eq!(
+        p["errors"][0]["message"],
+        "L'oggetto può avere al massimo 200 caratteri (ora 201)"
+    );
+    // Nothing was stored.
+    let list: Value = app
+        .get("/me/drafts", Some(&anna))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list, json!([]));
+}
+
 db_test!(reminder_preferences_bad_input);
 async fn reminder_preferences_bad_input(app: TestApp) {
     app.staff("op@comune.test", "operator", &[]);

@@ -15,6 +15,7 @@ mod citizen_requests;
 mod cluster;
 mod crash;
 mod desk;
+mod drafts;
 mod edge;
 mod files_s3;
 mod gpd_crash;

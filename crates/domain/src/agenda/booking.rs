@@ -220,10 +220,8 @@ pub struct Contact {
 /// Checks the visitor's part of a booking, naming each bad field.
 pub fn validate_contact(input: &CreateBooking) -> Result<Contact, DomainError> {
     let mut e = Errors::new();
-    let first_name =
-        e.check(PersonName::parse(&input.first_name).map_err(|x| x.at_field("first_name")));
-    let last_name =
-        e.check(PersonName::parse(&input.last_name).map_err(|x| x.at_field("last_name")));
+    let first_name = e.check(PersonName::parse_first(&input.first_name));
+    let last_name = e.check(PersonName::parse_last(&input.last_name));
     let email = e.check(Email::parse(&input.email));
     let phone = match input
         .phone

@@ -200,14 +200,19 @@ impl CreateContribuente {
             |field: &'static str, value: &Option<String>, required: bool| -> Option<String> {
                 match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                     Some(v) => errors
-                        .check(PersonName::parse(v).map_err(|e| at_field(e, field)))
+                        .check(if field == "last_name" {
+                            PersonName::parse_last(v)
+                        } else {
+                            PersonName::parse_first(v)
+                        })
                         .map(PersonName::into_inner),
                     None if required => {
-                        errors.push(FieldError::new(
-                            field,
-                            "Campo obbligatorio",
-                            "This field is required",
-                        ));
+                        let name = if field == "last_name" {
+                            crate::messages::FieldName::noun("il cognome", "the last name")
+                        } else {
+                            crate::messages::FieldName::noun("il nome", "the first name")
+                        };
+                        errors.push(crate::messages::required(field, &name));
                         None
                     }
                     None => None,

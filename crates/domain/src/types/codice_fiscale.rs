@@ -32,11 +32,11 @@ impl CodiceFiscale {
             11 if code.bytes().all(|b| b.is_ascii_digit()) => {
                 check_numeric(code.as_bytes()).map(|()| Self(code))
             }
-            0 => Err(DomainError::invalid(
+            0 => Err(crate::messages::required(
                 FIELD,
-                "Il codice fiscale è obbligatorio",
-                "The tax code is required",
-            )),
+                &crate::messages::FieldName::noun("il codice fiscale", "the tax code"),
+            )
+            .into()),
             _ => Err(DomainError::invalid(
                 FIELD,
                 "Il codice fiscale deve avere 16 caratteri (persona) o 11 cifre (ditta o partita IVA)",

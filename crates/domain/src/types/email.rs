@@ -12,11 +12,11 @@ impl Email {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let value = input.trim().to_lowercase();
         if value.is_empty() {
-            return Err(DomainError::invalid(
+            return Err(crate::messages::required(
                 "email",
-                "L'indirizzo e-mail è obbligatorio",
-                "The e-mail address is required",
-            ));
+                &crate::messages::FieldName::noun("l'indirizzo e-mail", "the e-mail address"),
+            )
+            .into());
         }
         if is_valid(&value) {
             Ok(Self(value))

@@ -17,14 +17,15 @@ pub fn error_text(error: &ApiError) -> (String, Option<String>) {
         ApiError::Network(_) => (t.network_error.to_owned(), None),
         ApiError::Decode(_) => (t.decode_error.to_owned(), None),
         ApiError::Problem(p) => {
-            let detail = match (&p.detail, p.errors.is_empty()) {
-                (Some(d), true) => Some(d.clone()),
-                (Some(d), false) => Some(format!("{d} {}", t.form_has_errors)),
-                // Not twice when the title already says it (errors found in the browser).
-                (None, false) => {
-                    (p.title != t.form_has_errors).then(|| t.form_has_errors.to_owned())
-                }
-                (None, true) => None,
+            let detail = if p.errors.is_empty() {
+                p.detail.clone()
+            } else {
+                // With field errors the server's `detail` is their messages again, joined
+                // with the field names ("subject: Inserisci l'oggetto; …"): shown beside
+                // the list of the same messages it read everything twice. One sentence,
+                // then each message once (under its field and in the summary's list); none
+                // when the title is that sentence already (errors found in the browser).
+                (p.title != t.form_has_errors).then(|| t.form_has_errors.to_owned())
             };
             (p.title.clone(), detail)
         }
@@ -39,8 +40,25 @@ pub fn error_text(error: &ApiError) -> (String, Option<String>) {
 pub fn ErrorAlert(
     #[prop(into)] error: Signal<Option<ApiError>>,
     #[prop(optional)] fields: &'static [&'static str],
+    /// For forms whose fields are not known in advance (a request type's own): the id of
+    /// the input of a reported field, if it has one. Makes the alert a summary.
+    #[prop(optional)]
+    field_id: Option<fn(&str) -> Option<String>>,
+    /// The form's current field errors: the summary's list follows them, so a field fixed
+    /// leaves the list at once without the summary taking focus again.
+    #[prop(optional)]
+    live: Option<RwSignal<Vec<FieldProblem>>>,
 ) -> impl IntoView {
-    let summary = !fields.is_empty();
+    let summary = !fields.is_empty() || field_id.is_some();
+    let id_of = move |field: &str| -> Option<String> {
+        match field_id {
+            Some(f) => f(field),
+            None => fields
+                .iter()
+                .find(|f| **f == field)
+                .map(|f| (*f).to_owned()),
+        }
+    };
     if summary {
         // Only when an error appears (not when the language switches).
         Effect::new(move |_| {
@@ -58,7 +76,11 @@ pub fn ErrorAlert(
                         let (title, detail) = error_text(&e);
                         let list = match &e {
                             ApiError::Problem(p) if summary && !p.errors.is_empty() => {
-                                Some(field_links(&p.errors, fields))
+                                let reported = p.errors.clone();
+                                Some(move || {
+                                    let errors = live.map_or_else(|| reported.clone(), |l| l.get());
+                                    field_links(&errors, id_of)
+                                })
                             }
                             _ => None,
                         };
@@ -84,19 +106,19 @@ const SUMMARY_ID: &str = "error-summary";
 
 /// The field errors of a summary: a link to each input of the form (focus moves there),
 /// plain text for a field without one (a reset link's token).
-fn field_links(errors: &[FieldProblem], fields: &'static [&'static str]) -> impl IntoView + use<> {
+fn field_links(errors: &[FieldProblem], id_of: impl Fn(&str) -> Option<String>) -> AnyView {
     let items = errors
         .iter()
         .map(|e| {
             let message = e.message.clone();
-            match fields.iter().find(|f| **f == e.field) {
-                Some(&id) => view! {
+            match id_of(&e.field) {
+                Some(id) => view! {
                     <li>
                         <a
                             href=format!("#{id}")
                             on:click=move |ev| {
                                 ev.prevent_default();
-                                browser::focus(id);
+                                browser::focus(&id);
                             }
                         >
                             {message}
@@ -108,7 +130,7 @@ fn field_links(errors: &[FieldProblem], fields: &'static [&'static str]) -> impl
             }
         })
         .collect_view();
-    view! { <ul class="mt-2 mb-0">{items}</ul> }
+    view! { <ul class="mt-2 mb-0">{items}</ul> }.into_any()
 }
 
 /// A success message, announced politely.

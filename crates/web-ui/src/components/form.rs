@@ -8,8 +8,9 @@ use web_sys::File;
 
 use crate::api::ApiError;
 use crate::browser;
-use crate::i18n::tr;
-use crate::i18n::use_i18n;
+use crate::components::Icon;
+use crate::format;
+use crate::i18n::{tr, trwz, use_i18n, wizard_texts};
 
 /// The state of one form: field errors (from the domain's validation in the browser or
 /// from the server's problem+json), the alert, the pending flag and a success message.
@@ -67,6 +68,32 @@ impl FormState {
             detail: None,
             errors,
         }));
+    }
+
+    /// After an input while errors are shown: runs the same rules again (`check`, the
+    /// domain's) and updates the fields already in error — a fixed field loses its
+    /// message at once, a changed mistake gets its new one. Fields not yet reported stay
+    /// quiet until the next submit. When none is left the alert goes too.
+    pub fn recheck(self, check: Result<(), DomainError>) {
+        if self.errors.with_untracked(Vec::is_empty) {
+            return;
+        }
+        let fresh = match &check {
+            Err(e) => Problem::field_problems(e, use_i18n().lang()),
+            Ok(()) => Vec::new(),
+        };
+        let kept: Vec<FieldProblem> = self.errors.with_untracked(|shown| {
+            fresh
+                .into_iter()
+                .filter(|p| shown.iter().any(|s| s.field == p.field))
+                .collect()
+        });
+        if kept.is_empty() {
+            self.errors.set(Vec::new());
+            self.alert.set(None);
+        } else if self.errors.with_untracked(|shown| *shown != kept) {
+            self.errors.set(kept);
+        }
     }
 
     pub fn error_for(self, field: impl Into<String>) -> Signal<Option<String>> {
@@ -249,7 +276,12 @@ pub fn Checkbox(
     }
 }
 
-/// A file picker; the chosen files are kept in `files` (browser objects, hence local).
+/// A file picker in the look of Bootstrap Italia's upload component: a "Carica file"
+/// button and the list of chosen files (name, size, a remove button each). The button is
+/// the `<label>` of a real `<input type="file">`, visually hidden but focusable (its focus
+/// ring shows on the label), so keyboards and screen readers use the browser's own
+/// control. With `multiple` new choices are added to the list; the chosen files are kept
+/// in `files` (browser objects, hence local). Additions and removals are announced.
 #[component]
 pub fn FileInput(
     #[prop(into)] id: String,
@@ -258,23 +290,124 @@ pub fn FileInput(
     #[prop(optional)] multiple: bool,
     #[prop(optional)] required: bool,
     #[prop(into, optional)] error: Signal<Option<String>>,
+    /// A note after the accepted formats (e.g. what a reload does to the chosen files).
+    #[prop(into, optional)]
+    hint: Option<Signal<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let announce = RwSignal::new(String::new());
+    let title_id = format!("{id}-title");
+    let button_id = format!("{id}-button");
+    let input_id = StoredValue::new(id.clone());
+    let on_change = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let chosen = browser::files_of(&input);
+        if chosen.is_empty() {
+            return;
+        }
+        let names = chosen.iter().map(File::name).collect::<Vec<_>>().join(", ");
+        files.update(|list| {
+            if !multiple {
+                list.clear();
+            }
+            for f in chosen {
+                // The same file chosen twice is listed once.
+                if !list
+                    .iter()
+                    .any(|g| g.name() == f.name() && g.size() as u64 == f.size() as u64)
+                {
+                    list.push(f);
+                }
+            }
+        });
+        announce.set(format!(
+            "{}: {names}",
+            wizard_texts(i18n.lang()).files_chosen
+        ));
+        // Emptied so that a removed file can be chosen again.
+        input.set_value("");
+    };
+    let remove = move |index: usize, name: String| {
+        files.update(|list| {
+            if index < list.len() {
+                list.remove(index);
+            }
+        });
+        announce.set((wizard_texts(i18n.lang()).file_removed)(&name));
+        input_id.with_value(|i| browser::focus(i));
+    };
+    let list = move || {
+        let items = files.with(|list| {
+            list.iter()
+                .map(|f| (f.name(), format::size(f.size() as u64)))
+                .collect::<Vec<_>>()
+        });
+        if items.is_empty() {
+            return view! { <p class="small text-muted mt-2 mb-0">{trwz(|w| w.no_files)}</p> }
+                .into_any();
+        }
+        view! {
+            <ul class="upload-file-list" aria-label=trwz(|w| w.files_chosen)>
+                {items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (name, size))| {
+                        let label = (wizard_texts(i18n.lang()).remove_file)(&name);
+                        let name2 = name.clone();
+                        view! {
+                            <li class="upload-file success">
+                                <Icon name="it-file" class="icon-sm" />
+                                <p>
+                                    {name}
+                                    " "
+                                    <span class="upload-file-weight">{size}</span>
+                                </p>
+                                <button
+                                    type="button"
+                                    aria-label=label
+                                    on:click=move |_| remove(i, name2.clone())
+                                >
+                                    <Icon name="it-close" />
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let help_id = format!("{id}-help");
+    // Not a `.form-group`: its labels float over the input, and this label is the button.
     view! {
-        <div class="form-group">
-            <label for=id.clone() class="active d-block position-static mb-2">{label_text(label, required)}</label>
+        <div class="mb-4">
+            <p class="fw-semibold mb-2" id=title_id.clone()>{label_text(label, required)}</p>
             <input
                 type="file"
-                class="form-control"
+                class="upload"
                 id=id.clone()
                 name=id.clone()
                 multiple=multiple
+                // Not `required`: the input is emptied after each choice (the list holds
+                // the files), and the form's own check reports a missing file.
+                aria-required=required.then_some("true")
                 accept="application/pdf,image/jpeg,image/png"
+                aria-labelledby=format!("{title_id} {button_id}")
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
                 aria-describedby=described_by(&id, true, error)
-                on:change:target=move |ev| files.set(browser::files_of(&ev.target()))
+                on:change=on_change
             />
-            <small id=format!("{id}-help") class="form-text">{tr(|t| t.file_types_hint)}</small>
+            <label for=id.clone() id=button_id>
+                <Icon name="it-upload" class="icon-sm" />
+                <span>{trwz(|w| w.choose_files)}</span>
+            </label>
+            <small id=help_id class="form-text d-block">
+                {tr(|t| t.file_types_hint)}
+                {hint.map(|h| view! { " " {h} })}
+            </small>
             {error_message(&id, error)}
+            {list}
+            <p class="visually-hidden" aria-live="polite">{move || announce.get()}</p>
         </div>
     }
 }

@@ -43,6 +43,9 @@ mod services;
 pub use services::{
     ServiceTexts, category_label, footer_texts, service_texts, trft, trfts, trsv, trsvs,
 };
+// The new-request wizard's drafts, applicant data and file picker.
+mod wizard;
+pub use wizard::{trwz, trwzs, wizard_texts};
 // The console's side of the public content (transparency, Riciclabolario, answers).
 pub mod content_admin;
 

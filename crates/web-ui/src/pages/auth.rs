@@ -263,13 +263,8 @@ impl RegisterFields {
     fn validate(&self, document: Option<&File>) -> Result<RegisterData, DomainError> {
         let mut errors = Errors::new();
         let cf = errors.check(CodiceFiscale::parse(&self.fiscal_code.get_untracked()));
-        let first = errors.check(
-            PersonName::parse(&self.first_name.get_untracked())
-                .map_err(|e| e.at_field("first_name")),
-        );
-        let last = errors.check(
-            PersonName::parse(&self.last_name.get_untracked()).map_err(|e| e.at_field("last_name")),
-        );
+        let first = errors.check(PersonName::parse_first(&self.first_name.get_untracked()));
+        let last = errors.check(PersonName::parse_last(&self.last_name.get_untracked()));
         let email = errors.check(Email::parse(&self.email.get_untracked()));
         let phone_raw = self.phone.get_untracked();
         let phone = if phone_raw.trim().is_empty() {

@@ -9,6 +9,7 @@ mod faq;
 mod home;
 mod info;
 pub mod live;
+mod my_drafts;
 mod my_requests;
 pub mod personal_area;
 mod preferences;
@@ -16,7 +17,7 @@ pub mod recovery;
 mod request_detail;
 pub mod services;
 pub mod waste;
-mod wizard;
+pub(crate) mod wizard;
 
 pub use auth::{Login, Register, SignIn};
 pub use documents::Documents;

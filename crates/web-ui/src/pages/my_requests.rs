@@ -21,6 +21,7 @@ pub fn MyRequests() -> impl IntoView {
                 <RequireLogin need=Need::Citizen>
                     <PersonalAreaNav />
                     <RequestList />
+                    <crate::pages::my_drafts::MyDrafts />
                 </RequireLogin>
             </Page>
         </div>

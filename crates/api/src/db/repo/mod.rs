@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod audit;
 pub mod catalogue;
 pub mod content;
+pub mod drafts;
 pub mod files;
 pub mod identity;
 pub mod imports;

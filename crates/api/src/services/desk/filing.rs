@@ -187,6 +187,7 @@ pub fn file_request(
         },
     )?;
     let row = insert_numbered(c, tenant, row, now)?;
+    crate::services::drafts::filed(c, user, &request_type.code)?;
     if request_type.kind == domain::catalogue::RequestKind::Rateizzazione {
         // The plan the citizen saw travels with the request.
         crate::services::account::plans::attach(c, &tenant.id, &row, &fields, now)?;
