@@ -120,9 +120,10 @@ cat >"$DIST/boot.js" <<EOF
 // and media policy), the citizen portal elsewhere (the same split as
 // AppKind::of_path). (An external file, so a strict CSP works.)
 const path = location.pathname;
-// "La mia posizione" (AppKind::Account) under /area-personale/posizione, and its pagoPA
-// notices under /area-personale/avvisi.
-const [js, wasm] = path === "/area-personale/posizione" || path.startsWith("/area-personale/posizione/") || path.startsWith("/area-personale/avvisi")
+// The signed-in citizen's app (AppKind::Account): the Area personale under /area-personale
+// (requests, messages, appointments, "La mia posizione", pagoPA notices…) and the
+// new-request wizard at /nuova-richiesta.
+const [js, wasm] = path === "/area-personale" || path.startsWith("/area-personale/") || path === "/nuova-richiesta"
   ? ["/account.js?v=$(hash "$DIST/account.js")", "/account_bg.wasm?v=$(hash "$DIST/account_bg.wasm")"]
   : path === "/console" || path.startsWith("/console/")
   ? ["/console.js?v=$(hash "$DIST/console.js")", "/console_bg.wasm?v=$(hash "$DIST/console_bg.wasm")"]

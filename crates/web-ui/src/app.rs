@@ -15,8 +15,10 @@ use crate::session::{provide_session, provide_tenant};
 pub enum AppKind {
     Portal,
     Console,
-    /// "La mia posizione" (the citizen's taxpayer account and plan simulator): loaded on
-    /// demand, out of the portal's first load.
+    /// The signed-in citizen's pages: the Area personale (Scrivania, Messaggi, Pratiche and
+    /// each request, Pagamenti, Appuntamenti, Preferenze, "La mia posizione" with the plan
+    /// simulator) and the new-request wizard. Loaded on demand, out of the first load of
+    /// the portal, whose public pages are what a visitor opens first.
     Account,
     /// Signing in (with SPID, CIE or a password), registering and recovering the password:
     /// a visit needs them once, so they are kept out of the portal's first load.
@@ -36,9 +38,7 @@ pub enum AppKind {
 impl AppKind {
     pub fn of_path(path: &str) -> Self {
         let path = path.split(['?', '#']).next().unwrap_or_default();
-        if path == ACCOUNT_PATH
-            || path.starts_with("/area-personale/posizione/")
-            || path.starts_with(PAYMENTS_PATH)
+        if path == PERSONAL_AREA_PATH || path.starts_with("/area-personale/") || path == WIZARD_PATH
         {
             Self::Account
         } else if path == "/console" || path.starts_with("/console/") {
@@ -98,7 +98,13 @@ pub const APPOINTMENTS_PATH: &str = "/area-personale/appuntamenti";
 /// Area personale › Preferenze di contatto.
 pub const SETTINGS_PATH: &str = "/area-personale/preferenze";
 
-/// Area personale › La mia posizione, an app of its own (see [`AppKind::Account`]).
+/// The Area personale's root, and the prefix of its pages (see [`AppKind::Account`]).
+pub const PERSONAL_AREA_PATH: &str = "/area-personale";
+
+/// The new-request wizard (in the [`AppKind::Account`] app: it needs a signed-in citizen).
+pub const WIZARD_PATH: &str = "/nuova-richiesta";
+
+/// Area personale › La mia posizione (in the [`AppKind::Account`] app).
 pub const ACCOUNT_PATH: &str = "/area-personale/posizione";
 
 /// La mia posizione › Pagamenti e avvisi (pagoPA), in the account app; a notice's page is
@@ -170,13 +176,6 @@ pub fn portal_routes() -> AnyView {
     view! {
         <Routes fallback=pages::NotFound>
             <Route path=path!("/") view=pages::Home />
-            <Route path=path!("/nuova-richiesta") view=pages::Wizard />
-            <Route path=path!("/area-personale") view=pages::personal_area::Desk />
-            <Route path=path!("/area-personale/messaggi") view=pages::personal_area::Messages />
-            <Route path=path!("/area-personale/appuntamenti") view=pages::personal_area::Appointments />
-            <Route path=path!("/area-personale/pratiche") view=pages::MyRequests />
-            <Route path=path!("/area-personale/pratiche/:id") view=pages::RequestDetail />
-            <Route path=path!("/area-personale/preferenze") view=pages::ContactPreferences />
             <Route path=path!("/documenti") view=pages::Documents />
             <Route path=path!("/faq") view=pages::FaqPage />
             <Route path=path!("/dichiarazione-accessibilita") view=pages::Accessibility />
@@ -230,6 +229,13 @@ pub fn console_routes() -> AnyView {
 pub fn account_routes() -> AnyView {
     view! {
         <Routes fallback=pages::NotFound>
+            <Route path=path!("/nuova-richiesta") view=pages::Wizard />
+            <Route path=path!("/area-personale") view=pages::personal_area::Desk />
+            <Route path=path!("/area-personale/messaggi") view=pages::personal_area::Messages />
+            <Route path=path!("/area-personale/appuntamenti") view=pages::personal_area::Appointments />
+            <Route path=path!("/area-personale/pratiche") view=pages::MyRequests />
+            <Route path=path!("/area-personale/pratiche/:id") view=pages::RequestDetail />
+            <Route path=path!("/area-personale/preferenze") view=pages::ContactPreferences />
             <Route path=path!("/area-personale/posizione") view=pages::account::MyAccount />
             <Route path=path!("/area-personale/avvisi") view=pages::account::payments::Payments />
             <Route path=path!("/area-personale/avvisi/:nav") view=pages::account::payments::NoticePage />
