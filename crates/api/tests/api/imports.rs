@@ -242,7 +242,7 @@ async fn bad_rows_are_reported_by_line_all_or_nothing_or_skipped(app: TestApp) {
         .await
         .unwrap();
     let en: Value = res.json().await.unwrap();
-    assert_eq!(en["errors"][1]["message"], "This field is required");
+    assert_eq!(en["errors"][1]["message"], "Enter the first name");
 
     // Payments: negative amounts, a payment before the act's issue date, a day that does
     // not exist, an act that does not exist.
