@@ -212,7 +212,7 @@ test('the session signed in before the reset is sent to sign in at its next step
   const { page } = staleCitizen;
   // The original call and the refresh are both refused.
   staleCitizen.allow(/status of 401/, 2);
-  await page.getByRole('link', { name: 'Preferenze di contatto' }).click();
+  await page.getByRole('navigation', { name: "Menu dell'area personale" }).getByRole('link', { name: 'Preferenze', exact: true }).click();
   await page.waitForURL(/\/accedi\?next=%2Farea-personale%2Fpreferenze&sessione=scaduta$/);
   await page.getByRole('alert').filter({ hasText: 'La sessione è terminata: accedi di nuovo' }).waitFor();
   await titled(staleCitizen, "Accedi all'area personale");

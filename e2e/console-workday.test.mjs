@@ -63,6 +63,7 @@ async function login(who, acc) {
 }
 
 const box = (locator) => locator.boundingBox();
+const VIEWPORT_HEIGHT = VIEWPORTS.desktop.height;
 const overlap = (a, b) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
@@ -141,8 +142,12 @@ test('on a desktop: the actions stay in view, and "Rispondi ed evadi" is one mes
   assert.ok(!overlap(await box(heading), await box(label)), 'heading and label overlap at 1280 px');
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   assert.ok(height > VIEWPORTS.desktop.height * 1.5, `the page scrolls (${height} px)`);
-  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  // Down to the end of the request's own content, the history under the thread and the
+  // mail form (the footer below may push the column, and its actions, up).
+  await page.evaluate(() => document.getElementById('history-title').scrollIntoView({ block: 'center' }));
   await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  const scrolled = await page.evaluate(() => window.scrollY);
+  assert.ok(scrolled > VIEWPORT_HEIGHT, `scrolled down the thread (${scrolled} px)`);
   const take = page.locator('section[aria-labelledby=actions-title]').getByRole('button', { name: 'Prendi in carico' });
   const inView = await take.evaluate((el) => {
     const r = el.getBoundingClientRect();

@@ -159,7 +159,7 @@ test('an operator takes the request and answers it', async () => {
   await page.getByRole('button', { name: 'Prendi in carico' }).click();
   await page.getByRole('button', { name: 'Conferma' }).click();
   await page.locator('[data-status=in_progress]').first().waitFor();
-  await page.getByRole('button', { name: 'Evadi con risposta' }).click();
+  await page.getByRole('button', { name: 'Rispondi ed evadi' }).click();
   await page.getByLabel('Risposta al cittadino *', { exact: true }).fill(answer);
   await operator.audit('console request (resolve form)');
   await page.getByRole('button', { name: 'Conferma' }).click();

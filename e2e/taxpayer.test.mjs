@@ -152,8 +152,11 @@ test('a citizen opens La mia posizione, downloads the statement PDF and simulate
   await ingiunzione.getByRole('button', { name: 'Calcola il piano' }).click();
   const refusal = ingiunzione.getByRole('alert');
   await refusal.waitFor();
-  assert.match(plain(await refusal.textContent()), /Dati non validi.*rat/);
-  await ingiunzione.locator('.invalid-feedback').first().waitFor();
+  assert.match(plain(await refusal.textContent()), /Dati non validi/);
+  // Why, next to the field.
+  const why = ingiunzione.locator('.invalid-feedback').first();
+  await why.waitFor();
+  assert.match(plain(await why.textContent()), /rat/);
   await citizen.audit('plan simulator (refused)');
 
   await ingiunzione.getByLabel('Numero di rate', { exact: true }).fill('3');

@@ -193,7 +193,7 @@ test('(c) a draft is resumed from the personal area and filed, then it is gone',
 
   // Only the server has it now.
   await page.evaluate(() => sessionStorage.clear());
-  await open(citizen, server.url, '/area-personale');
+  await open(citizen, server.url, '/area-personale/pratiche');
   const drafts = page.getByTestId('drafts');
   await drafts.getByRole('heading', { name: 'Bozze' }).waitFor();
   const draft = drafts.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Reclamo' }) });
@@ -215,7 +215,7 @@ test('(c) a draft is resumed from the personal area and filed, then it is gone',
   await page.goBack();
   await page.getByTestId('protocol-number').waitFor();
 
-  await open(citizen, server.url, '/area-personale');
+  await open(citizen, server.url, '/area-personale/pratiche');
   await page.getByTestId('drafts').getByText('Non hai bozze salvate.').waitFor();
   await citizen.audit('personal area (draft filed)');
 
@@ -224,7 +224,7 @@ test('(c) a draft is resumed from the personal area and filed, then it is gone',
   await page.getByLabel('Oggetto *', { exact: true }).fill('Orari della raccolta');
   await page.getByRole('button', { name: 'Salva bozza' }).click();
   await page.getByRole('status').filter({ hasText: 'Bozza salvata' }).waitFor();
-  await open(citizen, server.url, '/area-personale');
+  await open(citizen, server.url, '/area-personale/pratiche');
   const other = page.getByTestId('drafts').getByRole('listitem').filter({ hasText: 'Orari della raccolta' });
   page.once('dialog', (d) => d.accept());
   await other.getByRole('button', { name: 'Elimina' }).click();

@@ -152,11 +152,12 @@ pub fn Detail() -> impl IntoView {
                         // On a phone the actions come first; on a desktop they stay in view
                         // beside a long thread.
                         <div class="col-12 col-xl-5 order-first order-xl-last">
+                            // Only what acts on the request stays in view; the export follows.
                             <div class="sticky-xl-top request-actions">
                                 {r.allowed.link_sender.then(|| view! { <SenderPanel id=r.id.clone() reload done=action_done /> })}
                                 <Actions r=r.clone() reload action_done reply />
-                                {r.allowed.export.then(|| view! { <ExportPanel id=r.id.clone() protocol=r.protocol_number.clone() /> })}
                             </div>
+                            {r.allowed.export.then(|| view! { <ExportPanel id=r.id.clone() protocol=r.protocol_number.clone() /> })}
                         </div>
                     </div>
                 }
