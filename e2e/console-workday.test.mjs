@@ -136,7 +136,7 @@ test('on a phone: the menu folds, the queue fits, the actions come first', async
 test('on a desktop: the actions stay in view, and "Rispondi ed evadi" is one message', async () => {
   const { page } = operator;
   await page.setViewportSize(VIEWPORTS.desktop);
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
   const heading = page.getByRole('heading', { name: 'Invia per e-mail' });
   const label = page.locator('label[for=mail-mode]');
   assert.ok(!overlap(await box(heading), await box(label)), 'heading and label overlap at 1280 px');
@@ -144,7 +144,7 @@ test('on a desktop: the actions stay in view, and "Rispondi ed evadi" is one mes
   assert.ok(height > VIEWPORTS.desktop.height * 1.5, `the page scrolls (${height} px)`);
   // Down to the end of the request's own content, the history under the thread and the
   // mail form (the footer below may push the column, and its actions, up).
-  await page.evaluate(() => document.getElementById('history-title').scrollIntoView({ block: 'center' }));
+  await page.evaluate(() => document.getElementById('history-title').scrollIntoView({ block: 'center', behavior: 'instant' }));
   await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
   const scrolled = await page.evaluate(() => window.scrollY);
   assert.ok(scrolled > VIEWPORT_HEIGHT, `scrolled down the thread (${scrolled} px)`);
@@ -154,7 +154,7 @@ test('on a desktop: the actions stay in view, and "Rispondi ed evadi" is one mes
     return r.top >= 0 && r.bottom <= window.innerHeight;
   });
   assert.ok(inView, 'the actions stay in view at the end of the page');
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
 
   await take.click();
   await page.getByRole('button', { name: 'Conferma' }).click();
@@ -201,6 +201,7 @@ test('the register on a phone: Italian figures, chart labels of at least 12 px',
 test('an administrator edits an office, a document and a FAQ in place', async () => {
   const { page } = admin;
   await login(admin, account(server.demo, 'admin'));
+  await admin.audit('console queue (admin)');
   const nav = page.getByRole('navigation', { name: 'Navigazione della console' });
 
   await nav.getByRole('link', { name: 'Uffici', exact: true }).click();
