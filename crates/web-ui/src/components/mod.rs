@@ -8,6 +8,7 @@ pub mod guard;
 pub mod icon;
 pub mod layout;
 pub mod page;
+pub mod page_index;
 pub mod thread;
 
 pub use alert::{ErrorAlert, Loading, Notice, load};
@@ -16,3 +17,4 @@ pub use form::{Checkbox, FileInput, FormState, ProgressBar, SelectInput, TextAre
 pub use guard::{Need, RequireLogin};
 pub use icon::Icon;
 pub use page::{Crumb, Page};
+pub use page_index::{IndexEntry, PageIndex};

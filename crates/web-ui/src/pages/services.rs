@@ -15,7 +15,7 @@ use crate::app::{
 };
 use crate::browser;
 use crate::components::page::Crumb;
-use crate::components::{Icon, Page, load};
+use crate::components::{Icon, IndexEntry, Page, PageIndex, load};
 use crate::i18n::{
     ServiceTexts, Texts, category_label, footer_texts, service_texts, tr, trft, trfts, trsv, trsvs,
     use_i18n,
@@ -528,72 +528,18 @@ fn SheetSection(section: Section, children: Children) -> impl IntoView {
     }
 }
 
-/// The model's page index (`data-element="page-index"`): a link moves focus, and so the
-/// view, to its section's heading (the router would take a fragment for a route).
+/// The model's page index, over the scheda's sections.
 #[component]
 fn SheetIndex() -> impl IntoView {
     let i18n = use_i18n();
-    let open = RwSignal::new(true);
-    view! {
-        <div class="cmp-navscroll sticky-lg-top">
-            <nav class="navbar it-navscroll-wrapper navbar-expand-lg" aria-label=trsv(|t| t.page_index)>
-                <div class="navbar-custom w-100">
-                    <div class="menu-wrapper">
-                        <div class="link-list-wrapper">
-                            <div class="accordion">
-                                <div class="accordion-item">
-                                    <span class="accordion-header">
-                                        <button
-                                            class="accordion-button pb-10 px-3"
-                                            class:collapsed=move || !open.get()
-                                            type="button"
-                                            aria-expanded=move || open.get().to_string()
-                                            aria-controls="page-index-list"
-                                            on:click=move |_| open.update(|o| *o = !*o)
-                                        >
-                                            {trsv(|t| t.page_index)}
-                                        </button>
-                                    </span>
-                                    <div
-                                        id="page-index-list"
-                                        class="accordion-collapse collapse"
-                                        class:show=move || open.get()
-                                    >
-                                        <div class="accordion-body">
-                                            <ul class="link-list" data-element="page-index">
-                                                {Section::ALL
-                                                    .into_iter()
-                                                    .map(|s| {
-                                                        let target = format!("h-{}", s.id());
-                                                        view! {
-                                                            <li class="nav-item">
-                                                                <a
-                                                                    class="nav-link"
-                                                                    href=format!("#{}", s.id())
-                                                                    on:click=move |ev| {
-                                                                        ev.prevent_default();
-                                                                        browser::focus(&target);
-                                                                    }
-                                                                >
-                                                                    <span class="title-medium">
-                                                                        {move || s.title(service_texts(i18n.lang()))}
-                                                                    </span>
-                                                                </a>
-                                                            </li>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </ul>
-                                        </div>
-                                    </div>
-                                </div>
-                            </div>
-                        </div>
-                    </div>
-                </div>
-            </nav>
-        </div>
-    }
+    let entries = Section::ALL
+        .into_iter()
+        .map(|s| IndexEntry {
+            id: s.id().to_owned(),
+            title: Signal::derive(move || s.title(service_texts(i18n.lang())).to_owned()),
+        })
+        .collect();
+    view! { <PageIndex label=trsv(|t| t.page_index) entries /> }
 }
 
 /// "Contatta il Comune": the ente's contacts from the settings (each only when set) and

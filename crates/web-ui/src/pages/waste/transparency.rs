@@ -15,7 +15,9 @@ use super::percent;
 use crate::api::{self, ApiError};
 use crate::app::{BOOKING_PATH, rel_for};
 use crate::browser;
-use crate::components::{ErrorAlert, Icon, Loading, Page, SelectInput, load};
+use crate::components::{
+    ErrorAlert, Icon, IndexEntry, Loading, Page, PageIndex, SelectInput, load,
+};
 use crate::format;
 use crate::i18n::{WasteTexts, kind_label, trw, trws, use_i18n};
 
@@ -115,7 +117,19 @@ fn TransparencyBody(p: TransparencyPage) -> impl IntoView {
         <p class="lead">{move || (i18n.w().transparency_intro)(&tenant_name)}</p>
         <div class="row mt-4">
             <div class="col-12 col-lg-3 mb-4">
-                <PageIndex entries=index />
+                <PageIndex
+                    label=trw(|t| t.page_index)
+                    entries=index
+                        .into_iter()
+                        .map(|e| {
+                            let prefix = format!("{}) ", e.letter());
+                            IndexEntry {
+                                id: e.id(),
+                                title: Signal::derive(move || format!("{prefix}{}", e.title(i18n.w()))),
+                            }
+                        })
+                        .collect()
+                />
             </div>
             <div class="col-12 col-lg-8 offset-lg-1">
                 {entries
@@ -155,77 +169,6 @@ fn TransparencyBody(p: TransparencyPage) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
-        </div>
-    }
-}
-
-/// The model's page index (`data-element="page-index"`): a collapsible list of the
-/// sections; a link moves focus (and so the view) to its heading.
-#[component]
-fn PageIndex(entries: Vec<Entry>) -> impl IntoView {
-    let i18n = use_i18n();
-    let open = RwSignal::new(true);
-    view! {
-        <div class="cmp-navscroll sticky-lg-top">
-            <nav class="navbar it-navscroll-wrapper navbar-expand-lg" aria-label=trw(|t| t.page_index)>
-                <div class="navbar-custom w-100">
-                    <div class="menu-wrapper">
-                        <div class="link-list-wrapper">
-                            <div class="accordion">
-                                <div class="accordion-item">
-                                    <span class="accordion-header">
-                                        <button
-                                            class="accordion-button pb-10 px-3"
-                                            class:collapsed=move || !open.get()
-                                            type="button"
-                                            aria-expanded=move || open.get().to_string()
-                                            aria-controls="page-index-list"
-                                            on:click=move |_| open.update(|o| *o = !*o)
-                                        >
-                                            {trw(|t| t.page_index)}
-                                        </button>
-                                    </span>
-                                    <div
-                                        id="page-index-list"
-                                        class="accordion-collapse collapse"
-                                        class:show=move || open.get()
-                                    >
-                                        <div class="accordion-body">
-                                            <ul class="link-list" data-element="page-index">
-                                                {entries
-                                                    .into_iter()
-                                                    .map(|e| {
-                                                        let id = e.id();
-                                                        let target = format!("h-{id}");
-                                                        let letter = e.letter();
-                                                        view! {
-                                                            <li class="nav-item">
-                                                                <a
-                                                                    class="nav-link"
-                                                                    href=format!("#{id}")
-                                                                    on:click=move |ev| {
-                                                                        ev.prevent_default();
-                                                                        browser::focus(&target);
-                                                                    }
-                                                                >
-                                                                    <span class="title-medium">
-                                                                        {format!("{letter}) ")}
-                                                                        {move || e.title(i18n.w())}
-                                                                    </span>
-                                                                </a>
-                                                            </li>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </ul>
-                                        </div>
-                                    </div>
-                                </div>
-                            </div>
-                        </div>
-                    </div>
-                </div>
-            </nav>
         </div>
     }
 }
