@@ -195,7 +195,8 @@ test('(b) a service card opens its scheda, and "Accedi al servizio" the wizard w
   await page.getByLabel('Password *', { exact: true }).fill(mario.password);
   await page.getByRole('button', { name: 'Accedi', exact: true }).click();
   await page.waitForURL((url) => url.pathname === '/nuova-richiesta' && url.searchParams.get('tipo') === reclamo.code);
-  await titled(citizen, 'Nuova richiesta');
+  // The wizard's H1 names the chosen service once the catalogue is in.
+  await titled(citizen, reclamo.name);
   await citizen.audit('wizard: privacy');
   await page.getByLabel("Ho letto e compreso l'informativa sulla privacy").focus();
   await page.keyboard.press('Space');
