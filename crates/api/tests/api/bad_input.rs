@@ -2126,6 +2126,61 @@ async fn public_content_bad_input(app: TestApp) {
         let p = assert_problem(res, 422, "deflection").await;
         assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
     }
+    // A published document's edit: each field's own message, and the document unchanged.
+    let res = crate::public::upload(
+        &app,
+        &admin,
+        &json!({"title": "Regolamento TARI", "category": "Regolamenti"}),
+        b"%PDF-1.4\n%%EOF\n",
+        "regolamento.pdf",
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let doc: Value = res.json().await.unwrap();
+    let path = format!("/documents/{}", doc["id"].as_str().unwrap());
+    for (body, field) in [
+        (json!({"title": "  "}), "title"),
+        (json!({"title": "x".repeat(201)}), "title"),
+        (
+            json!({"title": "Ok", "description": "x".repeat(1001)}),
+            "description",
+        ),
+        (
+            json!({"title": "Ok", "category": "x".repeat(101)}),
+            "category",
+        ),
+        (json!({"title": "Ok", "position": "primo"}), "body"),
+        (json!({"description": "senza titolo"}), "title"),
+    ] {
+        let res = send_json(&app, put.clone(), &path, Some(&admin), &body).await;
+        let p = assert_problem(res, 422, "document edit").await;
+        assert_eq!(p["errors"][0]["field"], field, "{body}: {p}");
+    }
+    let res = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 422, "document edit: not JSON").await;
+    assert_eq!(p["errors"][0]["field"], "body", "{p}");
+    let list: Value = app
+        .get("/public/documents", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let now = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == doc["id"])
+        .unwrap();
+    assert_eq!(now["title"], "Regolamento TARI", "unchanged: {now}");
+    assert_eq!(now["category"], "Regolamenti", "unchanged: {now}");
     // A question is required; the report's period is checked.
     assert_problem(app.get("/public/answers", None).await, 400, "no q").await;
     let res = app

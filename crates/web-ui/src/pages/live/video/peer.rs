@@ -2,17 +2,22 @@
 //! `iceRestart` after a drop); the citizen answers. Signals travel as JSON through the
 //! real-time connection: `{"sdp": {type, sdp}}`, `{"candidate": {…}}`, `{"restart": true}`.
 //!
+//! Offers and signals are handled one at a time, in order: applied at once, two
+//! descriptions interleave their answers, and a candidate that comes while the answer is
+//! being set would miss both the connection and the queue of early candidates.
+//!
 //! The connection is also put at `window.__sportelloPc` (read-only) so the browser tests
 //! can read its state and `getStats()`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use domain::api::CallJoin;
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{
     MediaStream, RtcOfferOptions, RtcPeerConnection, RtcPeerConnectionIceEvent,
     RtcSessionDescriptionInit, RtcTrackEvent,
@@ -21,11 +26,19 @@ use web_sys::{
 /// Where a signal goes (the real-time connection's `signal` frame).
 pub type SendSignal = Rc<dyn Fn(Value)>;
 
+/// One step of the signalling, done after the previous one has finished.
+enum Work {
+    Offer { restart: bool },
+    Signal(Value),
+}
+
 pub struct Peer {
     pc: RtcPeerConnection,
     send: SendSignal,
     /// Candidates that arrived before the remote description.
     pending: RefCell<Vec<Value>>,
+    queue: RefCell<VecDeque<Work>>,
+    busy: Cell<bool>,
     _on_candidate: Closure<dyn FnMut(RtcPeerConnectionIceEvent)>,
     _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
     _on_state: Closure<dyn FnMut()>,
@@ -125,6 +138,8 @@ impl Peer {
             pc,
             send,
             pending: RefCell::new(Vec::new()),
+            queue: RefCell::new(VecDeque::new()),
+            busy: Cell::new(false),
             _on_candidate: on_candidate,
             _on_track: on_track,
             _on_state: on_state,
@@ -132,7 +147,38 @@ impl Peer {
     }
 
     /// The operator's offer; `restart` renews the ICE candidates after a drop.
-    pub async fn offer(&self, restart: bool) -> Result<(), JsValue> {
+    pub fn offer(self: &Rc<Self>, restart: bool) {
+        self.enqueue(Work::Offer { restart });
+    }
+
+    /// A signal from the other side: an offer (answered), an answer, or a candidate.
+    pub fn receive(self: &Rc<Self>, signal: Value) {
+        self.enqueue(Work::Signal(signal));
+    }
+
+    fn enqueue(self: &Rc<Self>, work: Work) {
+        self.queue.borrow_mut().push_back(work);
+        if self.busy.replace(true) {
+            return;
+        }
+        let me = self.clone();
+        spawn_local(async move {
+            loop {
+                let next = me.queue.borrow_mut().pop_front();
+                let Some(work) = next else { break };
+                let done = match work {
+                    Work::Offer { restart } => me.make_offer(restart).await,
+                    Work::Signal(signal) => me.apply(&signal).await,
+                };
+                if let Err(e) = done {
+                    web_sys::console::warn_1(&e);
+                }
+            }
+            me.busy.set(false);
+        });
+    }
+
+    async fn make_offer(&self, restart: bool) -> Result<(), JsValue> {
         let options = RtcOfferOptions::new();
         options.set_ice_restart(restart);
         let offer = JsFuture::from(self.pc.create_offer_with_rtc_offer_options(&options)).await?;
@@ -147,8 +193,7 @@ impl Peer {
         }
     }
 
-    /// A signal from the other side: an offer (answered), an answer, or a candidate.
-    pub async fn receive(&self, signal: &Value) -> Result<(), JsValue> {
+    async fn apply(&self, signal: &Value) -> Result<(), JsValue> {
         if let Some(sdp) = signal.get("sdp").filter(|s| s.is_object()) {
             let desc: RtcSessionDescriptionInit = to_js(sdp).unchecked_into();
             let is_offer = sdp.get("type").and_then(Value::as_str) == Some("offer");

@@ -2,7 +2,7 @@
 //! beside the video, driven by the server's `call.updated`, `call.signal` and
 //! `chat.message` events. Shared by the citizen's page and the operator's.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
@@ -10,7 +10,6 @@ use domain::api::{CallJoin, ChatMessage, RealtimeEvent, VideoCall};
 use domain::chat::CallStatus;
 use leptos::prelude::*;
 use serde_json::{Value, json};
-use wasm_bindgen_futures::spawn_local;
 use web_sys::MediaStream;
 
 use super::media;
@@ -32,6 +31,9 @@ impl Side {
         }
     }
 }
+
+/// How long an offer may take to connect before the operator offers again.
+const CONNECT_WITHIN: Duration = Duration::from_secs(12);
 
 /// The `<video>` elements of either page.
 pub const REMOTE_VIDEO: &str = "call-remote-video";
@@ -119,6 +121,8 @@ pub struct Session {
     view: CallView,
     local: Option<MediaStream>,
     peer: RefCell<Option<Rc<Peer>>>,
+    /// The operator's offers so far: a watch fires only for the latest.
+    offers: Cell<u32>,
     rt: RefCell<Option<Realtime>>,
     me: RefCell<Weak<Session>>,
 }
@@ -143,6 +147,7 @@ impl Session {
             view,
             local,
             peer: RefCell::new(None),
+            offers: Cell::new(0),
             rt: RefCell::new(None),
             me: RefCell::new(Weak::new()),
         });
@@ -244,25 +249,43 @@ impl Session {
             return;
         }
         self.ensure_peer();
-        let Some(peer) = self.peer.borrow().clone() else {
-            return;
-        };
-        spawn_local(async move {
-            if let Err(e) = peer.receive(&signal).await {
-                web_sys::console::warn_1(&e);
-            }
-        });
+        if let Some(peer) = self.peer.borrow().clone() {
+            peer.receive(signal);
+        }
     }
 
+    /// The operator's offer, watched: if the call has not connected within
+    /// [`CONNECT_WITHIN`], it offers again with new candidates. A check list can stall
+    /// (seen with both sides relayed, one side never sending its checks), and an ICE
+    /// restart starts it afresh.
     fn offer(&self, restart: bool) {
         let Some(peer) = self.peer.borrow().clone() else {
             return;
         };
-        spawn_local(async move {
-            if let Err(e) = peer.offer(restart).await {
-                web_sys::console::warn_1(&e);
-            }
-        });
+        peer.offer(restart);
+        let attempt = self.offers.get() + 1;
+        self.offers.set(attempt);
+        let weak = self.me.borrow().clone();
+        let watched = Rc::downgrade(&peer);
+        set_timeout(
+            move || {
+                let Some(s) = weak.upgrade() else { return };
+                let same = s
+                    .peer
+                    .borrow()
+                    .as_ref()
+                    .zip(watched.upgrade())
+                    .is_some_and(|(now, then)| Rc::ptr_eq(now, &then));
+                if same
+                    && s.offers.get() == attempt
+                    && s.view.status_untracked() == Some(CallStatus::InCall)
+                    && s.view.connection.get_untracked() != "connected"
+                {
+                    s.offer(true);
+                }
+            },
+            CONNECT_WITHIN,
+        );
     }
 
     fn signal(&self, signal: Value) {
