@@ -90,6 +90,100 @@ pub fn excerpt(text: &str, words: &[String], max: usize) -> String {
     if start > 0 { format!("…{out}") } else { out }
 }
 
+crate::delivery::coded_enum! {
+    /// What a result of the site search is.
+    SearchKind {
+        /// A service (a request type's scheda, `/servizi/{code}`).
+        Service = "service",
+        /// A page of the portal (`SITE_PAGES`).
+        Page = "page",
+        Faq = "faq",
+        Document = "document",
+        Waste = "riciclabolario",
+    }
+}
+
+/// Results of each group the site search returns at most: services and pages first, then
+/// the FAQ and documents, then the Riciclabolario.
+pub const SEARCH_SERVICES: usize = 8;
+pub const SEARCH_ANSWERS: usize = 20;
+pub const SEARCH_WASTE: usize = 5;
+
+/// A page of the portal the site search finds beside the services and the content: its
+/// address, its title and what a citizen may call it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SitePage {
+    pub path: &'static str,
+    pub title: &'static str,
+    pub text: &'static str,
+    /// Other words it is found by (not shown).
+    pub keywords: &'static str,
+}
+
+/// The portal's own pages, as the site search knows them.
+pub const SITE_PAGES: [SitePage; 10] = [
+    SitePage {
+        path: "/servizi",
+        title: "Tutti i servizi",
+        text: "Le richieste che puoi presentare online, per categoria.",
+        keywords: "elenco servizi richieste istanze moduli online",
+    },
+    SitePage {
+        path: "/prenotazioni",
+        title: "Prenota un appuntamento",
+        text: "Scegli lo sportello, il giorno e l'ora: allo sportello o in videochiamata, senza registrarti.",
+        keywords: "appuntamento prenotazione sportello ufficio orari videochiamata colloquio",
+    },
+    SitePage {
+        path: "/ritiro-ingombranti",
+        title: "Ritiro ingombranti",
+        text: "Prenota il ritiro a domicilio dei rifiuti ingombranti.",
+        keywords: "ingombranti mobili materassi elettrodomestici divano ritiro domicilio",
+    },
+    SitePage {
+        path: "/riciclabolario",
+        title: "Riciclabolario",
+        text: "Dove si butta: cerca un rifiuto e scopri in quale raccolta va.",
+        keywords: "dove butto raccolta differenziata rifiuto bidone cassonetto isola ecologica",
+    },
+    SitePage {
+        path: "/trasparenza",
+        title: "Trasparenza rifiuti",
+        text: "Le informazioni sul servizio rifiuti che ARERA chiede di pubblicare.",
+        keywords: "tariffe calendario raccolta carta qualita gestore arera tqrif regolamento",
+    },
+    SitePage {
+        path: "/chat",
+        title: "Chat con lo sportello",
+        text: "Scrivi a un operatore, nell'orario dello sportello.",
+        keywords: "chat assistenza operatore aiuto contatto",
+    },
+    SitePage {
+        path: "/area-personale/avvisi",
+        title: "Pagamenti e avvisi",
+        text: "Gli avvisi di pagamento TARI, da pagare online con pagoPA.",
+        keywords: "pagare pagamento avviso pagopa bollettino f24 rata scadenza",
+    },
+    SitePage {
+        path: "/area-personale/posizione",
+        title: "La mia posizione",
+        text: "Le tue utenze, gli avvisi e i pagamenti: l'estratto conto TARI.",
+        keywords: "estratto conto debito utenze situazione tributaria posizione",
+    },
+    SitePage {
+        path: "/documenti",
+        title: "Documenti",
+        text: "Regolamenti, moduli e guide pubblicati dal Comune.",
+        keywords: "modulistica moduli regolamento delibere guide",
+    },
+    SitePage {
+        path: "/faq",
+        title: "Domande frequenti",
+        text: "Le risposte alle domande più comuni sul servizio.",
+        keywords: "faq domande risposte aiuto",
+    },
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

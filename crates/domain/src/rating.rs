@@ -158,6 +158,94 @@ impl Rating {
     }
 }
 
+/// A public page whose "Valuta questo servizio" block a visitor answered.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatedPage {
+    /// A service's scheda, `/servizi/{code}`.
+    Service(String),
+    /// The confirmation of a filed request (the wizard, `/nuova-richiesta`).
+    Filed,
+    /// The confirmation of a booked appointment (`/prenotazioni`).
+    Booked,
+    /// The confirmation of a booked bulky-waste pickup (`/ritiro-ingombranti`).
+    PickupBooked,
+}
+
+impl RatedPage {
+    /// The page from its address; `None` for any page that has no rating block.
+    pub fn parse(path: &str) -> Option<Self> {
+        match path {
+            "/nuova-richiesta" => Some(Self::Filed),
+            "/prenotazioni" => Some(Self::Booked),
+            "/ritiro-ingombranti" => Some(Self::PickupBooked),
+            _ => {
+                let code = path.strip_prefix("/servizi/")?;
+                let ok = !code.is_empty()
+                    && code.len() <= 64
+                    && code
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                ok.then(|| Self::Service(code.to_owned()))
+            }
+        }
+    }
+
+    pub fn path(&self) -> String {
+        match self {
+            Self::Service(code) => format!("/servizi/{code}"),
+            Self::Filed => "/nuova-richiesta".to_owned(),
+            Self::Booked => "/prenotazioni".to_owned(),
+            Self::PickupBooked => "/ritiro-ingombranti".to_owned(),
+        }
+    }
+}
+
+/// "Valuta questo servizio" as sent (`POST /public/ratings`): the page, then the same
+/// answers as a request's rating. Anonymous.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PageRating {
+    /// The page's address: `/servizi/{code}`, `/nuova-richiesta`, `/prenotazioni` or
+    /// `/ritiro-ingombranti`.
+    pub page: String,
+    /// 1 to 5.
+    pub stars: u8,
+    #[serde(default)]
+    pub aspects: Vec<RatingAspect>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+}
+
+impl PageRating {
+    /// The page and the checked rating (each field's own message).
+    pub fn validate(self) -> Result<(RatedPage, Rating), DomainError> {
+        let page = RatedPage::parse(self.page.trim());
+        let rating = Rating {
+            stars: self.stars,
+            aspects: self.aspects,
+            details: self.details,
+        }
+        .validate();
+        let page_error = || {
+            FieldError::new(
+                "page",
+                "Pagina senza valutazione",
+                "This page has no rating",
+            )
+        };
+        match (page, rating) {
+            (Some(p), Ok(r)) => Ok((p, r)),
+            (None, Ok(_)) => Err(DomainError::Validation(vec![page_error()])),
+            (Some(_), Err(e)) => Err(e),
+            (None, Err(e)) => {
+                let mut all = vec![page_error()];
+                all.extend(e.field_errors().iter().cloned());
+                Err(DomainError::Validation(all))
+            }
+        }
+    }
+}
+
 /// An answer can be rated once it is given: the request is concluded (resolved or closed).
 pub fn can_rate(status: Status) -> bool {
     matches!(status, Status::Resolved | Status::Closed)
@@ -215,6 +303,39 @@ mod tests {
         assert_eq!(
             RatingAspect::from_code("no_technical_issues"),
             Some(NoTechnicalIssues)
+        );
+    }
+
+    #[test]
+    fn rated_pages() {
+        assert_eq!(
+            RatedPage::parse("/servizi/tari_attivazione"),
+            Some(RatedPage::Service("tari_attivazione".into()))
+        );
+        assert_eq!(RatedPage::parse("/nuova-richiesta"), Some(RatedPage::Filed));
+        for bad in [
+            "/servizi/",
+            "/servizi/A",
+            "/servizi/x/y",
+            "/faq",
+            "servizi/x",
+            "",
+        ] {
+            assert_eq!(RatedPage::parse(bad), None, "{bad}");
+        }
+        let p = RatedPage::Service("tari_variazione".into());
+        assert_eq!(RatedPage::parse(&p.path()), Some(p));
+        let rate = |page: &str, stars: u8| PageRating {
+            page: page.to_owned(),
+            stars,
+            aspects: vec![],
+            details: None,
+        };
+        assert!(rate("/prenotazioni", 4).validate().is_ok());
+        assert_eq!(fields(rate("/faq", 4).validate().unwrap_err()), ["page"]);
+        assert_eq!(
+            fields(rate("/faq", 9).validate().unwrap_err()),
+            ["page", "stars"]
         );
     }
 }

@@ -959,6 +959,20 @@ pub struct DeflectionRow {
     pub at: NaiveDateTime,
 }
 
+/// "Valuta questo servizio" on a public page.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = page_ratings, treat_none_as_default_value = false)]
+pub struct PageRatingRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub page: String,
+    pub stars: i32,
+    /// The follow-up answers' codes, comma-separated.
+    pub aspects: String,
+    pub details: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
 // ---- live chat, the video desk, the real-time connection ---------------------------------
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]

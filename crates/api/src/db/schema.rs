@@ -624,6 +624,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    page_ratings (id) {
+        id -> Text,
+        tenant_id -> Text,
+        page -> Text,
+        stars -> Integer,
+        aspects -> Text,
+        details -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     deflections (id) {
         id -> Text,
         tenant_id -> Text,
@@ -774,6 +786,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     waste_items,
     content_generations,
     deflections,
+    page_ratings,
     tenants,
     tenant_hosts,
     offices,

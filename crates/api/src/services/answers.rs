@@ -8,8 +8,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{Days, NaiveDate, Utc};
-use domain::answers::{AnswerSource, PUBLIC_ANSWERS, excerpt, query_text};
-use domain::api::{Answer, DeflectionLine, DeflectionReport, RecordDeflection, WasteItem};
+use domain::answers::{
+    AnswerSource, PUBLIC_ANSWERS, SEARCH_ANSWERS, SEARCH_SERVICES, SEARCH_WASTE, SITE_PAGES,
+    SearchKind, excerpt, query_text,
+};
+use domain::api::{
+    Answer, DeflectionLine, DeflectionReport, RecordDeflection, SearchHit, SiteSearch, WasteItem,
+};
 use domain::error::Lang;
 use domain::search::{Index, words};
 
@@ -268,6 +273,75 @@ pub fn public_answers(state: &AppState, tenant: &TenantCtx, q: &str) -> ApiResul
     Ok(faq)
 }
 
+/// `GET /public/search?q=`: the site search. The services (the tenant's active request
+/// types, by name and description) and the portal's own pages are indexed per call (a
+/// few dozen entries, microseconds); the FAQ, documents and Riciclabolario come from the
+/// cached index.
+pub fn site_search(state: &AppState, tenant: &TenantCtx, q: &str) -> ApiResult<SiteSearch> {
+    let Some(q) = query_text(q) else {
+        return Ok(SiteSearch {
+            query: String::new(),
+            items: Vec::new(),
+        });
+    };
+    let q_words = words(q);
+    let types: Vec<_> = tenant.directory.types.iter().filter(|t| t.active).collect();
+    let mut services = Index::new();
+    let mut service_hits = Vec::new();
+    for t in &types {
+        services.add(&[(t.name.as_str(), 3.0), (t.description.as_str(), 1.0)]);
+        service_hits.push(SearchHit {
+            kind: SearchKind::Service,
+            title: t.name.clone(),
+            text: t.description.clone(),
+            url: format!("/servizi/{}", t.code),
+        });
+    }
+    for p in &SITE_PAGES {
+        services.add(&[(p.title, 3.0), (p.text, 1.0), (p.keywords, 1.0)]);
+        service_hits.push(SearchHit {
+            kind: SearchKind::Page,
+            title: p.title.to_owned(),
+            text: p.text.to_owned(),
+            url: p.path.to_owned(),
+        });
+    }
+    let mut items: Vec<SearchHit> = services
+        .search(q, SEARCH_SERVICES)
+        .into_iter()
+        .filter_map(|(i, _)| service_hits.get(i).cloned())
+        .collect();
+    let index = index(state, &tenant.id)?;
+    let hit = |e: &Entry| SearchHit {
+        kind: match e.source {
+            AnswerSource::Document => SearchKind::Document,
+            AnswerSource::Waste => SearchKind::Waste,
+            AnswerSource::Faq | AnswerSource::Reply => SearchKind::Faq,
+        },
+        title: e.title.clone(),
+        text: excerpt(&e.text, &q_words, EXCERPT),
+        url: e.url.clone().unwrap_or_default(),
+    };
+    items.extend(
+        index
+            .answers
+            .search(q, SEARCH_ANSWERS)
+            .into_iter()
+            .filter_map(|(i, _)| index.entries.get(i).map(hit)),
+    );
+    items.extend(
+        index
+            .waste
+            .search(q, SEARCH_WASTE)
+            .into_iter()
+            .filter_map(|(i, _)| index.waste_entries.get(i).map(hit)),
+    );
+    Ok(SiteSearch {
+        query: q.to_owned(),
+        items,
+    })
+}
+
 /// The Riciclabolario's best matches for `q`.
 pub fn search_waste(
     state: &AppState,
@@ -408,7 +482,7 @@ pub fn deflection_report(
 }
 
 /// The UTC instant of midnight in Rome at the start of `day`.
-fn rome_midnight_utc(day: NaiveDate) -> chrono::NaiveDateTime {
+pub(crate) fn rome_midnight_utc(day: NaiveDate) -> chrono::NaiveDateTime {
     let utc = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     // Rome's offset at that UTC midnight is the one of its own midnight: the clocks
     // change at 01:00 UTC.

@@ -14,6 +14,7 @@ pub mod live;
 pub mod mail;
 pub mod mail_desk;
 pub mod notify;
+pub mod page_ratings;
 pub mod pagopa;
 pub mod platform;
 pub mod registrations;

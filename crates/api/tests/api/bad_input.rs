@@ -2181,6 +2181,85 @@ async fn public_content_bad_input(app: TestApp) {
         .unwrap();
     assert_eq!(now["title"], "Regolamento TARI", "unchanged: {now}");
     assert_eq!(now["category"], "Regolamenti", "unchanged: {now}");
+    // "Valuta questo servizio": a page without the block, an unknown service, stars,
+    // answers not offered for the stars given, details too long or on two lines; nothing
+    // stored.
+    let long = "x".repeat(201);
+    for (body, fields) in [
+        (json!({"page": "/faq", "stars": 4}), vec!["page"]),
+        (
+            json!({"page": "/servizi/non_esiste", "stars": 4}),
+            vec!["page"],
+        ),
+        (
+            json!({"page": "/servizi/tari_reclamo", "stars": 0}),
+            vec!["stars"],
+        ),
+        (json!({"page": "/faq", "stars": 6}), vec!["page", "stars"]),
+        (
+            json!({"page": "/prenotazioni", "stars": 5, "aspects": ["technical_issues"]}),
+            vec!["aspects"],
+        ),
+        (
+            json!({"page": "/prenotazioni", "stars": 2, "aspects": ["lost", "lost"]}),
+            vec!["aspects"],
+        ),
+        (
+            json!({"page": "/prenotazioni", "stars": 3, "details": long}),
+            vec!["details"],
+        ),
+        (
+            json!({"page": "/prenotazioni", "stars": 3, "details": "riga\nseconda"}),
+            vec!["details"],
+        ),
+        (
+            json!({"page": "/prenotazioni", "stars": "tre"}),
+            vec!["body"],
+        ),
+        (
+            json!({"page": "/prenotazioni", "stars": 3, "aspects": ["bello"]}),
+            vec!["body"],
+        ),
+    ] {
+        let res = app.post_json("/public/ratings", None, &body).await;
+        let p = assert_problem(res, 422, "page rating").await;
+        let got: Vec<&str> = p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, fields, "{body}: {p}");
+    }
+    let report: Value = app
+        .get("/reports/ratings", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["total"], 0, "nothing stored: {report}");
+    let res = app
+        .get(
+            "/reports/ratings?from=2026-05-01&to=2026-01-01",
+            Some(&admin),
+        )
+        .await;
+    let p = assert_problem(res, 422, "ratings: reversed period").await;
+    assert_eq!(p["errors"][0]["field"], "to", "{p}");
+    // The site search cuts a pasted page to its first 300 characters, never fails on it.
+    let pasted = "pagare ".repeat(2000);
+    let res = app
+        .get(
+            &format!("/public/search?q={}", pasted.replace(' ', "%20")),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let found: Value = res.json().await.unwrap();
+    assert!(
+        found["query"].as_str().unwrap().chars().count() <= 300,
+        "{found}"
+    );
     // A question is required; the report's period is checked.
     assert_problem(app.get("/public/answers", None).await, 400, "no q").await;
     let res = app

@@ -470,3 +470,74 @@ async fn answers_before_filing_count_deflections_and_suggest_replies(app: TestAp
         "{public}"
     );
 }
+
+db_test!(site_search_and_page_ratings);
+async fn site_search_and_page_ratings(app: TestApp) {
+    let admin = admin_token(&app).await;
+    app.staff("op.ratings@comune.test", "operator", &[]);
+    let op = app.token("op.ratings@comune.test").await;
+    let faq = json!({"question": "Posso pagare la TARI a rate?", "answer": "Sì, chiedendo la rateizzazione entro la scadenza dell'avviso.", "category": "Pagamenti"});
+    let faq = json_of(app.post_json("/faq", Some(&admin), &faq).await).await;
+
+    // Services and pages first, then the FAQ; each with the page to open.
+    let found = json_of(app.get("/public/search?q=rateizzazione", None).await).await;
+    assert_eq!(found["query"], "rateizzazione");
+    let items = found["items"].as_array().unwrap();
+    assert_eq!(items[0]["kind"], "service", "{found}");
+    assert_eq!(items[0]["title"], "Rateizzazione");
+    assert_eq!(items[0]["url"], "/servizi/tari_rateizzazione");
+    let faq_at = items
+        .iter()
+        .position(|i| i["kind"] == "faq")
+        .expect("the FAQ entry is found");
+    assert!(
+        items[..faq_at]
+            .iter()
+            .all(|i| i["kind"] == "service" || i["kind"] == "page")
+    );
+    assert_eq!(
+        items[faq_at]["url"],
+        format!("/faq#faq-{}", faq["id"].as_str().unwrap())
+    );
+    // A page of the portal, by a word it is known by (and a typo away).
+    let found = json_of(app.get("/public/search?q=appuntamnto", None).await).await;
+    assert_eq!(found["items"][0]["url"], "/prenotazioni", "{found}");
+    // An inactive service is not found; nothing for an empty query.
+    let found = json_of(app.get("/public/search?q=%20%20", None).await).await;
+    assert_eq!(found, json!({"query": "", "items": []}));
+    let found = json_of(app.get("/public/search?q=xyzzy%20quux", None).await).await;
+    assert_eq!(found["items"], json!([]), "{found}");
+
+    // "Valuta questo servizio": anonymous, per page, reported to the staff.
+    for body in [
+        json!({"page": "/servizi/tari_rateizzazione", "stars": 5, "aspects": ["clear"], "details": "  Chiaro e veloce "}),
+        json!({"page": "/servizi/tari_rateizzazione", "stars": 4, "aspects": ["clear", "complete"]}),
+        json!({"page": "/servizi/tari_rateizzazione", "stars": 2, "aspects": ["technical_issues"]}),
+        json!({"page": "/nuova-richiesta", "stars": 5}),
+    ] {
+        let res = app.post_json("/public/ratings", None, &body).await;
+        assert_eq!(res.status(), 204, "{body}");
+    }
+    let report = json_of(app.get("/reports/ratings", Some(&op)).await).await;
+    assert_eq!(report["total"], 4, "{report}");
+    let line = &report["pages"][0];
+    assert_eq!(line["page"], "/servizi/tari_rateizzazione");
+    assert_eq!(line["title"], "Rateizzazione");
+    assert_eq!(line["count"], 3);
+    assert_eq!(line["stars"], json!([0, 1, 0, 1, 1]));
+    assert_eq!(line["aspects"][0], json!({"aspect": "clear", "count": 2}));
+    let line: domain::api::PageRatingLine = serde_json::from_value(line.clone()).unwrap();
+    assert_eq!(line.average_tenths(), 37);
+    assert_eq!(report["pages"][1]["title"], "Conferma della richiesta");
+    assert_eq!(report["comments"].as_array().unwrap().len(), 1);
+    assert_eq!(report["comments"][0]["details"], "Chiaro e veloce");
+    assert_eq!(report["comments"][0]["stars"], 5);
+    // A period without ratings.
+    let empty = json_of(
+        app.get("/reports/ratings?from=2025-01-01&to=2025-01-31", Some(&op))
+            .await,
+    )
+    .await;
+    assert_eq!(empty["total"], 0, "{empty}");
+    assert_eq!(empty["pages"], json!([]));
+}

@@ -7,11 +7,11 @@ use domain::transparency::TitrItem;
 
 use crate::db::DbConn;
 use crate::db::models::{
-    ComplianceSnapshotRow, DeflectionRow, SeparateCollectionRow, TransparencySectionRow,
-    WasteItemRow,
+    ComplianceSnapshotRow, DeflectionRow, PageRatingRow, SeparateCollectionRow,
+    TransparencySectionRow, WasteItemRow,
 };
 use crate::db::schema::{
-    compliance_snapshots, content_generations, deflections, separate_collection,
+    compliance_snapshots, content_generations, deflections, page_ratings, separate_collection,
     transparency_sections, waste_items,
 };
 
@@ -268,6 +268,57 @@ pub fn deflection_counts(
             deflections::title,
             diesel::dsl::count_star(),
         ))
+        .load(c))
+}
+
+pub fn insert_page_rating(conn: &mut DbConn, row: &PageRatingRow) -> QueryResult<()> {
+    crate::native!(conn, |c| diesel::insert_into(page_ratings::table)
+        .values(row)
+        .execute(c))
+    .map(|_| ())
+}
+
+/// `(page, stars, aspects, count)` of the pages' ratings in `[from, to)`.
+pub fn page_rating_counts(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(String, i32, String, i64)>> {
+    crate::native!(conn, |c| page_ratings::table
+        .filter(page_ratings::tenant_id.eq(tenant_id))
+        .filter(page_ratings::created_at.ge(from))
+        .filter(page_ratings::created_at.lt(to))
+        .group_by((
+            page_ratings::page,
+            page_ratings::stars,
+            page_ratings::aspects
+        ))
+        .select((
+            page_ratings::page,
+            page_ratings::stars,
+            page_ratings::aspects,
+            diesel::dsl::count_star(),
+        ))
+        .load(c))
+}
+
+/// The latest `limit` ratings in `[from, to)` with details, newest first.
+pub fn page_rating_comments(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<PageRatingRow>> {
+    crate::native!(conn, |c| page_ratings::table
+        .filter(page_ratings::tenant_id.eq(tenant_id))
+        .filter(page_ratings::created_at.ge(from))
+        .filter(page_ratings::created_at.lt(to))
+        .filter(page_ratings::details.is_not_null())
+        .order((page_ratings::created_at.desc(), page_ratings::id.desc()))
+        .limit(limit)
+        .select(PageRatingRow::as_select())
         .load(c))
 }
 
