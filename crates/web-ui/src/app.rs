@@ -51,6 +51,7 @@ impl AppKind {
         } else if path == TRANSPARENCY_PATH
             || path.starts_with("/trasparenza/")
             || path == WASTE_GUIDE_PATH
+            || path == SEARCH_PATH
             || path == SERVICES_PATH
             || path.starts_with("/servizi/")
             || INFO_PATHS.contains(&path)
@@ -133,6 +134,10 @@ pub const TRANSPARENCY_PATH: &str = "/trasparenza";
 
 /// The Riciclabolario (`?q=` searches).
 pub const WASTE_GUIDE_PATH: &str = "/riciclabolario";
+
+/// The site search: services, pages, FAQ, documents and the Riciclabolario (in the
+/// [`AppKind::Waste`] app).
+pub const SEARCH_PATH: &str = "/cerca";
 
 /// Every service by category; a request type's scheda is `/servizi/{code}` (in the
 /// [`AppKind::Waste`] app).
@@ -273,6 +278,7 @@ pub fn waste_routes() -> AnyView {
             <Route path=path!("/trasparenza") view=pages::waste::Transparency />
             <Route path=path!("/trasparenza/:item") view=pages::waste::Transparency />
             <Route path=path!("/riciclabolario") view=pages::waste::WasteGuide />
+            <Route path=path!("/cerca") view=pages::search::SiteSearchPage />
             <Route path=path!("/servizi") view=pages::AllServices />
             <Route path=path!("/servizi/:code") view=pages::ServiceSheet />
             <Route path=path!("/mappa-del-sito") view=pages::SiteMap />

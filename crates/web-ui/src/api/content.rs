@@ -1,7 +1,9 @@
 //! Public content: the transparency section, the Riciclabolario, and the answers shown
-//! before a request is filed (with the "it solved my question" count).
+//! before a request is filed (with the "it solved my question" count), the site search
+//! and "Valuta questo servizio".
 
-use domain::api::{ComplianceSnapshot, TransparencyPage, WasteItem};
+use domain::api::{ComplianceSnapshot, SiteSearch, TransparencyPage, WasteItem};
+use domain::rating::PageRating;
 use gloo_net::http::Method;
 use serde::{Deserialize, Serialize};
 
@@ -61,4 +63,14 @@ pub async fn record_deflection(source: &str, id: &str) -> ApiResult<()> {
         Body::json(&Deflection { source, id }),
     )
     .await
+}
+
+/// `GET /public/search?q=`: services, pages, FAQ, documents and the Riciclabolario.
+pub async fn site_search(q: &str) -> ApiResult<SiteSearch> {
+    get(&format!("/public/search{}", query(&[("q", q.trim())]))).await
+}
+
+/// `POST /public/ratings`: a visitor's "Valuta questo servizio" (anonymous).
+pub async fn rate_page(rating: &PageRating) -> ApiResult<()> {
+    call(Method::POST, "/public/ratings", Body::json(rating)).await
 }

@@ -164,3 +164,12 @@ pub async fn deflections(from: &str, to: &str) -> ApiResult<DeflectionReport> {
     ))
     .await
 }
+
+/// `GET /reports/ratings?from&to`: "Valuta questo servizio" over a period.
+pub async fn ratings(from: &str, to: &str) -> ApiResult<domain::api::RatingReport> {
+    get(&format!(
+        "/reports/ratings{}",
+        query(&[("from", from), ("to", to)])
+    ))
+    .await
+}

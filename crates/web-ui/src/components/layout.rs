@@ -8,8 +8,8 @@ use leptos_router::hooks::{use_location, use_navigate};
 use domain::RequestKind;
 
 use crate::app::{
-    AppKind, BOOKING_PATH, CHAT_PATH, TRANSPARENCY_PATH, WASTE_GUIDE_PATH, go, rel_for,
-    use_app_kind,
+    AppKind, BOOKING_PATH, CHAT_PATH, SEARCH_PATH, TRANSPARENCY_PATH, WASTE_GUIDE_PATH, go,
+    rel_for, use_app_kind,
 };
 use crate::components::Icon;
 use crate::i18n::{Texts, footer_texts, tr, trft, trfts, use_i18n};
@@ -211,6 +211,25 @@ pub fn Header() -> impl IntoView {
                                             </div>
                                         </a>
                                     </div>
+                                    // The site search, on every citizen page (the model's
+                                    // header); the console has its own filters.
+                                    {(kind != AppKind::Console).then(|| view! {
+                                        <div class="it-right-zone">
+                                            <div class="it-search-wrapper">
+                                                <span class="d-none d-md-block">{trft(|t| t.search)}</span>
+                                                <a
+                                                    class="search-link rounded-icon"
+                                                    href=SEARCH_PATH
+                                                    rel=rel_for(SEARCH_PATH)
+                                                    aria-label=trft(|t| t.search_site)
+                                                    data-element="search-modal-button"
+                                                    data-testid="header-search"
+                                                >
+                                                    <Icon name="it-search" />
+                                                </a>
+                                            </div>
+                                        </div>
+                                    })}
                                 </div>
                             </div>
                         </div>

@@ -9,6 +9,7 @@ pub mod icon;
 pub mod layout;
 pub mod page;
 pub mod page_index;
+pub mod rating;
 pub mod thread;
 
 pub use alert::{ErrorAlert, Loading, Notice, load};

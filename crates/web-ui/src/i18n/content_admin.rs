@@ -124,6 +124,18 @@ pub struct ContentAdminTexts {
     pub deflections_top: &'static str,
     pub deflections_empty: &'static str,
     pub deflections_count: fn(u64) -> String,
+    // "Valuta questo servizio" in the register
+    pub ratings_title: &'static str,
+    pub ratings_total: fn(u64) -> String,
+    pub ratings_empty: &'static str,
+    pub ratings_caption: &'static str,
+    pub ratings_page: &'static str,
+    pub ratings_count: &'static str,
+    pub ratings_average: &'static str,
+    pub ratings_stars: &'static str,
+    pub ratings_aspects: &'static str,
+    pub ratings_comments: &'static str,
+    pub ratings_stars_of: fn(u8) -> String,
 }
 
 pub static IT: ContentAdminTexts = ContentAdminTexts {
@@ -262,6 +274,20 @@ pub static IT: ContentAdminTexts = ContentAdminTexts {
             format!("{n} volte")
         }
     },
+    ratings_title: "Valuta questo servizio",
+    ratings_total: |n| match n {
+        1 => "1 valutazione lasciata sulle pagine dei servizi e sulle conferme.".to_owned(),
+        n => format!("{n} valutazioni lasciate sulle pagine dei servizi e sulle conferme."),
+    },
+    ratings_empty: "Nessuna valutazione nel periodo.",
+    ratings_caption: "Valutazioni per pagina, la più valutata per prima",
+    ratings_page: "Pagina",
+    ratings_count: "Valutazioni",
+    ratings_average: "Media (su 5)",
+    ratings_stars: "Da 1 a 5 stelle",
+    ratings_aspects: "Risposte più date",
+    ratings_comments: "Gli ultimi commenti",
+    ratings_stars_of: |n| format!("{n} su 5"),
 };
 
 pub static EN: ContentAdminTexts = ContentAdminTexts {
@@ -384,6 +410,20 @@ pub static EN: ContentAdminTexts = ContentAdminTexts {
             format!("{n} times")
         }
     },
+    ratings_title: "Rate this service",
+    ratings_total: |n| match n {
+        1 => "1 rating left on the service pages and confirmations.".to_owned(),
+        n => format!("{n} ratings left on the service pages and confirmations."),
+    },
+    ratings_empty: "No rating in the period.",
+    ratings_caption: "Ratings per page, most rated first",
+    ratings_page: "Page",
+    ratings_count: "Ratings",
+    ratings_average: "Average (out of 5)",
+    ratings_stars: "1 to 5 stars",
+    ratings_aspects: "Most given answers",
+    ratings_comments: "The latest comments",
+    ratings_stars_of: |n| format!("{n} out of 5"),
 };
 
 pub fn content_admin_texts(lang: Lang) -> &'static ContentAdminTexts {

@@ -35,9 +35,15 @@ pub use video::{VideoTexts, trv, trvs, video_texts};
 // Live chat (the live app and the console).
 mod chat;
 pub use chat::{ChatTexts, trc, trcs};
-// The citizen's personal area: tabs, the request page's timeline, receipt and rating.
+// The citizen's personal area: tabs, the request page's timeline, receipt and reopening.
 mod personal;
-pub use personal::{PersonalTexts, aspect_label, personal_texts, trpa, trpas};
+pub use personal::{PersonalTexts, personal_texts, trpa, trpas};
+// "Valuta questo servizio" and the rating of an answer.
+mod rating;
+pub use rating::{aspect_label, rating_texts, trrt, trrts};
+// The site search page.
+mod search;
+pub use search::{search_kind_label, search_texts, trse, trses};
 // The service pages, the site map, the legal notes and the footer's contacts.
 mod services;
 pub use services::{

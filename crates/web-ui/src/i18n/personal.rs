@@ -1,8 +1,7 @@
 //! The strings of the citizen's personal area: its tabs (Scrivania, Messaggi, Pratiche,
-//! Pagamenti, Appuntamenti), the request page's timeline, receipt, reopening and rating.
+//! Pagamenti, Appuntamenti), the request page's timeline, receipt and reopening.
 
 use domain::Lang;
-use domain::rating::RatingAspect;
 use leptos::prelude::*;
 
 use super::use_i18n;
@@ -45,16 +44,6 @@ pub struct PersonalTexts {
     pub reopen: &'static str,
     pub reopen_confirm: &'static str,
     pub reopened: &'static str,
-    pub rating_title: &'static str,
-    pub rating_legend: &'static str,
-    pub star: fn(u8) -> String,
-    pub rating_good: &'static str,
-    pub rating_poor: &'static str,
-    pub rating_details: &'static str,
-    pub rating_details_help: &'static str,
-    pub rating_send: &'static str,
-    pub rating_thanks: &'static str,
-    pub rating_given: fn(u8) -> String,
 }
 
 const IT: PersonalTexts = PersonalTexts {
@@ -103,22 +92,6 @@ const IT: PersonalTexts = PersonalTexts {
     reopen: "Riapri la pratica",
     reopen_confirm: "Riaprire la pratica? L'ufficio la riprenderà in lavorazione.",
     reopened: "Pratica riaperta: puoi scrivere all'ufficio qui sotto.",
-    rating_title: "Quanto sei soddisfatto della risposta?",
-    rating_legend: "Valuta da 1 a 5 stelle",
-    star: |n| {
-        if n == 1 {
-            "1 stella".to_owned()
-        } else {
-            format!("{n} stelle")
-        }
-    },
-    rating_good: "Quali sono stati gli aspetti che hai preferito?",
-    rating_poor: "Dove hai incontrato le maggiori difficoltà?",
-    rating_details: "Vuoi aggiungere altri dettagli?",
-    rating_details_help: "Al massimo 200 caratteri",
-    rating_send: "Invia la valutazione",
-    rating_thanks: "Grazie, la tua valutazione ci aiuterà a migliorare il servizio.",
-    rating_given: |n| format!("Hai valutato la risposta {n} su 5."),
 };
 
 const EN: PersonalTexts = PersonalTexts {
@@ -167,35 +140,12 @@ const EN: PersonalTexts = PersonalTexts {
     reopen: "Reopen the request",
     reopen_confirm: "Reopen the request? The office will take it up again.",
     reopened: "Request reopened: you can write to the office below.",
-    rating_title: "How satisfied are you with the answer?",
-    rating_legend: "Rate from 1 to 5 stars",
-    star: |n| {
-        if n == 1 {
-            "1 star".to_owned()
-        } else {
-            format!("{n} stars")
-        }
-    },
-    rating_good: "What did you like best?",
-    rating_poor: "Where did you find it hardest?",
-    rating_details: "Anything else to add?",
-    rating_details_help: "At most 200 characters",
-    rating_send: "Send the rating",
-    rating_thanks: "Thank you: your rating helps us improve the service.",
-    rating_given: |n| format!("You rated the answer {n} out of 5."),
 };
 
 pub fn personal_texts(lang: Lang) -> &'static PersonalTexts {
     match lang {
         Lang::It => &IT,
         Lang::En => &EN,
-    }
-}
-
-pub fn aspect_label(lang: Lang, a: RatingAspect) -> &'static str {
-    match lang {
-        Lang::It => a.label_it(),
-        Lang::En => a.label_en(),
     }
 }
 

@@ -278,6 +278,9 @@ pub struct FooterTexts {
     pub agid_feedback: &'static str,
     pub report_inefficiency: &'static str,
     pub feedback: &'static str,
+    /// The header's search link.
+    pub search: &'static str,
+    pub search_site: &'static str,
 }
 
 const FOOTER_IT: FooterTexts = FooterTexts {
@@ -299,6 +302,8 @@ const FOOTER_IT: FooterTexts = FooterTexts {
     agid_feedback: "Segnala un problema di accessibilità ad AgID",
     report_inefficiency: "Segnala un disservizio",
     feedback: "Invia un suggerimento",
+    search: "Cerca",
+    search_site: "Cerca nel sito",
 };
 
 const FOOTER_EN: FooterTexts = FooterTexts {
@@ -320,6 +325,8 @@ const FOOTER_EN: FooterTexts = FooterTexts {
     agid_feedback: "Report an accessibility problem to AgID",
     report_inefficiency: "Report a disservice",
     feedback: "Send a suggestion",
+    search: "Search",
+    search_site: "Search the site",
 };
 
 pub fn footer_texts(lang: Lang) -> &'static FooterTexts {

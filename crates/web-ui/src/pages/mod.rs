@@ -15,6 +15,7 @@ pub mod personal_area;
 mod preferences;
 pub mod recovery;
 mod request_detail;
+pub mod search;
 pub mod services;
 pub mod waste;
 pub(crate) mod wizard;

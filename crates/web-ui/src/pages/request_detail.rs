@@ -6,7 +6,7 @@ use domain::CitizenStatus;
 use domain::api::{CreateMessage, RequestView, TransitionRequest};
 use domain::forms::display_fields;
 use domain::lifecycle::{ActionKind, citizen_timeline, reopen_until};
-use domain::rating::{Rating, RatingAspect, can_rate};
+use domain::rating::can_rate;
 use domain::types::Description;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,13 +16,14 @@ use web_sys::File;
 use crate::api;
 use crate::app::REQUESTS_PATH;
 use crate::browser;
+use crate::components::rating::{Rated, RatingBlock};
 use crate::components::thread::Thread;
 use crate::components::{
     CitizenStatusBadge, Crumb, ErrorAlert, FileInput, FormState, Need, Notice, Page, ProgressBar,
-    RequireLogin, TextArea, TextInput, load,
+    RequireLogin, TextArea, load,
 };
 use crate::format;
-use crate::i18n::{aspect_label, personal_texts, trpa, trpas, use_i18n};
+use crate::i18n::{personal_texts, trpa, use_i18n};
 use crate::i18n::{tr, trs};
 use crate::pages::preferences::PersonalAreaNav;
 
@@ -296,155 +297,7 @@ fn AfterAnswer(
     });
     view! {
         {reopen_block}
-        <RatingBlock id=r.id.clone() />
-    }
-}
-
-/// The rating of the answer (the "Modello Comuni" block): stars, then the follow-up
-/// question for them, then optional details; once.
-#[component]
-fn RatingBlock(id: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = StoredValue::new(id);
-    let given = LocalResource::new(move || {
-        let id = id.get_value();
-        async move { api::rating(&id).await }
-    });
-    view! {
-        <section aria-labelledby="rating-title" class="mt-5" data-testid="rating">
-            <h2 id="rating-title" class="h4">{trpa(|t| t.rating_title)}</h2>
-            {load(given, move |rating| match rating {
-                Some(r) => {
-                    view! { <p>{move || (personal_texts(i18n.lang()).rating_given)(r.stars)}</p> }
-                        .into_any()
-                }
-                None => view! { <RatingForm id=id.get_value() given /> }.into_any(),
-            })}
-        </section>
-    }
-}
-
-#[component]
-fn RatingForm(id: String, given: LocalResource<api::ApiResult<Option<Rating>>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let stars = RwSignal::new(0u8);
-    let aspects = RwSignal::new(Vec::<RatingAspect>::new());
-    let details = RwSignal::new(String::new());
-    let form = FormState::new();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if form.pending.get_untracked() {
-            return;
-        }
-        let rating = Rating {
-            stars: stars.get_untracked(),
-            aspects: aspects.get_untracked(),
-            details: Some(details.get_untracked()),
-        };
-        let rating = match rating.validate() {
-            Ok(r) => r,
-            Err(e) => {
-                form.invalid(&e);
-                return;
-            }
-        };
-        form.start();
-        let id = id.clone();
-        spawn_local(async move {
-            match api::rate(&id, &rating).await {
-                Ok(_) => {
-                    form.succeed(personal_texts(i18n.lang()).rating_thanks);
-                    given.refetch();
-                }
-                Err(e) => form.fail(e),
-            }
-        });
-    };
-    let star = move |n: u8| {
-        let input_id = format!("rating-star-{n}");
-        view! {
-            <div class="form-check form-check-inline">
-                <input
-                    class="form-check-input"
-                    type="radio"
-                    name="rating-stars"
-                    id=input_id.clone()
-                    value=n.to_string()
-                    prop:checked=move || stars.get() == n
-                    on:change=move |_| {
-                        stars.set(n);
-                        // The follow-up answers depend on the stars given.
-                        aspects.update(|a| a.retain(|x| RatingAspect::offered(n).contains(x)));
-                    }
-                />
-                <label class="form-check-label" for=input_id>
-                    <span aria-hidden="true">{"★".repeat(usize::from(n))}</span>
-                    " "
-                    {move || (personal_texts(i18n.lang()).star)(n)}
-                </label>
-            </div>
-        }
-    };
-    let follow_up = move || {
-        let n = stars.get();
-        (n > 0).then(|| {
-            let question = move || {
-                let t = personal_texts(i18n.lang());
-                if n >= 4 { t.rating_good } else { t.rating_poor }
-            };
-            view! {
-                <fieldset class="mb-3">
-                    <legend class="h6">{question}</legend>
-                    {RatingAspect::offered(n)
-                        .into_iter()
-                        .map(|a| {
-                            let input_id = format!("rating-aspect-{}", a.code());
-                            view! {
-                                <div class="form-check">
-                                    <input
-                                        type="checkbox"
-                                        id=input_id.clone()
-                                        prop:checked=move || aspects.with(|v| v.contains(&a))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            aspects.update(|v| {
-                                                v.retain(|x| *x != a);
-                                                if on {
-                                                    v.push(a);
-                                                }
-                                            });
-                                        }
-                                    />
-                                    <label for=input_id>{move || aspect_label(i18n.lang(), a)}</label>
-                                </div>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
-                <TextInput
-                    id="rating-details"
-                    label=trpas(|t| t.rating_details)
-                    value=details
-                    error=form.error_for("details")
-                    help=trpas(|t| t.rating_details_help)
-                />
-            }
-        })
-    };
-    view! {
-        <form on:submit=submit novalidate>
-            <Notice message=form.done />
-            <ErrorAlert error=form.alert />
-            <fieldset class="mb-3">
-                <legend class="h6">{trpa(|t| t.rating_legend)}</legend>
-                {(1..=5).map(star).collect_view()}
-                {move || form.error_for("stars").get().map(|e| view! { <div class="text-danger small">{e}</div> })}
-            </fieldset>
-            {follow_up}
-            <button type="submit" class="btn btn-primary" disabled=move || form.pending.get() || stars.get() == 0>
-                {trpa(|t| t.rating_send)}
-            </button>
-        </form>
+        <RatingBlock rated=Rated::Answer(r.id.clone()) />
     }
 }
 

@@ -5,6 +5,7 @@
 
 use domain::api::{FieldType, RequestType};
 use domain::catalogue::ServiceCategory;
+use domain::rating::RatedPage;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -15,6 +16,7 @@ use crate::app::{
 };
 use crate::browser;
 use crate::components::page::Crumb;
+use crate::components::rating::{Rated, RatingBlock};
 use crate::components::{Icon, IndexEntry, Page, PageIndex, load};
 use crate::i18n::{
     ServiceTexts, Texts, category_label, footer_texts, service_texts, tr, trft, trfts, trsv, trsvs,
@@ -337,6 +339,7 @@ pub fn ServiceSheet() -> impl IntoView {
 #[component]
 fn Sheet(rt: RequestType) -> impl IntoView {
     let i18n = use_i18n();
+    let rated_code = rt.code.clone();
     let tenant = use_tenant();
     let st = move || service_texts(i18n.lang());
     let category = rt.kind.category();
@@ -507,6 +510,7 @@ fn Sheet(rt: RequestType) -> impl IntoView {
                             </dd>
                         </dl>
                     </SheetSection>
+                    <RatingBlock rated=Rated::Page(RatedPage::Service(rated_code)) />
                 </div>
             </div>
         </Page>

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::agenda::booking::validate_contact;
 use domain::agenda::{BookingMode, BookingStatus};
 use domain::api::{CreateBooking, PublicBooking, PublicDesk};
+use domain::rating::RatedPage;
 use domain::{DomainError, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +16,7 @@ use super::{Notices, SlotPicker, Steps, clock, day_label, when};
 use crate::api::{self, ApiError, ApiResult};
 use crate::app::PICKUP_PATH;
 use crate::browser;
+use crate::components::rating::{Rated, RatingBlock};
 use crate::components::{
     Checkbox, Crumb, ErrorAlert, FormState, Page, SelectInput, TextInput, load,
 };
@@ -543,9 +545,12 @@ fn Summary(desk: Memo<Option<PublicDesk>>, draft: Draft) -> impl IntoView {
 #[component]
 pub fn Confirmation(booked: RwSignal<Option<PublicBooking>>) -> impl IntoView {
     move || {
-        booked
-            .get()
-            .map(|b| view! { <BookingCard b heading=false /> })
+        booked.get().map(|b| {
+            view! {
+                <BookingCard b heading=false />
+                <RatingBlock rated=Rated::Page(RatedPage::Booked) />
+            }
+        })
     }
 }
 

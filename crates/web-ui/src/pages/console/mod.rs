@@ -21,6 +21,7 @@ mod registrations;
 mod registry;
 mod request_mail;
 mod sender;
+mod service_ratings;
 mod suggestions;
 pub mod taxpayers;
 pub mod tenants;

@@ -13,6 +13,7 @@ use crate::components::{ErrorAlert, Page, TextInput, load};
 use crate::format;
 use crate::i18n::{kind_label, tr, trst, trsts, use_i18n};
 use crate::pages::console::deflections::Deflections;
+use crate::pages::console::service_ratings::ServiceRatings;
 
 /// Used when the settings (admin only) cannot be read.
 const DEFAULT_TARGET: u8 = 70;
@@ -76,6 +77,7 @@ pub fn Registry() -> impl IntoView {
                 }
             })}
             <Deflections period />
+            <ServiceRatings period />
         </Page>
     }
 }
