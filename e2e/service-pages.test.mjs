@@ -221,7 +221,7 @@ test('(c) all services at a category, the site map, legal notes and media policy
   await titled(visitor, 'Mappa del sito');
   const listed = await page.getByTestId('site-map-services').locator('a').evaluateAll((all) => all.map((a) => a.getAttribute('href')));
   for (const t of types) assert.ok(listed.includes(`/servizi/${encodeURIComponent(t.code)}`), `site map lacks ${t.code}`);
-  for (const path of ['/', '/servizi', '/prenotazioni', '/documenti', '/faq', '/riciclabolario', '/trasparenza']) {
+  for (const path of ['/', '/servizi', '/prenotazioni', '/documenti', '/faq', '/riciclabolario', '/trasparenza', '/cerca']) {
     assert.ok(listed.includes(path), `site map lacks ${path}`);
   }
   await visitor.audit('site map');

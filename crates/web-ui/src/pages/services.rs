@@ -11,8 +11,8 @@ use leptos_router::hooks::use_params_map;
 
 pub use crate::app::SERVICES_PATH;
 use crate::app::{
-    ACCOUNT_PATH, BOOKING_PATH, CHAT_PATH, PAYMENTS_PATH, PICKUP_PATH, TRANSPARENCY_PATH,
-    WASTE_GUIDE_PATH, rel_for,
+    ACCOUNT_PATH, BOOKING_PATH, CHAT_PATH, PAYMENTS_PATH, PICKUP_PATH, SEARCH_PATH,
+    TRANSPARENCY_PATH, WASTE_GUIDE_PATH, rel_for,
 };
 use crate::browser;
 use crate::components::page::Crumb;
@@ -654,6 +654,7 @@ pub fn SiteMap() -> impl IntoView {
                             {link(WASTE_GUIDE_PATH, t(|t| t.nav_waste_guide))}
                             {link(TRANSPARENCY_PATH, t(|t| t.nav_transparency))}
                             {link(CHAT_PATH, t(|t| t.nav_chat))}
+                            {link(SEARCH_PATH, trfts(|t| t.search_site))}
                         </ul>
                     </div>
                     <div class="col-12 col-md-6">
