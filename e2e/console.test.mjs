@@ -132,14 +132,49 @@ test('an administrator goes through every administration page', async () => {
 
   await nav.getByRole('link', { name: "Impostazioni dell'ente" }).click();
   await titled(admin, "Impostazioni dell'ente");
-  const patron = page.getByLabel('Santo patrono', { exact: false });
-  await patron.waitFor();
-  assert.equal(await patron.inputValue(), '06-24');
+  // The patron saint is a day and a month (it recurs), the closures date pickers.
+  const patron = page.getByRole('group', { name: 'Santo patrono' });
+  const day = patron.getByLabel('Giorno', { exact: true });
+  const month = patron.getByLabel('Mese', { exact: true });
+  await day.waitFor();
+  assert.deepEqual([await day.inputValue(), await month.inputValue()], ['24', '6']);
+  assert.equal(await month.locator('option:checked').textContent(), 'giugno');
+  const closures = page.getByRole('group', { name: 'Giorni di chiusura' });
   await admin.audit('admin: settings');
   await screenshots(admin, 'console-settings');
+  // 31 June does not exist: said under the day, nothing saved.
+  await day.selectOption('31');
+  await page.getByRole('button', { name: 'Salva' }).click();
+  await page.locator('#s-patron-day-error').filter({ hasText: 'questo giorno non esiste nel mese scelto' }).waitFor();
+  assert.equal(await day.getAttribute('aria-invalid'), 'true');
+  await admin.audit('admin: settings (bad patron day)');
+  await day.selectOption('29');
+  const before = await closures.locator('input[type=date]').count();
+  await closures.getByRole('button', { name: 'Aggiungi un giorno di chiusura' }).click();
+  const added = closures.getByLabel(`Giorno di chiusura ${before + 1}`, { exact: true });
+  assert.equal(await added.getAttribute('type'), 'date');
+  assert.equal(await page.evaluate(() => document.activeElement?.type), 'date', 'the new picker has the focus');
+  await added.fill('2027-08-14');
   await page.getByRole('button', { name: 'Salva' }).click();
   await page.getByRole('status').filter({ hasText: 'Modifiche salvate.' }).waitFor();
   await admin.audit('admin: settings (saved)');
+  await page.reload();
+  await titled(admin, "Impostazioni dell'ente");
+  await day.waitFor();
+  assert.deepEqual([await day.inputValue(), await month.inputValue()], ['29', '6']);
+  assert.equal(await closures.getByLabel(`Giorno di chiusura ${before + 1}`, { exact: true }).inputValue(), '2027-08-14');
+  // Removed again, and the patron saint back to 24 June.
+  await closures.getByRole('button', { name: `Rimuovi il giorno di chiusura ${before + 1}` }).click();
+  assert.equal(await closures.locator('input[type=date]').count(), before);
+  await day.selectOption('24');
+  await page.getByRole('button', { name: 'Salva' }).click();
+  await page.getByRole('status').filter({ hasText: 'Modifiche salvate.' }).waitFor();
+  await page.reload();
+  await titled(admin, "Impostazioni dell'ente");
+  await day.waitFor();
+  assert.equal(await day.inputValue(), '24');
+  assert.equal(await closures.locator('input[type=date]').count(), before);
+  await admin.audit('admin: settings (restored)');
 });
 
 test('an administrator checks the pagoPA settings: a field error, then saved and kept', async () => {

@@ -417,6 +417,15 @@ pub struct StaffTexts {
     pub shortcuts_hint: &'static str,
     pub role_labels: [&'static str; 4],
     pub patron_saint_help: &'static str,
+    pub patron_day: &'static str,
+    pub patron_month: &'static str,
+    pub patron_incomplete: &'static str,
+    pub patron_bad_day: &'static str,
+    /// "Giorno di chiusura 2".
+    pub closure_day: fn(usize) -> String,
+    pub closure_add: &'static str,
+    pub closure_remove: fn(usize) -> String,
+    pub closure_none: &'static str,
     pub cause_labels: [&'static str; 3],
     pub register_chart_title: &'static str,
     pub no_actions: &'static str,
@@ -528,6 +537,13 @@ pub struct ActionLabels {
     pub withdraw: &'static str,
 }
 
+pub fn staff_texts(lang: Lang) -> &'static StaffTexts {
+    match lang {
+        Lang::It => &it::STAFF,
+        Lang::En => &en::STAFF,
+    }
+}
+
 /// The current language, shared by every component through context.
 #[derive(Clone, Copy)]
 pub struct I18n {
@@ -547,10 +563,7 @@ impl I18n {
 
     /// The console's sign-in, user and audit strings of the current language (reactive).
     pub fn s(self) -> &'static StaffTexts {
-        match self.lang.get() {
-            Lang::It => &it::STAFF,
-            Lang::En => &en::STAFF,
-        }
+        staff_texts(self.lang.get())
     }
 
     /// The password-recovery strings of the current language (reactive).

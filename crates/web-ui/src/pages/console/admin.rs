@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use domain::api::{
     CreateUser, Document, Faq, Office, RoutingRule, SaveFaq, SaveOffice, Settings, TenantContacts,
     UpdateSettings, UpdateUser, User,
@@ -21,6 +20,7 @@ use crate::components::{
 use crate::format;
 use crate::i18n::content_admin::trca;
 use crate::i18n::{StaffTexts, kind_label, tr, trfts, trst, trsts, trsv, trsvs, use_i18n};
+use crate::pages::console::settings_days::{self, ClosureDays, PatronSaint};
 
 use crate::i18n::trs as label;
 
@@ -41,13 +41,18 @@ fn SettingsForm(s: Settings) -> impl IntoView {
     let i18n = use_i18n();
     let form = FormState::new();
     let name = RwSignal::new(s.name.clone());
-    let patron = RwSignal::new(s.patron_saint.clone().unwrap_or_default());
+    let patron = s
+        .patron_saint
+        .as_deref()
+        .and_then(|p| MonthDay::parse(p).ok());
+    let patron_day = RwSignal::new(patron.map(|p| p.day().to_string()).unwrap_or_default());
+    let patron_month = RwSignal::new(patron.map(|p| p.month().to_string()).unwrap_or_default());
     let closures = RwSignal::new(
         s.closure_days
             .iter()
-            .map(NaiveDate::to_string)
-            .collect::<Vec<_>>()
-            .join("\n"),
+            .zip(1..)
+            .map(|(d, key)| (key, RwSignal::new(d.to_string())))
+            .collect::<Vec<_>>(),
     );
     let scheme = RwSignal::new(s.tqrif_scheme.to_string());
     let target = RwSignal::new(s.target_percent.to_string());
@@ -81,26 +86,15 @@ fn SettingsForm(s: Settings) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut errors = domain::error::Errors::new();
-        let patron_raw = patron.get_untracked();
-        if !patron_raw.trim().is_empty() {
-            errors.check(MonthDay::parse(&patron_raw));
-        }
-        let mut closure_days = Vec::new();
-        for line in closures
-            .get_untracked()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-        {
-            match line.parse::<NaiveDate>() {
-                Ok(d) => closure_days.push(d),
-                Err(_) => errors.push(domain::FieldError::new(
-                    "closure_days",
-                    format!("Data non valida: {line} (usare AAAA-MM-GG)"),
-                    format!("Invalid date: {line} (use YYYY-MM-DD)"),
-                )),
-            }
-        }
+        let patron =
+            settings_days::patron_saint(&patron_day.get_untracked(), &patron_month.get_untracked())
+                .map_err(|e| errors.push(e))
+                .ok()
+                .flatten();
+        let closure_days = closures
+            .with_untracked(|rows| settings_days::closure_days(rows))
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
         let standard_days: BTreeMap<RequestKind, Option<u32>> = days.with_value(|d| {
             d.iter()
                 .map(|(k, v)| (*k, v.get_untracked().trim().parse().ok()))
@@ -122,7 +116,7 @@ fn SettingsForm(s: Settings) -> impl IntoView {
             name: Some(name.get_untracked()),
             fiscal_code: Some(fiscal.get_untracked().trim().to_owned()),
             logo_url: Some(logo.get_untracked()).filter(|l| !l.is_empty()),
-            patron_saint: Some(patron_raw.trim().to_owned()),
+            patron_saint: Some(patron.map(|p| p.to_string()).unwrap_or_default()),
             closure_days: Some(closure_days),
             standard_days: Some(standard_days),
             tqrif_scheme: scheme.get_untracked().parse().ok(),
@@ -147,9 +141,8 @@ fn SettingsForm(s: Settings) -> impl IntoView {
             <ErrorAlert error=form.alert />
             <TextInput id="s-name" label=trsts(|s| s.tenant_name) value=name required=true error=form.error_for("name") />
             <TextInput id="s-logo" kind="url" label=label(|t| t.logo_url) value=logo error=form.error_for("logo_url") />
-            <TextInput id="s-patron" label=label(|t| t.patron_saint) value=patron help=trsts(|s| s.patron_saint_help) error=form.error_for("patron_saint") />
-            <TextArea id="s-closures" label=label(|t| t.closure_days) value=closures error=form.error_for("closure_days") rows=4 />
-            <p class="small">{trst(|s| s.closure_days_help)}</p>
+            <PatronSaint day=patron_day month=patron_month error=form.error_for("patron_saint") />
+            <ClosureDays rows=closures error=form.error_for("closure_days") />
             <div class="row">
                 <div class="col-md-6">
                     <TextInput id="s-scheme" kind="number" label=trsts(|s| s.tqrif_scheme) value=scheme error=form.error_for("tqrif_scheme") />

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod agenda;
+mod settings_days;
 // Live chat queue and conversations; the video desk's call page.
 mod audit;
 pub mod call;
