@@ -1,9 +1,8 @@
 // The console beyond the main journey: an operator rejects a registration with a reason;
 // an administrator goes through every administration page (settings are saved back, the
 // patron saint picked as day and month — 31 June refused —, a closure day added with its
-// date picker and removed again; a
-// document and a FAQ published there appear on the public pages), edits an account in a
-// form (role, offices, active: a deactivated operator's session ends at their next step),
+// date picker and removed again; a document and a FAQ published there appear on the
+// public pages), edits an account in a form (role, offices, active: a deactivated operator's session ends at their next step),
 // mails it a password-reset link, and reads the audit log with the client's address.
 // axe on every page, as everywhere.
 import { test, before, after } from 'node:test';
