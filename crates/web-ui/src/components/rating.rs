@@ -1,69 +1,72 @@
 //! The rating block of the "Modello Comuni": 1 to 5 stars, then the follow-up question
 //! for the stars given (what went well, or where it was hard), then optional details.
 //! The same form rates a concluded request's answer (signed in) and a public page
-//! ("Valuta questo servizio" on a service's scheda and on the confirmations, anonymous).
+//! ("Valuta questo servizio" on a service's scheda and on the confirmations, anonymous);
+//! two blocks, so an app links only the sending it uses.
 //! The `data-element` attributes are the ones the AgID validator looks for.
 
 use domain::rating::{PageRating, RatedPage, Rating, RatingAspect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::future::Future;
 
-use crate::api;
+use crate::api::{self, ApiResult};
 use crate::components::{ErrorAlert, FormState, Notice, TextInput, load};
-use crate::i18n::{aspect_label, rating_texts, trrt, trrts, use_i18n};
+use crate::i18n::{RatingTexts, aspect_label, rating_texts, trrt, trrts, use_i18n};
 
-/// What is rated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rated {
-    /// A concluded request's answer, once (`POST /requests/{id}/rating`).
-    Answer(String),
-    /// A public page (`POST /public/ratings`): a service's scheda or a confirmation.
-    Page(RatedPage),
-}
-
-impl Rated {
-    fn title(&self, lang: domain::Lang) -> &'static str {
-        let t = rating_texts(lang);
-        match self {
-            Self::Answer(_) => t.answer_title,
-            Self::Page(RatedPage::Service(_)) => t.page_title,
-            Self::Page(RatedPage::Filed | RatedPage::Booked | RatedPage::PickupBooked) => {
-                t.service_title
-            }
-        }
+/// "Valuta questo servizio" on a public page (`POST /public/ratings`): a service's scheda
+/// or a confirmation. Anonymous, so it can always be answered again.
+#[component]
+pub fn PageRatingBlock(page: RatedPage) -> impl IntoView {
+    let t: fn(&RatingTexts) -> &'static str = match page {
+        RatedPage::Service(_) => |t| t.page_title,
+        RatedPage::Filed | RatedPage::Booked | RatedPage::PickupBooked => |t| t.service_title,
+    };
+    let page = StoredValue::new(page.path());
+    let send = move |r: Rating| async move {
+        let body = PageRating {
+            page: page.get_value(),
+            stars: r.stars,
+            aspects: r.aspects,
+            details: r.details,
+        };
+        api::rate_page(&body).await
+    };
+    view! {
+        <Frame title=trrt(t)>
+            <RatingForm send on_sent=Callback::new(|()| ()) />
+        </Frame>
     }
 }
 
-/// The block with its title. A request's answer shows the stars already given instead of
-/// the form; a public page can always be rated again (it is anonymous).
+/// The rating of a concluded request's answer, once (`POST /requests/{id}/rating`): the
+/// stars already given instead of the form.
 #[component]
-pub fn RatingBlock(rated: Rated) -> impl IntoView {
+pub fn AnswerRatingBlock(id: String) -> impl IntoView {
     let i18n = use_i18n();
-    let title = {
-        let rated = rated.clone();
-        move || rated.title(i18n.lang())
-    };
-    let body = match rated.clone() {
-        Rated::Answer(id) => {
-            let id = StoredValue::new(id);
-            let given = LocalResource::new(move || {
-                let id = id.get_value();
-                async move { api::rating(&id).await }
-            });
-            load(given, move |rating| {
+    let id = StoredValue::new(id);
+    let given = LocalResource::new(move || {
+        let id = id.get_value();
+        async move { api::rating(&id).await }
+    });
+    let send = move |r: Rating| async move { api::rate(&id.get_value(), &r).await.map(|_| ()) };
+    view! {
+        <Frame title=trrt(|t| t.answer_title)>
+            {load(given, move |rating| {
                 if let Some(r) = rating {
                     view! { <p>{move || (rating_texts(i18n.lang()).given)(r.stars)}</p> }.into_any()
                 } else {
-                    let on_sent = Callback::new(move |()| given.refetch());
-                    view! { <RatingForm rated=Rated::Answer(id.get_value()) on_sent /> }.into_any()
+                    view! { <RatingForm send on_sent=Callback::new(move |()| given.refetch()) /> }
+                        .into_any()
                 }
-            })
-            .into_any()
-        }
-        Rated::Page(_) => {
-            view! { <RatingForm rated=rated.clone() on_sent=Callback::new(|()| ()) /> }.into_any()
-        }
-    };
+            })}
+        </Frame>
+    }
+}
+
+/// The block's section and title, with the validator's attributes.
+#[component]
+fn Frame(title: Signal<&'static str>, children: Children) -> impl IntoView {
     view! {
         <section
             aria-labelledby="rating-title"
@@ -72,20 +75,24 @@ pub fn RatingBlock(rated: Rated) -> impl IntoView {
             data-element="feedback"
         >
             <h2 id="rating-title" class="h4" data-element="feedback-title">{title}</h2>
-            {body}
+            {children()}
         </section>
     }
 }
 
+/// Stars, the follow-up for them and details; `send` stores the checked rating.
 #[component]
-fn RatingForm(rated: Rated, on_sent: Callback<()>) -> impl IntoView {
+fn RatingForm<F, Fut>(send: F, on_sent: Callback<()>) -> impl IntoView
+where
+    F: Fn(Rating) -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = ApiResult<()>> + 'static,
+{
     let i18n = use_i18n();
     let stars = RwSignal::new(0u8);
     let aspects = RwSignal::new(Vec::<RatingAspect>::new());
     let details = RwSignal::new(String::new());
     let sent = RwSignal::new(false);
     let form = FormState::new();
-    let rated = StoredValue::new(rated);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if form.pending.get_untracked() {
@@ -104,20 +111,8 @@ fn RatingForm(rated: Rated, on_sent: Callback<()>) -> impl IntoView {
             }
         };
         form.start();
-        let rated = rated.get_value();
         spawn_local(async move {
-            let result = match &rated {
-                Rated::Answer(id) => api::rate(id, &rating).await.map(|_| ()),
-                Rated::Page(page) => {
-                    let body = PageRating {
-                        page: page.path(),
-                        stars: rating.stars,
-                        aspects: rating.aspects,
-                        details: rating.details,
-                    };
-                    api::rate_page(&body).await
-                }
-            };
+            let result = send(rating).await;
             match result {
                 Ok(()) => {
                     form.succeed(rating_texts(i18n.lang()).thanks);

@@ -40,7 +40,7 @@ mod personal;
 pub use personal::{PersonalTexts, personal_texts, trpa, trpas};
 // "Valuta questo servizio" and the rating of an answer.
 mod rating;
-pub use rating::{aspect_label, rating_texts, trrt, trrts};
+pub use rating::{RatingTexts, aspect_label, rating_texts, trrt, trrts};
 // The site search page.
 mod search;
 pub use search::{search_kind_label, search_texts, trse, trses};
@@ -424,7 +424,9 @@ pub struct StaffTexts {
     /// "Giorno di chiusura 2".
     pub closure_day: fn(usize) -> String,
     pub closure_add: &'static str,
-    pub closure_remove: fn(usize) -> String,
+    pub closure_remove: &'static str,
+    /// Read after [`Self::closure_remove`] by screen readers only.
+    pub closure_remove_which: fn(usize) -> String,
     pub closure_none: &'static str,
     pub cause_labels: [&'static str; 3],
     pub register_chart_title: &'static str,

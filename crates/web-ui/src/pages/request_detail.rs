@@ -16,7 +16,7 @@ use web_sys::File;
 use crate::api;
 use crate::app::REQUESTS_PATH;
 use crate::browser;
-use crate::components::rating::{Rated, RatingBlock};
+use crate::components::rating::AnswerRatingBlock;
 use crate::components::thread::Thread;
 use crate::components::{
     CitizenStatusBadge, Crumb, ErrorAlert, FileInput, FormState, Need, Notice, Page, ProgressBar,
@@ -297,7 +297,7 @@ fn AfterAnswer(
     });
     view! {
         {reopen_block}
-        <RatingBlock rated=Rated::Answer(r.id.clone()) />
+        <AnswerRatingBlock id=r.id.clone() />
     }
 }
 

@@ -16,7 +16,7 @@ use crate::app::{
 };
 use crate::browser;
 use crate::components::page::Crumb;
-use crate::components::rating::{Rated, RatingBlock};
+use crate::components::rating::PageRatingBlock;
 use crate::components::{Icon, IndexEntry, Page, PageIndex, load};
 use crate::i18n::{
     ServiceTexts, Texts, category_label, footer_texts, service_texts, tr, trft, trfts, trsv, trsvs,
@@ -510,7 +510,7 @@ fn Sheet(rt: RequestType) -> impl IntoView {
                             </dd>
                         </dl>
                     </SheetSection>
-                    <RatingBlock rated=Rated::Page(RatedPage::Service(rated_code)) />
+                    <PageRatingBlock page=RatedPage::Service(rated_code) />
                 </div>
             </div>
         </Page>

@@ -29,7 +29,7 @@ use web_sys::File;
 
 use crate::api::{self, AnswerHit, ApiError};
 use crate::browser;
-use crate::components::rating::{Rated, RatingBlock};
+use crate::components::rating::PageRatingBlock;
 use crate::components::{
     Checkbox, Crumb, ErrorAlert, FileInput, FormState, Loading, Need, Notice, Page, ProgressBar,
     RequireLogin, SelectInput, TextArea, TextInput, load,
@@ -1086,7 +1086,7 @@ fn Confirmation(
                 <h3 class="h5">{tr(|t| t.what_next_title)}</h3>
                 <p>{tr(|t| t.what_next_text)}</p>
                 <a class="btn btn-primary" href=href>{tr(|t| t.go_to_request)}</a>
-                <RatingBlock rated=Rated::Page(RatedPage::Filed) />
+                <PageRatingBlock page=RatedPage::Filed />
             }
         })
     }

@@ -16,7 +16,7 @@ use super::{Notices, SlotPicker, Steps, clock, day_label, when};
 use crate::api::{self, ApiError, ApiResult};
 use crate::app::PICKUP_PATH;
 use crate::browser;
-use crate::components::rating::{Rated, RatingBlock};
+use crate::components::rating::PageRatingBlock;
 use crate::components::{
     Checkbox, Crumb, ErrorAlert, FormState, Page, SelectInput, TextInput, load,
 };
@@ -548,7 +548,7 @@ pub fn Confirmation(booked: RwSignal<Option<PublicBooking>>) -> impl IntoView {
         booked.get().map(|b| {
             view! {
                 <BookingCard b heading=false />
-                <RatingBlock rated=Rated::Page(RatedPage::Booked) />
+                <PageRatingBlock page=RatedPage::Booked />
             }
         })
     }

@@ -13,7 +13,7 @@ use leptos::task::spawn_local;
 use super::day_label;
 use crate::api::{self, ApiResult};
 use crate::app::rel_for;
-use crate::components::rating::{Rated, RatingBlock};
+use crate::components::rating::PageRatingBlock;
 use crate::components::{
     Crumb, ErrorAlert, FormState, Loading, Need, Page, RequireLogin, SelectInput, TextArea,
     TextInput, load,
@@ -319,6 +319,6 @@ fn PickupDone(c: PickupCreated) -> impl IntoView {
         </dl>
         {agreed.then(|| view! { <p class="alert alert-info">{tra(|a| a.pickup_agreed)}</p> })}
         <a class="btn btn-primary" href=href.clone() rel=rel_for(&href)>{tr(|t| t.go_to_request)}</a>
-        <RatingBlock rated=Rated::Page(RatedPage::PickupBooked) />
+        <PageRatingBlock page=RatedPage::PickupBooked />
     }
 }

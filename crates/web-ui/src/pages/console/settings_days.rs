@@ -119,13 +119,16 @@ pub fn ClosureDays(
                                     </label>
                                     <input id=input_id.clone() type="date" class="form-control" bind:value=value />
                                 </div>
+                                // The name starts with the visible word (WCAG 2.5.3).
                                 <button
                                     type="button"
                                     class="btn btn-outline-danger btn-sm"
-                                    aria-label=move || (i18n.s().closure_remove)(position())
                                     on:click=move |_| rows.update(|r| r.retain(|(k, _)| *k != key))
                                 >
-                                    {move || i18n.s().delete}
+                                    {move || i18n.s().closure_remove}
+                                    <span class="visually-hidden">
+                                        {move || (i18n.s().closure_remove_which)(position())}
+                                    </span>
                                 </button>
                             </li>
                         }
