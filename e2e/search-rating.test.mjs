@@ -141,7 +141,8 @@ test('(b) "Valuta questo servizio" on a scheda: stars, the follow-up for them, t
   // Five stars ask what went well; two ask where it was hard, and drop the earlier answers.
   await block.locator('label[for=rating-star-5]').click();
   const positive = block.locator('[data-element="feedback-rating-positive"]');
-  await positive.getByRole('group', { name: 'Quali sono stati gli aspetti che hai preferito?' }).waitFor();
+  await block.getByRole('group', { name: 'Quali sono stati gli aspetti che hai preferito?' }).waitFor();
+  assert.equal(await positive.count(), 1);
   await positive.locator('label[for=rating-aspect-clear]').click();
   await block.locator('label[for=rating-star-2]').click();
   const negative = block.locator('[data-element="feedback-rating-negative"]');

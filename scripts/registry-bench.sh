@@ -2,6 +2,9 @@
 # The TQRIF register over N stored requests (default 1,000,000): time and server memory of
 # GET /registry and of the streamed GET /registry/entries.csv, on a release build.
 #   scripts/registry-bench.sh [sqlite|postgres] [rows]
+# REPEAT=n calls /registry n times (warm figures after the first); BENCH_BIN=path measures
+# that server binary instead of building this checkout (to compare two versions on one
+# machine).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -9,9 +12,14 @@ cd "$ROOT"
 BACKEND="${1:-sqlite}"
 ROWS="${2:-1000000}"
 apt_install curl
-# Same features as scripts/load.sh: one release build serves both benchmarks.
-cargo build --locked --release -p api --features bench-ceiling
-BIN="$ROOT/target/release/sportello"
+REPEAT="${REPEAT:-1}"
+if [ -n "${BENCH_BIN:-}" ]; then
+  BIN="$BENCH_BIN"
+else
+  # Same features as scripts/load.sh: one release build serves both benchmarks.
+  cargo build --locked --release -p api --features bench-ceiling
+  BIN="$ROOT/target/release/sportello"
+fi
 WORK="$(mktemp -d /tmp/sportello-registry.XXXXXX)"
 PORT=$((20000 + RANDOM % 20000))
 BASE="http://127.0.0.1:$PORT"
@@ -99,6 +107,10 @@ TOKEN=$(curl -fs "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
 Q="from=2025-01-01&to=2025-12-31"
 REPORT_S=$(curl -fs -o "$WORK/report.json" -w '%{time_total}' "$BASE/api/v1/registry?$Q" -H "authorization: Bearer $TOKEN")
 AFTER_REPORT=$(rss VmHWM)
+REPEATED=""
+for _ in $(seq 2 "$REPEAT"); do
+  REPEATED="$REPEATED $(curl -fs -o /dev/null -w '%{time_total}' "$BASE/api/v1/registry?$Q" -H "authorization: Bearer $TOKEN") s"
+done
 CSV_S=$(curl -fs -o "$WORK/entries.csv" -w '%{time_total}' "$BASE/api/v1/registry/entries.csv?$Q" -H "authorization: Bearer $TOKEN")
 AFTER_CSV=$(rss VmHWM)
 LINES=$(($(wc -l <"$WORK/entries.csv") - 1))
@@ -110,5 +122,5 @@ echo "Backend: $BACKEND, $ROWS requests in the period. Server RSS idle: $IDLE MB
 echo
 echo "| call | time | server peak RSS (VmHWM) | output |"
 echo "|---|---|---|---|"
-echo "| GET /registry (whole year) | ${REPORT_S} s | ${AFTER_REPORT} MB | total received: $RECEIVED |"
+echo "| GET /registry (whole year) | ${REPORT_S} s${REPEATED:+ (then$REPEATED)} | ${AFTER_REPORT} MB | total received: $RECEIVED |"
 echo "| GET /registry/entries.csv (whole year) | ${CSV_S} s | ${AFTER_CSV} MB | $LINES rows, $MB MB |"

@@ -70,7 +70,7 @@ fn Frame(title: Signal<&'static str>, children: Children) -> impl IntoView {
     view! {
         <section
             aria-labelledby="rating-title"
-            class="mt-5 p-3 p-md-4 bg-light rounded"
+            class="mt-5 p-3 p-md-4 border rounded"
             data-testid="rating"
             data-element="feedback"
         >

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::connection::DefaultLoadingMode;
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text};
+use diesel::sql_types::{Date, Integer, Nullable, Text, Timestamp};
 use domain::catalogue::RequestKind;
 use domain::lifecycle::Status;
 use domain::registry::{RegisterEntry, RegisterFacts};
@@ -107,21 +107,29 @@ type SqliteFactsRow = (
     Option<String>,
 );
 
-/// PostgreSQL's row of facts (binary timestamps and dates), with the id for the page mark.
-type PgFactsRow = (
-    String,
-    String,
-    NaiveDateTime,
-    Option<i32>,
-    Option<NaiveDate>,
-    String,
-    Option<NaiveDateTime>,
-    i32,
-    Option<String>,
-);
+/// PostgreSQL's row of facts (binary timestamps and dates), as the cursor returns it.
+#[derive(QueryableByName)]
+struct PgFacts {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Timestamp)]
+    received_at: NaiveDateTime,
+    #[diesel(sql_type = Nullable<Integer>)]
+    standard_days: Option<i32>,
+    #[diesel(sql_type = Nullable<Date>)]
+    due_date: Option<NaiveDate>,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    resolved_at: Option<NaiveDateTime>,
+    #[diesel(sql_type = Integer)]
+    suspended_working_days: i32,
+    #[diesel(sql_type = Nullable<Text>)]
+    lateness_cause: Option<String>,
+}
 
-/// Rows per PostgreSQL page: 20 round trips for a million requests, a few MB per page.
-const PG_FACTS_PAGE: i64 = 50_000;
+/// Rows per FETCH: 20 round trips for a million requests, a few MB per page.
+const PG_FACTS_PAGE: usize = 50_000;
 
 /// `n` ASCII digits as a number.
 fn digits(b: &[u8]) -> Option<u32> {
@@ -209,7 +217,8 @@ fn stored_date(text: &str) -> QueryResult<NaiveDate> {
 
 /// The register's inputs for every request received in `[from, to)` (UTC), in receipt
 /// order, handed to `f` one by one: memory stays flat however many there are. SQLite steps
-/// one statement to its end; PostgreSQL reads keyset pages of [`PG_FACTS_PAGE`].
+/// one statement to its end; PostgreSQL reads it through a cursor, [`PG_FACTS_PAGE`] rows
+/// per FETCH.
 pub fn for_each_facts(
     conn: &mut DbConn,
     tenant_id: &str,
@@ -251,57 +260,42 @@ pub fn for_each_facts(
             Ok(())
         }
         DbConn::Postgresql(c) => {
-            let mut after: Option<Mark> = None;
-            loop {
-                let lower = after.as_ref().map_or(from, |(at, _)| *at);
-                let mut q = requests::table
-                    .filter(requests::tenant_id.eq(tenant_id))
-                    .filter(requests::received_at.ge(lower))
-                    .filter(requests::received_at.lt(to))
-                    .select((
-                        requests::id,
-                        requests::kind,
-                        requests::received_at,
-                        requests::standard_days,
-                        requests::due_date,
-                        requests::status,
-                        requests::resolved_at,
-                        requests::suspended_working_days,
-                        requests::lateness_cause,
-                    ))
-                    .order((requests::received_at.asc(), requests::id.asc()))
-                    .limit(PG_FACTS_PAGE)
-                    .into_boxed();
-                if let Some((at, id)) = &after {
-                    q = q.filter(
-                        requests::received_at.gt(*at).or(requests::received_at
-                            .eq(*at)
-                            .and(requests::id.gt(id.clone()))),
-                    );
+            // One statement read through a cursor, a page per FETCH: one snapshot for the
+            // whole report, no index seek per page and no id per row for a page mark.
+            c.build_transaction().read_only().run(|c| {
+                diesel::sql_query(
+                    "DECLARE registry_facts NO SCROLL CURSOR FOR \
+                     SELECT kind, received_at, standard_days, due_date, status, resolved_at, \
+                            suspended_working_days, lateness_cause \
+                     FROM requests \
+                     WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3 \
+                     ORDER BY received_at, id",
+                )
+                .bind::<Text, _>(tenant_id)
+                .bind::<Timestamp, _>(from)
+                .bind::<Timestamp, _>(to)
+                .execute(c)?;
+                let fetch = format!("FETCH {PG_FACTS_PAGE} FROM registry_facts");
+                loop {
+                    let rows: Vec<PgFacts> = diesel::sql_query(&fetch).load(c)?;
+                    let full = rows.len() == PG_FACTS_PAGE;
+                    for row in rows {
+                        f(RegisterFacts {
+                            kind: kind_of(&row.kind),
+                            received_at: row.received_at.and_utc(),
+                            standard_days: standard_days_of(row.standard_days),
+                            due_date: row.due_date,
+                            status: status_of(&row.status),
+                            resolved_at: row.resolved_at.map(|t| t.and_utc()),
+                            suspended_working_days: suspended_of(row.suspended_working_days),
+                            lateness_cause: row.lateness_cause.and_then(|c| c.parse().ok()),
+                        });
+                    }
+                    if !full {
+                        return Ok(());
+                    }
                 }
-                let rows: Vec<PgFactsRow> = q.load(c)?;
-                let full = rows.len() == usize::try_from(PG_FACTS_PAGE).unwrap_or(usize::MAX);
-                let mut last = None;
-                for row in rows {
-                    let (id, kind, received, standard, due, status, resolved, suspended, cause) =
-                        row;
-                    f(RegisterFacts {
-                        kind: kind_of(&kind),
-                        received_at: received.and_utc(),
-                        standard_days: standard_days_of(standard),
-                        due_date: due,
-                        status: status_of(&status),
-                        resolved_at: resolved.map(|t| t.and_utc()),
-                        suspended_working_days: suspended_of(suspended),
-                        lateness_cause: cause.and_then(|c| c.parse().ok()),
-                    });
-                    last = Some((received, id));
-                }
-                match last.filter(|_| full) {
-                    Some(m) => after = Some(m),
-                    None => return Ok(()),
-                }
-            }
+            })
         }
     }
 }
