@@ -192,6 +192,8 @@ test('(a) a visitor books an appointment without an account, at 360 px', async (
   assert.match(await page.getByTestId('booking-status').textContent(), /Confermata/);
   const manage = await page.getByTestId('manage-link').getAttribute('href');
   const code = manage.replace('/prenotazioni/', '');
+  // "Valuta questo servizio" is a page of its own: the booking's first load stays small.
+  assert.equal(await page.getByTestId('rate-link').getAttribute('href'), '/valuta?pagina=%2Fprenotazioni');
   await visitor.audit('booking: confirmation');
   await screenshots(visitor, 'booking-confirmation');
   await page.setViewportSize(VIEWPORTS.phone);
@@ -363,6 +365,7 @@ test('(c) a citizen books a bulky-waste pickup; the route sheet lists it', async
   const protocol = (await page.getByTestId('protocol-number').textContent()).trim();
   assert.match(protocol, /\d/);
   assert.match(await page.getByTestId('due-date').textContent(), /\d{2}\/\d{2}\/\d{4}/);
+  assert.equal(await page.getByTestId('rate-link').getAttribute('href'), '/valuta?pagina=%2Fritiro-ingombranti');
   await citizen.audit('pickup booked');
   await screenshots(citizen, 'pickup-booked');
   // The API: the citizen's pickup, filed as a TQRIF ritiro su chiamata.

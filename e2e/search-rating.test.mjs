@@ -4,8 +4,9 @@
 // leads to its scheda, Back brings the earlier search back with its words in the field,
 // and words that match nothing say so with the ways out; (b) on a service's scheda the
 // rating block asks the model's question, its follow-up depends on the stars, and once
-// sent it thanks and goes away; (c) the administrator reads that rating, with its words,
-// in the console's register. axe on every page, at both widths.
+// sent it thanks and goes away; (c) the booking's rating page (its confirmations link
+// there), which refuses a page that has no rating; (d) the administrator reads those
+// ratings, with their words, in the console's register. axe on every page, at both widths.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, person, open, titled, screenshots, VIEWPORTS } from './lib/browser.mjs';
@@ -160,7 +161,25 @@ test('(b) "Valuta questo servizio" on a scheda: stars, the follow-up for them, t
   await visitor.audit('service page (rated)');
 });
 
-test('(c) the administrator reads the rating in the register', async () => {
+test('(c) the rating page of the booking, and of a page that has none', async () => {
+  const { page } = visitor;
+  await page.setViewportSize(VIEWPORTS.desktop);
+  await open(visitor, server.url, '/valuta?pagina=%2Fprenotazioni');
+  await titled(visitor, 'Valuta questo servizio');
+  const block = page.locator('[data-element="feedback"]');
+  assert.equal((await block.locator('[data-element="feedback-title"]').textContent()).trim(), 'Quanto è stato facile usare questo servizio?');
+  await block.locator('label[for=rating-star-4]').click();
+  await block.locator('label[for=rating-aspect-followed]').click();
+  await visitor.audit('rating page (booking)');
+  await block.getByRole('button', { name: 'Invia la valutazione' }).click();
+  await page.getByText('Grazie, la tua valutazione ci aiuterà a migliorare il servizio.').waitFor();
+  await open(visitor, server.url, '/valuta?pagina=%2Fdocumenti');
+  await page.getByText('Questa pagina non ha una valutazione.').waitFor();
+  assert.equal(await page.locator('[data-element="feedback"]').count(), 0);
+  await visitor.audit('rating page (no such rating)');
+});
+
+test('(d) the administrator reads the rating in the register', async () => {
   const { page } = admin;
   const reclamo = types.find((t) => t.kind === 'reclamo');
   const acc = account(server.demo, 'admin');
@@ -181,6 +200,8 @@ test('(c) the administrator reads the rating in the register', async () => {
   assert.match(await row.textContent(), /2★ [1-9]/);
   assert.match(await row.textContent(), /A volte le indicazioni non erano chiare \([1-9]/);
   await block.getByTestId('rating-comments').getByText(stamp).waitFor();
+  // The booking's rating from (c), under its own page.
+  await block.getByTestId('rating-row').filter({ hasText: '/prenotazioni' }).waitFor();
   await admin.audit('register (ratings)');
   await screenshots(admin, 'console-register-ratings');
 });

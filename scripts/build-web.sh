@@ -116,9 +116,9 @@ cat >"$DIST/boot.js" <<EOF
 // /console, sign-in, registration and password recovery at /accedi, /registrazione and
 // /recupero-password, the booking at /prenotazioni…
 // and /ritiro-ingombranti, Trasparenza rifiuti and the Riciclabolario at /trasparenza…
-// and /riciclabolario (with the site search at /cerca, the services' schede at /servizi…,
-// the site map, legal notes and media policy), the citizen portal elsewhere (the same split as
-// AppKind::of_path). (An external file, so a strict CSP works.)
+// and /riciclabolario (with the site search at /cerca, the rating page /valuta, the
+// services' schede at /servizi…, the site map, legal notes and media policy), the citizen
+// portal elsewhere (the same split as AppKind::of_path). (An external file, so a strict CSP works.)
 const path = location.pathname;
 // The signed-in citizen's app (AppKind::Account): the Area personale under /area-personale
 // (requests, messages, appointments, "La mia posizione", pagoPA notices…) and the
@@ -132,7 +132,7 @@ const [js, wasm] = path === "/area-personale" || path.startsWith("/area-personal
   : path === "/prenotazioni" || path.startsWith("/prenotazioni/") || path === "/ritiro-ingombranti"
   ? ["/booking.js?v=$(hash "$DIST/booking.js")", "/booking_bg.wasm?v=$(hash "$DIST/booking_bg.wasm")"]
   : path === "/trasparenza" || path.startsWith("/trasparenza/") || path === "/riciclabolario"
-    || path === "/cerca"
+    || path === "/cerca" || path === "/valuta"
     || path === "/servizi" || path.startsWith("/servizi/")
     || path === "/mappa-del-sito" || path === "/note-legali" || path === "/media-policy"
   ? ["/waste.js?v=$(hash "$DIST/waste.js")", "/waste_bg.wasm?v=$(hash "$DIST/waste_bg.wasm")"]
@@ -196,7 +196,7 @@ report "sign-in, registration, recovery (/accedi, /registrazione, /recupero-pass
 # shellcheck disable=SC2086
 report "booking (/prenotazioni, /ritiro-ingombranti)" booking_bg.wasm booking.js $COMMON
 # shellcheck disable=SC2086
-report "public pages (/trasparenza, /riciclabolario, /cerca, /servizi…)" waste_bg.wasm waste.js $COMMON
+report "public pages (/trasparenza, /riciclabolario, /cerca, /valuta, /servizi…)" waste_bg.wasm waste.js $COMMON
 # shellcheck disable=SC2086
 report "live chat and video desk (/chat, /videochiamata/…)" live_bg.wasm live.js $COMMON
 echo "built in $(($(date +%s) - start)) s"

@@ -52,6 +52,7 @@ impl AppKind {
             || path.starts_with("/trasparenza/")
             || path == WASTE_GUIDE_PATH
             || path == SEARCH_PATH
+            || path == RATE_PATH
             || path == SERVICES_PATH
             || path.starts_with("/servizi/")
             || INFO_PATHS.contains(&path)
@@ -138,6 +139,11 @@ pub const WASTE_GUIDE_PATH: &str = "/riciclabolario";
 /// The site search: services, pages, FAQ, documents and the Riciclabolario (in the
 /// [`AppKind::Waste`] app).
 pub const SEARCH_PATH: &str = "/cerca";
+
+/// "Valuta questo servizio" for a page of another app (`/valuta?pagina=/prenotazioni`): the
+/// booking links here, so its own first load does not carry the rating form (in the
+/// [`AppKind::Waste`] app).
+pub const RATE_PATH: &str = "/valuta";
 
 /// Every service by category; a request type's scheda is `/servizi/{code}` (in the
 /// [`AppKind::Waste`] app).
@@ -279,6 +285,7 @@ pub fn waste_routes() -> AnyView {
             <Route path=path!("/trasparenza/:item") view=pages::waste::Transparency />
             <Route path=path!("/riciclabolario") view=pages::waste::WasteGuide />
             <Route path=path!("/cerca") view=pages::search::SiteSearchPage />
+            <Route path=path!("/valuta") view=pages::rate::RatePage />
             <Route path=path!("/servizi") view=pages::AllServices />
             <Route path=path!("/servizi/:code") view=pages::ServiceSheet />
             <Route path=path!("/mappa-del-sito") view=pages::SiteMap />

@@ -24,6 +24,9 @@ pub struct RatingTexts {
     pub send: &'static str,
     pub thanks: &'static str,
     pub given: fn(u8) -> String,
+    /// The rating page (`/valuta`).
+    pub rate_title: &'static str,
+    pub rate_unknown: &'static str,
 }
 
 const IT: RatingTexts = RatingTexts {
@@ -45,6 +48,8 @@ const IT: RatingTexts = RatingTexts {
     send: "Invia la valutazione",
     thanks: "Grazie, la tua valutazione ci aiuterà a migliorare il servizio.",
     given: |n| format!("Hai valutato la risposta {n} su 5."),
+    rate_title: "Valuta questo servizio",
+    rate_unknown: "Questa pagina non ha una valutazione.",
 };
 
 const EN: RatingTexts = RatingTexts {
@@ -66,6 +71,8 @@ const EN: RatingTexts = RatingTexts {
     send: "Send the rating",
     thanks: "Thank you: your rating helps us improve the service.",
     given: |n| format!("You rated the answer {n} out of 5."),
+    rate_title: "Rate this service",
+    rate_unknown: "This page has no rating.",
 };
 
 pub fn rating_texts(lang: Lang) -> &'static RatingTexts {

@@ -281,6 +281,8 @@ pub struct FooterTexts {
     /// The header's search link.
     pub search: &'static str,
     pub search_site: &'static str,
+    /// The link of a confirmation to its rating page.
+    pub rate_service: &'static str,
 }
 
 const FOOTER_IT: FooterTexts = FooterTexts {
@@ -304,6 +306,7 @@ const FOOTER_IT: FooterTexts = FooterTexts {
     feedback: "Invia un suggerimento",
     search: "Cerca",
     search_site: "Cerca nel sito",
+    rate_service: "Valuta questo servizio",
 };
 
 const FOOTER_EN: FooterTexts = FooterTexts {
@@ -327,6 +330,7 @@ const FOOTER_EN: FooterTexts = FooterTexts {
     feedback: "Send a suggestion",
     search: "Search",
     search_site: "Search the site",
+    rate_service: "Rate this service",
 };
 
 pub fn footer_texts(lang: Lang) -> &'static FooterTexts {

@@ -13,6 +13,7 @@ mod my_drafts;
 mod my_requests;
 pub mod personal_area;
 mod preferences;
+pub mod rate;
 pub mod recovery;
 mod request_detail;
 pub mod search;

@@ -16,11 +16,11 @@ use super::{Notices, SlotPicker, Steps, clock, day_label, when};
 use crate::api::{self, ApiError, ApiResult};
 use crate::app::PICKUP_PATH;
 use crate::browser;
-use crate::components::rating::PageRatingBlock;
 use crate::components::{
     Checkbox, Crumb, ErrorAlert, FormState, Page, SelectInput, TextInput, load,
 };
 use crate::i18n::{BookingTexts, tr, tra, tras, trs, use_i18n};
+use crate::pages::rate::RateLink;
 use crate::session::use_session;
 
 const CONFIRMATION: usize = 5;
@@ -548,7 +548,7 @@ pub fn Confirmation(booked: RwSignal<Option<PublicBooking>>) -> impl IntoView {
         booked.get().map(|b| {
             view! {
                 <BookingCard b heading=false />
-                <PageRatingBlock page=RatedPage::Booked />
+                <RateLink page=RatedPage::Booked />
             }
         })
     }

@@ -13,13 +13,13 @@ use leptos::task::spawn_local;
 use super::day_label;
 use crate::api::{self, ApiResult};
 use crate::app::rel_for;
-use crate::components::rating::PageRatingBlock;
 use crate::components::{
     Crumb, ErrorAlert, FormState, Loading, Need, Page, RequireLogin, SelectInput, TextArea,
     TextInput, load,
 };
 use crate::format;
 use crate::i18n::{BookingTexts, tr, tra, tras, use_i18n};
+use crate::pages::rate::RateLink;
 use crate::session::use_session;
 
 pub fn pickup_kind_label(a: &BookingTexts, k: PickupKind) -> &'static str {
@@ -319,6 +319,6 @@ fn PickupDone(c: PickupCreated) -> impl IntoView {
         </dl>
         {agreed.then(|| view! { <p class="alert alert-info">{tra(|a| a.pickup_agreed)}</p> })}
         <a class="btn btn-primary" href=href.clone() rel=rel_for(&href)>{tr(|t| t.go_to_request)}</a>
-        <PageRatingBlock page=RatedPage::PickupBooked />
+        <RateLink page=RatedPage::PickupBooked />
     }
 }
