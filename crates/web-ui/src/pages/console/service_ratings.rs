@@ -59,7 +59,7 @@ pub fn ServiceRatings(period: RwSignal<(String, String)>) -> impl IntoView {
                     .collect_view();
                 view! {
                     <p data-testid="ratings-total">{move || (i18n.ca().ratings_total)(total)}</p>
-                    <div class="table-responsive">
+                    <div class="table-responsive" tabindex="0" role="region" aria-label=trca(|t| t.ratings_caption)>
                         <table class="table table-sm">
                             <caption>{trca(|t| t.ratings_caption)}</caption>
                             <thead>
