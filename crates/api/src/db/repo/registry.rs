@@ -4,8 +4,9 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::connection::DefaultLoadingMode;
 use diesel::dsl::sql;
+use diesel::pg::PgRowByRowLoadingMode;
 use diesel::prelude::*;
-use diesel::sql_types::{Date, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{Nullable, Text};
 use domain::catalogue::RequestKind;
 use domain::lifecycle::Status;
 use domain::registry::{RegisterEntry, RegisterFacts};
@@ -107,29 +108,17 @@ type SqliteFactsRow = (
     Option<String>,
 );
 
-/// PostgreSQL's row of facts (binary timestamps and dates), as the cursor returns it.
-#[derive(QueryableByName)]
-struct PgFacts {
-    #[diesel(sql_type = Text)]
-    kind: String,
-    #[diesel(sql_type = Timestamp)]
-    received_at: NaiveDateTime,
-    #[diesel(sql_type = Nullable<Integer>)]
-    standard_days: Option<i32>,
-    #[diesel(sql_type = Nullable<Date>)]
-    due_date: Option<NaiveDate>,
-    #[diesel(sql_type = Text)]
-    status: String,
-    #[diesel(sql_type = Nullable<Timestamp>)]
-    resolved_at: Option<NaiveDateTime>,
-    #[diesel(sql_type = Integer)]
-    suspended_working_days: i32,
-    #[diesel(sql_type = Nullable<Text>)]
-    lateness_cause: Option<String>,
-}
-
-/// Rows per FETCH: 20 round trips for a million requests, a few MB per page.
-const PG_FACTS_PAGE: usize = 50_000;
+/// PostgreSQL's row of facts (binary timestamps and dates).
+type PgFactsRow = (
+    String,
+    NaiveDateTime,
+    Option<i32>,
+    Option<NaiveDate>,
+    String,
+    Option<NaiveDateTime>,
+    i32,
+    Option<String>,
+);
 
 /// `n` ASCII digits as a number.
 fn digits(b: &[u8]) -> Option<u32> {
@@ -217,8 +206,7 @@ fn stored_date(text: &str) -> QueryResult<NaiveDate> {
 
 /// The register's inputs for every request received in `[from, to)` (UTC), in receipt
 /// order, handed to `f` one by one: memory stays flat however many there are. SQLite steps
-/// one statement to its end; PostgreSQL reads it through a cursor, [`PG_FACTS_PAGE`] rows
-/// per FETCH.
+/// one statement to its end; PostgreSQL streams one statement's rows.
 pub fn for_each_facts(
     conn: &mut DbConn,
     tenant_id: &str,
@@ -260,42 +248,39 @@ pub fn for_each_facts(
             Ok(())
         }
         DbConn::Postgresql(c) => {
-            // One statement read through a cursor, a page per FETCH: one snapshot for the
-            // whole report, no index seek per page and no id per row for a page mark.
-            c.build_transaction().read_only().run(|c| {
-                diesel::sql_query(
-                    "DECLARE registry_facts NO SCROLL CURSOR FOR \
-                     SELECT kind, received_at, standard_days, due_date, status, resolved_at, \
-                            suspended_working_days, lateness_cause \
-                     FROM requests \
-                     WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3 \
-                     ORDER BY received_at, id",
-                )
-                .bind::<Text, _>(tenant_id)
-                .bind::<Timestamp, _>(from)
-                .bind::<Timestamp, _>(to)
-                .execute(c)?;
-                let fetch = format!("FETCH {PG_FACTS_PAGE} FROM registry_facts");
-                loop {
-                    let rows: Vec<PgFacts> = diesel::sql_query(&fetch).load(c)?;
-                    let full = rows.len() == PG_FACTS_PAGE;
-                    for row in rows {
-                        f(RegisterFacts {
-                            kind: kind_of(&row.kind),
-                            received_at: row.received_at.and_utc(),
-                            standard_days: standard_days_of(row.standard_days),
-                            due_date: row.due_date,
-                            status: status_of(&row.status),
-                            resolved_at: row.resolved_at.map(|t| t.and_utc()),
-                            suspended_working_days: suspended_of(row.suspended_working_days),
-                            lateness_cause: row.lateness_cause.and_then(|c| c.parse().ok()),
-                        });
-                    }
-                    if !full {
-                        return Ok(());
-                    }
-                }
-            })
+            // One statement, its rows streamed (libpq's single-row mode): PostgreSQL sends
+            // while the aggregation consumes, on the other core, with one snapshot for the
+            // whole report and no page to seek.
+            let rows = requests::table
+                .filter(requests::tenant_id.eq(tenant_id))
+                .filter(requests::received_at.ge(from))
+                .filter(requests::received_at.lt(to))
+                .select((
+                    requests::kind,
+                    requests::received_at,
+                    requests::standard_days,
+                    requests::due_date,
+                    requests::status,
+                    requests::resolved_at,
+                    requests::suspended_working_days,
+                    requests::lateness_cause,
+                ))
+                .order((requests::received_at.asc(), requests::id.asc()))
+                .load_iter::<PgFactsRow, PgRowByRowLoadingMode>(c)?;
+            for row in rows {
+                let (kind, received, standard, due, status, resolved, suspended, cause) = row?;
+                f(RegisterFacts {
+                    kind: kind_of(&kind),
+                    received_at: received.and_utc(),
+                    standard_days: standard_days_of(standard),
+                    due_date: due,
+                    status: status_of(&status),
+                    resolved_at: resolved.map(|t| t.and_utc()),
+                    suspended_working_days: suspended_of(suspended),
+                    lateness_cause: cause.and_then(|c| c.parse().ok()),
+                });
+            }
+            Ok(())
         }
     }
 }
